@@ -1,0 +1,94 @@
+package dev.smslogin.authenticator;
+
+import dev.smslogin.phone.PhoneNumber;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.models.utils.FormMessage;
+
+import jakarta.ws.rs.core.Response;
+
+/** Renders the two pages of the SMS login: the phone page and the code page. */
+final class LoginPages {
+
+    static final String PHONE_TEMPLATE = "sms-login-phone.ftl";
+    static final String CODE_TEMPLATE = "sms-login-code.ftl";
+    static final String PHONE_FIELD = "phone_number";
+    static final String CODE_FIELD = "code";
+
+    private LoginPages() {
+    }
+
+    static Response phonePage(AuthenticationFlowContext context, SmsLoginConfig config, String typed, FormMessage error) {
+        LoginFormsProvider form = context.form();
+        if (error != null) {
+            form.addError(error);
+        }
+        form.setAttribute("smsLogin", new SmsLoginBean(typed, null, 0, config));
+        return form.createForm(PHONE_TEMPLATE);
+    }
+
+    static Response codePage(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, long resendWaitSeconds,
+                             FormMessage error, FormMessage info) {
+        LoginFormsProvider form = context.form();
+        if (error != null) {
+            form.addError(error);
+        }
+        if (info != null) {
+            form.addSuccess(info);
+        }
+        form.setAttribute("smsLogin", new SmsLoginBean(null, phone.maskedForDisplay(), resendWaitSeconds, config));
+        return form.createForm(CODE_TEMPLATE);
+    }
+
+    static FormMessage phoneError(String key, Object... params) {
+        return new FormMessage(PHONE_FIELD, key, params);
+    }
+
+    static FormMessage codeError(String key, Object... params) {
+        return new FormMessage(CODE_FIELD, key, params);
+    }
+
+    static FormMessage message(String key, Object... params) {
+        return new FormMessage(null, key, params);
+    }
+
+    /** What the templates read as {@code smsLogin}. */
+    public static final class SmsLoginBean {
+        private final String phoneNumber;
+        private final String maskedPhone;
+        private final long resendWaitSeconds;
+        private final SmsLoginConfig config;
+
+        SmsLoginBean(String phoneNumber, String maskedPhone, long resendWaitSeconds, SmsLoginConfig config) {
+            this.phoneNumber = phoneNumber;
+            this.maskedPhone = maskedPhone;
+            this.resendWaitSeconds = resendWaitSeconds;
+            this.config = config;
+        }
+
+        /** What the user typed, to refill the field after an error (escaped by the template). */
+        public String getPhoneNumber() {
+            return phoneNumber == null ? "" : phoneNumber;
+        }
+
+        public String getMaskedPhone() {
+            return maskedPhone;
+        }
+
+        public long getResendWaitSeconds() {
+            return resendWaitSeconds;
+        }
+
+        public int getCodeLength() {
+            return config.codeLength();
+        }
+
+        public String getDefaultRegion() {
+            return config.defaultRegion();
+        }
+
+        public java.util.Set<String> getAllowedRegions() {
+            return config.allowedRegions();
+        }
+    }
+}

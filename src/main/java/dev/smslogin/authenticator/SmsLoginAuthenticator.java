@@ -1,0 +1,350 @@
+package dev.smslogin.authenticator;
+
+import dev.smslogin.code.CodeGenerator;
+import dev.smslogin.code.CodeHasher;
+import dev.smslogin.code.CodeScope;
+import dev.smslogin.code.CodeStoreUnavailableException;
+import dev.smslogin.code.SendDecision;
+import dev.smslogin.code.SmsCodeStore;
+import dev.smslogin.code.Verification;
+import dev.smslogin.phone.InvalidPhoneNumberException;
+import dev.smslogin.phone.PhoneNumber;
+import dev.smslogin.phone.PhoneNumberParser;
+import dev.smslogin.sms.SmsSendException;
+import dev.smslogin.sms.SmsSender;
+import jakarta.ws.rs.core.MultivaluedMap;
+import org.jboss.logging.Logger;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.AuthenticationFlowError;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.authenticators.browser.AbstractUsernameFormAuthenticator;
+import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
+import org.keycloak.common.util.Time;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelDuplicateException;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.OTPCredentialModel;
+import org.keycloak.models.utils.FormMessage;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+import java.time.Duration;
+
+/**
+ * The whole SMS login step. First the phone page; a valid number gets a code (once per cooldown) and the code
+ * page; the right code logs in the user holding the number, or signs up a new one. A reload shows the current
+ * page again and never sends another SMS.
+ */
+final class SmsLoginAuthenticator implements Authenticator {
+
+    private static final Logger LOG = Logger.getLogger(SmsLoginAuthenticator.class);
+
+    /** E.164 number a code was sent to in this login session; set means the code page is showing. */
+    static final String NOTE_PHONE = "sms-login.phone";
+    /** Epoch millis from which a resend is allowed, for the countdown. */
+    static final String NOTE_RESEND_AT = "sms-login.resend-at";
+    static final String EVENT_DETAIL_PHONE = "phone_number";
+
+    @Override
+    public void authenticate(AuthenticationFlowContext context) {
+        SmsLoginConfig config = config(context);
+        if (config == null) {
+            return;
+        }
+        PhoneNumber phone = phoneOfSession(context);
+        if (phone == null) {
+            context.challenge(LoginPages.phonePage(context, config, null, null));
+        } else {
+            context.challenge(LoginPages.codePage(context, config, phone, resendWaitSeconds(context), null, null));
+        }
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context) {
+        SmsLoginConfig config = config(context);
+        if (config == null) {
+            return;
+        }
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        PhoneNumber phone = phoneOfSession(context);
+        if (form.containsKey("change_number") || phone == null && !form.containsKey(LoginPages.PHONE_FIELD)) {
+            forgetPhone(context.getAuthenticationSession());
+            context.challenge(LoginPages.phonePage(context, config, null, null));
+        } else if (phone == null) {
+            submitPhone(context, config, form.getFirst(LoginPages.PHONE_FIELD));
+        } else if (form.containsKey("resend")) {
+            sendCode(context, config, phone, true);
+        } else {
+            submitCode(context, config, phone, form.getFirst(LoginPages.CODE_FIELD));
+        }
+    }
+
+    private void submitPhone(AuthenticationFlowContext context, SmsLoginConfig config, String typed) {
+        PhoneNumber phone;
+        try {
+            phone = new PhoneNumberParser(config.defaultRegion(), config.allowedRegions()).parse(typed);
+        } catch (InvalidPhoneNumberException e) {
+            context.getEvent().error(Errors.INVALID_INPUT);
+            String refill = typed == null || typed.length() > PhoneNumberParser.MAX_INPUT_LENGTH ? null : typed;
+            context.challenge(LoginPages.phonePage(context, config, refill, LoginPages.phoneError(rejectionMessage(e))));
+            return;
+        }
+        sendCode(context, config, phone, false);
+    }
+
+    private void sendCode(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, boolean resend) {
+        KeycloakSession session = context.getSession();
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        CodeScope scope = new CodeScope(context.getRealm().getId(), phone.e164());
+        String clientIp = context.getConnection().getRemoteAddr();
+        SmsCodeStore store = session.getProvider(SmsCodeStore.class);
+        SendDecision decision;
+        try {
+            decision = store.reserveSend(scope, clientIp, config.sendLimits());
+        } catch (CodeStoreUnavailableException e) {
+            LOG.warnf("SMS login: code store unavailable while sending to %s: %s", phone.masked(), e.getMessage());
+            serviceUnavailable(context, config, phone, resend);
+            return;
+        }
+        if (!decision.allowed()) {
+            LOG.infof("SMS login: no code sent to %s: %s, retry in %d s", phone.masked(), decision.outcome(), decision.retryAfterSeconds());
+            refuseSend(context, config, phone, resend, decision);
+            return;
+        }
+        String code = CodeGenerator.generate(config.codeLength());
+        try {
+            session.getProvider(SmsSender.class).sendCode(phone, code);
+            store.saveCode(scope, CodeSecrets.hasher(session, context.getRealm()).hash(scope, sessionBinding(authSession), code),
+                    Duration.ofSeconds(config.codeTtlSeconds()));
+        } catch (SmsSendException e) {
+            LOG.warnf("SMS login: %s (%s)", e.getMessage(), e.failure());
+            cancelQuietly(store, scope, clientIp, decision);
+            context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
+            FormMessage error = switch (e.failure()) {
+                case RATE_LIMITED -> LoginPages.message(SmsLoginMessages.TOO_MANY_CODES, "");
+                case INVALID_NUMBER -> LoginPages.phoneError(SmsLoginMessages.SMS_REFUSED_NUMBER);
+                case MISCONFIGURED, UNAVAILABLE -> LoginPages.message(SmsLoginMessages.SMS_UNAVAILABLE);
+            };
+            showSendError(context, config, phone, resend, error);
+            return;
+        } catch (CodeStoreUnavailableException e) {
+            LOG.warnf("SMS login: code store unavailable after sending to %s: %s", phone.masked(), e.getMessage());
+            serviceUnavailable(context, config, phone, resend);
+            return;
+        }
+        LOG.debugf("SMS login: code sent to %s", phone.masked());
+        authSession.setAuthNote(NOTE_PHONE, phone.e164());
+        authSession.setAuthNote(NOTE_RESEND_AT, String.valueOf(Time.currentTimeMillis() + config.resendCooldownSeconds() * 1000L));
+        context.challenge(LoginPages.codePage(context, config, phone, config.resendCooldownSeconds(), null,
+                LoginPages.message(SmsLoginMessages.CODE_SENT, phone.maskedForDisplay())));
+    }
+
+    private void refuseSend(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, boolean resend,
+                            SendDecision decision) {
+        context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
+        if (decision.outcome() == SendDecision.Outcome.COOLDOWN) {
+            // a code went out moment ago: the code page, with the time left before a resend
+            AuthenticationSessionModel authSession = context.getAuthenticationSession();
+            authSession.setAuthNote(NOTE_PHONE, phone.e164());
+            authSession.setAuthNote(NOTE_RESEND_AT, String.valueOf(Time.currentTimeMillis() + decision.retryAfterSeconds() * 1000));
+            context.challenge(LoginPages.codePage(context, config, phone, decision.retryAfterSeconds(),
+                    LoginPages.message(SmsLoginMessages.RESEND_WAIT, decision.retryAfterSeconds()), null));
+            return;
+        }
+        showSendError(context, config, phone, resend,
+                LoginPages.message(SmsLoginMessages.TOO_MANY_CODES, minutes(decision.retryAfterSeconds())));
+    }
+
+    private void serviceUnavailable(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, boolean onCodePage) {
+        context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
+        showSendError(context, config, phone, onCodePage, LoginPages.message(SmsLoginMessages.SERVICE_UNAVAILABLE));
+    }
+
+    private void showSendError(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, boolean onCodePage,
+                               FormMessage error) {
+        if (onCodePage) {
+            context.challenge(LoginPages.codePage(context, config, phone, resendWaitSeconds(context), error, null));
+        } else {
+            context.challenge(LoginPages.phonePage(context, config, phone.e164(), error));
+        }
+    }
+
+    private void submitCode(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, String typed) {
+        String code = typed == null ? "" : typed.strip();
+        if (!code.matches("[0-9]{" + config.codeLength() + "}")) {
+            context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_CODE);
+            context.challenge(LoginPages.codePage(context, config, phone, resendWaitSeconds(context),
+                    LoginPages.codeError(SmsLoginMessages.CODE_MALFORMED, config.codeLength()), null));
+            return;
+        }
+        KeycloakSession session = context.getSession();
+        RealmModel realm = context.getRealm();
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        UserModel user = PhoneUsers.find(session, realm, phone);
+        if (user != null) {
+            // lets Keycloak's brute-force protection count a wrong code against this user
+            authSession.setAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME, user.getUsername());
+            String lockout = AuthenticatorUtils.getDisabledByBruteForceEventError(context, user);
+            if (lockout != null) {
+                context.getEvent().user(user).detail(EVENT_DETAIL_PHONE, phone.masked()).error(lockout);
+                context.challenge(LoginPages.codePage(context, config, phone, resendWaitSeconds(context),
+                        LoginPages.codeError(SmsLoginMessages.CODE_WRONG), null));
+                return;
+            }
+        }
+        CodeScope scope = new CodeScope(realm.getId(), phone.e164());
+        Verification verification;
+        try {
+            String hash = CodeSecrets.hasher(session, realm).hash(scope, sessionBinding(authSession), code);
+            verification = session.getProvider(SmsCodeStore.class).verify(scope, hash, config.maxAttemptsPerCode());
+        } catch (CodeStoreUnavailableException e) {
+            LOG.warnf("SMS login: code store unavailable while checking a code for %s: %s", phone.masked(), e.getMessage());
+            context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
+            context.challenge(LoginPages.codePage(context, config, phone, resendWaitSeconds(context),
+                    LoginPages.message(SmsLoginMessages.SERVICE_UNAVAILABLE), null));
+            return;
+        }
+        if (verification == Verification.VALID) {
+            logIn(context, config, phone, user);
+            return;
+        }
+        String message = switch (verification) {
+            case WRONG -> SmsLoginMessages.CODE_WRONG;
+            case WRONG_AND_BURNED -> SmsLoginMessages.CODE_BURNED;
+            default -> SmsLoginMessages.CODE_EXPIRED;
+        };
+        if (user != null) {
+            context.getEvent().user(user);
+        }
+        context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked())
+                .error(user != null ? Errors.INVALID_USER_CREDENTIALS : Errors.INVALID_CODE);
+        context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
+                LoginPages.codePage(context, config, phone, resendWaitSeconds(context), LoginPages.codeError(message), null));
+    }
+
+    private void logIn(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, UserModel existing) {
+        UserModel user = existing;
+        if (user == null) {
+            if (!config.allowRegistration()) {
+                context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.USER_NOT_FOUND);
+                context.failureChallenge(AuthenticationFlowError.INVALID_USER,
+                        LoginPages.codePage(context, config, phone, resendWaitSeconds(context),
+                                LoginPages.codeError(SmsLoginMessages.NO_ACCOUNT), null));
+                return;
+            }
+            user = register(context, phone);
+            if (user == null) {
+                return;
+            }
+        } else if (!user.isEnabled()) {
+            context.getEvent().user(user).detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.USER_DISABLED);
+            context.failureChallenge(AuthenticationFlowError.USER_DISABLED,
+                    LoginPages.codePage(context, config, phone, resendWaitSeconds(context),
+                            LoginPages.message(SmsLoginMessages.ACCOUNT_DISABLED), null));
+            return;
+        } else {
+            PhoneUsers.markVerified(user);
+        }
+        forgetPhone(context.getAuthenticationSession());
+        context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked());
+        context.setUser(user);
+        context.success(OTPCredentialModel.TYPE);
+    }
+
+    private UserModel register(AuthenticationFlowContext context, PhoneNumber phone) {
+        UserModel user;
+        try {
+            user = PhoneUsers.create(context.getSession(), context.getRealm(), phone);
+        } catch (ModelDuplicateException e) {
+            LOG.infof("SMS login: %s was signed up by a concurrent login", phone.masked());
+            context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.USERNAME_IN_USE);
+            context.challenge(LoginPages.phonePage(context, config(context), null, LoginPages.message(SmsLoginMessages.SERVICE_UNAVAILABLE)));
+            return null;
+        }
+        context.newEvent().event(EventType.REGISTER)
+                .user(user)
+                .detail(Details.USERNAME, user.getUsername())
+                .detail(Details.REGISTER_METHOD, SmsLoginAuthenticatorFactory.PROVIDER_ID)
+                .detail(EVENT_DETAIL_PHONE, phone.masked())
+                .success();
+        return user;
+    }
+
+    private static SmsLoginConfig config(AuthenticationFlowContext context) {
+        try {
+            return SmsLoginConfig.from(context.getAuthenticatorConfig());
+        } catch (SmsLoginConfig.InvalidConfigException e) {
+            LOG.errorf("SMS login: the execution's settings in realm '%s' are invalid: %s", context.getRealm().getName(), e.getMessage());
+            context.getEvent().error(Errors.INVALID_CONFIG);
+            context.failure(AuthenticationFlowError.INTERNAL_ERROR,
+                    context.form().setError(SmsLoginMessages.MISCONFIGURED).createErrorPage(jakarta.ws.rs.core.Response.Status.INTERNAL_SERVER_ERROR));
+            return null;
+        }
+    }
+
+    private static PhoneNumber phoneOfSession(AuthenticationFlowContext context) {
+        String e164 = context.getAuthenticationSession().getAuthNote(NOTE_PHONE);
+        return e164 == null ? null : PhoneNumber.fromE164(e164);
+    }
+
+    private static void forgetPhone(AuthenticationSessionModel authSession) {
+        authSession.removeAuthNote(NOTE_PHONE);
+        authSession.removeAuthNote(NOTE_RESEND_AT);
+        authSession.removeAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME);
+    }
+
+    private static long resendWaitSeconds(AuthenticationFlowContext context) {
+        String resendAt = context.getAuthenticationSession().getAuthNote(NOTE_RESEND_AT);
+        if (resendAt == null) {
+            return 0;
+        }
+        long millis = Long.parseLong(resendAt) - Time.currentTimeMillis();
+        return millis <= 0 ? 0 : (millis + 999) / 1000;
+    }
+
+    /** A code is valid only in the browser tab (login session) that asked for it. */
+    static String sessionBinding(AuthenticationSessionModel authSession) {
+        return authSession.getParentSession().getId() + "/" + authSession.getTabId();
+    }
+
+    private static long minutes(long seconds) {
+        return Math.max(1, (seconds + 59) / 60);
+    }
+
+    private static String rejectionMessage(InvalidPhoneNumberException e) {
+        return switch (e.reason()) {
+            case MALFORMED -> SmsLoginMessages.PHONE_MALFORMED;
+            case NOT_MOBILE -> SmsLoginMessages.PHONE_NOT_MOBILE;
+            case REGION_NOT_ALLOWED -> SmsLoginMessages.PHONE_REGION_NOT_ALLOWED;
+        };
+    }
+
+    private static void cancelQuietly(SmsCodeStore store, CodeScope scope, String clientIp, SendDecision decision) {
+        try {
+            store.cancelSend(scope, clientIp, decision);
+        } catch (CodeStoreUnavailableException e) {
+            LOG.debugf("SMS login: could not give back a failed send for %s: %s", scope.id(), e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean requiresUser() {
+        return false;
+    }
+
+    @Override
+    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
+        return true;
+    }
+
+    @Override
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

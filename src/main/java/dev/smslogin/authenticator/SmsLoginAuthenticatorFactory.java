@@ -1,0 +1,94 @@
+package dev.smslogin.authenticator;
+
+import org.keycloak.Config;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.AuthenticatorFactory;
+import org.keycloak.models.AuthenticationExecutionModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.credential.OTPCredentialModel;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ServerInfoAwareProviderFactory;
+
+import java.util.List;
+import java.util.Map;
+
+/** {@code sms-login}: "SMS Code Login", one execution that asks for a number, sends a code and checks it. */
+public final class SmsLoginAuthenticatorFactory implements AuthenticatorFactory, ServerInfoAwareProviderFactory {
+
+    public static final String PROVIDER_ID = "sms-login";
+    private static final SmsLoginAuthenticator AUTHENTICATOR = new SmsLoginAuthenticator();
+    private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
+            AuthenticationExecutionModel.Requirement.ALTERNATIVE,
+            AuthenticationExecutionModel.Requirement.REQUIRED,
+            AuthenticationExecutionModel.Requirement.DISABLED
+    };
+
+    @Override
+    public Authenticator create(KeycloakSession session) {
+        return AUTHENTICATOR;
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public String getDisplayType() {
+        return "SMS Code Login";
+    }
+
+    @Override
+    public String getHelpText() {
+        return "Log in, or sign up, with a phone number and a one-time code sent by SMS.";
+    }
+
+    /**
+     * "otp": the code is a one-time code, and Keycloak's brute-force protection (26.6+) only counts failures
+     * of executions whose category is password, otp or recovery codes.
+     */
+    @Override
+    public String getReferenceCategory() {
+        return OTPCredentialModel.TYPE;
+    }
+
+    @Override
+    public boolean isConfigurable() {
+        return true;
+    }
+
+    @Override
+    public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
+        return REQUIREMENTS;
+    }
+
+    @Override
+    public boolean isUserSetupAllowed() {
+        return false;
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return SmsLoginConfigProperties.PROPERTIES;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public Map<String, String> getOperationalInfo() {
+        Package pkg = SmsLoginAuthenticatorFactory.class.getPackage();
+        String version = pkg == null || pkg.getImplementationVersion() == null ? "dev" : pkg.getImplementationVersion();
+        return Map.of("version", version);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.smslogin.authenticator;
+
+import dev.smslogin.code.SendLimits;
+import org.keycloak.models.AuthenticatorConfigModel;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The per-flow settings of one "SMS Code Login" execution: a null-safe, typed and validated view over its
+ * {@link AuthenticatorConfigModel}. Missing keys take their defaults; an invalid value is an error listed in
+ * {@link InvalidConfigException}, never silently replaced.
+ */
+public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCooldownSeconds, int maxAttemptsPerCode,
+                             int maxSendsPerPhonePerHour, int maxSendsPerPhonePerDay, int maxSendsPerIpPerHour,
+                             boolean allowRegistration, String defaultRegion, Set<String> allowedRegions) {
+
+    public static final String CODE_LENGTH = "codeLength";
+    public static final String CODE_TTL_SECONDS = "codeTtlSeconds";
+    public static final String RESEND_COOLDOWN_SECONDS = "resendCooldownSeconds";
+    public static final String MAX_ATTEMPTS_PER_CODE = "maxAttemptsPerCode";
+    public static final String MAX_SENDS_PER_PHONE_PER_HOUR = "maxSendsPerPhonePerHour";
+    public static final String MAX_SENDS_PER_PHONE_PER_DAY = "maxSendsPerPhonePerDay";
+    public static final String MAX_SENDS_PER_IP_PER_HOUR = "maxSendsPerIpPerHour";
+    public static final String ALLOW_REGISTRATION = "allowRegistration";
+    public static final String DEFAULT_REGION = "defaultRegion";
+    public static final String ALLOWED_REGIONS = "allowedRegions";
+
+    private static final Set<String> ISO_REGIONS = Set.of(Locale.getISOCountries());
+
+    public static SmsLoginConfig defaults() {
+        return parse(Map.of());
+    }
+
+    public static SmsLoginConfig from(AuthenticatorConfigModel model) {
+        return parse(model == null || model.getConfig() == null ? Map.of() : model.getConfig());
+    }
+
+    public static SmsLoginConfig parse(Map<String, String> values) {
+        Reader reader = new Reader(values);
+        int codeLength = reader.integer(CODE_LENGTH, 6, 6, 8);
+        int codeTtl = reader.integer(CODE_TTL_SECONDS, 300, 30, 600);
+        int cooldown = reader.integer(RESEND_COOLDOWN_SECONDS, 60, 10, 3600);
+        int attempts = reader.integer(MAX_ATTEMPTS_PER_CODE, 5, 1, 10);
+        int perHour = reader.integer(MAX_SENDS_PER_PHONE_PER_HOUR, 5, 1, 100);
+        int perDay = reader.integer(MAX_SENDS_PER_PHONE_PER_DAY, 10, 1, 1000);
+        int perIp = reader.integer(MAX_SENDS_PER_IP_PER_HOUR, 20, 1, 10000);
+        boolean allowRegistration = reader.bool(ALLOW_REGISTRATION, true);
+        String defaultRegion = reader.region(DEFAULT_REGION, "CN");
+        Set<String> allowed = reader.regions(ALLOWED_REGIONS, "CN");
+        if (perDay < perHour) {
+            reader.problems.add(MAX_SENDS_PER_PHONE_PER_DAY + " must not be lower than " + MAX_SENDS_PER_PHONE_PER_HOUR);
+        }
+        if (!reader.problems.isEmpty()) {
+            throw new InvalidConfigException(reader.problems);
+        }
+        return new SmsLoginConfig(codeLength, codeTtl, cooldown, attempts, perHour, perDay, perIp, allowRegistration,
+                defaultRegion, allowed);
+    }
+
+    public SendLimits sendLimits() {
+        return new SendLimits(resendCooldownSeconds, maxSendsPerPhonePerHour, maxSendsPerPhonePerDay, maxSendsPerIpPerHour);
+    }
+
+    /** Thrown with every problem of a configuration, each naming its key. */
+    public static final class InvalidConfigException extends IllegalArgumentException {
+        private final List<String> problems;
+
+        InvalidConfigException(List<String> problems) {
+            super(String.join("; ", problems));
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<String> problems() {
+            return problems;
+        }
+    }
+
+    private static final class Reader {
+        private final Map<String, String> values;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(Map<String, String> values) {
+            this.values = values;
+        }
+
+        private String value(String key) {
+            String value = values.get(key);
+            return value == null || value.isBlank() ? null : value.trim();
+        }
+
+        int integer(String key, int fallback, int min, int max) {
+            String value = value(key);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                int parsed = Integer.parseInt(value);
+                if (parsed >= min && parsed <= max) {
+                    return parsed;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            problems.add(key + " must be a whole number from " + min + " to " + max);
+            return fallback;
+        }
+
+        boolean bool(String key, boolean fallback) {
+            String value = value(key);
+            if (value == null) {
+                return fallback;
+            }
+            if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(value);
+            }
+            problems.add(key + " must be true or false");
+            return fallback;
+        }
+
+        String region(String key, String fallback) {
+            String value = value(key);
+            if (value == null) {
+                return fallback;
+            }
+            String upper = value.toUpperCase(Locale.ROOT);
+            if (!ISO_REGIONS.contains(upper)) {
+                problems.add(key + " must be an ISO 3166 alpha-2 region such as CN");
+                return fallback;
+            }
+            return upper;
+        }
+
+        Set<String> regions(String key, String fallback) {
+            String value = value(key);
+            String list = value == null ? fallback : value;
+            Set<String> regions = Arrays.stream(list.split("[,\\s]+"))
+                    .filter(s -> !s.isBlank())
+                    .map(s -> s.toUpperCase(Locale.ROOT))
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
+            List<String> unknown = regions.stream().filter(r -> !ISO_REGIONS.contains(r)).toList();
+            if (regions.isEmpty() || !unknown.isEmpty()) {
+                problems.add(key + " must be a comma-separated list of ISO 3166 alpha-2 regions such as CN,HK");
+                return Set.of(fallback);
+            }
+            return java.util.Collections.unmodifiableSet(regions);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.smslogin.authenticator;
+
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+import java.util.List;
+
+import static dev.smslogin.authenticator.SmsLoginConfig.*;
+
+/** The per-flow settings as the admin console shows them; labels and help texts are message keys. */
+final class SmsLoginConfigProperties {
+
+    private SmsLoginConfigProperties() {
+    }
+
+    static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
+            .property().name(CODE_LENGTH).label("smsLoginCodeLength").helpText("smsLoginCodeLengthHelp")
+            .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(6).add()
+            .property().name(CODE_TTL_SECONDS).label("smsLoginCodeTtlSeconds").helpText("smsLoginCodeTtlSecondsHelp")
+            .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(300).add()
+            .property().name(RESEND_COOLDOWN_SECONDS).label("smsLoginResendCooldownSeconds").helpText("smsLoginResendCooldownSecondsHelp")
+            .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(60).add()
+            .property().name(MAX_ATTEMPTS_PER_CODE).label("smsLoginMaxAttemptsPerCode").helpText("smsLoginMaxAttemptsPerCodeHelp")
+            .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(5).add()
+            .property().name(MAX_SENDS_PER_PHONE_PER_HOUR).label("smsLoginMaxSendsPerPhonePerHour").helpText("smsLoginMaxSendsPerPhonePerHourHelp")
+            .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(5).add()
+            .property().name(MAX_SENDS_PER_PHONE_PER_DAY).label("smsLoginMaxSendsPerPhonePerDay").helpText("smsLoginMaxSendsPerPhonePerDayHelp")
+            .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(10).add()
+            .property().name(MAX_SENDS_PER_IP_PER_HOUR).label("smsLoginMaxSendsPerIpPerHour").helpText("smsLoginMaxSendsPerIpPerHourHelp")
+            .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(20).add()
+            .property().name(ALLOW_REGISTRATION).label("smsLoginAllowRegistration").helpText("smsLoginAllowRegistrationHelp")
+            .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("true").add()
+            .property().name(DEFAULT_REGION).label("smsLoginDefaultRegion").helpText("smsLoginDefaultRegionHelp")
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("CN").add()
+            .property().name(ALLOWED_REGIONS).label("smsLoginAllowedRegions").helpText("smsLoginAllowedRegionsHelp")
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("CN").add()
+            .build();
+}

@@ -1,0 +1,37 @@
+package dev.smslogin.code;
+
+import org.keycloak.provider.Provider;
+
+import java.time.Duration;
+
+/**
+ * Where codes and send counters live. Codes arrive already hashed ({@link CodeHasher}): a store never sees
+ * a code in clear. Every operation is atomic across Keycloak nodes sharing the store.
+ *
+ * @throws CodeStoreUnavailableException from every method when the store cannot be reached
+ */
+public interface SmsCodeStore extends Provider {
+
+    /**
+     * Decides, atomically, whether a code may be sent to {@code scope} from {@code clientIp}; when it may,
+     * counts the send, starts the cooldown and invalidates the previous code of {@code scope}.
+     */
+    SendDecision reserveSend(CodeScope scope, String clientIp, SendLimits limits);
+
+    /** Gives back a send that {@link #reserveSend} allowed but whose SMS did not go out. */
+    void cancelSend(CodeScope scope, String clientIp, SendDecision decision);
+
+    /** Stores the hash of the code just sent, replacing any previous one, for {@code ttl}. */
+    void saveCode(CodeScope scope, String codeHash, Duration ttl);
+
+    /**
+     * Checks {@code candidateHash} against the stored hash in constant time. A match consumes the code (only
+     * one of several concurrent matches wins); a miss counts an attempt and burns the code at
+     * {@code maxAttempts}.
+     */
+    Verification verify(CodeScope scope, String candidateHash, int maxAttempts);
+
+    @Override
+    default void close() {
+    }
+}

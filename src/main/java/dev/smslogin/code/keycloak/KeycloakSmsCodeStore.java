@@ -1,0 +1,148 @@
+package dev.smslogin.code.keycloak;
+
+import dev.smslogin.code.CodeHasher;
+import dev.smslogin.code.CodeScope;
+import dev.smslogin.code.SendDecision;
+import dev.smslogin.code.SendLimits;
+import dev.smslogin.code.SmsCodeStore;
+import dev.smslogin.code.Verification;
+import org.keycloak.models.SingleUseObjectProvider;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+
+/**
+ * Codes and counters in Keycloak's own single-use object store (Infinispan, shared by the cluster), for setups
+ * without Redis. Atomicity comes from {@code putIfAbsent} and {@code remove}: a rolling window of N sends is N
+ * slots, each claimed with {@code putIfAbsent} and expiring on its own; the n-th wrong attempt on a code claims
+ * slot n.
+ */
+final class KeycloakSmsCodeStore implements SmsCodeStore {
+
+    private static final long HOUR_SECONDS = 3600;
+    private static final long DAY_SECONDS = 86400;
+    private static final long MAX_CODE_TTL_SECONDS = 3600;
+
+    private final SingleUseObjectProvider objects;
+    private final String prefix;
+    private final LongSupplier clock;
+
+    KeycloakSmsCodeStore(SingleUseObjectProvider objects, String prefix, LongSupplier clockMillis) {
+        this.objects = objects;
+        this.prefix = prefix;
+        this.clock = clockMillis;
+    }
+
+    @Override
+    public SendDecision reserveSend(CodeScope scope, String clientIp, SendLimits limits) {
+        List<String> claimed = new ArrayList<>();
+        String ipWindow = prefix + scope.realmId() + ":ip:" + clientIp + ":hour";
+        SendDecision refusal = claimSlot(ipWindow, limits.perIpPerHour(), HOUR_SECONDS, SendDecision.Outcome.IP_LIMIT, claimed);
+        if (refusal == null) {
+            refusal = startCooldown(scope, limits.cooldownSeconds());
+            if (refusal == null) {
+                claimed.add(cooldownKey(scope));
+                refusal = claimSlot(phoneKey(scope, "day"), limits.perPhonePerDay(), DAY_SECONDS, SendDecision.Outcome.PHONE_LIMIT, claimed);
+            }
+        }
+        if (refusal == null) {
+            refusal = claimSlot(phoneKey(scope, "hour"), limits.perPhonePerHour(), HOUR_SECONDS, SendDecision.Outcome.PHONE_LIMIT, claimed);
+        }
+        if (refusal != null) {
+            claimed.forEach(this::release);
+            return refusal;
+        }
+        objects.remove(codeKey(scope));
+        return SendDecision.allowed(String.join("\n", claimed));
+    }
+
+    @Override
+    public void cancelSend(CodeScope scope, String clientIp, SendDecision decision) {
+        for (String key : decision.reservation().split("\n")) {
+            release(key);
+        }
+    }
+
+    @Override
+    public void saveCode(CodeScope scope, String codeHash, Duration ttl) {
+        objects.put(codeKey(scope), Math.max(1, (ttl.toMillis() + 999) / 1000), Map.of("h", codeHash, "id", UUID.randomUUID().toString()));
+    }
+
+    @Override
+    public Verification verify(CodeScope scope, String candidateHash, int maxAttempts) {
+        String codeKey = codeKey(scope);
+        Map<String, String> stored = objects.get(codeKey);
+        if (stored == null) {
+            return Verification.NO_CODE;
+        }
+        if (CodeHasher.matches(stored.get("h"), candidateHash)) {
+            Map<String, String> removed = objects.remove(codeKey);
+            boolean won = removed != null && stored.get("id").equals(removed.get("id"));
+            return won ? Verification.VALID : Verification.NO_CODE;
+        }
+        String attemptPrefix = codeKey + ":fail:" + stored.get("id") + ":";
+        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+            if (objects.putIfAbsent(attemptPrefix + attempt, MAX_CODE_TTL_SECONDS)) {
+                if (attempt < maxAttempts) {
+                    return Verification.WRONG;
+                }
+                objects.remove(codeKey);
+                return Verification.WRONG_AND_BURNED;
+            }
+        }
+        return Verification.NO_CODE;
+    }
+
+    private SendDecision startCooldown(CodeScope scope, int cooldownSeconds) {
+        String key = cooldownKey(scope);
+        if (objects.putIfAbsent(key, cooldownSeconds)) {
+            objects.put(key + ":until", cooldownSeconds, Map.of("until", String.valueOf(clock.getAsLong() + cooldownSeconds * 1000L)));
+            return null;
+        }
+        return SendDecision.refused(SendDecision.Outcome.COOLDOWN, remainingMillis(key));
+    }
+
+    /** Claims a free slot of a window, or answers when the earliest slot frees up. */
+    private SendDecision claimSlot(String window, int limit, long windowSeconds, SendDecision.Outcome outcome, List<String> claimed) {
+        long soonest = Long.MAX_VALUE;
+        for (int slot = 0; slot < limit; slot++) {
+            String key = window + ":" + slot;
+            if (objects.putIfAbsent(key, windowSeconds)) {
+                objects.put(key + ":until", windowSeconds, Map.of("until", String.valueOf(clock.getAsLong() + windowSeconds * 1000)));
+                claimed.add(key);
+                return null;
+            }
+            soonest = Math.min(soonest, remainingMillis(key));
+        }
+        return SendDecision.refused(outcome, soonest == Long.MAX_VALUE ? windowSeconds * 1000 : soonest);
+    }
+
+    private long remainingMillis(String key) {
+        Map<String, String> until = objects.get(key + ":until");
+        if (until == null) {
+            return 1000;
+        }
+        return Math.max(0, Long.parseLong(until.get("until")) - clock.getAsLong());
+    }
+
+    private void release(String key) {
+        objects.remove(key);
+        objects.remove(key + ":until");
+    }
+
+    private String codeKey(CodeScope scope) {
+        return phoneKey(scope, "code");
+    }
+
+    private String cooldownKey(CodeScope scope) {
+        return phoneKey(scope, "cooldown");
+    }
+
+    private String phoneKey(CodeScope scope, String name) {
+        return prefix + scope.id() + ":" + name;
+    }
+}

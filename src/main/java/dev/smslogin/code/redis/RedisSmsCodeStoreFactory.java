@@ -1,0 +1,107 @@
+package dev.smslogin.code.redis;
+
+import dev.smslogin.code.SmsCodeStore;
+import dev.smslogin.code.SmsCodeStoreFactory;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.jboss.logging.Logger;
+import org.keycloak.Config;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.provider.ServerInfoAwareProviderFactory;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code --spi-sms-code-store--redis--*}. Owns the one Redis client (a connection pool) of this Keycloak
+ * node: built at start, connected lazily, closed at shutdown.
+ */
+public final class RedisSmsCodeStoreFactory implements SmsCodeStoreFactory, ServerInfoAwareProviderFactory {
+
+    public static final String PROVIDER_ID = "redis";
+    static final String DEFAULT_URL = "redis://127.0.0.1:6379/0";
+    static final String DEFAULT_PREFIX = "sms-login:";
+    static final int DEFAULT_TIMEOUT_MS = 2000;
+
+    private static final Logger LOG = Logger.getLogger(RedisSmsCodeStoreFactory.class);
+
+    private RedisSettings settings;
+    private UnifiedJedis jedis;
+    private RedisScriptRunner runner;
+    private RedisKeys keys;
+
+    @Override
+    public SmsCodeStore create(KeycloakSession session) {
+        return new RedisSmsCodeStore(runner, keys);
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+        settings = RedisSettings.from(config.get("url"), config.get("key-prefix"), config.get("timeout-ms"));
+        jedis = connect(settings);
+        runner = new RedisScriptRunner(jedis);
+        keys = new RedisKeys(settings.keyPrefix());
+        LOG.infof("SMS code store: Redis at %s, key prefix '%s', timeout %d ms", settings.redactedUrl(),
+                settings.keyPrefix(), settings.timeoutMillis());
+    }
+
+    static UnifiedJedis connect(RedisSettings settings) {
+        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+        pool.setMaxTotal(64);
+        pool.setMaxIdle(16);
+        pool.setMinIdle(0);
+        pool.setMaxWait(Duration.ofMillis(settings.timeoutMillis()));
+        pool.setTestWhileIdle(true);
+        pool.setJmxEnabled(false);
+        return new JedisPooled(pool, URI.create(settings.url()), settings.timeoutMillis());
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+        if (jedis != null) {
+            jedis.close();
+        }
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public int order() {
+        return 100;
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return ProviderConfigurationBuilder.create()
+                .property().name("url").type(ProviderConfigProperty.STRING_TYPE)
+                .helpText("Redis URL: redis://[user:password@]host:port/db, or rediss:// for TLS.")
+                .defaultValue(DEFAULT_URL).add()
+                .property().name("key-prefix").type(ProviderConfigProperty.STRING_TYPE)
+                .helpText("Prefix of every key this extension writes.")
+                .defaultValue(DEFAULT_PREFIX).add()
+                .property().name("timeout-ms").type(ProviderConfigProperty.INTEGER_TYPE)
+                .helpText("Connect and read timeout of Redis commands, and the longest wait for a pooled connection, in milliseconds.")
+                .defaultValue(DEFAULT_TIMEOUT_MS).add()
+                .build();
+    }
+
+    @Override
+    public Map<String, String> getOperationalInfo() {
+        return Map.of("url", settings.redactedUrl(), "keyPrefix", settings.keyPrefix(),
+                "timeoutMs", String.valueOf(settings.timeoutMillis()));
+    }
+}

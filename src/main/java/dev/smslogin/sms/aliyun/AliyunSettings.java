@@ -1,0 +1,85 @@
+package dev.smslogin.sms.aliyun;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/** The Aliyun sender's server options ({@code --spi-sms-sender--aliyun--*}), checked once at start. */
+record AliyunSettings(String accessKeyId, String accessKeySecret, String signName, String templateCode,
+                      String regionId, String templateParam, String endpoint, String protocol,
+                      int connectTimeoutMillis, int readTimeoutMillis) {
+
+    static final String DEFAULT_REGION = "cn-hangzhou";
+    static final String DEFAULT_TEMPLATE_PARAM = "code";
+    static final String DEFAULT_ENDPOINT = "dysmsapi.aliyuncs.com";
+    static final String DEFAULT_PROTOCOL = "https";
+    static final int DEFAULT_CONNECT_TIMEOUT_MS = 3000;
+    static final int DEFAULT_READ_TIMEOUT_MS = 5000;
+
+    /** Reads the options through {@code option}, which returns null for an option not set. */
+    static AliyunSettings from(Function<String, String> option) {
+        String protocol = orDefault(option.apply("protocol"), DEFAULT_PROTOCOL).toLowerCase(Locale.ROOT);
+        if (!protocol.equals("https") && !protocol.equals("http")) {
+            throw new IllegalArgumentException("sms-sender aliyun: 'protocol' must be https or http");
+        }
+        String templateParam = orDefault(option.apply("template-param"), DEFAULT_TEMPLATE_PARAM);
+        if (!templateParam.matches("[A-Za-z0-9_]{1,64}")) {
+            throw new IllegalArgumentException("sms-sender aliyun: 'template-param' must be a template variable name (letters, digits, _)");
+        }
+        String endpoint = orDefault(option.apply("endpoint"), DEFAULT_ENDPOINT);
+        if (!endpoint.matches("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?")) {
+            throw new IllegalArgumentException("sms-sender aliyun: 'endpoint' must be a host name, optionally with :port");
+        }
+        return new AliyunSettings(
+                trimToNull(option.apply("access-key-id")),
+                trimToNull(option.apply("access-key-secret")),
+                trimToNull(option.apply("sign-name")),
+                trimToNull(option.apply("template-code")),
+                orDefault(option.apply("region-id"), DEFAULT_REGION),
+                templateParam, endpoint, protocol,
+                millis(option.apply("connect-timeout-ms"), DEFAULT_CONNECT_TIMEOUT_MS, "connect-timeout-ms"),
+                millis(option.apply("read-timeout-ms"), DEFAULT_READ_TIMEOUT_MS, "read-timeout-ms"));
+    }
+
+    /** The options an admin still has to set; empty when the sender can send. */
+    List<String> missingOptions() {
+        List<String> missing = new ArrayList<>();
+        if (accessKeyId == null) missing.add("access-key-id");
+        if (accessKeySecret == null) missing.add("access-key-secret");
+        if (signName == null) missing.add("sign-name");
+        if (templateCode == null) missing.add("template-code");
+        return missing;
+    }
+
+    @Override
+    public String toString() {
+        return "AliyunSettings[endpoint=" + protocol + "://" + endpoint + ", region=" + regionId + ", signName=" + signName
+                + ", templateCode=" + templateCode + ", accessKeyId=" + (accessKeyId == null ? "unset" : "set")
+                + ", accessKeySecret=" + (accessKeySecret == null ? "unset" : "set") + "]";
+    }
+
+    private static int millis(String value, int fallback, String name) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed >= 100 && parsed <= 60_000) {
+                return parsed;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("sms-sender aliyun: '" + name + "' must be a whole number of milliseconds from 100 to 60000");
+    }
+
+    private static String orDefault(String value, String fallback) {
+        String trimmed = trimToNull(value);
+        return trimmed == null ? fallback : trimmed;
+    }
+
+    private static String trimToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

@@ -1,0 +1,107 @@
+package dev.smslogin.sms.aliyun;
+
+import com.aliyuncs.CommonRequest;
+import com.aliyuncs.CommonResponse;
+import com.aliyuncs.IAcsClient;
+import com.aliyuncs.exceptions.ClientException;
+import com.aliyuncs.exceptions.ServerException;
+import com.aliyuncs.http.FormatType;
+import com.aliyuncs.http.MethodType;
+import com.aliyuncs.http.ProtocolType;
+import com.aliyuncs.policy.retry.RetryPolicy;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.smslogin.phone.PhoneNumber;
+import dev.smslogin.sms.SmsFailure;
+import dev.smslogin.sms.SmsSendException;
+import dev.smslogin.sms.SmsSender;
+
+/**
+ * Sends a code with Dysmsapi {@code SendSms} (version 2017-05-25) through the factory's shared client. Never
+ * retried: SendSms is not idempotent, a retry after a read timeout could deliver two messages.
+ */
+final class AliyunSmsSender implements SmsSender {
+
+    static final String API_VERSION = "2017-05-25";
+    private static final int CHINA_COUNTRY_CODE = 86;
+
+    private final IAcsClient client;
+    private final AliyunSettings settings;
+
+    AliyunSmsSender(IAcsClient client, AliyunSettings settings) {
+        this.client = client;
+        this.settings = settings;
+    }
+
+    @Override
+    public void sendCode(PhoneNumber to, String code) throws SmsSendException {
+        if (client == null) {
+            throw new SmsSendException(SmsFailure.MISCONFIGURED,
+                    "Aliyun SMS is not configured; missing options: " + settings.missingOptions());
+        }
+        CommonResponse response;
+        try {
+            response = client.getCommonResponse(request(to, code));
+        } catch (ServerException e) {
+            throw new SmsSendException(AliyunErrorCodes.failureFor(e.getErrCode()),
+                    "Aliyun SendSms failed for " + to.masked() + ": HTTP error " + e.getErrCode() + " (request " + e.getRequestId() + ")");
+        } catch (ClientException e) {
+            throw new SmsSendException(AliyunErrorCodes.failureFor(e.getErrCode()),
+                    "Aliyun SendSms failed for " + to.masked() + ": " + e.getErrCode() + " (request " + e.getRequestId() + ")");
+        } catch (RuntimeException e) {
+            throw new SmsSendException(SmsFailure.UNAVAILABLE,
+                    "Aliyun SendSms failed for " + to.masked() + ": " + e.getClass().getSimpleName());
+        }
+        checkReply(to, response);
+    }
+
+    private CommonRequest request(PhoneNumber to, String code) {
+        CommonRequest request = new CommonRequest();
+        request.setSysMethod(MethodType.POST);
+        request.setSysProtocol(settings.protocol().equals("http") ? ProtocolType.HTTP : ProtocolType.HTTPS);
+        request.setSysDomain(settings.endpoint());
+        request.setSysVersion(API_VERSION);
+        request.setSysAction("SendSms");
+        request.setSysAccept(FormatType.JSON);
+        request.setSysConnectTimeout(settings.connectTimeoutMillis());
+        request.setSysReadTimeout(settings.readTimeoutMillis());
+        request.setSysRetryPolicy(RetryPolicy.none());
+        request.putQueryParameter("RegionId", settings.regionId());
+        request.putQueryParameter("PhoneNumbers", aliyunNumber(to));
+        request.putQueryParameter("SignName", settings.signName());
+        request.putQueryParameter("TemplateCode", settings.templateCode());
+        JsonObject templateParam = new JsonObject();
+        templateParam.addProperty(settings.templateParam(), code);
+        request.putQueryParameter("TemplateParam", templateParam.toString());
+        return request;
+    }
+
+    /**
+     * Mainland China numbers go as the 11-digit national number; other regions as country code and number
+     * without {@code +} or {@code 00} (Aliyun's documented form for international messages).
+     */
+    static String aliyunNumber(PhoneNumber number) {
+        if (number.countryCode() == CHINA_COUNTRY_CODE) {
+            return number.nationalNumber();
+        }
+        return number.countryCode() + number.nationalNumber();
+    }
+
+    private static void checkReply(PhoneNumber to, CommonResponse response) throws SmsSendException {
+        JsonObject body;
+        try {
+            body = JsonParser.parseString(response.getData()).getAsJsonObject();
+        } catch (JsonParseException | IllegalStateException | NullPointerException e) {
+            throw new SmsSendException(SmsFailure.UNAVAILABLE,
+                    "Aliyun SendSms for " + to.masked() + " answered HTTP " + response.getHttpStatus() + " with a body that is not a JSON object");
+        }
+        String code = body.has("Code") && !body.get("Code").isJsonNull() ? body.get("Code").getAsString() : null;
+        if ("OK".equals(code)) {
+            return;
+        }
+        String requestId = body.has("RequestId") ? body.get("RequestId").getAsString() : "?";
+        throw new SmsSendException(AliyunErrorCodes.failureFor(code),
+                "Aliyun SendSms refused " + to.masked() + ": Code=" + code + " (request " + requestId + ")");
+    }
+}

@@ -1,0 +1,53 @@
+package dev.smslogin.code;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CodeHasherTest {
+
+    private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+    private final CodeHasher hasher = new CodeHasher(SECRET);
+    private final CodeScope scope = new CodeScope("realm-1", "+8613912345678");
+
+    @Test
+    void theHashIsStableAndDoesNotContainTheCode() {
+        String hash = hasher.hash(scope, "session-a", "123456");
+        assertThat(hasher.hash(scope, "session-a", "123456")).isEqualTo(hash);
+        assertThat(hash).doesNotContain("123456").hasSizeGreaterThanOrEqualTo(43);
+    }
+
+    @Test
+    void theHashIsBoundToSessionPhoneRealmAndSecret() {
+        String hash = hasher.hash(scope, "session-a", "123456");
+        assertThat(hasher.hash(scope, "session-b", "123456")).isNotEqualTo(hash);
+        assertThat(hasher.hash(new CodeScope("realm-1", "+8613912345679"), "session-a", "123456")).isNotEqualTo(hash);
+        assertThat(hasher.hash(new CodeScope("realm-2", "+8613912345678"), "session-a", "123456")).isNotEqualTo(hash);
+        assertThat(hasher.hash(scope, "session-a", "123457")).isNotEqualTo(hash);
+        byte[] otherSecret = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.UTF_8);
+        assertThat(new CodeHasher(otherSecret).hash(scope, "session-a", "123456")).isNotEqualTo(hash);
+    }
+
+    @Test
+    void matchesComparesWholeValues() {
+        assertThat(CodeHasher.matches("abc", "abc")).isTrue();
+        assertThat(CodeHasher.matches("abc", "abd")).isFalse();
+        assertThat(CodeHasher.matches("abc", "abcd")).isFalse();
+        assertThat(CodeHasher.matches(null, "abc")).isFalse();
+        assertThat(CodeHasher.matches("abc", null)).isFalse();
+    }
+
+    @Test
+    void refusesAShortSecret() {
+        assertThatThrownBy(() -> new CodeHasher(new byte[8])).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void scopeIdsDoNotContainThePhoneNumber() {
+        assertThat(scope.id()).startsWith("realm-1:").doesNotContain("13912345678");
+        assertThat(new CodeScope("realm-1", "+8613912345679").id()).isNotEqualTo(scope.id());
+    }
+}

@@ -1,0 +1,120 @@
+package dev.smslogin.code.redis;
+
+import dev.smslogin.code.CodeScope;
+import dev.smslogin.code.CodeStoreContract;
+import dev.smslogin.code.CodeStoreUnavailableException;
+import dev.smslogin.code.SmsCodeStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.util.JedisClusterCRC16;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The Redis store against the real Redis on this machine (database 15, a prefix of its own per run). */
+class RedisSmsCodeStoreTest extends CodeStoreContract {
+
+    static final String URL = System.getProperty("test.redis.url", "redis://127.0.0.1:6379/15");
+    private static final String PREFIX = "test-" + UUID.randomUUID() + ":";
+    private static UnifiedJedis jedis;
+    private static SmsCodeStore store;
+
+    @BeforeAll
+    static void connect() {
+        jedis = RedisSmsCodeStoreFactory.connect(RedisSettings.from(URL, PREFIX, "2000"));
+        store = new RedisSmsCodeStore(new RedisScriptRunner(jedis), new RedisKeys(PREFIX));
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        keys().forEach(jedis::del);
+        jedis.close();
+    }
+
+    @Override
+    protected SmsCodeStore store() {
+        return store;
+    }
+
+    @Test
+    @DisplayName("Redis holds no phone number and no code, only hashes; every key expires")
+    void nothingInClear() {
+        CodeScope scope = newScope();
+        store.reserveSend(scope, "10.9.8.7", LIMITS);
+        store.saveCode(scope, "the-hash", Duration.ofMinutes(5));
+        Set<String> written = keys().stream().filter(k -> k.contains(scope.realmId())).collect(Collectors.toSet());
+        assertThat(written).hasSize(4);
+        String national = scope.phoneE164().substring(3);
+        for (String key : written) {
+            assertThat(key).doesNotContain(national);
+            assertThat(jedis.pttl(key)).as("TTL of " + key).isPositive();
+        }
+        assertThat(jedis.hgetAll(PREFIX + "{" + scope.id() + "}:code")).containsOnlyKeys("h", "a").containsEntry("h", "the-hash");
+    }
+
+    @Test
+    @DisplayName("all keys of one number hash to one Redis Cluster slot")
+    void oneSlotPerNumber() {
+        CodeScope scope = newScope();
+        RedisKeys layout = new RedisKeys(PREFIX);
+        Set<Integer> slots = new HashSet<>();
+        for (String key : List.of(layout.code(scope), layout.cooldown(scope), layout.phoneSends(scope))) {
+            slots.add(JedisClusterCRC16.getSlot(key));
+        }
+        assertThat(slots).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("a script the server forgot (restart, failover, SCRIPT FLUSH) is loaded again")
+    void reloadsFlushedScripts() {
+        jedis.scriptFlush();
+        CodeScope scope = newScope();
+        store.saveCode(scope, "h", Duration.ofMinutes(1));
+        assertThat(store.verify(scope, "h", 5)).isEqualTo(dev.smslogin.code.Verification.VALID);
+    }
+
+    @Test
+    @DisplayName("an unreachable Redis fails fast with CodeStoreUnavailableException, never a wrong answer")
+    void unreachable() {
+        try (UnifiedJedis dead = RedisSmsCodeStoreFactory.connect(RedisSettings.from("redis://127.0.0.1:1/0", PREFIX, "300"))) {
+            SmsCodeStore broken = new RedisSmsCodeStore(new RedisScriptRunner(dead), new RedisKeys(PREFIX));
+            CodeScope scope = newScope();
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> broken.verify(scope, "h", 5)).isInstanceOf(CodeStoreUnavailableException.class);
+            assertThatThrownBy(() -> broken.reserveSend(scope, "10.0.0.1", LIMITS)).isInstanceOf(CodeStoreUnavailableException.class);
+            assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(3000);
+        }
+    }
+
+    @Test
+    void settingsAreCheckedAtStart() {
+        assertThatThrownBy(() -> RedisSettings.from("http://x", null, null)).hasMessageContaining("redis://");
+        assertThatThrownBy(() -> RedisSettings.from(null, null, "fast")).hasMessageContaining("timeout-ms");
+        assertThat(RedisSettings.from("redis://user:pw@redis.internal:6380/2", null, null).redactedUrl())
+                .isEqualTo("redis://***@redis.internal:6380/2");
+        assertThat(RedisSettings.from(null, null, null).url()).isEqualTo("redis://127.0.0.1:6379/0");
+    }
+
+    private static Set<String> keys() {
+        Set<String> keys = new HashSet<>();
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(PREFIX + "*").count(1000));
+            keys.addAll(page.getResult());
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return keys;
+    }
+}

@@ -1,0 +1,165 @@
+package dev.smslogin.sms.aliyun;
+
+import com.aliyuncs.DefaultAcsClient;
+import dev.smslogin.phone.PhoneNumber;
+import dev.smslogin.sms.SmsFailure;
+import dev.smslogin.sms.SmsSendException;
+import dev.smslogin.testing.FakeAliyunSms;
+import dev.smslogin.testing.FakeAliyunSms.Misbehaviour;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The real Aliyun SDK client against the local fake, which checks signatures as Aliyun does. */
+class AliyunSmsSenderTest {
+
+    private static final PhoneNumber MAINLAND = PhoneNumber.fromE164("+8613912345678");
+    private static FakeAliyunSms fake;
+    private static DefaultAcsClient client;
+    private static AliyunSettings settings;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fake = FakeAliyunSms.start();
+        settings = settings(Map.of());
+        client = AliyunSmsSenderFactory.newClient(settings);
+    }
+
+    static AliyunSettings settings(Map<String, String> overrides) {
+        Map<String, String> options = new HashMap<>(Map.of(
+                "access-key-id", FakeAliyunSms.ACCESS_KEY_ID,
+                "access-key-secret", FakeAliyunSms.ACCESS_KEY_SECRET,
+                "sign-name", FakeAliyunSms.SIGN_NAME,
+                "template-code", FakeAliyunSms.TEMPLATE_CODE,
+                "endpoint", fake.endpoint(),
+                "protocol", "http",
+                "read-timeout-ms", "1000"));
+        options.putAll(overrides);
+        return AliyunSettings.from(options::get);
+    }
+
+    @AfterAll
+    static void stop() {
+        client.shutdown();
+        fake.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        fake.reset();
+    }
+
+    @Test
+    @DisplayName("given Aliyun accepts, then one signed SendSms carries the national number, sign name, template and code")
+    void sends() throws Exception {
+        new AliyunSmsSender(client, settings).sendCode(MAINLAND, "012345");
+
+        assertThat(fake.rejections()).isEmpty();
+        assertThat(fake.messages()).singleElement().satisfies(m -> {
+            assertThat(m.phoneNumbers()).isEqualTo("13912345678");
+            assertThat(m.signName()).isEqualTo(FakeAliyunSms.SIGN_NAME);
+            assertThat(m.templateCode()).isEqualTo(FakeAliyunSms.TEMPLATE_CODE);
+            assertThat(m.templateParam()).isEqualTo("{\"code\":\"012345\"}");
+        });
+    }
+
+    @Test
+    void theTemplateVariableIsConfigurable() throws Exception {
+        new AliyunSmsSender(client, settings(Map.of("template-param", "otp"))).sendCode(MAINLAND, "654321");
+        assertThat(fake.messages()).singleElement().satisfies(m -> assertThat(m.templateParam()).isEqualTo("{\"otp\":\"654321\"}"));
+    }
+
+    @Test
+    @DisplayName("given a wrong secret, then Aliyun's signature check refuses it and the admin must act")
+    void wrongSecret() {
+        DefaultAcsClient wrong = AliyunSmsSenderFactory.newClient(settings(Map.of("access-key-secret", "not-the-secret")));
+        try {
+            assertFailure(new AliyunSmsSender(wrong, settings), SmsFailure.MISCONFIGURED);
+            assertThat(fake.rejections()).containsExactly("SignatureDoesNotMatch");
+            assertThat(fake.messages()).isEmpty();
+        } finally {
+            wrong.shutdown();
+        }
+    }
+
+    @Test
+    @DisplayName("given a business error with HTTP 200, then it is a failure, not a success")
+    void businessErrorsArriveWithHttp200() {
+        fake.misbehave(Misbehaviour.businessError("isv.BUSINESS_LIMIT_CONTROL", "触发小时级流控Permits:5"));
+        assertFailure(new AliyunSmsSender(client, settings), SmsFailure.RATE_LIMITED);
+        fake.misbehave(Misbehaviour.businessError("isv.MOBILE_NUMBER_ILLEGAL", "invalid mobile number"));
+        assertFailure(new AliyunSmsSender(client, settings), SmsFailure.INVALID_NUMBER);
+    }
+
+    @Test
+    void serverErrorsAndGarbageAreOutages() {
+        fake.misbehave(Misbehaviour.httpError(503));
+        assertFailure(new AliyunSmsSender(client, settings), SmsFailure.UNAVAILABLE);
+        fake.misbehave(Misbehaviour.httpError(500));
+        assertFailure(new AliyunSmsSender(client, settings), SmsFailure.UNAVAILABLE);
+        fake.misbehave(Misbehaviour.malformed());
+        assertFailure(new AliyunSmsSender(client, settings), SmsFailure.UNAVAILABLE);
+    }
+
+    @Test
+    @DisplayName("given Aliyun slower than the read timeout, then the send fails within the timeout and is not retried")
+    void slowReplyTimesOutWithoutRetry() {
+        fake.misbehave(Misbehaviour.slow(Duration.ofMillis(2500)));
+        long started = System.nanoTime();
+        assertFailure(new AliyunSmsSender(client, settings), SmsFailure.UNAVAILABLE);
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        assertThat(tookMillis).as("one attempt, bounded by the 1000 ms read timeout").isLessThan(2400);
+        fake.behave();
+        sleep(1700);
+        assertThat(fake.messages()).as("the slow request was accepted once by the fake, never re-sent").hasSizeLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void unreachableEndpointIsAnOutage() {
+        DefaultAcsClient unreachable = AliyunSmsSenderFactory.newClient(settings(Map.of("endpoint", "127.0.0.1:1")));
+        try {
+            assertFailure(new AliyunSmsSender(unreachable, settings(Map.of("endpoint", "127.0.0.1:1"))), SmsFailure.UNAVAILABLE);
+        } finally {
+            unreachable.shutdown();
+        }
+    }
+
+    @Test
+    void anUnconfiguredSenderRefusesEverySend() {
+        AliyunSettings unconfigured = AliyunSettings.from(Map.<String, String>of()::get);
+        assertThatThrownBy(() -> new AliyunSmsSender(null, unconfigured).sendCode(MAINLAND, "123456"))
+                .isInstanceOf(SmsSendException.class)
+                .hasMessageContaining("access-key-id")
+                .satisfies(e -> assertThat(((SmsSendException) e).failure()).isEqualTo(SmsFailure.MISCONFIGURED));
+    }
+
+    @Test
+    void failureMessagesNeverContainTheCodeOrTheFullNumber() {
+        fake.misbehave(Misbehaviour.businessError("isv.BUSINESS_LIMIT_CONTROL", "limit"));
+        assertThatThrownBy(() -> new AliyunSmsSender(client, settings).sendCode(MAINLAND, "987654"))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("987654").doesNotContain("13912345678").contains("+86139****5678"));
+    }
+
+    private static void assertFailure(AliyunSmsSender sender, SmsFailure expected) {
+        assertThatThrownBy(() -> sender.sendCode(MAINLAND, "123456"))
+                .isInstanceOf(SmsSendException.class)
+                .satisfies(e -> assertThat(((SmsSendException) e).failure()).isEqualTo(expected));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package dev.smslogin.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A local stand-in for Dysmsapi {@code SendSms}: checks every request the way Aliyun does (known AccessKeyId,
+ * signature method and version, HMAC-SHA1 signature, timestamp window, unused nonce, required parameters) and
+ * answers in Aliyun's reply shapes. Records every accepted message. Tests can make it misbehave.
+ */
+public final class FakeAliyunSms implements AutoCloseable {
+
+    public static final String ACCESS_KEY_ID = "testAccessKeyId";
+    public static final String ACCESS_KEY_SECRET = "testAccessKeySecret";
+    public static final String SIGN_NAME = "短信登录测试";
+    public static final String TEMPLATE_CODE = "SMS_123456789";
+
+    private static final Pattern CODE_PARAM = Pattern.compile("\"code\"\\s*:\\s*\"([0-9]+)\"");
+
+    /** One accepted SendSms call. */
+    public record Message(String phoneNumbers, String signName, String templateCode, String templateParam, Instant at) {
+        public String code() {
+            Matcher m = CODE_PARAM.matcher(templateParam);
+            if (!m.find()) {
+                throw new IllegalStateException("no code in TemplateParam");
+            }
+            return m.group(1);
+        }
+    }
+
+    /** What the fake does with the next requests instead of accepting them. */
+    public record Misbehaviour(int httpStatus, String body, Duration delay) {
+        public static Misbehaviour businessError(String code, String message) {
+            return new Misbehaviour(200, "{\"RequestId\":\"" + UUID.randomUUID() + "\",\"Code\":\"" + code + "\",\"Message\":\"" + message + "\"}", Duration.ZERO);
+        }
+
+        public static Misbehaviour httpError(int status) {
+            return new Misbehaviour(status, "{\"RequestId\":\"" + UUID.randomUUID() + "\",\"HostId\":\"dysmsapi.aliyuncs.com\",\"Code\":\"ServiceUnavailable\",\"Message\":\"The request has failed due to a temporary failure of the server.\"}", Duration.ZERO);
+        }
+
+        public static Misbehaviour malformed() {
+            return new Misbehaviour(200, "<html>gateway</html>", Duration.ZERO);
+        }
+
+        public static Misbehaviour slow(Duration delay) {
+            return new Misbehaviour(0, null, delay);
+        }
+    }
+
+    private final HttpServer server;
+    private final List<Message> messages = new CopyOnWriteArrayList<>();
+    private final List<String> rejections = new CopyOnWriteArrayList<>();
+    private final Set<String> usedNonces = ConcurrentHashMap.newKeySet();
+    private final AtomicReference<Misbehaviour> misbehaviour = new AtomicReference<>();
+
+    private FakeAliyunSms(HttpServer server) {
+        this.server = server;
+    }
+
+    public static FakeAliyunSms start() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+        FakeAliyunSms fake = new FakeAliyunSms(server);
+        server.createContext("/", fake::handle);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.start();
+        return fake;
+    }
+
+    /** {@code 127.0.0.1:port}, the form of the sender's {@code endpoint} option. */
+    public String endpoint() {
+        return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public List<Message> messages() {
+        return List.copyOf(messages);
+    }
+
+    public List<Message> messagesTo(String phoneNumbers) {
+        return messages.stream().filter(m -> m.phoneNumbers().equals(phoneNumbers)).toList();
+    }
+
+    /** The code of the last message to {@code phoneNumbers} (Aliyun's form: 11 digits for mainland China). */
+    public String lastCodeTo(String phoneNumbers) {
+        List<Message> to = messagesTo(phoneNumbers);
+        if (to.isEmpty()) {
+            throw new AssertionError("no SMS was sent to " + phoneNumbers);
+        }
+        return to.get(to.size() - 1).code();
+    }
+
+    /** Requests refused for a bad signature, key, nonce or timestamp: should stay empty. */
+    public List<String> rejections() {
+        return List.copyOf(rejections);
+    }
+
+    public void misbehave(Misbehaviour next) {
+        misbehaviour.set(next);
+    }
+
+    public void behave() {
+        misbehaviour.set(null);
+    }
+
+    public void reset() {
+        messages.clear();
+        rejections.clear();
+        behave();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Misbehaviour mis = misbehaviour.get();
+            if (mis != null && !mis.delay().isZero()) {
+                sleep(mis.delay());
+            }
+            Map<String, String> params = new HashMap<>(parse(exchange.getRequestURI().getRawQuery()));
+            params.putAll(parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            String authError = checkAuthentication(exchange.getRequestMethod(), params);
+            if (authError != null) {
+                rejections.add(authError);
+                reply(exchange, authError.startsWith("InvalidAccessKeyId") ? 404 : 400,
+                        "{\"RequestId\":\"" + UUID.randomUUID() + "\",\"HostId\":\"dysmsapi.aliyuncs.com\",\"Code\":\"" + authError
+                                + "\",\"Message\":\"" + authError + "\",\"Recommend\":\"https://next.api.aliyun.com/troubleshoot\"}");
+                return;
+            }
+            if (mis != null && mis.body() != null) {
+                reply(exchange, mis.httpStatus(), mis.body());
+                return;
+            }
+            String missing = missingParameter(params);
+            if (missing != null) {
+                reply(exchange, 200, "{\"RequestId\":\"" + UUID.randomUUID() + "\",\"Code\":\"isv.INVALID_PARAMETERS\",\"Message\":\"" + missing + "\"}");
+                return;
+            }
+            messages.add(new Message(params.get("PhoneNumbers"), params.get("SignName"), params.get("TemplateCode"),
+                    params.get("TemplateParam"), Instant.now()));
+            reply(exchange, 200, "{\"Message\":\"OK\",\"RequestId\":\"" + UUID.randomUUID() + "\",\"BizId\":\""
+                    + System.nanoTime() + "^0\",\"Code\":\"OK\"}");
+        }
+    }
+
+    private String checkAuthentication(String method, Map<String, String> params) {
+        if (!ACCESS_KEY_ID.equals(params.get("AccessKeyId"))) {
+            return "InvalidAccessKeyId.NotFound";
+        }
+        if (!"HMAC-SHA1".equals(params.get("SignatureMethod")) || !"1.0".equals(params.get("SignatureVersion"))) {
+            return "IncompleteSignature";
+        }
+        String signature = params.get("Signature");
+        if (signature == null || !signature.equals(AliyunSignature.sign(method, params, ACCESS_KEY_SECRET))) {
+            return "SignatureDoesNotMatch";
+        }
+        try {
+            Instant timestamp = Instant.parse(params.getOrDefault("Timestamp", ""));
+            if (Duration.between(timestamp, Instant.now()).abs().compareTo(Duration.ofMinutes(15)) > 0) {
+                return "InvalidTimeStamp.Expired";
+            }
+        } catch (RuntimeException e) {
+            return "InvalidTimeStamp.Format";
+        }
+        String nonce = params.get("SignatureNonce");
+        if (nonce == null || !usedNonces.add(nonce)) {
+            return "SignatureNonceUsed";
+        }
+        if (!"SendSms".equals(params.get("Action")) || !"2017-05-25".equals(params.get("Version"))) {
+            return "InvalidAction.NotFound";
+        }
+        return null;
+    }
+
+    private static String missingParameter(Map<String, String> params) {
+        for (String name : List.of("PhoneNumbers", "SignName", "TemplateCode", "TemplateParam")) {
+            if (params.get(name) == null || params.get(name).isBlank()) {
+                return "Missing" + name;
+            }
+        }
+        if (!SIGN_NAME.equals(params.get("SignName"))) {
+            return "isv.SMS_SIGNATURE_ILLEGAL";
+        }
+        if (!TEMPLATE_CODE.equals(params.get("TemplateCode"))) {
+            return "isv.SMS_TEMPLATE_ILLEGAL";
+        }
+        return null;
+    }
+
+    static Map<String, String> parse(String form) {
+        Map<String, String> params = new HashMap<>();
+        if (form == null || form.isEmpty()) {
+            return params;
+        }
+        for (String pair : form.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            params.put(key, value);
+        }
+        return params;
+    }
+
+    private static void reply(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json;charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static void sleep(Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+}
