@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs Keycloak with the extension and the demo realm on this machine, on embedded defaults:
+# codes in Keycloak's own store (no Redis needed), the `log` sender (codes appear in this console),
+# Keycloak's dev-file database. Needs only Java 17+ and Maven.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+KC_VERSION="${KC_VERSION:-26.7.0}"
+PORT="${PORT:-8080}"
+DEMO_DIR="target/demo"
+KC_HOME="$DEMO_DIR/keycloak-$KC_VERSION"
+
+if [ ! -f target/keycloak-sms-login.jar ] || [ -n "$(find src pom.xml -newer target/keycloak-sms-login.jar -print -quit)" ]; then
+  echo "== building target/keycloak-sms-login.jar"
+  mvn -B -q -DskipTests package
+fi
+
+if [ ! -x "$KC_HOME/bin/kc.sh" ]; then
+  echo "== unpacking Keycloak $KC_VERSION"
+  mkdir -p "$DEMO_DIR"
+  mvn -B -q dependency:copy -Dartifact="org.keycloak:keycloak-quarkus-dist:$KC_VERSION:tar.gz" \
+    -DoutputDirectory="$DEMO_DIR" -Dmdep.overWriteIfNewer=true
+  tar xzf "$DEMO_DIR/keycloak-quarkus-dist-$KC_VERSION.tar.gz" -C "$DEMO_DIR"
+  rm "$DEMO_DIR/keycloak-quarkus-dist-$KC_VERSION.tar.gz"
+fi
+
+mkdir -p "$KC_HOME/providers" "$KC_HOME/data/import"
+cp target/keycloak-sms-login.jar "$KC_HOME/providers/"
+cp examples/realm-sms-demo.json "$KC_HOME/data/import/"
+
+cat <<MSG
+
+== Keycloak $KC_VERSION with keycloak-sms-login is starting (about 30 s on first start).
+   Log in with a phone number:  http://localhost:$PORT/realms/sms-demo/account
+   The SMS codes appear in this console, in lines like:
+       INFO  [dev.smslogin.sms.log] SMS login code for +86139****5678: 123456
+   Admin console:               http://localhost:$PORT/admin  (admin / admin)
+   Stop with Ctrl+C.
+
+MSG
+
+export KC_BOOTSTRAP_ADMIN_USERNAME="${KC_BOOTSTRAP_ADMIN_USERNAME:-admin}"
+export KC_BOOTSTRAP_ADMIN_PASSWORD="${KC_BOOTSTRAP_ADMIN_PASSWORD:-admin}"
+exec "$KC_HOME/bin/kc.sh" start-dev \
+  --http-port="$PORT" \
+  --import-realm \
+  --spi-sms-sender--provider=log \
+  --spi-sms-code-store--provider=keycloak

@@ -1,0 +1,185 @@
+package dev.smslogin.it;
+
+import dev.smslogin.testing.FakeAliyunSms;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A real Keycloak server distribution ({@code keycloak-quarkus-dist}, unpacked by the build) started as a
+ * process with the built shaded jar in {@code providers/}, the real Redis, and the fake Aliyun endpoint of this
+ * JVM. One server per test JVM, started on first use and stopped when the JVM exits.
+ */
+public final class KeycloakServer {
+
+    public static final String ADMIN = "admin";
+    public static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
+    public static final String REDIS_URL = "redis://127.0.0.1:6379/14";
+
+    private static KeycloakServer instance;
+
+    private final Process process;
+    private final int port;
+    private final FakeAliyunSms aliyun;
+    private final String redisPrefix;
+    private final Path log;
+
+    private KeycloakServer(Process process, int port, FakeAliyunSms aliyun, String redisPrefix, Path log) {
+        this.process = process;
+        this.port = port;
+        this.aliyun = aliyun;
+        this.redisPrefix = redisPrefix;
+        this.log = log;
+    }
+
+    public static synchronized KeycloakServer get() {
+        if (instance == null) {
+            try {
+                instance = start();
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException("could not start Keycloak", e);
+            }
+        }
+        return instance;
+    }
+
+    private static KeycloakServer start() throws IOException, InterruptedException {
+        Path home = Path.of(System.getProperty("keycloak.home", "target/keycloak-dist/keycloak-26.7.0"));
+        Path jar = Path.of(System.getProperty("provider.jar", "target/keycloak-sms-login.jar"));
+        if (!Files.isRegularFile(home.resolve("bin/kc.sh"))) {
+            throw new IllegalStateException("no Keycloak distribution at " + home + " (run through mvn verify)");
+        }
+        Files.createDirectories(home.resolve("providers"));
+        Files.copy(jar, home.resolve("providers/keycloak-sms-login.jar"), StandardCopyOption.REPLACE_EXISTING);
+        deleteRecursively(home.resolve("data"));
+
+        FakeAliyunSms aliyun = FakeAliyunSms.start();
+        int port = freePort();
+        int managementPort = freePort();
+        String redisPrefix = "it-" + UUID.randomUUID() + ":";
+        Path log = Path.of("target", "keycloak-" + home.getFileName() + ".log").toAbsolutePath();
+
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
+                "--http-port=" + port,
+                "--http-management-port=" + managementPort,
+                "--hostname-strict=false",
+                "--cache=local",
+                "--spi-sms-sender--provider=aliyun",
+                "--spi-sms-sender--aliyun--access-key-id=" + FakeAliyunSms.ACCESS_KEY_ID,
+                "--spi-sms-sender--aliyun--access-key-secret=" + FakeAliyunSms.ACCESS_KEY_SECRET,
+                "--spi-sms-sender--aliyun--sign-name=" + FakeAliyunSms.SIGN_NAME,
+                "--spi-sms-sender--aliyun--template-code=" + FakeAliyunSms.TEMPLATE_CODE,
+                "--spi-sms-sender--aliyun--endpoint=" + aliyun.endpoint(),
+                "--spi-sms-sender--aliyun--protocol=http",
+                "--spi-sms-sender--aliyun--read-timeout-ms=2000",
+                "--spi-sms-code-store--provider=redis",
+                "--spi-sms-code-store--redis--url=" + REDIS_URL,
+                "--spi-sms-code-store--redis--key-prefix=" + redisPrefix,
+                "--log-level=INFO,dev.smslogin:DEBUG"));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN);
+        env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        env.put("LC_ALL", "C.UTF-8");
+        env.put("LANG", "C.UTF-8");
+        env.put("JAVA_OPTS_APPEND", "-Xms256m -Xmx1g");
+        Process process = builder.start();
+        KeycloakServer server = new KeycloakServer(process, port, aliyun, redisPrefix, log);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+        server.awaitReady(Duration.ofMinutes(4));
+        return server;
+    }
+
+    private void awaitReady(Duration timeout) throws InterruptedException, IOException {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; log: " + log + "\n" + tail());
+            }
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/realms/master"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("Keycloak did not start within " + timeout + "; log: " + log + "\n" + tail());
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public FakeAliyunSms aliyun() {
+        return aliyun;
+    }
+
+    public String redisPrefix() {
+        return redisPrefix;
+    }
+
+    /** The server log so far, for assertions on what is (never) logged. */
+    public String logText() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String tail() throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    }
+
+    private void stop() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        aliyun.close();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
