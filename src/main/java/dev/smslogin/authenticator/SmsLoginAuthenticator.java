@@ -124,7 +124,7 @@ final class SmsLoginAuthenticator implements Authenticator {
             cancelQuietly(store, scope, clientIp, decision);
             context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
             FormMessage error = switch (e.failure()) {
-                case RATE_LIMITED -> LoginPages.message(SmsLoginMessages.TOO_MANY_CODES, "");
+                case RATE_LIMITED -> LoginPages.message(SmsLoginMessages.SMS_RATE_LIMITED);
                 case INVALID_NUMBER -> LoginPages.phoneError(SmsLoginMessages.SMS_REFUSED_NUMBER);
                 case MISCONFIGURED, UNAVAILABLE -> LoginPages.message(SmsLoginMessages.SMS_UNAVAILABLE);
             };

@@ -12,6 +12,7 @@ final class SmsLoginMessages {
     static final String CODE_SENT = "smsLoginCodeSent";
     static final String RESEND_WAIT = "smsLoginResendWait";
     static final String TOO_MANY_CODES = "smsLoginTooManyCodes";
+    static final String SMS_RATE_LIMITED = "smsLoginSmsRateLimited";
     static final String SMS_REFUSED_NUMBER = "smsLoginSmsRefusedNumber";
     static final String SMS_UNAVAILABLE = "smsLoginSmsUnavailable";
     static final String SERVICE_UNAVAILABLE = "smsLoginServiceUnavailable";

@@ -313,6 +313,31 @@ class SmsLoginFlowIT {
     }
 
     @Test
+    @DisplayName("Aliyun refusing or failing: a clear message, no code page, and the number can be tried again at once")
+    void aliyunFailures() {
+        String national = Phones.newNational();
+        try {
+            aliyun.misbehave(FakeAliyunSms.Misbehaviour.businessError("isv.BUSINESS_LIMIT_CONTROL", "触发小时级流控Permits:5"));
+            Page limited = submitPhone(new Browser(server), realm, national);
+            assertThat(limited.isPhonePage()).isTrue();
+            assertThat(limited.text()).contains("The SMS service refused more codes for now. Try again later.");
+
+            aliyun.misbehave(FakeAliyunSms.Misbehaviour.businessError("isv.MOBILE_NUMBER_ILLEGAL", "invalid"));
+            Page illegal = submitPhone(new Browser(server), realm, national);
+            assertThat(illegal.fieldError("phone_number")).isEqualTo("We could not send a text message to this number. Check the number and try again.");
+
+            aliyun.misbehave(FakeAliyunSms.Misbehaviour.httpError(503));
+            Page down = submitPhone(new Browser(server), realm, national);
+            assertThat(down.text()).contains("Text messages cannot be sent right now. Try again later.");
+            assertThat(down.body()).doesNotContain("Exception").doesNotContain("ServiceUnavailable");
+        } finally {
+            aliyun.behave();
+        }
+        assertThat(aliyun.messagesTo(national)).isEmpty();
+        assertThat(logIn(realm, national)).as("no cooldown left behind by the failed sends").isNotBlank();
+    }
+
+    @Test
     @DisplayName("change_number goes back to the phone page")
     void changeNumber() {
         Browser browser = new Browser(server);

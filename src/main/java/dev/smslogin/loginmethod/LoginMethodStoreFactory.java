@@ -1,0 +1,6 @@
+package dev.smslogin.loginmethod;
+
+import org.keycloak.provider.ProviderFactory;
+
+public interface LoginMethodStoreFactory extends ProviderFactory<LoginMethodStore> {
+}

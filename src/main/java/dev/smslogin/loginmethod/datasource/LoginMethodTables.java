@@ -1,0 +1,152 @@
+package dev.smslogin.loginmethod.datasource;
+
+import dev.smslogin.loginmethod.AppAccount;
+import dev.smslogin.loginmethod.IdentificationFormat;
+import dev.smslogin.phone.PhoneNumber;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The SQL of the original app's schema ({@code user}, {@code user_login_method}), on a connection the caller
+ * owns. Never commits: inside Keycloak the connection belongs to the login's transaction.
+ */
+final class LoginMethodTables {
+
+    static final String PHONE_METHOD = "P";
+    private static final int ER_DUP_ENTRY = 1062;
+
+    static final String CREATE_USER = """
+            CREATE TABLE IF NOT EXISTS `user` (
+              `id` INT NOT NULL AUTO_INCREMENT,
+              `name` VARCHAR(20) NOT NULL,
+              `age` INT NOT NULL,
+              PRIMARY KEY (`id`)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4""";
+
+    static final String CREATE_USER_LOGIN_METHOD = """
+            CREATE TABLE IF NOT EXISTS `user_login_method` (
+              `id` INT NOT NULL AUTO_INCREMENT,
+              `user_id` INT NOT NULL,
+              `login_method` VARCHAR(36) NOT NULL,
+              `identification` VARCHAR(36) NOT NULL,
+              `access_code` VARCHAR(36) NULL,
+              PRIMARY KEY (`id`),
+              UNIQUE KEY `uk_user_login_method_identification` (`login_method`, `identification`),
+              KEY `idx_user_login_method_user_id` (`user_id`)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4""";
+
+    private static final String FIND = "SELECT `user_id` FROM `user_login_method` WHERE `login_method` = ? AND `identification` IN (?, ?) "
+            + "ORDER BY `identification` = ? DESC LIMIT 1";
+    private static final String INSERT_USER = "INSERT INTO `user` (`name`, `age`) VALUES (?, 0)";
+    private static final String INSERT_LOGIN_METHOD = "INSERT INTO `user_login_method` (`user_id`, `login_method`, `identification`, `access_code`) VALUES (?, ?, ?, NULL)";
+    private static final String DELETE_USER = "DELETE FROM `user` WHERE `id` = ?";
+    private static final String UNIQUE_KEY_COLUMNS = "SELECT `index_name`, GROUP_CONCAT(`column_name` ORDER BY `seq_in_index`) FROM information_schema.statistics "
+            + "WHERE `table_schema` = DATABASE() AND `table_name` = 'user_login_method' AND `non_unique` = 0 GROUP BY `index_name`";
+
+    private final IdentificationFormat format;
+
+    LoginMethodTables(IdentificationFormat format) {
+        this.format = format;
+    }
+
+    /** Creates the tables that are missing; tables that exist are left as they are. Runs outside any transaction. */
+    static void createMissingTables(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(CREATE_USER);
+            statement.execute(CREATE_USER_LOGIN_METHOD);
+        }
+    }
+
+    /** Whether {@code user_login_method} has the unique key on (login_method, identification) that prevents duplicates. */
+    static boolean hasUniqueIdentificationKey(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(UNIQUE_KEY_COLUMNS)) {
+            while (rows.next()) {
+                if ("login_method,identification".equalsIgnoreCase(rows.getString(2))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    OptionalLong findUserId(Connection connection, PhoneNumber phone, boolean lock) throws SQLException {
+        List<String> candidates = format.candidates(phone);
+        try (PreparedStatement find = connection.prepareStatement(lock ? FIND + " FOR UPDATE" : FIND)) {
+            find.setString(1, PHONE_METHOD);
+            find.setString(2, candidates.get(0));
+            find.setString(3, candidates.get(1));
+            find.setString(4, candidates.get(0));
+            try (ResultSet rows = find.executeQuery()) {
+                return rows.next() ? OptionalLong.of(rows.getLong(1)) : OptionalLong.empty();
+            }
+        }
+    }
+
+    AppAccount ensureAccount(Connection connection, PhoneNumber phone, Long existingUserId) throws SQLException {
+        OptionalLong found = findUserId(connection, phone, false);
+        if (found.isPresent()) {
+            return new AppAccount(found.getAsLong(), false);
+        }
+        if (existingUserId != null) {
+            return insertLoginMethod(connection, existingUserId, phone)
+                    ? new AppAccount(existingUserId, false)
+                    : new AppAccount(winner(connection, phone), false);
+        }
+        long userId = insertUser(connection, phone);
+        if (insertLoginMethod(connection, userId, phone)) {
+            return new AppAccount(userId, true);
+        }
+        try (PreparedStatement delete = connection.prepareStatement(DELETE_USER)) {
+            delete.setLong(1, userId);
+            delete.executeUpdate();
+        }
+        return new AppAccount(winner(connection, phone), false);
+    }
+
+    /** The row a concurrent login committed first: a locking read sees it past this transaction's snapshot. */
+    private long winner(Connection connection, PhoneNumber phone) throws SQLException {
+        return findUserId(connection, phone, true)
+                .orElseThrow(() -> new SQLException("duplicate phone login row reported, but none found"));
+    }
+
+    private static long insertUser(Connection connection, PhoneNumber phone) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_USER, Statement.RETURN_GENERATED_KEYS)) {
+            insert.setString(1, displayName(phone));
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException("no id generated for the new user row");
+                }
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    /** {@code true} when the row was written, {@code false} when the number already has one (unique key). */
+    private boolean insertLoginMethod(Connection connection, long userId, PhoneNumber phone) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_LOGIN_METHOD)) {
+            insert.setLong(1, userId);
+            insert.setString(2, PHONE_METHOD);
+            insert.setString(3, format.write(phone));
+            insert.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (e.getErrorCode() == ER_DUP_ENTRY) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** The original app requires a name: "手机用户" and the last four digits, never the whole number. */
+    static String displayName(PhoneNumber phone) {
+        String national = phone.nationalNumber();
+        return "手机用户" + national.substring(Math.max(0, national.length() - 4));
+    }
+}

@@ -1,0 +1,157 @@
+package dev.smslogin.loginmethod.datasource;
+
+import dev.smslogin.loginmethod.AppAccount;
+import dev.smslogin.loginmethod.IdentificationFormat;
+import dev.smslogin.phone.PhoneNumber;
+import dev.smslogin.testing.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The app's tables on the real MariaDB: each login is one transaction, as inside Keycloak. */
+class LoginMethodTablesTest {
+
+    private static final PhoneNumber PHONE = PhoneNumber.fromE164("+8613912345678");
+    private TestDatabase db;
+
+    @BeforeEach
+    void database() {
+        db = TestDatabase.create();
+    }
+
+    @AfterEach
+    void drop() {
+        db.close();
+    }
+
+    private void createTables() throws SQLException {
+        try (Connection c = db.connect()) {
+            LoginMethodTables.createMissingTables(c);
+        }
+    }
+
+    private AppAccount inTransaction(IdentificationFormat format, Long existingUserId) throws SQLException {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            AppAccount account = new LoginMethodTables(format).ensureAccount(c, PHONE, existingUserId);
+            c.commit();
+            return account;
+        }
+    }
+
+    @Test
+    @DisplayName("missing tables are created with the unique key; running it again changes nothing")
+    void createsMissingTables() throws SQLException {
+        createTables();
+        createTables();
+        try (Connection c = db.connect()) {
+            assertThat(LoginMethodTables.hasUniqueIdentificationKey(c)).isTrue();
+        }
+    }
+
+    @Test
+    @DisplayName("the original app's tables and rows (national numbers, no unique key) are used as they are")
+    void originalAppTables() throws SQLException {
+        db.execute(
+                "CREATE TABLE `user` (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(20) NOT NULL, age INT NOT NULL)",
+                "CREATE TABLE user_login_method (id INT AUTO_INCREMENT PRIMARY KEY, user_id INT NOT NULL, login_method VARCHAR(36) NOT NULL, identification VARCHAR(36) NOT NULL, access_code VARCHAR(36) NULL)",
+                "INSERT INTO `user` (name, age) VALUES ('nickname', 20)",
+                "INSERT INTO user_login_method (user_id, login_method, identification) VALUES (1, 'WX', 'wx-openid-1'), (1, 'P', '13912345678')");
+        createTables();
+        try (Connection c = db.connect()) {
+            assertThat(LoginMethodTables.hasUniqueIdentificationKey(c)).as("left as it was").isFalse();
+        }
+        AppAccount account = inTransaction(IdentificationFormat.E164, null);
+        assertThat(account).isEqualTo(new AppAccount(1, false));
+        assertThat(db.count("SELECT COUNT(*) FROM user_login_method")).isEqualTo(2);
+        assertThat(db.count("SELECT COUNT(*) FROM `user`")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a new number gets one user row and one login row, in the configured format")
+    void newNumber() throws SQLException {
+        createTables();
+        AppAccount e164 = inTransaction(IdentificationFormat.E164, null);
+        assertThat(e164.created()).isTrue();
+        assertThat(db.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'P' AND identification = '+8613912345678' AND user_id = " + e164.userId())).isEqualTo(1);
+        assertThat(db.count("SELECT COUNT(*) FROM `user` WHERE name = '手机用户5678' AND id = " + e164.userId())).isEqualTo(1);
+        assertThat(inTransaction(IdentificationFormat.NATIONAL, null)).as("found in the other format too").isEqualTo(new AppAccount(e164.userId(), false));
+    }
+
+    @Test
+    void nationalFormatWritesElevenDigits() throws SQLException {
+        createTables();
+        inTransaction(IdentificationFormat.NATIONAL, null);
+        assertThat(db.count("SELECT COUNT(*) FROM user_login_method WHERE identification = '13912345678'")).isEqualTo(1);
+        assertThat(inTransaction(IdentificationFormat.E164, null).created()).isFalse();
+    }
+
+    @Test
+    @DisplayName("a Keycloak user already linked to an app user whose login row is missing gets the row back")
+    void repairsMissingLoginRow() throws SQLException {
+        createTables();
+        db.execute("INSERT INTO `user` (id, name, age) VALUES (42, 'someone', 30)");
+        assertThat(inTransaction(IdentificationFormat.E164, 42L)).isEqualTo(new AppAccount(42, false));
+        assertThat(db.count("SELECT COUNT(*) FROM user_login_method WHERE user_id = 42")).isEqualTo(1);
+        assertThat(db.count("SELECT COUNT(*) FROM `user`")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a rolled-back login leaves no row")
+    void rollbackLeavesNothing() throws SQLException {
+        createTables();
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            new LoginMethodTables(IdentificationFormat.E164).ensureAccount(c, PHONE, null);
+            c.rollback();
+        }
+        assertThat(db.count("SELECT COUNT(*) FROM user_login_method")).isZero();
+        assertThat(db.count("SELECT COUNT(*) FROM `user`")).isZero();
+    }
+
+    @Test
+    @DisplayName("10 concurrent first logins of one number: one user row, one login row, all see the same user id")
+    void race() throws Exception {
+        createTables();
+        int sessions = 10;
+        ExecutorService pool = Executors.newFixedThreadPool(sessions);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<AppAccount>> results = new ArrayList<>();
+            for (int i = 0; i < sessions; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return inTransaction(IdentificationFormat.E164, null);
+                }));
+            }
+            start.countDown();
+            List<AppAccount> accounts = new ArrayList<>();
+            for (Future<AppAccount> f : results) {
+                accounts.add(f.get());
+            }
+            assertThat(accounts).extracting(AppAccount::userId).containsOnly(accounts.get(0).userId());
+            assertThat(accounts).filteredOn(AppAccount::created).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(db.count("SELECT COUNT(*) FROM user_login_method")).isEqualTo(1);
+        assertThat(db.count("SELECT COUNT(*) FROM `user`")).isEqualTo(1);
+    }
+
+    @Test
+    void displayNameNeverHoldsTheWholeNumber() {
+        assertThat(LoginMethodTables.displayName(PHONE)).isEqualTo("手机用户5678").hasSizeLessThanOrEqualTo(20);
+    }
+}
