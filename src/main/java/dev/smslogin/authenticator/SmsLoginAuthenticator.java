@@ -7,6 +7,7 @@ import dev.smslogin.code.CodeStoreUnavailableException;
 import dev.smslogin.code.SendDecision;
 import dev.smslogin.code.SmsCodeStore;
 import dev.smslogin.code.Verification;
+import dev.smslogin.loginmethod.LoginMethodUnavailableException;
 import dev.smslogin.phone.InvalidPhoneNumberException;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phone.PhoneNumberParser;
@@ -22,6 +23,7 @@ import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
+import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelDuplicateException;
@@ -47,6 +49,8 @@ final class SmsLoginAuthenticator implements Authenticator {
     /** Epoch millis from which a resend is allowed, for the countdown. */
     static final String NOTE_RESEND_AT = "sms-login.resend-at";
     static final String EVENT_DETAIL_PHONE = "phone_number";
+    static final String EVENT_DETAIL_APP_USER_ID = "app_user_id";
+    static final String EVENT_DETAIL_APP_USER_CREATED = "app_user_created";
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
@@ -98,7 +102,7 @@ final class SmsLoginAuthenticator implements Authenticator {
     private void sendCode(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, boolean resend) {
         KeycloakSession session = context.getSession();
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        CodeScope scope = new CodeScope(context.getRealm().getId(), phone.e164());
+        CodeScope scope = codeScope(context, phone);
         String clientIp = context.getConnection().getRemoteAddr();
         SmsCodeStore store = session.getProvider(SmsCodeStore.class);
         SendDecision decision;
@@ -117,7 +121,7 @@ final class SmsLoginAuthenticator implements Authenticator {
         String code = CodeGenerator.generate(config.codeLength());
         try {
             session.getProvider(SmsSender.class).sendCode(phone, code);
-            store.saveCode(scope, CodeSecrets.hasher(session, context.getRealm()).hash(scope, sessionBinding(authSession), code),
+            store.saveCode(scope, CodeSecrets.hasher(session, context.getRealm()).hash(scope, code),
                     Duration.ofSeconds(config.codeTtlSeconds()));
         } catch (SmsSendException e) {
             LOG.warnf("SMS login: %s (%s)", e.getMessage(), e.failure());
@@ -145,6 +149,10 @@ final class SmsLoginAuthenticator implements Authenticator {
     private void refuseSend(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, boolean resend,
                             SendDecision decision) {
         context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
+        if (decision.outcome() == SendDecision.Outcome.REALM_LIMIT) {
+            LOG.warnf("SMS login: realm '%s' reached maxSendsPerRealmPerHour; codes are refused for %d s (cost circuit breaker)",
+                    context.getRealm().getName(), decision.retryAfterSeconds());
+        }
         if (decision.outcome() == SendDecision.Outcome.COOLDOWN) {
             // a code went out moment ago: the code page, with the time left before a resend
             AuthenticationSessionModel authSession = context.getAuthenticationSession();
@@ -195,11 +203,11 @@ final class SmsLoginAuthenticator implements Authenticator {
                 return;
             }
         }
-        CodeScope scope = new CodeScope(realm.getId(), phone.e164());
+        CodeScope scope = codeScope(context, phone);
         Verification verification;
         try {
-            String hash = CodeSecrets.hasher(session, realm).hash(scope, sessionBinding(authSession), code);
-            verification = session.getProvider(SmsCodeStore.class).verify(scope, hash, config.maxAttemptsPerCode());
+            String hash = CodeSecrets.hasher(session, realm).hash(scope, code);
+            verification = session.getProvider(SmsCodeStore.class).verify(scope, hash, config.verifyLimits());
         } catch (CodeStoreUnavailableException e) {
             LOG.warnf("SMS login: code store unavailable while checking a code for %s: %s", phone.masked(), e.getMessage());
             context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
@@ -214,8 +222,12 @@ final class SmsLoginAuthenticator implements Authenticator {
         String message = switch (verification) {
             case WRONG -> SmsLoginMessages.CODE_WRONG;
             case WRONG_AND_BURNED -> SmsLoginMessages.CODE_BURNED;
+            case LOCKED -> SmsLoginMessages.PHONE_LOCKED;
             default -> SmsLoginMessages.CODE_EXPIRED;
         };
+        if (verification == Verification.LOCKED) {
+            LOG.warnf("SMS login: %s is locked after too many wrong codes", phone.masked());
+        }
         if (user != null) {
             context.getEvent().user(user);
         }
@@ -226,27 +238,41 @@ final class SmsLoginAuthenticator implements Authenticator {
     }
 
     private void logIn(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, UserModel existing) {
-        UserModel user = existing;
-        if (user == null) {
-            if (!config.allowRegistration()) {
-                context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.USER_NOT_FOUND);
-                context.failureChallenge(AuthenticationFlowError.INVALID_USER,
-                        LoginPages.codePage(context, config, phone, resendWaitSeconds(context),
-                                LoginPages.codeError(SmsLoginMessages.NO_ACCOUNT), null));
-                return;
-            }
-            user = register(context, phone);
-            if (user == null) {
-                return;
-            }
-        } else if (!user.isEnabled()) {
-            context.getEvent().user(user).detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.USER_DISABLED);
+        if (existing != null && !existing.isEnabled()) {
+            context.getEvent().user(existing).detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.USER_DISABLED);
             context.failureChallenge(AuthenticationFlowError.USER_DISABLED,
                     LoginPages.codePage(context, config, phone, resendWaitSeconds(context),
                             LoginPages.message(SmsLoginMessages.ACCOUNT_DISABLED), null));
             return;
-        } else {
-            PhoneUsers.markVerified(user);
+        }
+        PhoneAccounts accounts = new PhoneAccounts(context.getSession(), context.getRealm());
+        UserModel user;
+        try {
+            if (existing != null) {
+                user = accounts.existing(existing, phone);
+            } else {
+                PhoneAccounts.Resolution resolution = accounts.newNumber(phone, config.allowRegistration());
+                if (resolution == null) {
+                    context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.USER_NOT_FOUND);
+                    context.failureChallenge(AuthenticationFlowError.INVALID_USER,
+                            LoginPages.codePage(context, config, phone, resendWaitSeconds(context),
+                                    LoginPages.codeError(SmsLoginMessages.NO_ACCOUNT), null));
+                    return;
+                }
+                user = resolution.user();
+                if (resolution.registered()) {
+                    registered(context, phone, resolution);
+                }
+            }
+        } catch (LoginMethodUnavailableException | ModelDuplicateException e) {
+            // nothing of this login may be kept: the Keycloak user and the app's rows roll back together
+            context.getSession().getTransactionManager().setRollbackOnly();
+            LOG.warnf("SMS login: login of %s refused: %s", phone.masked(), e instanceof ModelDuplicateException
+                    ? "a concurrent login created the user first" : e.getMessage());
+            context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
+            forgetPhone(context.getAuthenticationSession());
+            context.challenge(LoginPages.phonePage(context, config, null, LoginPages.message(SmsLoginMessages.SERVICE_UNAVAILABLE)));
+            return;
         }
         forgetPhone(context.getAuthenticationSession());
         context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked());
@@ -254,23 +280,17 @@ final class SmsLoginAuthenticator implements Authenticator {
         context.success(OTPCredentialModel.TYPE);
     }
 
-    private UserModel register(AuthenticationFlowContext context, PhoneNumber phone) {
-        UserModel user;
-        try {
-            user = PhoneUsers.create(context.getSession(), context.getRealm(), phone);
-        } catch (ModelDuplicateException e) {
-            LOG.infof("SMS login: %s was signed up by a concurrent login", phone.masked());
-            context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.USERNAME_IN_USE);
-            context.challenge(LoginPages.phonePage(context, config(context), null, LoginPages.message(SmsLoginMessages.SERVICE_UNAVAILABLE)));
-            return null;
-        }
-        context.newEvent().event(EventType.REGISTER)
-                .user(user)
-                .detail(Details.USERNAME, user.getUsername())
+    private static void registered(AuthenticationFlowContext context, PhoneNumber phone, PhoneAccounts.Resolution resolution) {
+        EventBuilder event = context.getEvent().clone().event(EventType.REGISTER)
+                .user(resolution.user())
+                .detail(Details.USERNAME, resolution.user().getUsername())
                 .detail(Details.REGISTER_METHOD, SmsLoginAuthenticatorFactory.PROVIDER_ID)
-                .detail(EVENT_DETAIL_PHONE, phone.masked())
-                .success();
-        return user;
+                .detail(EVENT_DETAIL_PHONE, phone.masked());
+        if (resolution.appAccount() != null) {
+            event.detail(EVENT_DETAIL_APP_USER_ID, String.valueOf(resolution.appAccount().userId()))
+                    .detail(EVENT_DETAIL_APP_USER_CREATED, String.valueOf(resolution.appAccount().created()));
+        }
+        event.success();
     }
 
     private static SmsLoginConfig config(AuthenticationFlowContext context) {
@@ -306,8 +326,10 @@ final class SmsLoginAuthenticator implements Authenticator {
     }
 
     /** A code is valid only in the browser tab (login session) that asked for it. */
-    static String sessionBinding(AuthenticationSessionModel authSession) {
-        return authSession.getParentSession().getId() + "/" + authSession.getTabId();
+    private static CodeScope codeScope(AuthenticationFlowContext context, PhoneNumber phone) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        return new CodeScope(context.getRealm().getId(), phone.e164(),
+                authSession.getParentSession().getId() + "/" + authSession.getTabId());
     }
 
     private static long minutes(long seconds) {

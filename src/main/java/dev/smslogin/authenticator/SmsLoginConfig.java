@@ -1,6 +1,7 @@
 package dev.smslogin.authenticator;
 
 import dev.smslogin.code.SendLimits;
+import dev.smslogin.code.VerifyLimits;
 import org.keycloak.models.AuthenticatorConfigModel;
 
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.stream.Collectors;
  */
 public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCooldownSeconds, int maxAttemptsPerCode,
                              int maxSendsPerPhonePerHour, int maxSendsPerPhonePerDay, int maxSendsPerIpPerHour,
+                             int maxSendsPerRealmPerHour, int maxConsecutiveFailuresPerPhone, int failureLockSeconds,
                              boolean allowRegistration, String defaultRegion, Set<String> allowedRegions) {
 
     public static final String CODE_LENGTH = "codeLength";
@@ -28,6 +30,9 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
     public static final String MAX_SENDS_PER_PHONE_PER_HOUR = "maxSendsPerPhonePerHour";
     public static final String MAX_SENDS_PER_PHONE_PER_DAY = "maxSendsPerPhonePerDay";
     public static final String MAX_SENDS_PER_IP_PER_HOUR = "maxSendsPerIpPerHour";
+    public static final String MAX_SENDS_PER_REALM_PER_HOUR = "maxSendsPerRealmPerHour";
+    public static final String MAX_CONSECUTIVE_FAILURES_PER_PHONE = "maxConsecutiveFailuresPerPhone";
+    public static final String FAILURE_LOCK_SECONDS = "failureLockSeconds";
     public static final String ALLOW_REGISTRATION = "allowRegistration";
     public static final String DEFAULT_REGION = "defaultRegion";
     public static final String ALLOWED_REGIONS = "allowedRegions";
@@ -46,11 +51,14 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
         Reader reader = new Reader(values);
         int codeLength = reader.integer(CODE_LENGTH, 6, 6, 8);
         int codeTtl = reader.integer(CODE_TTL_SECONDS, 300, 30, 600);
-        int cooldown = reader.integer(RESEND_COOLDOWN_SECONDS, 60, 10, 3600);
+        int cooldown = reader.integer(RESEND_COOLDOWN_SECONDS, 60, 1, 3600);
         int attempts = reader.integer(MAX_ATTEMPTS_PER_CODE, 5, 1, 10);
         int perHour = reader.integer(MAX_SENDS_PER_PHONE_PER_HOUR, 5, 1, 100);
         int perDay = reader.integer(MAX_SENDS_PER_PHONE_PER_DAY, 10, 1, 1000);
         int perIp = reader.integer(MAX_SENDS_PER_IP_PER_HOUR, 20, 1, 10000);
+        int perRealm = reader.integer(MAX_SENDS_PER_REALM_PER_HOUR, 1000, 1, 1_000_000);
+        int failures = reader.integer(MAX_CONSECUTIVE_FAILURES_PER_PHONE, 100, 5, 10_000);
+        int lockSeconds = reader.integer(FAILURE_LOCK_SECONDS, 86_400, 60, 30 * 86_400);
         boolean allowRegistration = reader.bool(ALLOW_REGISTRATION, true);
         String defaultRegion = reader.region(DEFAULT_REGION, "CN");
         Set<String> allowed = reader.regions(ALLOWED_REGIONS, "CN");
@@ -60,12 +68,17 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
         if (!reader.problems.isEmpty()) {
             throw new InvalidConfigException(reader.problems);
         }
-        return new SmsLoginConfig(codeLength, codeTtl, cooldown, attempts, perHour, perDay, perIp, allowRegistration,
-                defaultRegion, allowed);
+        return new SmsLoginConfig(codeLength, codeTtl, cooldown, attempts, perHour, perDay, perIp, perRealm, failures,
+                lockSeconds, allowRegistration, defaultRegion, allowed);
     }
 
     public SendLimits sendLimits() {
-        return new SendLimits(resendCooldownSeconds, maxSendsPerPhonePerHour, maxSendsPerPhonePerDay, maxSendsPerIpPerHour);
+        return new SendLimits(resendCooldownSeconds, maxSendsPerPhonePerHour, maxSendsPerPhonePerDay, maxSendsPerIpPerHour,
+                maxSendsPerRealmPerHour);
+    }
+
+    public VerifyLimits verifyLimits() {
+        return new VerifyLimits(maxAttemptsPerCode, maxConsecutiveFailuresPerPhone, failureLockSeconds);
     }
 
     /** Thrown with every problem of a configuration, each naming its key. */

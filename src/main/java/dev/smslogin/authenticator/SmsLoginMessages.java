@@ -20,6 +20,7 @@ final class SmsLoginMessages {
     static final String CODE_WRONG = "smsLoginCodeWrong";
     static final String CODE_BURNED = "smsLoginCodeBurned";
     static final String CODE_EXPIRED = "smsLoginCodeExpired";
+    static final String PHONE_LOCKED = "smsLoginPhoneLocked";
     static final String NO_ACCOUNT = "smsLoginNoAccount";
     static final String ACCOUNT_DISABLED = "smsLoginAccountDisabled";
     static final String MISCONFIGURED = "smsLoginMisconfigured";

@@ -27,8 +27,8 @@ public final class CodeHasher {
         this.key = hmac(secret, DOMAIN);
     }
 
-    public String hash(CodeScope scope, String sessionBinding, String code) {
-        String message = String.join("\n", scope.realmId(), scope.phoneE164(), sessionBinding, code);
+    public String hash(CodeScope scope, String code) {
+        String message = String.join("\n", scope.realmId(), scope.phoneE164(), scope.sessionBinding(), code);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(key, message.getBytes(StandardCharsets.UTF_8)));
     }
 

@@ -13,7 +13,9 @@ public record SendDecision(Outcome outcome, long retryAfterSeconds, String reser
         /** {@code maxSendsPerPhonePerHour} or {@code maxSendsPerPhonePerDay} reached. */
         PHONE_LIMIT,
         /** {@code maxSendsPerIpPerHour} reached. */
-        IP_LIMIT
+        IP_LIMIT,
+        /** {@code maxSendsPerRealmPerHour} reached: the realm's cost circuit breaker. */
+        REALM_LIMIT
     }
 
     public static SendDecision allowed(String reservation) {

@@ -14,7 +14,7 @@ public interface SmsCodeStore extends Provider {
 
     /**
      * Decides, atomically, whether a code may be sent to {@code scope} from {@code clientIp}; when it may,
-     * counts the send, starts the cooldown and invalidates the previous code of {@code scope}.
+     * counts the send, starts the cooldown and invalidates the previous code of {@code scope}'s login session.
      */
     SendDecision reserveSend(CodeScope scope, String clientIp, SendLimits limits);
 
@@ -25,11 +25,11 @@ public interface SmsCodeStore extends Provider {
     void saveCode(CodeScope scope, String codeHash, Duration ttl);
 
     /**
-     * Checks {@code candidateHash} against the stored hash in constant time. A match consumes the code (only
-     * one of several concurrent matches wins); a miss counts an attempt and burns the code at
-     * {@code maxAttempts}.
+     * Checks {@code candidateHash} against the stored hash in constant time, unless the number is locked. A match
+     * consumes the code (only one of several concurrent matches wins) and resets the number's failure count; a
+     * miss counts an attempt, burns the code at {@code limits.perCode()} and counts a failure of the number.
      */
-    Verification verify(CodeScope scope, String candidateHash, int maxAttempts);
+    Verification verify(CodeScope scope, String candidateHash, VerifyLimits limits);
 
     @Override
     default void close() {

@@ -9,5 +9,7 @@ public enum Verification {
     /** Wrong code, and it was the last attempt: the stored code is gone. */
     WRONG_AND_BURNED,
     /** There is no code: never sent, expired, already used, or burned. */
-    NO_CODE
+    NO_CODE,
+    /** Too many consecutive wrong codes for this number: nothing is checked until the lock expires. */
+    LOCKED
 }

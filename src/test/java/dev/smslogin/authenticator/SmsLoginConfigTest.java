@@ -22,6 +22,9 @@ class SmsLoginConfigTest {
         assertThat(config.maxSendsPerPhonePerHour()).isEqualTo(5);
         assertThat(config.maxSendsPerPhonePerDay()).isEqualTo(10);
         assertThat(config.maxSendsPerIpPerHour()).isEqualTo(20);
+        assertThat(config.maxSendsPerRealmPerHour()).isEqualTo(1000);
+        assertThat(config.maxConsecutiveFailuresPerPhone()).isEqualTo(100);
+        assertThat(config.failureLockSeconds()).isEqualTo(86_400);
         assertThat(config.allowRegistration()).isTrue();
         assertThat(config.defaultRegion()).isEqualTo("CN");
         assertThat(config.allowedRegions()).containsExactly("CN");

@@ -11,24 +11,24 @@ class CodeHasherTest {
 
     private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
     private final CodeHasher hasher = new CodeHasher(SECRET);
-    private final CodeScope scope = new CodeScope("realm-1", "+8613912345678");
+    private final CodeScope scope = new CodeScope("realm-1", "+8613912345678", "session-a");
 
     @Test
     void theHashIsStableAndDoesNotContainTheCode() {
-        String hash = hasher.hash(scope, "session-a", "123456");
-        assertThat(hasher.hash(scope, "session-a", "123456")).isEqualTo(hash);
+        String hash = hasher.hash(scope, "123456");
+        assertThat(hasher.hash(scope, "123456")).isEqualTo(hash);
         assertThat(hash).doesNotContain("123456").hasSizeGreaterThanOrEqualTo(43);
     }
 
     @Test
     void theHashIsBoundToSessionPhoneRealmAndSecret() {
-        String hash = hasher.hash(scope, "session-a", "123456");
-        assertThat(hasher.hash(scope, "session-b", "123456")).isNotEqualTo(hash);
-        assertThat(hasher.hash(new CodeScope("realm-1", "+8613912345679"), "session-a", "123456")).isNotEqualTo(hash);
-        assertThat(hasher.hash(new CodeScope("realm-2", "+8613912345678"), "session-a", "123456")).isNotEqualTo(hash);
-        assertThat(hasher.hash(scope, "session-a", "123457")).isNotEqualTo(hash);
+        String hash = hasher.hash(scope, "123456");
+        assertThat(hasher.hash(new CodeScope("realm-1", "+8613912345678", "session-b"), "123456")).isNotEqualTo(hash);
+        assertThat(hasher.hash(new CodeScope("realm-1", "+8613912345679", "session-a"), "123456")).isNotEqualTo(hash);
+        assertThat(hasher.hash(new CodeScope("realm-2", "+8613912345678", "session-a"), "123456")).isNotEqualTo(hash);
+        assertThat(hasher.hash(scope, "123457")).isNotEqualTo(hash);
         byte[] otherSecret = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.UTF_8);
-        assertThat(new CodeHasher(otherSecret).hash(scope, "session-a", "123456")).isNotEqualTo(hash);
+        assertThat(new CodeHasher(otherSecret).hash(scope, "123456")).isNotEqualTo(hash);
     }
 
     @Test
@@ -48,6 +48,8 @@ class CodeHasherTest {
     @Test
     void scopeIdsDoNotContainThePhoneNumber() {
         assertThat(scope.id()).startsWith("realm-1:").doesNotContain("13912345678");
-        assertThat(new CodeScope("realm-1", "+8613912345679").id()).isNotEqualTo(scope.id());
+        assertThat(new CodeScope("realm-1", "+8613912345678", "session-b").id()).as("one number, one id").isEqualTo(scope.id());
+        assertThat(new CodeScope("realm-1", "+8613912345678", "session-b").sessionId()).isNotEqualTo(scope.sessionId());
+        assertThat(new CodeScope("realm-1", "+8613912345679", "session-a").id()).isNotEqualTo(scope.id());
     }
 }

@@ -18,14 +18,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** What every {@link SmsCodeStore} must do; each provider's test extends this. */
 public abstract class CodeStoreContract {
 
-    protected static final SendLimits LIMITS = new SendLimits(60, 5, 10, 20);
+    protected static final SendLimits LIMITS = new SendLimits(60, 5, 10, 20, 1000);
+
+    protected static VerifyLimits attempts(int perCode) {
+        return new VerifyLimits(perCode, 100, 86_400);
+    }
 
     protected abstract SmsCodeStore store();
 
     protected final String realm = "realm-" + UUID.randomUUID();
 
     protected CodeScope newScope() {
-        return new CodeScope(realm, "+86139" + String.format("%08d", (long) (Math.random() * 100_000_000)));
+        return new CodeScope(realm, "+86139" + String.format("%08d", (long) (Math.random() * 100_000_000)), UUID.randomUUID().toString());
+    }
+
+    protected static CodeScope otherSession(CodeScope scope) {
+        return new CodeScope(scope.realmId(), scope.phoneE164(), UUID.randomUUID().toString());
     }
 
     @Test
@@ -33,8 +41,8 @@ public abstract class CodeStoreContract {
     void singleUse() {
         CodeScope scope = newScope();
         store().saveCode(scope, "hash-1", Duration.ofMinutes(5));
-        assertThat(store().verify(scope, "hash-1", 5)).isEqualTo(Verification.VALID);
-        assertThat(store().verify(scope, "hash-1", 5)).isEqualTo(Verification.NO_CODE);
+        assertThat(store().verify(scope, "hash-1", attempts(5))).isEqualTo(Verification.VALID);
+        assertThat(store().verify(scope, "hash-1", attempts(5))).isEqualTo(Verification.NO_CODE);
     }
 
     @Test
@@ -43,10 +51,10 @@ public abstract class CodeStoreContract {
         CodeScope scope = newScope();
         store().saveCode(scope, "right", Duration.ofMinutes(5));
         for (int i = 1; i < 3; i++) {
-            assertThat(store().verify(scope, "wrong-" + i, 3)).isEqualTo(Verification.WRONG);
+            assertThat(store().verify(scope, "wrong-" + i, attempts(3))).isEqualTo(Verification.WRONG);
         }
-        assertThat(store().verify(scope, "wrong-3", 3)).isEqualTo(Verification.WRONG_AND_BURNED);
-        assertThat(store().verify(scope, "right", 3)).isEqualTo(Verification.NO_CODE);
+        assertThat(store().verify(scope, "wrong-3", attempts(3))).isEqualTo(Verification.WRONG_AND_BURNED);
+        assertThat(store().verify(scope, "right", attempts(3))).isEqualTo(Verification.NO_CODE);
     }
 
     @Test
@@ -55,7 +63,7 @@ public abstract class CodeStoreContract {
         CodeScope scope = newScope();
         store().saveCode(scope, "hash", Duration.ofSeconds(1));
         Thread.sleep(1600);
-        assertThat(store().verify(scope, "hash", 5)).isEqualTo(Verification.NO_CODE);
+        assertThat(store().verify(scope, "hash", attempts(5))).isEqualTo(Verification.NO_CODE);
     }
 
     @Test
@@ -64,8 +72,8 @@ public abstract class CodeStoreContract {
         CodeScope scope = newScope();
         store().saveCode(scope, "old", Duration.ofMinutes(5));
         store().saveCode(scope, "new", Duration.ofMinutes(5));
-        assertThat(store().verify(scope, "old", 5)).isEqualTo(Verification.WRONG);
-        assertThat(store().verify(scope, "new", 5)).isEqualTo(Verification.VALID);
+        assertThat(store().verify(scope, "old", attempts(5))).isEqualTo(Verification.WRONG);
+        assertThat(store().verify(scope, "new", attempts(5))).isEqualTo(Verification.VALID);
     }
 
     @Test
@@ -74,7 +82,27 @@ public abstract class CodeStoreContract {
         CodeScope scope = newScope();
         store().saveCode(scope, "old", Duration.ofMinutes(5));
         assertThat(store().reserveSend(scope, "10.0.0.1", LIMITS).allowed()).isTrue();
-        assertThat(store().verify(scope, "old", 5)).isEqualTo(Verification.NO_CODE);
+        assertThat(store().verify(scope, "old", attempts(5))).isEqualTo(Verification.NO_CODE);
+    }
+
+    @Test
+    @DisplayName("each login session holds its own code: another session's send or use leaves it alone")
+    void codesBelongToTheirLoginSession() {
+        CodeScope first = newScope();
+        CodeScope second = otherSession(first);
+        store().saveCode(first, "first", Duration.ofMinutes(5));
+        store().saveCode(second, "second", Duration.ofMinutes(5));
+        assertThat(store().verify(second, "first", attempts(5))).as("first's code typed in the second session").isEqualTo(Verification.WRONG);
+        assertThat(store().verify(second, "second", attempts(5))).isEqualTo(Verification.VALID);
+        assertThat(store().verify(first, "first", attempts(5))).isEqualTo(Verification.VALID);
+    }
+
+    @Test
+    @DisplayName("the cooldown belongs to the number, across login sessions")
+    void cooldownIsPerNumber() {
+        CodeScope first = newScope();
+        assertThat(store().reserveSend(first, "10.0.0.1", LIMITS).allowed()).isTrue();
+        assertThat(store().reserveSend(otherSession(first), "10.0.0.2", LIMITS).outcome()).isEqualTo(SendDecision.Outcome.COOLDOWN);
     }
 
     @Test
@@ -82,7 +110,7 @@ public abstract class CodeStoreContract {
     void singleUseUnderConcurrency() throws Exception {
         CodeScope scope = newScope();
         store().saveCode(scope, "right", Duration.ofMinutes(5));
-        List<Verification> results = race(20, () -> store().verify(scope, "right", 5));
+        List<Verification> results = race(20, () -> store().verify(scope, "right", attempts(5)));
         assertThat(results).filteredOn(v -> v == Verification.VALID).hasSize(1);
         assertThat(results).filteredOn(v -> v != Verification.VALID).allMatch(v -> v == Verification.NO_CODE);
     }
@@ -92,10 +120,10 @@ public abstract class CodeStoreContract {
     void attemptCapUnderConcurrency() throws Exception {
         CodeScope scope = newScope();
         store().saveCode(scope, "right", Duration.ofMinutes(5));
-        List<Verification> results = race(20, () -> store().verify(scope, "guess-" + UUID.randomUUID(), 5));
+        List<Verification> results = race(20, () -> store().verify(scope, "guess-" + UUID.randomUUID(), attempts(5)));
         assertThat(results).filteredOn(v -> v == Verification.WRONG).hasSize(4);
         assertThat(results).filteredOn(v -> v == Verification.WRONG_AND_BURNED).hasSize(1);
-        assertThat(store().verify(scope, "right", 5)).isEqualTo(Verification.NO_CODE);
+        assertThat(store().verify(scope, "right", attempts(5))).isEqualTo(Verification.NO_CODE);
     }
 
     @Test
@@ -112,7 +140,7 @@ public abstract class CodeStoreContract {
     @DisplayName("50 concurrent sends to one number within the cooldown: exactly one is allowed")
     void cooldownUnderConcurrency() throws Exception {
         CodeScope scope = newScope();
-        List<SendDecision> results = race(50, () -> store().reserveSend(scope, "10.0.0." + (int) (Math.random() * 200), LIMITS));
+        List<SendDecision> results = race(50, () -> store().reserveSend(otherSession(scope), "10.0.0." + (int) (Math.random() * 200), LIMITS));
         assertThat(results).filteredOn(SendDecision::allowed).hasSize(1);
         assertThat(results).filteredOn(d -> !d.allowed()).allMatch(d -> d.outcome() == SendDecision.Outcome.COOLDOWN);
     }
@@ -130,7 +158,7 @@ public abstract class CodeStoreContract {
     @DisplayName("the per-number hourly limit holds when the cooldown has passed")
     void phoneHourlyLimit() throws Exception {
         CodeScope scope = newScope();
-        SendLimits limits = new SendLimits(1, 2, 10, 100);
+        SendLimits limits = new SendLimits(1, 2, 10, 100, 1000);
         assertThat(store().reserveSend(scope, "10.0.0.1", limits).allowed()).isTrue();
         Thread.sleep(1100);
         assertThat(store().reserveSend(scope, "10.0.0.1", limits).allowed()).isTrue();
@@ -144,7 +172,7 @@ public abstract class CodeStoreContract {
     @DisplayName("the per-number daily limit holds when the cooldown has passed")
     void phoneDailyLimit() throws Exception {
         CodeScope scope = newScope();
-        SendLimits limits = new SendLimits(1, 5, 1, 100);
+        SendLimits limits = new SendLimits(1, 5, 1, 100, 1000);
         assertThat(store().reserveSend(scope, "10.0.0.1", limits).allowed()).isTrue();
         Thread.sleep(1100);
         SendDecision second = store().reserveSend(scope, "10.0.0.1", limits);
@@ -155,7 +183,7 @@ public abstract class CodeStoreContract {
     @Test
     @DisplayName("the per-IP hourly limit holds across numbers, and a refused send does not count")
     void ipLimit() {
-        SendLimits limits = new SendLimits(60, 5, 10, 3);
+        SendLimits limits = new SendLimits(60, 5, 10, 3, 1000);
         for (int i = 0; i < 3; i++) {
             assertThat(store().reserveSend(newScope(), "192.0.2.7", limits).allowed()).isTrue();
         }
@@ -166,12 +194,56 @@ public abstract class CodeStoreContract {
     }
 
     @Test
+    @DisplayName("the realm-wide hourly ceiling holds across numbers and IPs")
+    void realmCeiling() {
+        SendLimits limits = new SendLimits(60, 5, 10, 100, 2);
+        assertThat(store().reserveSend(newScope(), "192.0.2.1", limits).allowed()).isTrue();
+        assertThat(store().reserveSend(newScope(), "192.0.2.2", limits).allowed()).isTrue();
+        SendDecision third = store().reserveSend(newScope(), "192.0.2.3", limits);
+        assertThat(third.outcome()).isEqualTo(SendDecision.Outcome.REALM_LIMIT);
+        assertThat(third.retryAfterSeconds()).isBetween(3590L, 3600L);
+    }
+
+    @Test
+    @DisplayName("consecutive wrong codes for a number, across resends, lock it; the right code is refused too")
+    void consecutiveFailuresLockTheNumber() {
+        CodeScope scope = newScope();
+        VerifyLimits limits = new VerifyLimits(3, 7, 86_400);
+        for (int code = 0; code < 3; code++) {
+            store().saveCode(scope, "right-" + code, Duration.ofMinutes(5));
+            for (int i = 0; i < 3 && (code * 3 + i) < 7; i++) {
+                assertThat(store().verify(scope, "wrong", limits)).isIn(Verification.WRONG, Verification.WRONG_AND_BURNED);
+            }
+        }
+        store().saveCode(scope, "right", Duration.ofMinutes(5));
+        assertThat(store().verify(scope, "right", limits)).isEqualTo(Verification.LOCKED);
+        assertThat(store().verify(otherSession(scope), "anything", limits)).as("in every session").isEqualTo(Verification.LOCKED);
+    }
+
+    @Test
+    @DisplayName("a right code resets the number's failure count")
+    void successResetsFailures() {
+        CodeScope scope = newScope();
+        VerifyLimits limits = new VerifyLimits(5, 6, 86_400);
+        store().saveCode(scope, "right", Duration.ofMinutes(5));
+        for (int i = 0; i < 4; i++) {
+            assertThat(store().verify(scope, "wrong", limits)).isEqualTo(Verification.WRONG);
+        }
+        assertThat(store().verify(scope, "right", limits)).isEqualTo(Verification.VALID);
+        store().saveCode(scope, "again", Duration.ofMinutes(5));
+        for (int i = 0; i < 4; i++) {
+            assertThat(store().verify(scope, "wrong", limits)).isEqualTo(Verification.WRONG);
+        }
+        assertThat(store().verify(scope, "again", limits)).as("4 + 4 failures, but reset in between").isEqualTo(Verification.VALID);
+    }
+
+    @Test
     @DisplayName("codes and windows of one realm do not leak into another")
     void realmsAreIsolated() {
         CodeScope scope = newScope();
-        CodeScope sameNumberOtherRealm = new CodeScope("other-" + realm, scope.phoneE164());
+        CodeScope sameNumberOtherRealm = new CodeScope("other-" + realm, scope.phoneE164(), scope.sessionBinding());
         store().saveCode(scope, "hash", Duration.ofMinutes(5));
-        assertThat(store().verify(sameNumberOtherRealm, "hash", 5)).isEqualTo(Verification.NO_CODE);
+        assertThat(store().verify(sameNumberOtherRealm, "hash", attempts(5))).isEqualTo(Verification.NO_CODE);
         assertThat(store().reserveSend(scope, "10.0.0.1", LIMITS).allowed()).isTrue();
         assertThat(store().reserveSend(sameNumberOtherRealm, "10.0.0.1", LIMITS).allowed()).isTrue();
     }

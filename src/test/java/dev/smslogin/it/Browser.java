@@ -31,6 +31,7 @@ public final class Browser {
     private final KeycloakServer server;
     private final HttpClient http;
     private final String acceptLanguage;
+    private final Map<String, String> extraHeaders = new LinkedHashMap<>();
     private String codeVerifier;
     private String realm;
 
@@ -46,6 +47,12 @@ public final class Browser {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
+    }
+
+    /** Sends {@code name: value} with every request, as a proxy or a forger would add it. */
+    public Browser withHeader(String name, String value) {
+        extraHeaders.put(name, value);
+        return this;
     }
 
     /** Opens the client's login URL: the first page of the realm's browser flow. */
@@ -108,7 +115,10 @@ public final class Browser {
     }
 
     private HttpRequest.Builder request(String url) {
-        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).header("Accept-Language", acceptLanguage);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Accept-Language", acceptLanguage);
+        extraHeaders.forEach(builder::header);
+        return builder;
     }
 
     private Page follow(HttpRequest request) {

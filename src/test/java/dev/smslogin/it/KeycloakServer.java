@@ -1,6 +1,8 @@
 package dev.smslogin.it;
 
 import dev.smslogin.testing.FakeAliyunSms;
+import dev.smslogin.testing.TcpProxy;
+import dev.smslogin.testing.TestDatabase;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -37,13 +39,18 @@ public final class KeycloakServer {
     private final FakeAliyunSms aliyun;
     private final String redisPrefix;
     private final Path log;
+    private final TestDatabase appDatabase;
+    private final TcpProxy appDatabaseLink;
 
-    private KeycloakServer(Process process, int port, FakeAliyunSms aliyun, String redisPrefix, Path log) {
+    private KeycloakServer(Process process, int port, FakeAliyunSms aliyun, String redisPrefix, Path log,
+                           TestDatabase appDatabase, TcpProxy appDatabaseLink) {
         this.process = process;
         this.port = port;
         this.aliyun = aliyun;
         this.redisPrefix = redisPrefix;
         this.log = log;
+        this.appDatabase = appDatabase;
+        this.appDatabaseLink = appDatabaseLink;
     }
 
     public static synchronized KeycloakServer get() {
@@ -68,6 +75,8 @@ public final class KeycloakServer {
         deleteRecursively(home.resolve("data"));
 
         FakeAliyunSms aliyun = FakeAliyunSms.start();
+        TestDatabase appDatabase = TestDatabase.create();
+        TcpProxy appDatabaseLink = new TcpProxy(3306);
         int port = freePort();
         int managementPort = freePort();
         String redisPrefix = "it-" + UUID.randomUUID() + ":";
@@ -89,6 +98,11 @@ public final class KeycloakServer {
                 "--spi-sms-code-store--provider=redis",
                 "--spi-sms-code-store--redis--url=" + REDIS_URL,
                 "--spi-sms-code-store--redis--key-prefix=" + redisPrefix,
+                "--db-kind-login-methods=mysql",
+                "--db-url-full-login-methods=jdbc:mysql://127.0.0.1:" + appDatabaseLink.port() + "/" + appDatabase.name()
+                        + "?connectTimeout=2000&socketTimeout=10000",
+                "--db-username-login-methods=" + TestDatabase.USER,
+                "--transaction-xa-enabled-login-methods=true",
                 "--log-level=INFO,dev.smslogin:DEBUG"));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -100,7 +114,7 @@ public final class KeycloakServer {
         env.put("LANG", "C.UTF-8");
         env.put("JAVA_OPTS_APPEND", "-Xms256m -Xmx1g");
         Process process = builder.start();
-        KeycloakServer server = new KeycloakServer(process, port, aliyun, redisPrefix, log);
+        KeycloakServer server = new KeycloakServer(process, port, aliyun, redisPrefix, log, appDatabase, appDatabaseLink);
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
         server.awaitReady(Duration.ofMinutes(4));
         return server;
@@ -139,6 +153,16 @@ public final class KeycloakServer {
         return redisPrefix;
     }
 
+    /** The app's MySQL database behind the {@code login-methods} datasource. */
+    public TestDatabase appDatabase() {
+        return appDatabase;
+    }
+
+    /** The link between Keycloak and the app's database, to cut and restore it. */
+    public TcpProxy appDatabaseLink() {
+        return appDatabaseLink;
+    }
+
     /** The server log so far, for assertions on what is (never) logged. */
     public String logText() {
         try {
@@ -164,6 +188,7 @@ public final class KeycloakServer {
             Thread.currentThread().interrupt();
         }
         aliyun.close();
+        appDatabase.close();
     }
 
     private static int freePort() throws IOException {

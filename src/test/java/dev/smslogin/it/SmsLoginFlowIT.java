@@ -10,11 +10,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
+import static dev.smslogin.it.UserSteps.idToken;
+import static dev.smslogin.it.UserSteps.submitCode;
+import static dev.smslogin.it.UserSteps.submitPhone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** End to end on a real Keycloak running the built jar, with the real Redis and the fake Aliyun endpoint. */
@@ -42,33 +43,8 @@ class SmsLoginFlowIT {
         admin.deleteRealm(fastRealm);
     }
 
-    // ---- helpers: a user's steps ----
-
-    static Page submitPhone(Browser browser, String realm, String typed) {
-        Page phonePage = browser.startLogin(realm);
-        assertThat(phonePage.isPhonePage()).as("phone page: " + phonePage.text()).isTrue();
-        return browser.submit(phonePage, Map.of("phone_number", typed), null);
-    }
-
-    static Page submitCode(Browser browser, Page codePage, String code) {
-        assertThat(codePage.isCodePage()).as("code page: " + codePage.text()).isTrue();
-        return browser.submit(codePage, Map.of("code", code), "login");
-    }
-
-    static JsonNode idToken(JsonNode tokens) {
-        String payload = tokens.get("id_token").asText().split("\\.")[1];
-        try {
-            return KeycloakAdmin.JSON.readTree(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     static String logIn(String realm, String national) {
-        Browser browser = new Browser(server);
-        Page codePage = submitPhone(browser, realm, national);
-        Page done = submitCode(browser, codePage, aliyun.lastCodeTo(national));
-        return idToken(browser.tokens(done)).get("sub").asText();
+        return UserSteps.logIn(server, realm, national);
     }
 
     // ---- scenarios ----
@@ -206,7 +182,7 @@ class SmsLoginFlowIT {
         Page otherCodePage = submitPhone(other, realm, national);
         Page stolen = submitCode(other, otherCodePage, code);
         assertThat(stolen.isRedirectToClient()).isFalse();
-        assertThat(stolen.fieldError("code")).isEqualTo("That code is not correct. Check the text message and try again.");
+        assertThat(stolen.fieldError("code")).isEqualTo("This code has expired or was already used. Ask for a new code.");
 
         assertThat(submitCode(owner, ownerCodePage, code).isRedirectToClient()).as("the owner's session still works").isTrue();
     }

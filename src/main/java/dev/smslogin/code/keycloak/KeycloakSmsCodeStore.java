@@ -6,6 +6,7 @@ import dev.smslogin.code.SendDecision;
 import dev.smslogin.code.SendLimits;
 import dev.smslogin.code.SmsCodeStore;
 import dev.smslogin.code.Verification;
+import dev.smslogin.code.VerifyLimits;
 import org.keycloak.models.SingleUseObjectProvider;
 
 import java.time.Duration;
@@ -19,7 +20,7 @@ import java.util.function.LongSupplier;
  * Codes and counters in Keycloak's own single-use object store (Infinispan, shared by the cluster), for setups
  * without Redis. Atomicity comes from {@code putIfAbsent} and {@code remove}: a rolling window of N sends is N
  * slots, each claimed with {@code putIfAbsent} and expiring on its own; the n-th wrong attempt on a code claims
- * slot n.
+ * slot n, and so does the n-th failure of a number (slots expiring {@code lockSeconds} after they were taken).
  */
 final class KeycloakSmsCodeStore implements SmsCodeStore {
 
@@ -42,6 +43,10 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
         List<String> claimed = new ArrayList<>();
         String ipWindow = prefix + scope.realmId() + ":ip:" + clientIp + ":hour";
         SendDecision refusal = claimSlot(ipWindow, limits.perIpPerHour(), HOUR_SECONDS, SendDecision.Outcome.IP_LIMIT, claimed);
+        if (refusal == null) {
+            refusal = claimSlot(prefix + scope.realmId() + ":realm:hour", limits.perRealmPerHour(), HOUR_SECONDS,
+                    SendDecision.Outcome.REALM_LIMIT, claimed);
+        }
         if (refusal == null) {
             refusal = startCooldown(scope, limits.cooldownSeconds());
             if (refusal == null) {
@@ -73,7 +78,11 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
     }
 
     @Override
-    public Verification verify(CodeScope scope, String candidateHash, int maxAttempts) {
+    public Verification verify(CodeScope scope, String candidateHash, VerifyLimits limits) {
+        String failures = failuresPrefix(scope);
+        if (objects.contains(failures + limits.consecutivePerPhone())) {
+            return Verification.LOCKED;
+        }
         String codeKey = codeKey(scope);
         Map<String, String> stored = objects.get(codeKey);
         if (stored == null) {
@@ -82,19 +91,37 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
         if (CodeHasher.matches(stored.get("h"), candidateHash)) {
             Map<String, String> removed = objects.remove(codeKey);
             boolean won = removed != null && stored.get("id").equals(removed.get("id"));
+            if (won) {
+                objects.put(phoneKey(scope, "failures"), limits.lockSeconds(), Map.of("generation", UUID.randomUUID().toString()));
+            }
             return won ? Verification.VALID : Verification.NO_CODE;
         }
-        String attemptPrefix = codeKey + ":fail:" + stored.get("id") + ":";
-        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-            if (objects.putIfAbsent(attemptPrefix + attempt, MAX_CODE_TTL_SECONDS)) {
-                if (attempt < maxAttempts) {
-                    return Verification.WRONG;
-                }
-                objects.remove(codeKey);
-                return Verification.WRONG_AND_BURNED;
+        claimFirstFree(failures, limits.consecutivePerPhone(), limits.lockSeconds());
+        int attempt = claimFirstFree(codeKey + ":fail:" + stored.get("id") + ":", limits.perCode(), MAX_CODE_TTL_SECONDS);
+        if (attempt == 0) {
+            return Verification.NO_CODE;
+        }
+        if (attempt < limits.perCode()) {
+            return Verification.WRONG;
+        }
+        objects.remove(codeKey);
+        return Verification.WRONG_AND_BURNED;
+    }
+
+    /** Slot keys of the number's failures; a right code starts a new generation, which resets the count. */
+    private String failuresPrefix(CodeScope scope) {
+        Map<String, String> generation = objects.get(phoneKey(scope, "failures"));
+        return phoneKey(scope, "failures:" + (generation == null ? "0" : generation.get("generation")) + ":");
+    }
+
+    /** Claims the first free slot 1..max under {@code prefix}; returns its number, or 0 when all are taken. */
+    private int claimFirstFree(String prefix, int max, long lifespanSeconds) {
+        for (int slot = 1; slot <= max; slot++) {
+            if (objects.putIfAbsent(prefix + slot, lifespanSeconds)) {
+                return slot;
             }
         }
-        return Verification.NO_CODE;
+        return 0;
     }
 
     private SendDecision startCooldown(CodeScope scope, int cooldownSeconds) {
@@ -135,7 +162,7 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
     }
 
     private String codeKey(CodeScope scope) {
-        return phoneKey(scope, "code");
+        return phoneKey(scope, "code:" + scope.sessionId());
     }
 
     private String cooldownKey(CodeScope scope) {

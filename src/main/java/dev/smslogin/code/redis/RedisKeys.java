@@ -3,8 +3,9 @@ package dev.smslogin.code.redis;
 import dev.smslogin.code.CodeScope;
 
 /**
- * Key layout. Each phone number's keys share one hash tag ({@code {realm:hash}}), so they live in one Redis
- * Cluster slot and one Lua script may touch them all. A client IP has a tag of its own.
+ * Key layout. Each phone number's keys (cooldown, send window, one code per login session) share one hash tag ({@code {realm:hash}}), so they live in one Redis
+ * Cluster slot and one Lua script may touch them all. A realm's counters (its sends, per client IP) share the
+ * realm's tag.
  */
 final class RedisKeys {
 
@@ -15,7 +16,7 @@ final class RedisKeys {
     }
 
     String code(CodeScope scope) {
-        return phoneKey(scope, "code");
+        return phoneKey(scope, "code:" + scope.sessionId());
     }
 
     String cooldown(CodeScope scope) {
@@ -26,8 +27,16 @@ final class RedisKeys {
         return phoneKey(scope, "sends");
     }
 
+    String failures(CodeScope scope) {
+        return phoneKey(scope, "failures");
+    }
+
     String ipSends(String realmId, String clientIp) {
-        return prefix + "{" + realmId + ":ip:" + clientIp + "}:sends";
+        return prefix + "{" + realmId + "}:ip:" + clientIp + ":sends";
+    }
+
+    String realmSends(String realmId) {
+        return prefix + "{" + realmId + "}:sends";
     }
 
     private String phoneKey(CodeScope scope, String name) {

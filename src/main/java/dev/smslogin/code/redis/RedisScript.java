@@ -37,16 +37,30 @@ enum RedisScript {
             return {0, 0}
             """),
 
-    /** KEYS: ip sends (sorted set). ARGV: max per hour, member. Returns {0, 0} or {3, ms}. */
-    RESERVE_IP(Lua.NOW_MS + """
+    /**
+     * KEYS: the client IP's sends, the realm's sends (sorted sets sharing the realm's hash tag). ARGV: max per IP
+     * per hour, max per realm per hour, member. Returns {0, 0}, {3, ms} over the IP limit, {4, ms} over the realm's.
+     */
+    RESERVE_CLIENT(Lua.NOW_MS + """
             local hour = 3600000
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - hour)
-            local sends = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
-            if #sends / 2 >= tonumber(ARGV[1]) then
-              return {3, tonumber(sends[#sends - 2 * tonumber(ARGV[1]) + 2]) + hour - now}
+            local function over(key, limit)
+              redis.call('ZREMRANGEBYSCORE', key, '-inf', now - hour)
+              local count = redis.call('ZCARD', key)
+              if count >= limit then
+                local index = count - limit
+                local expiring = redis.call('ZRANGE', key, index, index, 'WITHSCORES')
+                return tonumber(expiring[2]) + hour - now
+              end
+              return nil
             end
-            redis.call('ZADD', KEYS[1], now, ARGV[2])
-            redis.call('PEXPIRE', KEYS[1], hour)
+            local wait = over(KEYS[1], tonumber(ARGV[1]))
+            if wait then return {3, wait} end
+            wait = over(KEYS[2], tonumber(ARGV[2]))
+            if wait then return {4, wait} end
+            for _, key in ipairs(KEYS) do
+              redis.call('ZADD', key, now, ARGV[3])
+              redis.call('PEXPIRE', key, hour)
+            end
             return {0, 0}
             """),
 
@@ -57,9 +71,15 @@ enum RedisScript {
             return 1
             """),
 
-    /** KEYS: a sorted set of sends. ARGV: member. */
+    /** KEYS: sorted sets of sends in one slot. ARGV: member. Gives back a counted send. */
     REMOVE_MEMBER("""
-            return redis.call('ZREM', KEYS[1], ARGV[1])
+            for _, key in ipairs(KEYS) do redis.call('ZREM', key, ARGV[1]) end
+            return 1
+            """),
+
+    /** KEYS: code, the number's failures. Returns {stored hash or false, consecutive failures}. */
+    READ_CODE("""
+            return {redis.call('HGET', KEYS[1], 'h'), tonumber(redis.call('GET', KEYS[2]) or '0')}
             """),
 
     /** KEYS: code. ARGV: hash, ttl ms. */
@@ -70,21 +90,27 @@ enum RedisScript {
             return 1
             """),
 
-    /** KEYS: code. ARGV: the hash the caller saw match. Deletes the code only if it is still that one. */
+    /**
+     * KEYS: code, the number's failures. ARGV: the hash the caller saw match. Deletes the code only if it is still
+     * that one, and then resets the number's failures.
+     */
     CONSUME_CODE("""
             if redis.call('HGET', KEYS[1], 'h') == ARGV[1] then
-              redis.call('DEL', KEYS[1])
+              redis.call('DEL', KEYS[1], KEYS[2])
               return 1
             end
             return 0
             """),
 
     /**
-     * KEYS: code. ARGV: max attempts. Counts a wrong attempt on an existing code. Returns -1 when there is no
-     * code, 0 when this attempt burned it, otherwise the attempts left.
+     * KEYS: code, the number's failures. ARGV: max attempts, failure lock ms. Counts a wrong attempt on an
+     * existing code and a failure of the number. Returns -1 when there is no code, 0 when this attempt burned
+     * it, otherwise the attempts left.
      */
     FAIL_ATTEMPT("""
             if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+            redis.call('INCR', KEYS[2])
+            redis.call('PEXPIRE', KEYS[2], ARGV[2])
             local attempts = redis.call('HINCRBY', KEYS[1], 'a', 1)
             local left = tonumber(ARGV[1]) - attempts
             if left <= 0 then

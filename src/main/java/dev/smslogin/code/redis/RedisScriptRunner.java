@@ -21,8 +21,8 @@ final class RedisScriptRunner {
     }
 
     @SuppressWarnings("unchecked")
-    List<Long> run(RedisScript script, List<String> keys, List<String> args) {
-        return (List<Long>) execute(script, keys, args);
+    <T> List<T> run(RedisScript script, List<String> keys, List<String> args) {
+        return (List<T>) execute(script, keys, args);
     }
 
     void runForEffect(RedisScript script, List<String> keys, List<String> args) {

@@ -6,14 +6,16 @@ import dev.smslogin.code.SendDecision;
 import dev.smslogin.code.SendLimits;
 import dev.smslogin.code.SmsCodeStore;
 import dev.smslogin.code.Verification;
+import dev.smslogin.code.VerifyLimits;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * Codes and counters in Redis. Round trips: a send takes two (IP window, then the phone's cooldown and
- * windows) plus one to save the code; a verify takes two (read the hash, then consume or count the miss).
+ * Codes and counters in Redis. Round trips: a send takes two (the client IP's and the realm's windows, then the
+ * number's cooldown and windows) plus one to save the code; a verify takes two (read the hash and the number's
+ * failures, then consume or count the miss).
  */
 final class RedisSmsCodeStore implements SmsCodeStore {
 
@@ -28,17 +30,19 @@ final class RedisSmsCodeStore implements SmsCodeStore {
     @Override
     public SendDecision reserveSend(CodeScope scope, String clientIp, SendLimits limits) {
         String member = UUID.randomUUID().toString();
-        List<Long> ip = redis.run(RedisScript.RESERVE_IP, List.of(keys.ipSends(scope.realmId(), clientIp)),
-                List.of(String.valueOf(limits.perIpPerHour()), member));
-        if (ip.get(0) != 0) {
-            return SendDecision.refused(SendDecision.Outcome.IP_LIMIT, ip.get(1));
+        List<String> clientKeys = clientKeys(scope, clientIp);
+        List<Long> client = redis.run(RedisScript.RESERVE_CLIENT, clientKeys,
+                List.of(String.valueOf(limits.perIpPerHour()), String.valueOf(limits.perRealmPerHour()), member));
+        if (client.get(0) != 0) {
+            return SendDecision.refused(client.get(0) == 3 ? SendDecision.Outcome.IP_LIMIT : SendDecision.Outcome.REALM_LIMIT,
+                    client.get(1));
         }
         List<Long> phone = redis.run(RedisScript.RESERVE_PHONE,
                 List.of(keys.cooldown(scope), keys.phoneSends(scope), keys.code(scope)),
                 List.of(String.valueOf(limits.cooldownSeconds() * 1000L), String.valueOf(limits.perPhonePerHour()),
                         String.valueOf(limits.perPhonePerDay()), member));
         if (phone.get(0) != 0) {
-            redis.runForEffect(RedisScript.REMOVE_MEMBER, List.of(keys.ipSends(scope.realmId(), clientIp)), List.of(member));
+            redis.runForEffect(RedisScript.REMOVE_MEMBER, clientKeys, List.of(member));
             return SendDecision.refused(phone.get(0) == 1 ? SendDecision.Outcome.COOLDOWN : SendDecision.Outcome.PHONE_LIMIT,
                     phone.get(1));
         }
@@ -48,7 +52,11 @@ final class RedisSmsCodeStore implements SmsCodeStore {
     @Override
     public void cancelSend(CodeScope scope, String clientIp, SendDecision decision) {
         redis.runForEffect(RedisScript.CANCEL_PHONE, List.of(keys.cooldown(scope), keys.phoneSends(scope)), List.of(decision.reservation()));
-        redis.runForEffect(RedisScript.REMOVE_MEMBER, List.of(keys.ipSends(scope.realmId(), clientIp)), List.of(decision.reservation()));
+        redis.runForEffect(RedisScript.REMOVE_MEMBER, clientKeys(scope, clientIp), List.of(decision.reservation()));
+    }
+
+    private List<String> clientKeys(CodeScope scope, String clientIp) {
+        return List.of(keys.ipSends(scope.realmId(), clientIp), keys.realmSends(scope.realmId()));
     }
 
     @Override
@@ -57,17 +65,21 @@ final class RedisSmsCodeStore implements SmsCodeStore {
     }
 
     @Override
-    public Verification verify(CodeScope scope, String candidateHash, int maxAttempts) {
-        String codeKey = keys.code(scope);
-        String stored = redis.hget(codeKey, "h");
-        if (stored == null) {
+    public Verification verify(CodeScope scope, String candidateHash, VerifyLimits limits) {
+        List<String> codeKeys = List.of(keys.code(scope), keys.failures(scope));
+        List<Object> read = redis.run(RedisScript.READ_CODE, codeKeys, List.of());
+        if (read.get(1) instanceof Long failures && failures >= limits.consecutivePerPhone()) {
+            return Verification.LOCKED;
+        }
+        if (!(read.get(0) instanceof String stored)) {
             return Verification.NO_CODE;
         }
         if (CodeHasher.matches(stored, candidateHash)) {
-            long consumed = redis.runForLong(RedisScript.CONSUME_CODE, List.of(codeKey), List.of(stored));
+            long consumed = redis.runForLong(RedisScript.CONSUME_CODE, codeKeys, List.of(stored));
             return consumed == 1 ? Verification.VALID : Verification.NO_CODE;
         }
-        long left = redis.runForLong(RedisScript.FAIL_ATTEMPT, List.of(codeKey), List.of(String.valueOf(maxAttempts)));
+        long left = redis.runForLong(RedisScript.FAIL_ATTEMPT, codeKeys,
+                List.of(String.valueOf(limits.perCode()), String.valueOf(limits.lockSeconds() * 1000L)));
         if (left < 0) {
             return Verification.NO_CODE;
         }

@@ -4,11 +4,15 @@ import dev.smslogin.loginmethod.AppAccount;
 import dev.smslogin.loginmethod.IdentificationFormat;
 import dev.smslogin.phone.PhoneNumber;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -21,25 +25,9 @@ final class LoginMethodTables {
     static final String PHONE_METHOD = "P";
     private static final int ER_DUP_ENTRY = 1062;
 
-    static final String CREATE_USER = """
-            CREATE TABLE IF NOT EXISTS `user` (
-              `id` INT NOT NULL AUTO_INCREMENT,
-              `name` VARCHAR(20) NOT NULL,
-              `age` INT NOT NULL,
-              PRIMARY KEY (`id`)
-            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4""";
 
-    static final String CREATE_USER_LOGIN_METHOD = """
-            CREATE TABLE IF NOT EXISTS `user_login_method` (
-              `id` INT NOT NULL AUTO_INCREMENT,
-              `user_id` INT NOT NULL,
-              `login_method` VARCHAR(36) NOT NULL,
-              `identification` VARCHAR(36) NOT NULL,
-              `access_code` VARCHAR(36) NULL,
-              PRIMARY KEY (`id`),
-              UNIQUE KEY `uk_user_login_method_identification` (`login_method`, `identification`),
-              KEY `idx_user_login_method_user_id` (`user_id`)
-            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4""";
+    /** The DDL, shipped in the jar as {@code sql/login-methods-mysql.sql} for DBAs who create the tables themselves. */
+    static final String SCHEMA_RESOURCE = "/sql/login-methods-mysql.sql";
 
     private static final String FIND = "SELECT `user_id` FROM `user_login_method` WHERE `login_method` = ? AND `identification` IN (?, ?) "
             + "ORDER BY `identification` = ? DESC LIMIT 1";
@@ -58,8 +46,18 @@ final class LoginMethodTables {
     /** Creates the tables that are missing; tables that exist are left as they are. Runs outside any transaction. */
     static void createMissingTables(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            statement.execute(CREATE_USER);
-            statement.execute(CREATE_USER_LOGIN_METHOD);
+            for (String ddl : schemaStatements()) {
+                statement.execute(ddl);
+            }
+        }
+    }
+
+    static List<String> schemaStatements() {
+        try (InputStream in = LoginMethodTables.class.getResourceAsStream(SCHEMA_RESOURCE)) {
+            String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("(?m)^--.*$", "");
+            return Arrays.stream(sql.split(";")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("the jar lacks " + SCHEMA_RESOURCE, e);
         }
     }
 
@@ -77,7 +75,9 @@ final class LoginMethodTables {
 
     OptionalLong findUserId(Connection connection, PhoneNumber phone, boolean lock) throws SQLException {
         List<String> candidates = format.candidates(phone);
-        try (PreparedStatement find = connection.prepareStatement(lock ? FIND + " FOR UPDATE" : FIND)) {
+        // a shared lock: losers of a race all hold one on the winner's row after their duplicate-key error, and
+        // shared locks do not wait for each other (FOR UPDATE would deadlock them)
+        try (PreparedStatement find = connection.prepareStatement(lock ? FIND + " LOCK IN SHARE MODE" : FIND)) {
             find.setString(1, PHONE_METHOD);
             find.setString(2, candidates.get(0));
             find.setString(3, candidates.get(1));

@@ -55,13 +55,15 @@ class RedisSmsCodeStoreTest extends CodeStoreContract {
         store.reserveSend(scope, "10.9.8.7", LIMITS);
         store.saveCode(scope, "the-hash", Duration.ofMinutes(5));
         Set<String> written = keys().stream().filter(k -> k.contains(scope.realmId())).collect(Collectors.toSet());
-        assertThat(written).hasSize(4);
+        store.verify(scope, "wrong-hash", attempts(5));
+        written = keys().stream().filter(k -> k.contains(scope.realmId())).collect(Collectors.toSet());
+        assertThat(written).as("IP and realm windows, cooldown, number's window, code, failures").hasSize(6);
         String national = scope.phoneE164().substring(3);
         for (String key : written) {
             assertThat(key).doesNotContain(national);
             assertThat(jedis.pttl(key)).as("TTL of " + key).isPositive();
         }
-        assertThat(jedis.hgetAll(PREFIX + "{" + scope.id() + "}:code")).containsOnlyKeys("h", "a").containsEntry("h", "the-hash");
+        assertThat(jedis.hgetAll(PREFIX + "{" + scope.id() + "}:code:" + scope.sessionId())).containsOnlyKeys("h", "a").containsEntry("h", "the-hash");
     }
 
     @Test
@@ -70,10 +72,12 @@ class RedisSmsCodeStoreTest extends CodeStoreContract {
         CodeScope scope = newScope();
         RedisKeys layout = new RedisKeys(PREFIX);
         Set<Integer> slots = new HashSet<>();
-        for (String key : List.of(layout.code(scope), layout.cooldown(scope), layout.phoneSends(scope))) {
+        for (String key : List.of(layout.code(scope), layout.cooldown(scope), layout.phoneSends(scope), layout.failures(scope))) {
             slots.add(JedisClusterCRC16.getSlot(key));
         }
         assertThat(slots).hasSize(1);
+        assertThat(JedisClusterCRC16.getSlot(layout.ipSends(scope.realmId(), "10.0.0.1")))
+                .isEqualTo(JedisClusterCRC16.getSlot(layout.realmSends(scope.realmId())));
     }
 
     @Test
@@ -82,7 +86,7 @@ class RedisSmsCodeStoreTest extends CodeStoreContract {
         jedis.scriptFlush();
         CodeScope scope = newScope();
         store.saveCode(scope, "h", Duration.ofMinutes(1));
-        assertThat(store.verify(scope, "h", 5)).isEqualTo(dev.smslogin.code.Verification.VALID);
+        assertThat(store.verify(scope, "h", attempts(5))).isEqualTo(dev.smslogin.code.Verification.VALID);
     }
 
     @Test
@@ -92,7 +96,7 @@ class RedisSmsCodeStoreTest extends CodeStoreContract {
             SmsCodeStore broken = new RedisSmsCodeStore(new RedisScriptRunner(dead), new RedisKeys(PREFIX));
             CodeScope scope = newScope();
             long started = System.nanoTime();
-            assertThatThrownBy(() -> broken.verify(scope, "h", 5)).isInstanceOf(CodeStoreUnavailableException.class);
+            assertThatThrownBy(() -> broken.verify(scope, "h", attempts(5))).isInstanceOf(CodeStoreUnavailableException.class);
             assertThatThrownBy(() -> broken.reserveSend(scope, "10.0.0.1", LIMITS)).isInstanceOf(CodeStoreUnavailableException.class);
             assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(3000);
         }

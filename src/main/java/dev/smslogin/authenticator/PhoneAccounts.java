@@ -1,0 +1,106 @@
+package dev.smslogin.authenticator;
+
+import dev.smslogin.loginmethod.AppAccount;
+import dev.smslogin.loginmethod.LoginMethodStore;
+import dev.smslogin.loginmethod.LoginMethodUnavailableException;
+import dev.smslogin.phone.PhoneNumber;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+import java.util.OptionalLong;
+
+/**
+ * The linking rules between a verified phone number, its Keycloak user and the app's MySQL record. All writes
+ * happen in the login's transaction: when the login fails after them, they roll back together.
+ */
+final class PhoneAccounts {
+
+    static final String APP_USER_ID = "appUserId";
+    private static final Logger LOG = Logger.getLogger(PhoneAccounts.class);
+
+    /** The Keycloak user of a verified number; {@code registered} when this login created it. */
+    record Resolution(UserModel user, boolean registered, AppAccount appAccount) {
+    }
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final LoginMethodStore appAccounts;
+
+    PhoneAccounts(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+        this.appAccounts = session.getProvider(LoginMethodStore.class);
+    }
+
+    /**
+     * An existing user logs in; its MySQL row is created or its {@code appUserId} repaired, whichever is missing.
+     * When MySQL is unavailable, a user already linked logs in anyway (nothing needs writing, the app knows it);
+     * a user not yet linked cannot, since the link must be written.
+     */
+    UserModel existing(UserModel user, PhoneNumber phone) {
+        PhoneUsers.markVerified(user);
+        if (appAccounts == null || !appAccounts.isEnabled()) {
+            return user;
+        }
+        Long linked = appUserId(user);
+        try {
+            AppAccount account = appAccounts.ensureAccount(phone, linked);
+            if (linked == null || linked != account.userId()) {
+                if (linked != null) {
+                    LOG.warnf("SMS login: %s was linked to app user %d but the app's row says %d; following the app",
+                            phone.masked(), linked, account.userId());
+                }
+                user.setSingleAttribute(APP_USER_ID, String.valueOf(account.userId()));
+            }
+        } catch (LoginMethodUnavailableException e) {
+            if (linked == null) {
+                throw e;
+            }
+            LOG.warnf("SMS login: %s; the user is already linked to app user %d and logs in", e.getMessage(), linked);
+        }
+        return user;
+    }
+
+    /**
+     * A number without a Keycloak user: links the app's existing record, or (when {@code allowRegistration})
+     * creates one, then creates the Keycloak user. Returns null when registration is closed and the app does not
+     * know the number. When a concurrent login of the same number won, its user is returned.
+     */
+    Resolution newNumber(PhoneNumber phone, boolean allowRegistration) {
+        AppAccount account = null;
+        if (appAccounts != null && appAccounts.isEnabled()) {
+            if (allowRegistration) {
+                account = appAccounts.ensureAccount(phone, null);
+            } else {
+                OptionalLong known = appAccounts.findUserId(phone);
+                account = known.isPresent() ? new AppAccount(known.getAsLong(), false) : null;
+            }
+            if (account != null && !account.created()) {
+                // the app's row existed, or a concurrent first login wrote it and committed: its user may exist now
+                UserModel winner = PhoneUsers.find(session, realm, phone);
+                if (winner != null) {
+                    return new Resolution(existing(winner, phone), false, account);
+                }
+            }
+        }
+        if (account == null && !allowRegistration) {
+            return null;
+        }
+        UserModel user = PhoneUsers.create(session, realm, phone);
+        if (account != null) {
+            user.setSingleAttribute(APP_USER_ID, String.valueOf(account.userId()));
+        }
+        return new Resolution(user, true, account);
+    }
+
+    private static Long appUserId(UserModel user) {
+        String value = user.getFirstAttribute(APP_USER_ID);
+        try {
+            return value == null ? null : Long.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package dev.smslogin.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.smslogin.it.Browser.Page;
+import dev.smslogin.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static dev.smslogin.it.UserSteps.logIn;
+import static dev.smslogin.it.UserSteps.submitCode;
+import static dev.smslogin.it.UserSteps.submitPhone;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The app's MySQL mirror on the real Keycloak: the {@code login-methods} additional datasource (XA) on the
+ * machine's MariaDB, reached through a link the tests can cut.
+ */
+class LoginMethodMirrorIT {
+
+    static KeycloakServer server;
+    static KeycloakAdmin admin;
+    static TestDatabase app;
+    static String realm;
+
+    @BeforeAll
+    static void start() {
+        server = KeycloakServer.get();
+        admin = new KeycloakAdmin(server);
+        app = server.appDatabase();
+        realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1",
+                "maxSendsPerPhonePerHour", "20", "maxSendsPerPhonePerDay", "20"));
+    }
+
+    @AfterAll
+    static void drop() {
+        admin.deleteRealm(realm);
+    }
+
+    static long loginRows(String identification) {
+        return app.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'P' AND identification = '" + identification + "'");
+    }
+
+    static long appUserIdOf(String identification) {
+        return app.count("SELECT user_id FROM user_login_method WHERE login_method = 'P' AND identification = '" + identification + "'");
+    }
+
+    static JsonNode onlyUser(String e164) {
+        List<JsonNode> users = admin.usersWithPhone(realm, e164);
+        assertThat(users).hasSize(1);
+        return admin.user(realm, users.get(0).get("id").asText());
+    }
+
+    static String attribute(JsonNode user, String name) {
+        JsonNode values = user.path("attributes").path(name);
+        return values.isArray() && values.size() > 0 ? values.get(0).asText() : null;
+    }
+
+    @Test
+    @DisplayName("a new number: a new user row, a 'P' login row in E.164, a Keycloak user linked by appUserId, REGISTER with the app user id")
+    void newNumber() {
+        String national = Phones.newNational();
+        String e164 = Phones.e164(national);
+        logIn(server, realm, national);
+
+        assertThat(loginRows(e164)).isEqualTo(1);
+        long appUserId = appUserIdOf(e164);
+        assertThat(app.count("SELECT COUNT(*) FROM `user` WHERE id = " + appUserId)).isEqualTo(1);
+        JsonNode user = onlyUser(e164);
+        assertThat(attribute(user, "appUserId")).isEqualTo(String.valueOf(appUserId));
+        assertThat(admin.events(realm, "REGISTER")).anySatisfy(e -> {
+            assertThat(e.get("userId").asText()).isEqualTo(user.get("id").asText());
+            assertThat(e.get("details").get("app_user_id").asText()).isEqualTo(String.valueOf(appUserId));
+        });
+    }
+
+    @Test
+    @DisplayName("the original app's row (national number) and no Keycloak user: a Keycloak user linked to it, no new row")
+    void originalAppRow() {
+        String national = Phones.newNational();
+        app.execute("INSERT INTO `user` (name, age) VALUES ('老用户', 30)");
+        long appUserId = app.count("SELECT MAX(id) FROM `user`");
+        app.execute("INSERT INTO user_login_method (user_id, login_method, identification) VALUES (" + appUserId + ", 'P', '" + national + "')");
+        long usersBefore = app.count("SELECT COUNT(*) FROM `user`");
+
+        logIn(server, realm, national);
+
+        assertThat(attribute(onlyUser(Phones.e164(national)), "appUserId")).isEqualTo(String.valueOf(appUserId));
+        assertThat(app.count("SELECT COUNT(*) FROM `user`")).isEqualTo(usersBefore);
+        assertThat(loginRows(national)).isEqualTo(1);
+        assertThat(loginRows(Phones.e164(national))).isZero();
+    }
+
+    @Test
+    @DisplayName("a Keycloak user holding the number but no app row: the row is written and appUserId set")
+    void keycloakUserWithoutAppRow() {
+        String national = Phones.newNational();
+        String e164 = Phones.e164(national);
+        String userId = admin.createUser(realm, "existing-" + national, Map.of("phoneNumber", e164));
+
+        assertThat(logIn(server, realm, national)).isEqualTo(userId);
+
+        assertThat(loginRows(e164)).isEqualTo(1);
+        assertThat(attribute(admin.user(realm, userId), "appUserId")).isEqualTo(String.valueOf(appUserIdOf(e164)));
+    }
+
+    @Test
+    @DisplayName("a linked Keycloak user whose app row is gone: the row comes back for the same app user")
+    void repairsMissingAppRow() {
+        String national = Phones.newNational();
+        String e164 = Phones.e164(national);
+        logIn(server, realm, national);
+        long appUserId = appUserIdOf(e164);
+        app.execute("DELETE FROM user_login_method WHERE identification = '" + e164 + "'");
+
+        sleep(1100);
+        logIn(server, realm, national);
+
+        assertThat(appUserIdOf(e164)).isEqualTo(appUserId);
+        assertThat(app.count("SELECT COUNT(*) FROM `user` WHERE id = " + appUserId)).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("10 sessions finish the first login of one new number at once: one Keycloak user, one user row, one login row")
+    void concurrentFirstLogins() throws Exception {
+        String national = Phones.newNational();
+        String e164 = Phones.e164(national);
+        int sessions = 10;
+        List<Browser> browsers = new ArrayList<>();
+        List<Page> codePages = new ArrayList<>();
+        List<String> codes = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            Browser browser = new Browser(server);
+            Page codePage = submitPhone(browser, realm, national);
+            assertThat(server.aliyun().messagesTo(national)).hasSize(i + 1);
+            browsers.add(browser);
+            codePages.add(codePage);
+            codes.add(server.aliyun().lastCodeTo(national));
+            sleep(1100);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(sessions);
+        List<Page> results = new ArrayList<>();
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Page>> futures = new ArrayList<>();
+            for (int i = 0; i < sessions; i++) {
+                int n = i;
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    return submitCode(browsers.get(n), codePages.get(n), codes.get(n));
+                }));
+            }
+            go.countDown();
+            for (Future<Page> f : futures) {
+                results.add(f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(results).filteredOn(Page::isRedirectToClient).as("at least the first login succeeds").isNotEmpty();
+        assertThat(admin.usersWithPhone(realm, e164)).hasSize(1);
+        assertThat(loginRows(e164)).isEqualTo(1);
+        assertThat(app.count("SELECT COUNT(*) FROM `user` u WHERE u.name = '手机用户" + national.substring(7)
+                + "' AND NOT EXISTS (SELECT 1 FROM user_login_method m WHERE m.user_id = u.id)")).as("no orphan user rows").isZero();
+        String linked = attribute(onlyUser(e164), "appUserId");
+        assertThat(linked).isEqualTo(String.valueOf(appUserIdOf(e164)));
+        System.out.printf("concurrent first logins: %d of %d sessions logged in, the others were asked to try again%n",
+                results.stream().filter(Page::isRedirectToClient).count(), sessions);
+    }
+
+    @Test
+    @DisplayName("a login that fails after the app rows were written leaves no app row")
+    void failureAfterMysqlWriteRollsBack() {
+        String national = Phones.newNational();
+        String e164 = Phones.e164(national);
+        // a user that holds the E.164 username but not the number: creating the phone user collides with it
+        admin.createUser(realm, e164, Map.of());
+        long usersBefore = app.count("SELECT COUNT(*) FROM `user`");
+
+        Browser browser = new Browser(server);
+        Page after = submitCode(browser, submitPhone(browser, realm, national), server.aliyun().lastCodeTo(national));
+
+        assertThat(after.isRedirectToClient()).isFalse();
+        assertThat(after.text()).contains("temporarily unavailable");
+        assertThat(loginRows(e164)).isZero();
+        assertThat(app.count("SELECT COUNT(*) FROM `user`")).isEqualTo(usersBefore);
+        assertThat(admin.usersWithPhone(realm, e164)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a failed app write leaves no Keycloak user")
+    void failedMysqlWriteLeavesNoKeycloakUser() {
+        String national = Phones.newNational();
+        String e164 = Phones.e164(national);
+        String trigger = "reject_" + national;
+        app.execute("CREATE TRIGGER " + trigger + " BEFORE INSERT ON user_login_method FOR EACH ROW "
+                + "BEGIN IF NEW.identification = '" + e164 + "' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'rejected'; END IF; END");
+        try {
+            Browser browser = new Browser(server);
+            Page after = submitCode(browser, submitPhone(browser, realm, national), server.aliyun().lastCodeTo(national));
+            assertThat(after.isRedirectToClient()).isFalse();
+            assertThat(after.text()).contains("temporarily unavailable");
+            assertThat(admin.usersWithPhone(realm, e164)).isEmpty();
+            assertThat(app.count("SELECT COUNT(*) FROM `user` WHERE name = '手机用户" + national.substring(7) + "'")).isZero();
+        } finally {
+            app.execute("DROP TRIGGER " + trigger);
+        }
+    }
+
+    @Test
+    @DisplayName("MySQL unreachable: a new number gets 'try again later' and nothing is written; a linked user still logs in; back without restart")
+    void mysqlDownAndBack() throws Exception {
+        String linkedNational = Phones.newNational();
+        String linkedUserId = logIn(server, realm, linkedNational);
+        String unlinkedNational = Phones.newNational();
+        admin.createUser(realm, "unlinked-" + unlinkedNational, Map.of("phoneNumber", Phones.e164(unlinkedNational)));
+        String newNational = Phones.newNational();
+
+        server.appDatabaseLink().cut();
+        try {
+            Browser browser = new Browser(server);
+            Page refused = submitCode(browser, submitPhone(browser, realm, newNational), server.aliyun().lastCodeTo(newNational));
+            assertThat(refused.isRedirectToClient()).isFalse();
+            assertThat(refused.text()).contains("Sign-in by text message is temporarily unavailable. Try again in a moment.");
+            assertThat(refused.body()).doesNotContain("Exception").doesNotContain("SQLState");
+            assertThat(admin.usersWithPhone(realm, Phones.e164(newNational))).isEmpty();
+
+            Browser unlinked = new Browser(server);
+            Page unlinkedRefused = submitCode(unlinked, submitPhone(unlinked, realm, unlinkedNational), server.aliyun().lastCodeTo(unlinkedNational));
+            assertThat(unlinkedRefused.isRedirectToClient()).as("an unlinked user needs the link written").isFalse();
+
+            sleep(1100);
+            assertThat(logIn(server, realm, linkedNational)).as("a linked user logs in").isEqualTo(linkedUserId);
+        } finally {
+            server.appDatabaseLink().restore();
+        }
+        assertThat(loginRows(Phones.e164(newNational))).isZero();
+
+        sleep(1100);
+        logIn(server, realm, newNational);
+        assertThat(loginRows(Phones.e164(newNational))).isEqualTo(1);
+        assertThat(attribute(onlyUser(Phones.e164(newNational)), "appUserId")).isEqualTo(String.valueOf(appUserIdOf(Phones.e164(newNational))));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
