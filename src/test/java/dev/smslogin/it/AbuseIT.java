@@ -1,0 +1,144 @@
+package dev.smslogin.it;
+
+import dev.smslogin.it.Browser.Page;
+import dev.smslogin.testing.FakeAliyunSms;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import static dev.smslogin.it.UserSteps.submitCode;
+import static dev.smslogin.it.UserSteps.submitPhone;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** SMS pumping, code guessing and account enumeration, on the real Keycloak and Redis. */
+class AbuseIT {
+
+    static KeycloakServer server;
+    static KeycloakAdmin admin;
+    static FakeAliyunSms aliyun;
+
+    @BeforeAll
+    static void start() {
+        server = KeycloakServer.get();
+        admin = new KeycloakAdmin(server);
+        aliyun = server.aliyun();
+    }
+
+    @Test
+    @DisplayName("the realm-wide hourly ceiling stops sending to new numbers and says when to retry")
+    void realmCeiling() {
+        String realm = admin.createRealm(Map.of("maxSendsPerRealmPerHour", "2", "maxSendsPerIpPerHour", "100"));
+        try {
+            submitPhone(new Browser(server), realm, Phones.newNational());
+            submitPhone(new Browser(server), realm, Phones.newNational());
+            String third = Phones.newNational();
+            Page refused = submitPhone(new Browser(server), realm, third);
+            assertThat(refused.isPhonePage()).isTrue();
+            assertThat(refused.text()).contains("Too many codes were requested. Try again in 60 minutes.");
+            assertThat(aliyun.messagesTo(third)).isEmpty();
+            assertThat(server.logText()).contains("reached maxSendsPerRealmPerHour");
+        } finally {
+            admin.deleteRealm(realm);
+        }
+    }
+
+    @Test
+    @DisplayName("the per-IP limit cannot be dodged with a forged X-Forwarded-For header")
+    void ipLimitIgnoresForgedHeaders() {
+        String realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "2"));
+        try {
+            for (int i = 0; i < 2; i++) {
+                Browser browser = new Browser(server).withHeader("X-Forwarded-For", "203.0.113." + i);
+                assertThat(submitPhone(browser, realm, Phones.newNational()).isCodePage()).isTrue();
+            }
+            String third = Phones.newNational();
+            Page refused = submitPhone(new Browser(server).withHeader("X-Forwarded-For", "198.51.100.9")
+                    .withHeader("Forwarded", "for=198.51.100.9"), realm, third);
+            assertThat(refused.text()).contains("Too many codes were requested.");
+            assertThat(aliyun.messagesTo(third)).isEmpty();
+        } finally {
+            admin.deleteRealm(realm);
+        }
+    }
+
+    @Test
+    @DisplayName("consecutive wrong codes across resends lock the number; even the right code is then refused")
+    void consecutiveFailuresLockTheNumber() throws Exception {
+        String realm = admin.createRealm(Map.of("maxAttemptsPerCode", "3", "maxConsecutiveFailuresPerPhone", "5",
+                "resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "100"));
+        try {
+            String national = Phones.newNational();
+            Browser browser = new Browser(server);
+            Page page = submitPhone(browser, realm, national);
+            String wrong = "000000".equals(aliyun.lastCodeTo(national)) ? "111111" : "000000";
+            for (int i = 0; i < 3; i++) {
+                page = submitCode(browser, page, wrong);
+            }
+            assertThat(page.fieldError("code")).isEqualTo("Too many wrong codes. Ask for a new code.");
+            Thread.sleep(1100);
+            page = browser.submit(page, Map.of(), "resend");
+            String fresh = aliyun.lastCodeTo(national);
+            String wrong2 = "000000".equals(fresh) ? "111111" : "000000";
+            page = submitCode(browser, page, wrong2);
+            page = submitCode(browser, page, wrong2);
+            page = submitCode(browser, page, fresh);
+            assertThat(page.isRedirectToClient()).isFalse();
+            assertThat(page.fieldError("code")).startsWith("Too many wrong codes were entered for this number.");
+        } finally {
+            admin.deleteRealm(realm);
+        }
+    }
+
+    @Test
+    @DisplayName("registered and unregistered numbers get the same pages at every step, also with allowRegistration=false")
+    void noEnumeration() {
+        for (String allowRegistration : List.of("true", "false")) {
+            String realm = admin.createRealm(Map.of("allowRegistration", allowRegistration, "maxSendsPerIpPerHour", "1000"));
+            try {
+                List<Long> registeredNanos = new ArrayList<>();
+                List<Long> unknownNanos = new ArrayList<>();
+                String registeredPages = null;
+                String unknownPages = null;
+                for (int i = 0; i < 6; i++) {
+                    String registered = Phones.newNational();
+                    admin.createUser(realm, "known-" + registered, Map.of("phoneNumber", Phones.e164(registered)));
+                    String unknown = Phones.newNational();
+                    String a = steps(realm, registered, registeredNanos);
+                    String b = steps(realm, unknown, unknownNanos);
+                    registeredPages = registeredPages == null ? a : registeredPages;
+                    unknownPages = unknownPages == null ? b : unknownPages;
+                    assertThat(a).as("allowRegistration=" + allowRegistration).isEqualTo(b);
+                }
+                double registeredMs = median(registeredNanos) / 1e6;
+                double unknownMs = median(unknownNanos) / 1e6;
+                System.out.printf("enumeration timing (allowRegistration=%s): median phone+wrong-code steps %.1f ms registered, "
+                        + "%.1f ms unknown, difference %.1f ms%n", allowRegistration, registeredMs, unknownMs, registeredMs - unknownMs);
+            } finally {
+                admin.deleteRealm(realm);
+            }
+        }
+    }
+
+    /** The phone step and a wrong-code step; returns what the user sees, with the number's own digits blanked. */
+    private static String steps(String realm, String national, List<Long> nanos) {
+        Browser browser = new Browser(server);
+        Page phonePage = browser.startLogin(realm);
+        long started = System.nanoTime();
+        Page codePage = browser.submit(phonePage, Map.of("phone_number", national), null);
+        String code = aliyun.lastCodeTo(national);
+        Page wrong = browser.submit(codePage, Map.of("code", "000000".equals(code) ? "111111" : "000000"), "login");
+        nanos.add(System.nanoTime() - started);
+        Function<Page, String> seen = p -> p.status() + " " + p.text().replace(national.substring(7), "####");
+        return seen.apply(codePage) + "\n" + seen.apply(wrong);
+    }
+
+    private static double median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+}
