@@ -1,5 +1,6 @@
 package dev.smslogin.authenticator;
 
+import dev.smslogin.humancheck.HumanCheck;
 import dev.smslogin.phone.PhoneNumber;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.forms.login.LoginFormsProvider;
@@ -24,6 +25,10 @@ final class LoginPages {
             form.addError(error);
         }
         form.setAttribute("smsLogin", new SmsLoginBean(typed, null, 0, config));
+        HumanCheck humanCheck = context.getSession().getProvider(HumanCheck.class, config.humanCheck());
+        if (humanCheck != null && !humanCheck.pageAttributes().isEmpty()) {
+            form.setAttribute("humanCheck", humanCheck.pageAttributes());
+        }
         return form.createForm(PHONE_TEMPLATE);
     }
 

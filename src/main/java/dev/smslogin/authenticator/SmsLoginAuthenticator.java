@@ -7,6 +7,8 @@ import dev.smslogin.code.CodeStoreUnavailableException;
 import dev.smslogin.code.SendDecision;
 import dev.smslogin.code.SmsCodeStore;
 import dev.smslogin.code.Verification;
+import dev.smslogin.humancheck.HumanCheck;
+import dev.smslogin.humancheck.HumanCheckUnavailableException;
 import dev.smslogin.loginmethod.LoginMethodUnavailableException;
 import dev.smslogin.phone.InvalidPhoneNumberException;
 import dev.smslogin.phone.PhoneNumber;
@@ -34,6 +36,8 @@ import org.keycloak.models.utils.FormMessage;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The whole SMS login step. First the phone page; a valid number gets a code (once per cooldown) and the code
@@ -78,7 +82,7 @@ final class SmsLoginAuthenticator implements Authenticator {
             forgetPhone(context.getAuthenticationSession());
             context.challenge(LoginPages.phonePage(context, config, null, null));
         } else if (phone == null) {
-            submitPhone(context, config, form.getFirst(LoginPages.PHONE_FIELD));
+            submitPhone(context, config, form);
         } else if (form.containsKey("resend")) {
             sendCode(context, config, phone, true);
         } else {
@@ -86,7 +90,8 @@ final class SmsLoginAuthenticator implements Authenticator {
         }
     }
 
-    private void submitPhone(AuthenticationFlowContext context, SmsLoginConfig config, String typed) {
+    private void submitPhone(AuthenticationFlowContext context, SmsLoginConfig config, MultivaluedMap<String, String> form) {
+        String typed = form.getFirst(LoginPages.PHONE_FIELD);
         PhoneNumber phone;
         try {
             phone = new PhoneNumberParser(config.defaultRegion(), config.allowedRegions()).parse(typed);
@@ -96,7 +101,36 @@ final class SmsLoginAuthenticator implements Authenticator {
             context.challenge(LoginPages.phonePage(context, config, refill, LoginPages.phoneError(rejectionMessage(e))));
             return;
         }
+        if (!passesHumanCheck(context, config, form, phone)) {
+            return;
+        }
         sendCode(context, config, phone, false);
+    }
+
+    private boolean passesHumanCheck(AuthenticationFlowContext context, SmsLoginConfig config,
+                                     MultivaluedMap<String, String> form, PhoneNumber phone) {
+        HumanCheck check = context.getSession().getProvider(HumanCheck.class, config.humanCheck());
+        String failure;
+        if (check == null) {
+            LOG.errorf("SMS login: humanCheck '%s' of realm '%s' is not an installed sms-human-check provider; no code is sent",
+                    config.humanCheck(), context.getRealm().getName());
+            failure = SmsLoginMessages.MISCONFIGURED;
+        } else {
+            try {
+                Map<String, String> fields = new HashMap<>();
+                form.forEach((name, values) -> fields.put(name, values.isEmpty() ? null : values.get(0)));
+                failure = check.passes(fields, context.getConnection().getRemoteAddr()) ? null : SmsLoginMessages.HUMAN_CHECK_FAILED;
+            } catch (HumanCheckUnavailableException e) {
+                LOG.warnf("SMS login: human check unavailable, no code sent to %s: %s", phone.masked(), e.getMessage());
+                failure = SmsLoginMessages.SERVICE_UNAVAILABLE;
+            }
+        }
+        if (failure == null) {
+            return true;
+        }
+        context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_INPUT);
+        context.challenge(LoginPages.phonePage(context, config, phone.e164(), LoginPages.message(failure)));
+        return false;
     }
 
     private void sendCode(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, boolean resend) {

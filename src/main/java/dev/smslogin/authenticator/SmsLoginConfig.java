@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCooldownSeconds, int maxAttemptsPerCode,
                              int maxSendsPerPhonePerHour, int maxSendsPerPhonePerDay, int maxSendsPerIpPerHour,
                              int maxSendsPerRealmPerHour, int maxConsecutiveFailuresPerPhone, int failureLockSeconds,
-                             boolean allowRegistration, String defaultRegion, Set<String> allowedRegions) {
+                             boolean allowRegistration, String defaultRegion, Set<String> allowedRegions, String humanCheck) {
 
     public static final String CODE_LENGTH = "codeLength";
     public static final String CODE_TTL_SECONDS = "codeTtlSeconds";
@@ -36,6 +36,7 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
     public static final String ALLOW_REGISTRATION = "allowRegistration";
     public static final String DEFAULT_REGION = "defaultRegion";
     public static final String ALLOWED_REGIONS = "allowedRegions";
+    public static final String HUMAN_CHECK = "humanCheck";
 
     private static final Set<String> ISO_REGIONS = Set.of(Locale.getISOCountries());
 
@@ -62,6 +63,7 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
         boolean allowRegistration = reader.bool(ALLOW_REGISTRATION, true);
         String defaultRegion = reader.region(DEFAULT_REGION, "CN");
         Set<String> allowed = reader.regions(ALLOWED_REGIONS, "CN");
+        String humanCheck = reader.providerId(HUMAN_CHECK, "none");
         if (perDay < perHour) {
             reader.problems.add(MAX_SENDS_PER_PHONE_PER_DAY + " must not be lower than " + MAX_SENDS_PER_PHONE_PER_HOUR);
         }
@@ -69,7 +71,7 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
             throw new InvalidConfigException(reader.problems);
         }
         return new SmsLoginConfig(codeLength, codeTtl, cooldown, attempts, perHour, perDay, perIp, perRealm, failures,
-                lockSeconds, allowRegistration, defaultRegion, allowed);
+                lockSeconds, allowRegistration, defaultRegion, allowed, humanCheck);
     }
 
     public SendLimits sendLimits() {
@@ -148,6 +150,18 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
                 return fallback;
             }
             return upper;
+        }
+
+        String providerId(String key, String fallback) {
+            String value = value(key);
+            if (value == null) {
+                return fallback;
+            }
+            if (!value.matches("[a-z0-9][a-z0-9-]{0,63}")) {
+                problems.add(key + " must be the id of an sms-human-check provider, such as none or siteverify");
+                return fallback;
+            }
+            return value;
         }
 
         Set<String> regions(String key, String fallback) {

@@ -24,4 +24,5 @@ final class SmsLoginMessages {
     static final String NO_ACCOUNT = "smsLoginNoAccount";
     static final String ACCOUNT_DISABLED = "smsLoginAccountDisabled";
     static final String MISCONFIGURED = "smsLoginMisconfigured";
+    static final String HUMAN_CHECK_FAILED = "smsLoginHumanCheckFailed";
 }

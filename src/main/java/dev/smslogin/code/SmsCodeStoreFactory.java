@@ -1,6 +1,6 @@
 package dev.smslogin.code;
 
-import org.keycloak.provider.ProviderFactory;
+import dev.smslogin.spi.StatelessProviderFactory;
 
-public interface SmsCodeStoreFactory extends ProviderFactory<SmsCodeStore> {
+public interface SmsCodeStoreFactory extends StatelessProviderFactory<SmsCodeStore> {
 }

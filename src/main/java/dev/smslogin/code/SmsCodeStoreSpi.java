@@ -1,31 +1,13 @@
 package dev.smslogin.code;
 
-import org.keycloak.provider.Provider;
-import org.keycloak.provider.ProviderFactory;
-import org.keycloak.provider.Spi;
+import dev.smslogin.spi.SmsLoginSpi;
 
 /** {@code sms-code-store}: keeps hashed codes, cooldowns and send counters. Providers: {@code redis}, {@code keycloak}. */
-public final class SmsCodeStoreSpi implements Spi {
+public final class SmsCodeStoreSpi extends SmsLoginSpi {
 
     public static final String NAME = "sms-code-store";
 
-    @Override
-    public boolean isInternal() {
-        return false;
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
-    }
-
-    @Override
-    public Class<? extends Provider> getProviderClass() {
-        return SmsCodeStore.class;
-    }
-
-    @Override
-    public Class<? extends ProviderFactory> getProviderFactoryClass() {
-        return SmsCodeStoreFactory.class;
+    public SmsCodeStoreSpi() {
+        super(NAME, SmsCodeStore.class, SmsCodeStoreFactory.class);
     }
 }

@@ -1,6 +1,6 @@
 package dev.smslogin.loginmethod;
 
-import org.keycloak.provider.ProviderFactory;
+import dev.smslogin.spi.StatelessProviderFactory;
 
-public interface LoginMethodStoreFactory extends ProviderFactory<LoginMethodStore> {
+public interface LoginMethodStoreFactory extends StatelessProviderFactory<LoginMethodStore> {
 }

@@ -1,6 +1,6 @@
 package dev.smslogin.sms;
 
-import org.keycloak.provider.ProviderFactory;
+import dev.smslogin.spi.StatelessProviderFactory;
 
-public interface SmsSenderFactory extends ProviderFactory<SmsSender> {
+public interface SmsSenderFactory extends StatelessProviderFactory<SmsSender> {
 }

@@ -95,6 +95,72 @@ class AbuseIT {
     }
 
     @Test
+    @DisplayName("50 concurrent code requests for one number: exactly one SMS, the others see the cooldown")
+    void concurrentSendsGiveOneSms() throws Exception {
+        String realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "1000"));
+        try {
+            String national = Phones.newNational();
+            List<Browser> browsers = new ArrayList<>();
+            List<Page> phonePages = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                Browser browser = new Browser(server);
+                browsers.add(browser);
+                phonePages.add(browser.startLogin(realm));
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(50);
+            List<java.util.concurrent.Future<Page>> results = new ArrayList<>();
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            try {
+                for (int i = 0; i < 50; i++) {
+                    int n = i;
+                    results.add(pool.submit(() -> {
+                        go.await();
+                        return browsers.get(n).submit(phonePages.get(n), Map.of("phone_number", national), null);
+                    }));
+                }
+                go.countDown();
+                for (java.util.concurrent.Future<Page> result : results) {
+                    assertThat(result.get().isCodePage()).isTrue();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(aliyun.messagesTo(national)).hasSize(1);
+        } finally {
+            admin.deleteRealm(realm);
+        }
+    }
+
+    @Test
+    @DisplayName("with humanCheck=siteverify no SMS goes out before the CAPTCHA service confirms a person")
+    void humanCheck() {
+        String realm = admin.createRealm(Map.of("humanCheck", "siteverify", "maxSendsPerIpPerHour", "1000"));
+        try {
+            String national = Phones.newNational();
+            Browser browser = new Browser(server);
+            Page phonePage = browser.startLogin(realm);
+            assertThat(phonePage.document().select("#kc-human-check [data-sitekey=test-site-key]")).hasSize(1);
+
+            Page noToken = browser.submit(phonePage, Map.of("phone_number", national), null);
+            assertThat(noToken.text()).contains("Please complete the verification before we send a code.");
+            Page badToken = browser.submit(noToken, Map.of("phone_number", national, "captcha_token", "robot-1"), null);
+            assertThat(badToken.text()).contains("Please complete the verification before we send a code.");
+            assertThat(aliyun.messagesTo(national)).isEmpty();
+
+            Page codePage = browser.submit(badToken, Map.of("phone_number", national, "captcha_token", "human-1"), null);
+            assertThat(codePage.isCodePage()).isTrue();
+            assertThat(aliyun.messagesTo(national)).hasSize(1);
+
+            String plainRealm = admin.createRealm(Map.of());
+            Page withoutCheck = new Browser(server).startLogin(plainRealm);
+            assertThat(withoutCheck.document().select("#kc-human-check")).as("off by default").isEmpty();
+            admin.deleteRealm(plainRealm);
+        } finally {
+            admin.deleteRealm(realm);
+        }
+    }
+
+    @Test
     @DisplayName("registered and unregistered numbers get the same pages at every step, also with allowRegistration=false")
     void noEnumeration() {
         for (String allowRegistration : List.of("true", "false")) {

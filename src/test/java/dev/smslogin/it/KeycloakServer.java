@@ -1,6 +1,7 @@
 package dev.smslogin.it;
 
 import dev.smslogin.testing.FakeAliyunSms;
+import dev.smslogin.testing.FakeSiteVerify;
 import dev.smslogin.testing.TcpProxy;
 import dev.smslogin.testing.TestDatabase;
 
@@ -75,6 +76,7 @@ public final class KeycloakServer {
         deleteRecursively(home.resolve("data"));
 
         FakeAliyunSms aliyun = FakeAliyunSms.start();
+        FakeSiteVerify captcha = FakeSiteVerify.start();
         TestDatabase appDatabase = TestDatabase.create();
         TcpProxy appDatabaseLink = new TcpProxy(3306);
         int port = freePort();
@@ -98,6 +100,9 @@ public final class KeycloakServer {
                 "--spi-sms-code-store--provider=redis",
                 "--spi-sms-code-store--redis--url=" + REDIS_URL,
                 "--spi-sms-code-store--redis--key-prefix=" + redisPrefix,
+                "--spi-sms-human-check--siteverify--verify-url=" + captcha.verifyUrl(),
+                "--spi-sms-human-check--siteverify--secret=" + FakeSiteVerify.SECRET,
+                "--spi-sms-human-check--siteverify--site-key=test-site-key",
                 "--db-kind-login-methods=mysql",
                 "--db-url-full-login-methods=jdbc:mysql://127.0.0.1:" + appDatabaseLink.port() + "/" + appDatabase.name()
                         + "?connectTimeout=2000&socketTimeout=10000",

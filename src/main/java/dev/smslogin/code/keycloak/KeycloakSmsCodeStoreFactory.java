@@ -2,10 +2,8 @@ package dev.smslogin.code.keycloak;
 
 import dev.smslogin.code.SmsCodeStore;
 import dev.smslogin.code.SmsCodeStoreFactory;
-import org.keycloak.Config;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.SingleUseObjectProvider;
 
 /** {@code --spi-sms-code-store--provider=keycloak}: codes in Keycloak's own single-use store; no options. */
@@ -17,18 +15,6 @@ public final class KeycloakSmsCodeStoreFactory implements SmsCodeStoreFactory {
     @Override
     public SmsCodeStore create(KeycloakSession session) {
         return new KeycloakSmsCodeStore(session.singleUseObjects(), PREFIX, Time::currentTimeMillis);
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 
     @Override

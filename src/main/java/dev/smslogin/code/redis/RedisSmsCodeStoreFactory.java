@@ -6,7 +6,6 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
@@ -61,10 +60,6 @@ public final class RedisSmsCodeStoreFactory implements SmsCodeStoreFactory, Serv
         pool.setTestWhileIdle(true);
         pool.setJmxEnabled(false);
         return new JedisPooled(pool, URI.create(settings.url()), settings.timeoutMillis());
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
     }
 
     @Override

@@ -84,10 +84,6 @@ public final class DatasourceLoginMethodStoreFactory implements LoginMethodStore
     }
 
     @Override
-    public void close() {
-    }
-
-    @Override
     public String getId() {
         return PROVIDER_ID;
     }

@@ -4,9 +4,7 @@ import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.sms.SmsSender;
 import dev.smslogin.sms.SmsSenderFactory;
 import org.jboss.logging.Logger;
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 
 /**
  * {@code --spi-sms-sender--provider=log}: writes the masked number and the code to the server log instead of
@@ -25,18 +23,6 @@ public final class LogSmsSenderFactory implements SmsSenderFactory {
     @Override
     public SmsSender create(KeycloakSession session) {
         return SENDER;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 
     @Override

@@ -1,0 +1,6 @@
+package dev.smslogin.humancheck;
+
+import dev.smslogin.spi.StatelessProviderFactory;
+
+public interface HumanCheckFactory extends StatelessProviderFactory<HumanCheck> {
+}

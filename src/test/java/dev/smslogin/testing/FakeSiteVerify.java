@@ -1,0 +1,57 @@
+package dev.smslogin.testing;
+
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A local CAPTCHA "siteverify" endpoint (the reCAPTCHA / hCaptcha / Turnstile protocol): a token passes when it
+ * starts with {@code human-} and the request carries the right secret.
+ */
+public final class FakeSiteVerify implements AutoCloseable {
+
+    public static final String SECRET = "test-captcha-secret";
+    private final HttpServer server;
+    private final AtomicInteger calls = new AtomicInteger();
+
+    private FakeSiteVerify(HttpServer server) {
+        this.server = server;
+    }
+
+    public static FakeSiteVerify start() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+        FakeSiteVerify fake = new FakeSiteVerify(server);
+        server.createContext("/siteverify", exchange -> {
+            fake.calls.incrementAndGet();
+            Map<String, String> form = FakeAliyunSms.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            boolean success = SECRET.equals(form.get("secret")) && form.getOrDefault("response", "").startsWith("human-");
+            byte[] body = ("{\"success\":" + success + (success ? "" : ",\"error-codes\":[\"invalid-input-response\"]") + "}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        return fake;
+    }
+
+    public String verifyUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/siteverify";
+    }
+
+    public int calls() {
+        return calls.get();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
