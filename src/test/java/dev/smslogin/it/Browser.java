@@ -28,7 +28,7 @@ public final class Browser {
     public static final String CLIENT_ID = "demo-app";
     public static final String REDIRECT_URI = "http://127.0.0.1:8000/callback";
 
-    private final KeycloakServer server;
+    private final String baseUrl;
     private final HttpClient http;
     private final String acceptLanguage;
     private final Map<String, String> extraHeaders = new LinkedHashMap<>();
@@ -40,7 +40,12 @@ public final class Browser {
     }
 
     public Browser(KeycloakServer server, String acceptLanguage) {
-        this.server = server;
+        this(server.baseUrl(), acceptLanguage);
+    }
+
+    /** A browser for the Keycloak at {@code baseUrl} (one node of a cluster, say). */
+    public Browser(String baseUrl, String acceptLanguage) {
+        this.baseUrl = baseUrl;
         this.acceptLanguage = acceptLanguage;
         this.http = HttpClient.newBuilder()
                 .cookieHandler(new CookieJar())
@@ -59,7 +64,7 @@ public final class Browser {
     public Page startLogin(String realm) {
         this.realm = realm;
         codeVerifier = randomUrlSafe(32);
-        String url = server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/auth?client_id=" + CLIENT_ID
+        String url = baseUrl + "/realms/" + realm + "/protocol/openid-connect/auth?client_id=" + CLIENT_ID
                 + "&redirect_uri=" + KeycloakAdmin.encode(REDIRECT_URI) + "&response_type=code&scope=" + KeycloakAdmin.encode("openid phone")
                 + "&state=" + randomUrlSafe(8) + "&nonce=" + randomUrlSafe(8)
                 + "&code_challenge=" + challenge(codeVerifier) + "&code_challenge_method=S256";
@@ -72,6 +77,14 @@ public final class Browser {
 
     /** Submits the page's form with {@code fields}, pressing the submit button named {@code button} (or none). */
     public Page submit(Page page, Map<String, String> fields, String button) {
+        return submit(page, fields, button, null);
+    }
+
+    /**
+     * Submits the page's form to another Keycloak node ({@code nodeBaseUrl}) than the one that served it, as a
+     * load balancer without sticky sessions may do.
+     */
+    public Page submit(Page page, Map<String, String> fields, String button, String nodeBaseUrl) {
         Element form = page.document().selectFirst("form[action*=login-actions]");
         if (form == null) {
             throw new AssertionError("no login form on page:\n" + page.text());
@@ -85,7 +98,12 @@ public final class Browser {
             }
             values.put(button, "");
         }
-        return post(form.absUrl("action"), values);
+        String action = form.absUrl("action");
+        if (nodeBaseUrl != null) {
+            URI original = URI.create(action);
+            action = nodeBaseUrl + original.getRawPath() + (original.getRawQuery() == null ? "" : "?" + original.getRawQuery());
+        }
+        return post(action, values);
     }
 
     public Page post(String url, Map<String, String> values) {
@@ -102,7 +120,7 @@ public final class Browser {
         String form = "grant_type=authorization_code&client_id=" + CLIENT_ID + "&code=" + KeycloakAdmin.encode(code)
                 + "&redirect_uri=" + KeycloakAdmin.encode(REDIRECT_URI) + "&code_verifier=" + codeVerifier;
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/token"))
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/realms/" + realm + "/protocol/openid-connect/token"))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {

@@ -23,11 +23,15 @@ import java.util.UUID;
 public final class KeycloakAdmin {
 
     public static final ObjectMapper JSON = new ObjectMapper();
-    private final KeycloakServer server;
+    private final String baseUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public KeycloakAdmin(KeycloakServer server) {
-        this.server = server;
+        this(server.baseUrl());
+    }
+
+    public KeycloakAdmin(String baseUrl) {
+        this.baseUrl = baseUrl;
     }
 
     /** The example realm of {@code examples/realm-sms-demo.json}, under a new name, with settings overridden. */
@@ -96,7 +100,7 @@ public final class KeycloakAdmin {
 
     public HttpResponse<String> send(String method, String path, String json, int expectedStatus) {
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                     .timeout(Duration.ofSeconds(30))
                     .header("Authorization", "Bearer " + token())
                     .header("Content-Type", "application/json");
@@ -116,7 +120,7 @@ public final class KeycloakAdmin {
 
     private String token() throws IOException, InterruptedException {
         String form = "grant_type=password&client_id=admin-cli&username=" + KeycloakServer.ADMIN + "&password=" + encode(KeycloakServer.ADMIN_PASSWORD);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/realms/master/protocol/openid-connect/token"))
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/realms/master/protocol/openid-connect/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(response.body()).get("access_token").asText();

@@ -31,27 +31,44 @@ public final class KeycloakServer {
 
     public static final String ADMIN = "admin";
     public static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
-    public static final String REDIS_URL = "redis://127.0.0.1:6379/14";
+    /** The Redis database the server's codes go to (tests read it directly at 127.0.0.1:6379). */
+    public static final int REDIS_DB = 14;
 
     private static KeycloakServer instance;
 
+    /**
+     * What the server talks to: the fakes of this JVM, the app's database, and the links (loopback TCP proxies)
+     * through which Keycloak reaches Redis, the app's database and Aliyun, so that tests can cut or slow them.
+     */
+    public record Dependencies(FakeAliyunSms aliyun, FakeSiteVerify captcha, TestDatabase appDatabase, String redisPrefix,
+                               TcpProxy redisLink, TcpProxy appDatabaseLink, TcpProxy aliyunLink) {
+
+        static Dependencies start() throws IOException {
+            FakeAliyunSms aliyun = FakeAliyunSms.start();
+            return new Dependencies(aliyun, FakeSiteVerify.start(), TestDatabase.create(), "it-" + UUID.randomUUID() + ":",
+                    new TcpProxy(6379), new TcpProxy(3306), new TcpProxy(aliyun.port()));
+        }
+
+        void close() throws IOException {
+            aliyun.close();
+            captcha.close();
+            appDatabase.close();
+            redisLink.close();
+            appDatabaseLink.close();
+            aliyunLink.close();
+        }
+    }
+
     private final Process process;
     private final int port;
-    private final FakeAliyunSms aliyun;
-    private final String redisPrefix;
     private final Path log;
-    private final TestDatabase appDatabase;
-    private final TcpProxy appDatabaseLink;
+    private final Dependencies dependencies;
 
-    private KeycloakServer(Process process, int port, FakeAliyunSms aliyun, String redisPrefix, Path log,
-                           TestDatabase appDatabase, TcpProxy appDatabaseLink) {
+    private KeycloakServer(Process process, int port, Path log, Dependencies dependencies) {
         this.process = process;
         this.port = port;
-        this.aliyun = aliyun;
-        this.redisPrefix = redisPrefix;
         this.log = log;
-        this.appDatabase = appDatabase;
-        this.appDatabaseLink = appDatabaseLink;
+        this.dependencies = dependencies;
     }
 
     public static synchronized KeycloakServer get() {
@@ -75,13 +92,9 @@ public final class KeycloakServer {
         Files.copy(jar, home.resolve("providers/keycloak-sms-login.jar"), StandardCopyOption.REPLACE_EXISTING);
         deleteRecursively(home.resolve("data"));
 
-        FakeAliyunSms aliyun = FakeAliyunSms.start();
-        FakeSiteVerify captcha = FakeSiteVerify.start();
-        TestDatabase appDatabase = TestDatabase.create();
-        TcpProxy appDatabaseLink = new TcpProxy(3306);
+        Dependencies deps = Dependencies.start();
         int port = freePort();
         int managementPort = freePort();
-        String redisPrefix = "it-" + UUID.randomUUID() + ":";
         Path log = Path.of("target", "keycloak-" + home.getFileName() + ".log").toAbsolutePath();
 
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
@@ -94,17 +107,18 @@ public final class KeycloakServer {
                 "--spi-sms-sender--aliyun--access-key-secret=" + FakeAliyunSms.ACCESS_KEY_SECRET,
                 "--spi-sms-sender--aliyun--sign-name=" + FakeAliyunSms.SIGN_NAME,
                 "--spi-sms-sender--aliyun--template-code=" + FakeAliyunSms.TEMPLATE_CODE,
-                "--spi-sms-sender--aliyun--endpoint=" + aliyun.endpoint(),
+                "--spi-sms-sender--aliyun--endpoint=127.0.0.1:" + deps.aliyunLink().port(),
                 "--spi-sms-sender--aliyun--protocol=http",
                 "--spi-sms-sender--aliyun--read-timeout-ms=2000",
                 "--spi-sms-code-store--provider=redis",
-                "--spi-sms-code-store--redis--url=" + REDIS_URL,
-                "--spi-sms-code-store--redis--key-prefix=" + redisPrefix,
-                "--spi-sms-human-check--siteverify--verify-url=" + captcha.verifyUrl(),
+                "--spi-sms-code-store--redis--url=redis://127.0.0.1:" + deps.redisLink().port() + "/" + REDIS_DB,
+                "--spi-sms-code-store--redis--key-prefix=" + deps.redisPrefix(),
+                "--spi-sms-code-store--redis--timeout-ms=1000",
+                "--spi-sms-human-check--siteverify--verify-url=" + deps.captcha().verifyUrl(),
                 "--spi-sms-human-check--siteverify--secret=" + FakeSiteVerify.SECRET,
                 "--spi-sms-human-check--siteverify--site-key=test-site-key",
                 "--db-kind-login-methods=mysql",
-                "--db-url-full-login-methods=jdbc:mysql://127.0.0.1:" + appDatabaseLink.port() + "/" + appDatabase.name()
+                "--db-url-full-login-methods=jdbc:mysql://127.0.0.1:" + deps.appDatabaseLink().port() + "/" + deps.appDatabase().name()
                         + "?connectTimeout=2000&socketTimeout=10000",
                 "--db-username-login-methods=" + TestDatabase.USER,
                 "--transaction-xa-enabled-login-methods=true",
@@ -119,7 +133,7 @@ public final class KeycloakServer {
         env.put("LANG", "C.UTF-8");
         env.put("JAVA_OPTS_APPEND", "-Xms256m -Xmx1g");
         Process process = builder.start();
-        KeycloakServer server = new KeycloakServer(process, port, aliyun, redisPrefix, log, appDatabase, appDatabaseLink);
+        KeycloakServer server = new KeycloakServer(process, port, log, deps);
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
         server.awaitReady(Duration.ofMinutes(4));
         return server;
@@ -151,21 +165,20 @@ public final class KeycloakServer {
     }
 
     public FakeAliyunSms aliyun() {
-        return aliyun;
+        return dependencies.aliyun();
     }
 
     public String redisPrefix() {
-        return redisPrefix;
+        return dependencies.redisPrefix();
     }
 
     /** The app's MySQL database behind the {@code login-methods} datasource. */
     public TestDatabase appDatabase() {
-        return appDatabase;
+        return dependencies.appDatabase();
     }
 
-    /** The link between Keycloak and the app's database, to cut and restore it. */
-    public TcpProxy appDatabaseLink() {
-        return appDatabaseLink;
+    public Dependencies dependencies() {
+        return dependencies;
     }
 
     /** The server log so far, for assertions on what is (never) logged. */
@@ -192,8 +205,11 @@ public final class KeycloakServer {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        aliyun.close();
-        appDatabase.close();
+        try {
+            dependencies.close();
+        } catch (IOException ignored) {
+            // the JVM is exiting
+        }
     }
 
     private static int freePort() throws IOException {

@@ -85,6 +85,10 @@ public final class FakeAliyunSms implements AutoCloseable {
         return fake;
     }
 
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
     /** {@code 127.0.0.1:port}, the form of the sender's {@code endpoint} option. */
     public String endpoint() {
         return "127.0.0.1:" + server.getAddress().getPort();

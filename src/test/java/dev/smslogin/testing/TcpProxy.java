@@ -20,6 +20,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
+    private volatile long delayMillis;
 
     public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -46,6 +47,11 @@ public final class TcpProxy implements AutoCloseable {
         acceptor.start();
     }
 
+    /** Holds every chunk of data this long before passing it on: a slow server or network. 0 for none. */
+    public void delay(java.time.Duration delay) {
+        this.delayMillis = delay.toMillis();
+    }
+
     public synchronized void cut() throws IOException {
         if (listener != null) {
             listener.close();
@@ -64,17 +70,23 @@ public final class TcpProxy implements AutoCloseable {
 
     private void accept(ServerSocket server) {
         while (!server.isClosed()) {
+            Socket client;
             try {
-                Socket client = server.accept();
+                client = server.accept();
+            } catch (IOException e) {
+                if (server.isClosed()) {
+                    return;
+                }
+                continue;
+            }
+            try {
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 sockets.add(client);
                 sockets.add(upstream);
                 pump(client, upstream);
                 pump(upstream, client);
-            } catch (IOException e) {
-                if (server.isClosed()) {
-                    return;
-                }
+            } catch (IOException upstreamDown) {
+                closeQuietly(client);  // the server behind is down: the client sees the connection end
             }
         }
     }
@@ -85,11 +97,16 @@ public final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
+                    if (delayMillis > 0) {
+                        Thread.sleep(delayMillis);
+                    }
                     out.write(buffer, 0, read);
                     out.flush();
                 }
             } catch (IOException ignored) {
                 // connection ended
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);

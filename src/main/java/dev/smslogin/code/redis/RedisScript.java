@@ -15,7 +15,7 @@ enum RedisScript {
      * KEYS: cooldown, phone sends (sorted set), code. ARGV: cooldown ms, max per hour, max per day, member.
      * Returns {0, 0} when allowed, {1, ms} in cooldown, {2, ms} over a phone limit.
      */
-    RESERVE_PHONE(Lua.NOW_MS + """
+    RESERVE_PHONE(false, Lua.NOW_MS + """
             local cooldown = redis.call('PTTL', KEYS[1])
             if cooldown > 0 then return {1, cooldown} end
             local hour, day = 3600000, 86400000
@@ -41,7 +41,7 @@ enum RedisScript {
      * KEYS: the client IP's sends, the realm's sends (sorted sets sharing the realm's hash tag). ARGV: max per IP
      * per hour, max per realm per hour, member. Returns {0, 0}, {3, ms} over the IP limit, {4, ms} over the realm's.
      */
-    RESERVE_CLIENT(Lua.NOW_MS + """
+    RESERVE_CLIENT(true, Lua.NOW_MS + """
             local hour = 3600000
             local function over(key, limit)
               redis.call('ZREMRANGEBYSCORE', key, '-inf', now - hour)
@@ -65,25 +65,25 @@ enum RedisScript {
             """),
 
     /** KEYS: cooldown, phone sends. ARGV: member. Undoes RESERVE_PHONE for a send that failed. */
-    CANCEL_PHONE("""
+    CANCEL_PHONE(false, """
             redis.call('DEL', KEYS[1])
             redis.call('ZREM', KEYS[2], ARGV[1])
             return 1
             """),
 
     /** KEYS: sorted sets of sends in one slot. ARGV: member. Gives back a counted send. */
-    REMOVE_MEMBER("""
+    REMOVE_MEMBER(true, """
             for _, key in ipairs(KEYS) do redis.call('ZREM', key, ARGV[1]) end
             return 1
             """),
 
     /** KEYS: code, the number's failures. Returns {stored hash or false, consecutive failures}. */
-    READ_CODE("""
+    READ_CODE(true, """
             return {redis.call('HGET', KEYS[1], 'h'), tonumber(redis.call('GET', KEYS[2]) or '0')}
             """),
 
     /** KEYS: code. ARGV: hash, ttl ms. */
-    SAVE_CODE("""
+    SAVE_CODE(true, """
             redis.call('DEL', KEYS[1])
             redis.call('HSET', KEYS[1], 'h', ARGV[1], 'a', 0)
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
@@ -94,7 +94,7 @@ enum RedisScript {
      * KEYS: code, the number's failures. ARGV: the hash the caller saw match. Deletes the code only if it is still
      * that one, and then resets the number's failures.
      */
-    CONSUME_CODE("""
+    CONSUME_CODE(false, """
             if redis.call('HGET', KEYS[1], 'h') == ARGV[1] then
               redis.call('DEL', KEYS[1], KEYS[2])
               return 1
@@ -107,7 +107,7 @@ enum RedisScript {
      * existing code and a failure of the number. Returns -1 when there is no code, 0 when this attempt burned
      * it, otherwise the attempts left.
      */
-    FAIL_ATTEMPT("""
+    FAIL_ATTEMPT(false, """
             if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
             redis.call('INCR', KEYS[2])
             redis.call('PEXPIRE', KEYS[2], ARGV[2])
@@ -120,10 +120,13 @@ enum RedisScript {
             return left
             """);
 
+    /** Running it twice has the effect of running it once: safe to repeat on a fresh connection. */
+    final boolean repeatable;
     final String text;
     final String sha1;
 
-    RedisScript(String text) {
+    RedisScript(boolean repeatable, String text) {
+        this.repeatable = repeatable;
         this.text = text;
         this.sha1 = Lua.sha1(text);
     }

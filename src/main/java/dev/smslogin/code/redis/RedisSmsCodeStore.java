@@ -15,7 +15,8 @@ import java.util.UUID;
 /**
  * Codes and counters in Redis. Round trips: a send takes two (the client IP's and the realm's windows, then the
  * number's cooldown and windows) plus one to save the code; a verify takes two (read the hash and the number's
- * failures, then consume or count the miss).
+ * failures, then consume or count the miss), and with Sentinel a third for a right code ({@code WAIT} for a
+ * replica, so that a failover cannot make a used code usable again).
  */
 final class RedisSmsCodeStore implements SmsCodeStore {
 
@@ -76,7 +77,11 @@ final class RedisSmsCodeStore implements SmsCodeStore {
         }
         if (CodeHasher.matches(stored, candidateHash)) {
             long consumed = redis.runForLong(RedisScript.CONSUME_CODE, codeKeys, List.of(stored));
-            return consumed == 1 ? Verification.VALID : Verification.NO_CODE;
+            if (consumed != 1) {
+                return Verification.NO_CODE;
+            }
+            redis.awaitReplication(codeKeys.get(0));
+            return Verification.VALID;
         }
         long left = redis.runForLong(RedisScript.FAIL_ATTEMPT, codeKeys,
                 List.of(String.valueOf(limits.perCode()), String.valueOf(limits.lockSeconds() * 1000L)));

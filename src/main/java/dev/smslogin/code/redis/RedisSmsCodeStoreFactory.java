@@ -10,13 +10,19 @@ import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.JedisSentineled;
 import redis.clients.jedis.UnifiedJedis;
 
-import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * {@code --spi-sms-code-store--redis--*}. Owns the one Redis client (a connection pool) of this Keycloak
@@ -43,11 +49,12 @@ public final class RedisSmsCodeStoreFactory implements SmsCodeStoreFactory, Serv
 
     @Override
     public void init(Config.Scope config) {
-        settings = RedisSettings.from(config.get("url"), config.get("key-prefix"), config.get("timeout-ms"));
+        settings = RedisSettings.from(config.get("url"), config.get("key-prefix"), config.get("timeout-ms"),
+                config.get("min-replicas-ack"));
         jedis = connect(settings);
-        runner = new RedisScriptRunner(jedis);
         keys = new RedisKeys(settings.keyPrefix());
-        LOG.infof("SMS code store: Redis at %s, key prefix '%s', timeout %d ms", settings.redactedUrl(),
+        runner = new RedisScriptRunner(jedis, settings.replicasToAck(), settings.timeoutMillis());
+        LOG.infof("SMS code store: Redis (%s) at %s, key prefix '%s', timeout %d ms", settings.mode(), settings.redactedUrl(),
                 settings.keyPrefix(), settings.timeoutMillis());
     }
 
@@ -59,7 +66,22 @@ public final class RedisSmsCodeStoreFactory implements SmsCodeStoreFactory, Serv
         pool.setMaxWait(Duration.ofMillis(settings.timeoutMillis()));
         pool.setTestWhileIdle(true);
         pool.setJmxEnabled(false);
-        return new JedisPooled(pool, URI.create(settings.url()), settings.timeoutMillis());
+        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(settings.timeoutMillis())
+                .socketTimeoutMillis(settings.timeoutMillis())
+                .ssl(settings.tls())
+                .user(settings.user())
+                .password(settings.password());
+        Set<HostAndPort> nodes = settings.nodes().stream()
+                .map(n -> new HostAndPort(n.host(), n.port()))
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+        return switch (settings.mode()) {
+            case STANDALONE -> new JedisPooled(pool, nodes.iterator().next(), client.database(settings.database()).build());
+            case SENTINEL -> new JedisSentineled(settings.masterName(), client.database(settings.database()).build(), pool, nodes,
+                    DefaultJedisClientConfig.builder().connectionTimeoutMillis(settings.timeoutMillis())
+                            .socketTimeoutMillis(settings.timeoutMillis()).ssl(settings.tls()).build());
+            case CLUSTER -> new JedisCluster(nodes, client.build(), 3, pool);
+        };
     }
 
     @Override
@@ -83,7 +105,8 @@ public final class RedisSmsCodeStoreFactory implements SmsCodeStoreFactory, Serv
     public List<ProviderConfigProperty> getConfigMetadata() {
         return ProviderConfigurationBuilder.create()
                 .property().name("url").type(ProviderConfigProperty.STRING_TYPE)
-                .helpText("Redis URL: redis://[user:password@]host:port/db, or rediss:// for TLS.")
+                .helpText("Redis URL: redis://[user:password@]host:port/db (rediss:// for TLS), "
+                        + "redis-sentinel://host:26379,host:26380/db?master=name, or redis-cluster://host:7000,host:7001.")
                 .defaultValue(DEFAULT_URL).add()
                 .property().name("key-prefix").type(ProviderConfigProperty.STRING_TYPE)
                 .helpText("Prefix of every key this extension writes.")
@@ -91,6 +114,9 @@ public final class RedisSmsCodeStoreFactory implements SmsCodeStoreFactory, Serv
                 .property().name("timeout-ms").type(ProviderConfigProperty.INTEGER_TYPE)
                 .helpText("Connect and read timeout of Redis commands, and the longest wait for a pooled connection, in milliseconds.")
                 .defaultValue(DEFAULT_TIMEOUT_MS).add()
+                .property().name("min-replicas-ack").type(ProviderConfigProperty.INTEGER_TYPE)
+                .helpText("Replicas that must acknowledge a used code's deletion (WAIT) before the login goes on; "
+                        + "default 1 with redis-sentinel://, else 0.").add()
                 .build();
     }
 

@@ -34,7 +34,7 @@ class RedisSmsCodeStoreTest extends CodeStoreContract {
     @BeforeAll
     static void connect() {
         jedis = RedisSmsCodeStoreFactory.connect(RedisSettings.from(URL, PREFIX, "2000"));
-        store = new RedisSmsCodeStore(new RedisScriptRunner(jedis), new RedisKeys(PREFIX));
+        store = new RedisSmsCodeStore(new RedisScriptRunner(jedis, 0, 2000), new RedisKeys(PREFIX));
     }
 
     @AfterAll
@@ -93,7 +93,7 @@ class RedisSmsCodeStoreTest extends CodeStoreContract {
     @DisplayName("an unreachable Redis fails fast with CodeStoreUnavailableException, never a wrong answer")
     void unreachable() {
         try (UnifiedJedis dead = RedisSmsCodeStoreFactory.connect(RedisSettings.from("redis://127.0.0.1:1/0", PREFIX, "300"))) {
-            SmsCodeStore broken = new RedisSmsCodeStore(new RedisScriptRunner(dead), new RedisKeys(PREFIX));
+            SmsCodeStore broken = new RedisSmsCodeStore(new RedisScriptRunner(dead, 0, 300), new RedisKeys(PREFIX));
             CodeScope scope = newScope();
             long started = System.nanoTime();
             assertThatThrownBy(() -> broken.verify(scope, "h", attempts(5))).isInstanceOf(CodeStoreUnavailableException.class);
@@ -105,6 +105,21 @@ class RedisSmsCodeStoreTest extends CodeStoreContract {
     @Test
     void settingsAreCheckedAtStart() {
         assertThatThrownBy(() -> RedisSettings.from("http://x", null, null)).hasMessageContaining("redis://");
+        assertThatThrownBy(() -> RedisSettings.from("redis-sentinel://a:26379,b:26380/0", null, null)).hasMessageContaining("?master=");
+        assertThatThrownBy(() -> RedisSettings.from("redis://a:1,b:2", null, null)).hasMessageContaining("redis-sentinel://");
+        assertThatThrownBy(() -> RedisSettings.from("redis-cluster://a:7000/1", null, null)).hasMessageContaining("database 0");
+        RedisSettings sentinel = RedisSettings.from("redis-sentinel://:s3cret@s1:26379,s2/2?master=codes", null, null);
+        assertThat(sentinel.mode()).isEqualTo(RedisSettings.Mode.SENTINEL);
+        assertThat(sentinel.nodes()).containsExactly(new RedisSettings.Node("s1", 26379), new RedisSettings.Node("s2", 26379));
+        assertThat(sentinel.masterName()).isEqualTo("codes");
+        assertThat(sentinel.database()).isEqualTo(2);
+        assertThat(sentinel.password()).isEqualTo("s3cret");
+        assertThat(sentinel.replicasToAck()).isEqualTo(1);
+        assertThat(sentinel.redactedUrl()).isEqualTo("redis-sentinel://***@s1:26379,s2/2?master=codes");
+        RedisSettings cluster = RedisSettings.from("rediss-cluster://c1:7000,c2:7001", null, null, "1");
+        assertThat(cluster.mode()).isEqualTo(RedisSettings.Mode.CLUSTER);
+        assertThat(cluster.tls()).isTrue();
+        assertThat(cluster.replicasToAck()).isEqualTo(1);
         assertThatThrownBy(() -> RedisSettings.from(null, null, "fast")).hasMessageContaining("timeout-ms");
         assertThat(RedisSettings.from("redis://user:pw@redis.internal:6380/2", null, null).redactedUrl())
                 .isEqualTo("redis://***@redis.internal:6380/2");

@@ -1,0 +1,172 @@
+package dev.smslogin.it;
+
+import dev.smslogin.it.Browser.Page;
+import dev.smslogin.testing.FakeAliyunSms;
+import dev.smslogin.testing.FakeAliyunSms.Misbehaviour;
+import dev.smslogin.testing.TcpProxy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static dev.smslogin.it.UserSteps.submitCode;
+import static dev.smslogin.it.UserSteps.submitPhone;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Redis and Aliyun failing under a real Keycloak: each time a clear page, request threads held no longer than the
+ * timeouts (Redis 1000 ms, Aliyun read 2000 ms here), no login on a code that cannot be checked, and service back
+ * by itself when the dependency is.
+ */
+class OutageIT {
+
+    static final String UNAVAILABLE = "Sign-in by text message is temporarily unavailable. Try again in a moment.";
+    static final String CANNOT_SEND = "Text messages cannot be sent right now. Try again later.";
+
+    static KeycloakServer server;
+    static KeycloakAdmin admin;
+    static FakeAliyunSms aliyun;
+    static TcpProxy redisLink;
+    static TcpProxy aliyunLink;
+    static String realm;
+
+    @BeforeAll
+    static void start() {
+        server = KeycloakServer.get();
+        admin = new KeycloakAdmin(server);
+        aliyun = server.aliyun();
+        redisLink = server.dependencies().redisLink();
+        aliyunLink = server.dependencies().aliyunLink();
+        realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1"));
+    }
+
+    @AfterAll
+    static void drop() {
+        admin.deleteRealm(realm);
+    }
+
+    @AfterEach
+    void heal() throws Exception {
+        redisLink.delay(Duration.ZERO);
+        redisLink.restore();
+        aliyunLink.restore();
+        aliyun.behave();
+    }
+
+    @Test
+    @DisplayName("Redis down when a code is asked for: a clear page, no SMS; back up: the same page sends the code")
+    void redisDownDuringSend() throws Exception {
+        String national = Phones.newNational();
+        Browser browser = new Browser(server);
+        Page phonePage = browser.startLogin(realm);
+        redisLink.cut();
+        Page refused = timed("send with Redis down", () -> browser.submit(phonePage, Map.of("phone_number", national), null));
+        assertThat(refused.text()).contains(UNAVAILABLE);
+        assertThat(refused.body()).doesNotContain("Exception").doesNotContain("Jedis");
+        assertThat(aliyun.messagesTo(national)).isEmpty();
+
+        redisLink.restore();
+        Page codePage = browser.submit(refused, Map.of("phone_number", national), null);
+        assertThat(codePage.isCodePage()).as(codePage.text()).isTrue();
+        assertThat(submitCode(browser, codePage, aliyun.lastCodeTo(national)).isRedirectToClient()).isTrue();
+    }
+
+    @Test
+    @DisplayName("Redis down when the code is typed: no login (fail closed); back up: the same code logs in")
+    void redisDownDuringVerify() throws Exception {
+        String national = Phones.newNational();
+        Browser browser = new Browser(server);
+        Page codePage = submitPhone(browser, realm, national);
+        String code = aliyun.lastCodeTo(national);
+        redisLink.cut();
+        Page refused = timed("verify with Redis down", () -> submitCode(browser, codePage, code));
+        assertThat(refused.isRedirectToClient()).isFalse();
+        assertThat(refused.text()).contains(UNAVAILABLE);
+
+        redisLink.restore();
+        assertThat(submitCode(browser, refused, code).isRedirectToClient()).isTrue();
+    }
+
+    @Test
+    @DisplayName("Redis slower than its timeout: the request gives up at the timeout with a clear page")
+    void redisSlow() throws Exception {
+        String national = Phones.newNational();
+        Browser browser = new Browser(server);
+        Page phonePage = browser.startLogin(realm);
+        redisLink.delay(Duration.ofMillis(3000));
+        Page refused = timed("send with Redis answering after 3 s", () -> browser.submit(phonePage, Map.of("phone_number", national), null));
+        assertThat(refused.text()).contains(UNAVAILABLE);
+        assertThat(aliyun.messagesTo(national)).isEmpty();
+
+        redisLink.delay(Duration.ZERO);
+        assertThat(browser.submit(refused, Map.of("phone_number", national), null).isCodePage()).isTrue();
+    }
+
+    @Test
+    @DisplayName("Redis restarted empty between send and verify: the code is gone, never accepted; a new one works")
+    void redisRestartedEmpty() throws Exception {
+        String national = Phones.newNational();
+        Browser browser = new Browser(server);
+        Page codePage = submitPhone(browser, realm, national);
+        String code = aliyun.lastCodeTo(national);
+        try (Jedis jedis = new Jedis("127.0.0.1", 6379)) {
+            jedis.select(KeycloakServer.REDIS_DB);
+            jedis.flushDB();
+            jedis.scriptFlush();
+        }
+        Page lost = submitCode(browser, codePage, code);
+        assertThat(lost.isRedirectToClient()).isFalse();
+        assertThat(lost.fieldError("code")).isEqualTo("This code has expired or was already used. Ask for a new code.");
+
+        Page resent = browser.submit(lost, Map.of(), "resend");
+        assertThat(submitCode(browser, resent, aliyun.lastCodeTo(national)).isRedirectToClient()).isTrue();
+    }
+
+    @Test
+    @DisplayName("Aliyun slower than the read timeout, failing with 500 or 503, refusing connections or answering garbage: a clear page, then recovery")
+    void aliyunFaults() throws Exception {
+        String national = Phones.newNational();
+        Browser browser = new Browser(server);
+        Page page = browser.startLogin(realm);
+
+        aliyun.misbehave(Misbehaviour.slow(Duration.ofMillis(4000)));
+        Page finalPage = page;
+        page = timed("send with Aliyun answering after 4 s (read timeout 2 s)", () -> browser.submit(finalPage, Map.of("phone_number", national), null));
+        assertThat(page.text()).contains(CANNOT_SEND);
+
+        for (Misbehaviour fault : new Misbehaviour[] {Misbehaviour.httpError(500), Misbehaviour.httpError(503), Misbehaviour.malformed()}) {
+            aliyun.misbehave(fault);
+            page = browser.submit(page, Map.of("phone_number", national), null);
+            assertThat(page.text()).as("HTTP " + fault.httpStatus()).contains(CANNOT_SEND);
+        }
+        aliyun.behave();
+        aliyunLink.cut();
+        Page beforeCut = page;
+        page = timed("send with Aliyun refusing connections", () -> browser.submit(beforeCut, Map.of("phone_number", national), null));
+        assertThat(page.text()).contains(CANNOT_SEND);
+        assertThat(page.body()).doesNotContain("Exception");
+
+        aliyunLink.restore();
+        Thread.sleep(4000);  // the slow reply's connection is given up by now
+        int sentBefore = aliyun.messagesTo(national).size();
+        Page codePage = browser.submit(page, Map.of("phone_number", national), null);
+        assertThat(codePage.isCodePage()).as(codePage.text()).isTrue();
+        assertThat(aliyun.messagesTo(national)).hasSize(sentBefore + 1);
+        assertThat(submitCode(browser, codePage, aliyun.lastCodeTo(national)).isRedirectToClient()).isTrue();
+    }
+
+    private static Page timed(String what, Supplier<Page> step) {
+        long started = System.nanoTime();
+        Page page = step.get();
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        System.out.printf("outage: %s answered in %d ms%n", what, millis);
+        assertThat(millis).as("the request is not held far beyond the configured timeouts").isLessThan(10_000);
+        return page;
+    }
+}
