@@ -34,6 +34,7 @@ public final class Browser {
     private final Map<String, String> extraHeaders = new LinkedHashMap<>();
     private String codeVerifier;
     private String realm;
+    private String clientId = CLIENT_ID;
 
     public Browser(KeycloakServer server) {
         this(server, "en");
@@ -62,9 +63,15 @@ public final class Browser {
 
     /** Opens the client's login URL: the first page of the realm's browser flow. */
     public Page startLogin(String realm) {
+        return startLogin(realm, CLIENT_ID);
+    }
+
+    /** Opens the login URL of {@code clientId} (whose browser-flow override picks the flow). */
+    public Page startLogin(String realm, String clientId) {
         this.realm = realm;
+        this.clientId = clientId;
         codeVerifier = randomUrlSafe(32);
-        String url = baseUrl + "/realms/" + realm + "/protocol/openid-connect/auth?client_id=" + CLIENT_ID
+        String url = baseUrl + "/realms/" + realm + "/protocol/openid-connect/auth?client_id=" + clientId
                 + "&redirect_uri=" + KeycloakAdmin.encode(REDIRECT_URI) + "&response_type=code&scope=" + KeycloakAdmin.encode("openid phone")
                 + "&state=" + randomUrlSafe(8) + "&nonce=" + randomUrlSafe(8)
                 + "&code_challenge=" + challenge(codeVerifier) + "&code_challenge_method=S256";
@@ -117,7 +124,7 @@ public final class Browser {
     /** Exchanges the authorization code of a finished login for tokens. */
     public JsonNode tokens(Page finished) {
         String code = finished.authorizationCode();
-        String form = "grant_type=authorization_code&client_id=" + CLIENT_ID + "&code=" + KeycloakAdmin.encode(code)
+        String form = "grant_type=authorization_code&client_id=" + clientId + "&code=" + KeycloakAdmin.encode(code)
                 + "&redirect_uri=" + KeycloakAdmin.encode(REDIRECT_URI) + "&code_verifier=" + codeVerifier;
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/realms/" + realm + "/protocol/openid-connect/token"))

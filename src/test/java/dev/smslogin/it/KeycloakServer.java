@@ -31,6 +31,12 @@ public final class KeycloakServer {
 
     public static final String ADMIN = "admin";
     public static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
+    /**
+     * {@code -Dkeycloak.direct=true}: Keycloak reaches Redis, MySQL and the fake Aliyun directly, without the
+     * cuttable links (for the benchmark, whose figures the links would distort; outage tests need them).
+     */
+    static final boolean DIRECT = Boolean.getBoolean("keycloak.direct");
+
     /** The Redis database the server's codes go to (tests read it directly at 127.0.0.1:6379). */
     public static final int REDIS_DB = 14;
 
@@ -107,18 +113,18 @@ public final class KeycloakServer {
                 "--spi-sms-sender--aliyun--access-key-secret=" + FakeAliyunSms.ACCESS_KEY_SECRET,
                 "--spi-sms-sender--aliyun--sign-name=" + FakeAliyunSms.SIGN_NAME,
                 "--spi-sms-sender--aliyun--template-code=" + FakeAliyunSms.TEMPLATE_CODE,
-                "--spi-sms-sender--aliyun--endpoint=127.0.0.1:" + deps.aliyunLink().port(),
+                "--spi-sms-sender--aliyun--endpoint=127.0.0.1:" + (DIRECT ? deps.aliyun().port() : deps.aliyunLink().port()),
                 "--spi-sms-sender--aliyun--protocol=http",
                 "--spi-sms-sender--aliyun--read-timeout-ms=2000",
                 "--spi-sms-code-store--provider=redis",
-                "--spi-sms-code-store--redis--url=redis://127.0.0.1:" + deps.redisLink().port() + "/" + REDIS_DB,
+                "--spi-sms-code-store--redis--url=redis://127.0.0.1:" + (DIRECT ? 6379 : deps.redisLink().port()) + "/" + REDIS_DB,
                 "--spi-sms-code-store--redis--key-prefix=" + deps.redisPrefix(),
                 "--spi-sms-code-store--redis--timeout-ms=1000",
                 "--spi-sms-human-check--siteverify--verify-url=" + deps.captcha().verifyUrl(),
                 "--spi-sms-human-check--siteverify--secret=" + FakeSiteVerify.SECRET,
                 "--spi-sms-human-check--siteverify--site-key=test-site-key",
                 "--db-kind-login-methods=mysql",
-                "--db-url-full-login-methods=jdbc:mysql://127.0.0.1:" + deps.appDatabaseLink().port() + "/" + deps.appDatabase().name()
+                "--db-url-full-login-methods=jdbc:mysql://127.0.0.1:" + (DIRECT ? 3306 : deps.appDatabaseLink().port()) + "/" + deps.appDatabase().name()
                         + "?connectTimeout=2000&socketTimeout=10000",
                 "--db-username-login-methods=" + TestDatabase.USER,
                 "--transaction-xa-enabled-login-methods=true",
@@ -179,6 +185,15 @@ public final class KeycloakServer {
 
     public Dependencies dependencies() {
         return dependencies;
+    }
+
+    /** The pid of Keycloak's JVM (kc.sh starts it as a child, or becomes it). */
+    public long javaPid() {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()), process.descendants())
+                .filter(p -> p.info().commandLine().orElse("").contains("QuarkusEntryPoint"))
+                .mapToLong(ProcessHandle::pid)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no Keycloak JVM found"));
     }
 
     /** The server log so far, for assertions on what is (never) logged. */

@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -67,7 +70,8 @@ public final class FakeAliyunSms implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final List<Message> messages = new CopyOnWriteArrayList<>();
+    private final Queue<Message> messages = new ConcurrentLinkedQueue<>();
+    private final Map<String, List<Message>> byPhone = new ConcurrentHashMap<>();
     private final List<String> rejections = new CopyOnWriteArrayList<>();
     private final Set<String> usedNonces = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Misbehaviour> misbehaviour = new AtomicReference<>();
@@ -99,7 +103,13 @@ public final class FakeAliyunSms implements AutoCloseable {
     }
 
     public List<Message> messagesTo(String phoneNumbers) {
-        return messages.stream().filter(m -> m.phoneNumbers().equals(phoneNumbers)).toList();
+        List<Message> to = byPhone.get(phoneNumbers);
+        if (to == null) {
+            return List.of();
+        }
+        synchronized (to) {
+            return List.copyOf(to);
+        }
     }
 
     /** The code of the last message to {@code phoneNumbers} (Aliyun's form: 11 digits for mainland China). */
@@ -126,6 +136,7 @@ public final class FakeAliyunSms implements AutoCloseable {
 
     public void reset() {
         messages.clear();
+        byPhone.clear();
         rejections.clear();
         behave();
     }
@@ -155,8 +166,13 @@ public final class FakeAliyunSms implements AutoCloseable {
                 reply(exchange, 200, "{\"RequestId\":\"" + UUID.randomUUID() + "\",\"Code\":\"isv.INVALID_PARAMETERS\",\"Message\":\"" + missing + "\"}");
                 return;
             }
-            messages.add(new Message(params.get("PhoneNumbers"), params.get("SignName"), params.get("TemplateCode"),
-                    params.get("TemplateParam"), Instant.now()));
+            Message message = new Message(params.get("PhoneNumbers"), params.get("SignName"), params.get("TemplateCode"),
+                    params.get("TemplateParam"), Instant.now());
+            messages.add(message);
+            List<Message> to = byPhone.computeIfAbsent(message.phoneNumbers(), k -> new ArrayList<>());
+            synchronized (to) {
+                to.add(message);
+            }
             reply(exchange, 200, "{\"Message\":\"OK\",\"RequestId\":\"" + UUID.randomUUID() + "\",\"BizId\":\""
                     + System.nanoTime() + "^0\",\"Code\":\"OK\"}");
         }

@@ -5,6 +5,11 @@ import dev.smslogin.loginmethod.LoginMethodStore;
 import dev.smslogin.loginmethod.LoginMethodUnavailableException;
 import dev.smslogin.phone.PhoneNumber;
 
+import jakarta.transaction.InvalidTransactionException;
+import jakarta.transaction.SystemException;
+import jakarta.transaction.Transaction;
+import jakarta.transaction.TransactionManager;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -19,11 +24,16 @@ final class DatasourceLoginMethodStore implements LoginMethodStore {
 
     private final DataSource dataSource;
     private final LoginMethodTables tables;
+    private final TransactionManager transactions;
 
-    /** @param dataSource null when no app database is configured */
-    DatasourceLoginMethodStore(DataSource dataSource, LoginMethodTables tables) {
+    /**
+     * @param dataSource null when no app database is configured
+     * @param transactions the JTA transaction manager, to read outside the login's transaction; null when there is none
+     */
+    DatasourceLoginMethodStore(DataSource dataSource, LoginMethodTables tables, TransactionManager transactions) {
         this.dataSource = dataSource;
         this.tables = tables;
+        this.transactions = transactions;
     }
 
     @Override
@@ -31,21 +41,55 @@ final class DatasourceLoginMethodStore implements LoginMethodStore {
         return dataSource != null;
     }
 
+    /**
+     * One indexed lookup on a connection outside the login's XA transaction: a read that leads to no write does
+     * not enlist MySQL (no XA START, END, PREPARE, COMMIT, no transaction log record). Only the write path below
+     * joins the transaction.
+     */
     @Override
     public OptionalLong findUserId(PhoneNumber phone) {
+        Transaction suspended = suspend();
         try (Connection connection = dataSource.getConnection()) {
             return tables.findUserId(connection, phone, false);
         } catch (SQLException e) {
             throw unavailable(phone, e);
+        } finally {
+            resume(suspended);
         }
     }
 
     @Override
     public AppAccount ensureAccount(PhoneNumber phone, Long existingUserId) {
+        OptionalLong found = findUserId(phone);
+        if (found.isPresent()) {
+            return new AppAccount(found.getAsLong(), false);
+        }
         try (Connection connection = dataSource.getConnection()) {
             return tables.ensureAccount(connection, phone, existingUserId);
         } catch (SQLException e) {
             throw unavailable(phone, e);
+        }
+    }
+
+    private Transaction suspend() {
+        if (transactions == null) {
+            return null;
+        }
+        try {
+            return transactions.suspend();
+        } catch (SystemException e) {
+            throw new LoginMethodUnavailableException("could not suspend the login's transaction", e);
+        }
+    }
+
+    private void resume(Transaction suspended) {
+        if (suspended == null) {
+            return;
+        }
+        try {
+            transactions.resume(suspended);
+        } catch (InvalidTransactionException | SystemException e) {
+            throw new LoginMethodUnavailableException("could not resume the login's transaction", e);
         }
     }
 

@@ -13,6 +13,7 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
+import org.keycloak.transaction.JtaTransactionManagerLookup;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -40,7 +41,8 @@ public final class DatasourceLoginMethodStoreFactory implements LoginMethodStore
 
     @Override
     public LoginMethodStore create(KeycloakSession session) {
-        return new DatasourceLoginMethodStore(dataSource, tables);
+        JtaTransactionManagerLookup lookup = session.getProvider(JtaTransactionManagerLookup.class);
+        return new DatasourceLoginMethodStore(dataSource, tables, lookup == null ? null : lookup.getTransactionManager());
     }
 
     @Override

@@ -67,6 +67,45 @@ class RedisSmsCodeStoreTest extends CodeStoreContract {
     }
 
     @Test
+    @DisplayName("a send takes 3 round trips to Redis and a right-code verify 2 (target: at most 4 each)")
+    void roundTrips() {
+        CodeScope warmUp = newScope();  // the first use of each script loads it (EVALSHA, NOSCRIPT, EVAL) once per server
+        store.reserveSend(warmUp, "10.1.2.3", LIMITS);
+        store.saveCode(warmUp, "hash", Duration.ofMinutes(5));
+        store.verify(warmUp, "hash", attempts(5));
+        CodeScope scope = newScope();
+        long before = clientCommands();
+        store.reserveSend(scope, "10.1.2.3", LIMITS);
+        store.saveCode(scope, "hash", Duration.ofMinutes(5));
+        long send = clientCommands() - before;
+        before = clientCommands();
+        store.verify(scope, "hash", attempts(5));
+        long verify = clientCommands() - before;
+        System.out.printf("redis round trips: send %d, verify %d%n", send, verify);
+        assertThat(send).isEqualTo(3);
+        assertThat(verify).isEqualTo(2);
+    }
+
+    /** Commands clients sent (a script counts once; the commands it runs inside Redis are not round trips). */
+    private static long clientCommands() {
+        long total = 0;
+        String stats;
+        try (redis.clients.jedis.Jedis direct = new redis.clients.jedis.Jedis("127.0.0.1", 6379)) {
+            stats = direct.info("commandstats");
+        }
+        for (String line : stats.split("\r?\n")) {
+            // commandstats also counts the commands scripts run inside Redis (an HGET in a script is no round trip),
+            // so only what a client alone sends is counted: the scripts themselves and WAIT
+            for (String command : List.of("evalsha", "eval", "wait")) {
+                if (line.startsWith("cmdstat_" + command + ":calls=")) {
+                    total += Long.parseLong(line.substring(line.indexOf("calls=") + 6, line.indexOf(',')));
+                }
+            }
+        }
+        return total;
+    }
+
+    @Test
     @DisplayName("all keys of one number hash to one Redis Cluster slot")
     void oneSlotPerNumber() {
         CodeScope scope = newScope();

@@ -1,0 +1,310 @@
+package dev.smslogin.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.smslogin.it.Browser.Page;
+import dev.smslogin.testing.FakeAliyunSms;
+import dev.smslogin.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Logins per second, latency, CPU and backend work of four logins on one Keycloak running the built jar (real
+ * Redis and MariaDB, the fake Aliyun), each through its own client's browser-flow override:
+ * the SMS login of a returning number, the SMS sign-up of a new number, Keycloak's username and password login,
+ * and a flow holding only Keycloak's Username Form (the ceiling: the flow machinery with no credential work).
+ *
+ * <p>Per scenario: warm-up, then a closed loop of {@code bench.clients} clients for {@code bench.seconds} (logins/s
+ * at saturation, CPU seconds, Redis commands and MySQL statements per login), then an open arrival run at
+ * {@code bench.rate} logins/s (latency percentiles). Not part of {@code mvn verify}: run it with
+ * {@code ./bench.sh}; {@code .ci/run} runs a few-second smoke of it. Prints a table and writes
+ * {@code target/benchmark.md}; asserts only that logins succeed, never a speed.
+ */
+class LoginBenchmark {
+
+    private static final int SECONDS = Integer.getInteger("bench.seconds", 30);
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 10);
+    private static final int CLIENTS = Integer.getInteger("bench.clients", 6);
+    private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "5"));
+    private static final String PASSWORD = "bench-Password-1";
+
+    private KeycloakServer server;
+    private KeycloakAdmin admin;
+    private FakeAliyunSms aliyun;
+    private String realm;
+    private final List<String> registeredNumbers = new CopyOnWriteArrayList<>();
+    private final AtomicInteger nextRegistered = new AtomicInteger();
+    private final AtomicInteger nextPasswordUser = new AtomicInteger();
+    private int passwordUsers;
+
+    record Scenario(String name, String clientId, Login login) {
+    }
+
+    @FunctionalInterface
+    interface Login {
+        void run(Browser browser) throws Exception;
+    }
+
+    record Result(String name, double loginsPerSecond, double cpuSecondsPerLogin, double redisCommandsPerLogin,
+                  double mysqlStatementsPerLogin, double mysqlSelectsPerLogin, long p50, long p95, long p99, int errors) {
+    }
+
+    @Test
+    void benchmark() throws Exception {
+        server = KeycloakServer.get();
+        admin = new KeycloakAdmin(server);
+        aliyun = server.aliyun();
+        realm = admin.createRealm(Map.of("resendCooldownSeconds", "1", "maxSendsPerPhonePerHour", "100",
+                "maxSendsPerPhonePerDay", "1000", "maxSendsPerIpPerHour", "10000", "maxSendsPerRealmPerHour", "1000000"));
+        setUpClients();
+
+        List<Scenario> scenarios = List.of(
+                new Scenario("sms-new-number", "bench-sms", this::smsNewNumber),
+                new Scenario("sms-returning", "bench-sms", this::smsReturning),
+                new Scenario("password", "bench-password", this::password),
+                new Scenario("username-form-only", "bench-username", this::usernameOnly));
+        List<Result> results = new ArrayList<>();
+        for (Scenario scenario : scenarios) {
+            results.add(measure(scenario));
+        }
+        String report = report(results);
+        System.out.println(report);
+        Files.writeString(Path.of("target", "benchmark.md"), report);
+        for (Result result : results) {
+            assertThat(result.loginsPerSecond()).as(result.name() + " logs in").isPositive();
+        }
+    }
+
+    // ---- the four logins ----
+
+    private void smsNewNumber(Browser browser) throws Exception {
+        String national = Phones.newNational();
+        smsLogin(browser, national);
+        registeredNumbers.add(national);
+    }
+
+    private void smsReturning(Browser browser) throws Exception {
+        String national = registeredNumbers.get(nextRegistered.getAndIncrement() % registeredNumbers.size());
+        smsLogin(browser, national);
+    }
+
+    private void smsLogin(Browser browser, String national) {
+        Page phonePage = browser.startLogin(realm, "bench-sms");
+        Page codePage = browser.submit(phonePage, Map.of("phone_number", national), null);
+        if (!codePage.isCodePage()) {
+            throw new IllegalStateException("no code page: " + codePage.text());
+        }
+        Page done = browser.submit(codePage, Map.of("code", aliyun.lastCodeTo(national)), "login");
+        browser.tokens(done);
+    }
+
+    private void password(Browser browser) {
+        String user = "bench-user-" + (nextPasswordUser.getAndIncrement() % passwordUsers);
+        Page loginPage = browser.startLogin(realm, "bench-password");
+        browser.tokens(browser.submit(loginPage, Map.of("username", user, "password", PASSWORD), "login"));
+    }
+
+    private void usernameOnly(Browser browser) {
+        String user = "bench-user-" + (nextPasswordUser.getAndIncrement() % passwordUsers);
+        Page loginPage = browser.startLogin(realm, "bench-username");
+        browser.tokens(browser.submit(loginPage, Map.of("username", user), "login"));
+    }
+
+    // ---- measuring ----
+
+    private Result measure(Scenario scenario) throws Exception {
+        closedLoop(scenario, WARMUP);
+        long pid = server.javaPid();
+        long cpuBefore = cpuTicks(pid);
+        long redisBefore = redisClientCommands();
+        Map<String, Long> mysqlBefore = mysqlStatus();
+        ClosedLoop saturation = closedLoop(scenario, SECONDS);
+        double logins = Math.max(1, saturation.completed);
+        double cpu = (cpuTicks(pid) - cpuBefore) / 100.0 / logins;
+        double redis = (redisClientCommands() - redisBefore) / logins;
+        Map<String, Long> mysqlAfter = mysqlStatus();
+        double mysqlStatements = (mysqlAfter.get("Questions") - mysqlBefore.get("Questions")) / logins;
+        double mysqlSelects = (mysqlAfter.get("Com_select") - mysqlBefore.get("Com_select")) / logins;
+        List<Long> latencies = openArrivals(scenario, SECONDS);
+        Collections.sort(latencies);
+        return new Result(scenario.name(), saturation.completed / (double) SECONDS, cpu, redis, mysqlStatements, mysqlSelects,
+                percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99), saturation.errors);
+    }
+
+    record ClosedLoop(int completed, int errors) {
+    }
+
+    private ClosedLoop closedLoop(Scenario scenario, int seconds) throws InterruptedException {
+        AtomicInteger completed = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+        for (int i = 0; i < CLIENTS; i++) {
+            pool.submit(() -> {
+                while (running.get()) {
+                    try {
+                        scenario.login().run(new Browser(server));
+                        if (running.get()) {
+                            completed.incrementAndGet();
+                        }
+                    } catch (Exception | AssertionError e) {
+                        if (errors.incrementAndGet() == 1) {
+                            System.out.println("benchmark: " + scenario.name() + " failed a login: " + e);
+                        }
+                    }
+                }
+            });
+        }
+        Thread.sleep(seconds * 1000L);
+        running.set(false);
+        pool.shutdown();
+        pool.awaitTermination(60, TimeUnit.SECONDS);
+        return new ClosedLoop(completed.get(), errors.get());
+    }
+
+    /** Logins start at a fixed rate whatever the earlier ones do (an open arrival model); returns latencies in ms. */
+    private List<Long> openArrivals(Scenario scenario, int seconds) throws InterruptedException {
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        ExecutorService workers = Executors.newCachedThreadPool();
+        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+        long periodMicros = (long) (1_000_000 / RATE);
+        AtomicLong started = new AtomicLong();
+        clock.scheduleAtFixedRate(() -> {
+            started.incrementAndGet();
+            workers.submit(() -> {
+                long begin = System.nanoTime();
+                try {
+                    scenario.login().run(new Browser(server));
+                    latencies.add((System.nanoTime() - begin) / 1_000_000);
+                } catch (Exception | AssertionError e) {
+                    // counted in the closed loop's errors; a failed login has no latency
+                }
+            });
+        }, 0, periodMicros, TimeUnit.MICROSECONDS);
+        Thread.sleep(seconds * 1000L);
+        clock.shutdownNow();
+        workers.shutdown();
+        workers.awaitTermination(60, TimeUnit.SECONDS);
+        return new ArrayList<>(latencies);
+    }
+
+    private static long percentile(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return -1;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);  // utime + stime, clock ticks (1/100 s)
+    }
+
+    /** Commands Keycloak sends to Redis (scripts count once; the commands inside them are not round trips). */
+    private static long redisClientCommands() {
+        try (Jedis jedis = new Jedis("127.0.0.1", 6379)) {
+            long total = 0;
+            for (String line : jedis.info("commandstats").split("\r?\n")) {
+                // commandstats also counts commands run inside scripts; only scripts and WAIT are round trips here
+                for (String command : List.of("evalsha", "eval", "wait")) {
+                    if (line.startsWith("cmdstat_" + command + ":calls=")) {
+                        total += Long.parseLong(line.substring(line.indexOf("calls=") + 6, line.indexOf(',')));
+                    }
+                }
+            }
+            return total;
+        }
+    }
+
+    private static Map<String, Long> mysqlStatus() throws Exception {
+        try (var c = java.sql.DriverManager.getConnection(TestDatabase.SERVER, TestDatabase.USER, TestDatabase.PASSWORD);
+             var s = c.createStatement();
+             var rows = s.executeQuery("SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_select')")) {
+            Map<String, Long> status = new java.util.HashMap<>();
+            while (rows.next()) {
+                status.put(rows.getString(1), rows.getLong(2));
+            }
+            // this query itself counts once
+            status.put("Questions", status.get("Questions") - 1);
+            return status;
+        }
+    }
+
+    // ---- setup ----
+
+    private void setUpClients() {
+        passwordUsers = 50;
+        for (int i = 0; i < passwordUsers; i++) {
+            String id = admin.createUser(realm, "bench-user-" + i, Map.of());
+            admin.send("PUT", "/admin/realms/" + realm + "/users/" + id + "/reset-password",
+                    "{\"type\":\"password\",\"value\":\"" + PASSWORD + "\",\"temporary\":false}", 204);
+        }
+        admin.send("POST", "/admin/realms/" + realm + "/authentication/flows",
+                "{\"alias\":\"username only\",\"providerId\":\"basic-flow\",\"topLevel\":true,\"builtIn\":false}", 201);
+        admin.send("POST", "/admin/realms/" + realm + "/authentication/flows/username%20only/executions/execution",
+                "{\"provider\":\"auth-username-form\"}", 201);
+        JsonNode execution = admin.get("/admin/realms/" + realm + "/authentication/flows/username%20only/executions").get(0);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) execution).put("requirement", "REQUIRED");
+        admin.send("PUT", "/admin/realms/" + realm + "/authentication/flows/username%20only/executions", execution.toString(), 204);
+        client("bench-sms", flowId("sms browser"));
+        client("bench-password", flowId("browser"));
+        client("bench-username", flowId("username only"));
+    }
+
+    private String flowId(String alias) {
+        for (JsonNode flow : admin.get("/admin/realms/" + realm + "/authentication/flows")) {
+            if (flow.get("alias").asText().equals(alias)) {
+                return flow.get("id").asText();
+            }
+        }
+        throw new IllegalStateException("no flow " + alias);
+    }
+
+    private void client(String clientId, String browserFlowId) {
+        admin.send("POST", "/admin/realms/" + realm + "/clients", String.format(Locale.ROOT,
+                "{\"clientId\":\"%s\",\"publicClient\":true,\"standardFlowEnabled\":true,\"redirectUris\":[\"%s\"],"
+                        + "\"attributes\":{\"pkce.code.challenge.method\":\"S256\"},"
+                        + "\"authenticationFlowBindingOverrides\":{\"browser\":\"%s\"}}",
+                clientId, Browser.REDIRECT_URI, browserFlowId), 201);
+    }
+
+    private static String report(List<Result> results) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%nBenchmark: %d s per phase after %d s warm-up, %d clients at saturation, open arrivals at %.1f logins/s, %d cores%n%n",
+                SECONDS, WARMUP, CLIENTS, RATE, Runtime.getRuntime().availableProcessors()));
+        out.append("| scenario | logins/s (saturation) | p50 ms | p95 ms | p99 ms | CPU s/login | Redis cmds/login | MySQL stmts/login | MySQL SELECTs/login | failed |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Result r : results) {
+            out.append(String.format(Locale.ROOT, "| %s | %.1f | %d | %d | %d | %.4f | %.2f | %.2f | %.2f | %d |%n", r.name(),
+                    r.loginsPerSecond(), r.p50(), r.p95(), r.p99(), r.cpuSecondsPerLogin(), r.redisCommandsPerLogin(),
+                    r.mysqlStatementsPerLogin(), r.mysqlSelectsPerLogin(), r.errors()));
+        }
+        Result returning = results.get(1);
+        Result password = results.get(2);
+        Result ceiling = results.get(3);
+        out.append(String.format(Locale.ROOT, "%nsms-returning / password: %.2fx (target >= 1.5x); sms-returning / username-form-only: %.2fx (target >= 0.7x)%n",
+                returning.loginsPerSecond() / password.loginsPerSecond(), returning.loginsPerSecond() / ceiling.loginsPerSecond()));
+        return out.toString();
+    }
+}
