@@ -1,10 +1,10 @@
 package dev.smslogin.it;
 
+import dev.smslogin.testing.LocalPorts;
 import dev.smslogin.testing.FakeAliyunSms;
 import dev.smslogin.testing.TestDatabase;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -39,7 +38,7 @@ final class KeycloakCluster implements AutoCloseable {
         Path source = Path.of(System.getProperty("keycloak.home", "target/keycloak-dist/keycloak-26.7.0"));
         Path jar = Path.of(System.getProperty("provider.jar", "target/keycloak-sms-login.jar"));
         Path base = Path.of("target", "cluster").toAbsolutePath();
-        deleteRecursively(base);
+        LocalPorts.deleteRecursively(base);
         Path built = base.resolve("node-1");
         copy(source, built);
         Files.copy(jar, built.resolve("providers/keycloak-sms-login.jar"), StandardCopyOption.REPLACE_EXISTING);
@@ -51,15 +50,15 @@ final class KeycloakCluster implements AutoCloseable {
         String redisPrefix = "cluster-" + UUID.randomUUID() + ":";
         for (int node = 1; node <= 2; node++) {
             Path home = base.resolve("node-" + node);
-            int port = freePort();
+            int port = LocalPorts.free();
             Path log = base.resolve("node-" + node + ".log");
             List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start", "--optimized",
                     "--http-enabled=true", "--hostname-strict=false",
-                    "--http-port=" + port, "--http-management-port=" + freePort(),
+                    "--http-port=" + port, "--http-management-port=" + LocalPorts.free(),
                     "--db-url=jdbc:mariadb://127.0.0.1:3306/" + cluster.keycloakDatabase.name(),
                     "--db-username=" + TestDatabase.USER,
                     "--cache-embedded-network-bind-address=127.0.0.1",
-                    "--cache-embedded-network-bind-port=" + freePort(),
+                    "--cache-embedded-network-bind-port=" + LocalPorts.free(),
                     "--spi-sms-sender--aliyun--access-key-id=" + FakeAliyunSms.ACCESS_KEY_ID,
                     "--spi-sms-sender--aliyun--access-key-secret=" + FakeAliyunSms.ACCESS_KEY_SECRET,
                     "--spi-sms-sender--aliyun--sign-name=" + FakeAliyunSms.SIGN_NAME,
@@ -148,23 +147,6 @@ final class KeycloakCluster implements AutoCloseable {
                     Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
-        }
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

@@ -1,12 +1,12 @@
 package dev.smslogin.it;
 
+import dev.smslogin.testing.LocalPorts;
 import dev.smslogin.testing.FakeAliyunSms;
 import dev.smslogin.testing.FakeSiteVerify;
 import dev.smslogin.testing.TcpProxy;
 import dev.smslogin.testing.TestDatabase;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,11 +16,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * A real Keycloak server distribution ({@code keycloak-quarkus-dist}, unpacked by the build) started as a
@@ -96,11 +94,11 @@ public final class KeycloakServer {
         }
         Files.createDirectories(home.resolve("providers"));
         Files.copy(jar, home.resolve("providers/keycloak-sms-login.jar"), StandardCopyOption.REPLACE_EXISTING);
-        deleteRecursively(home.resolve("data"));
+        LocalPorts.deleteRecursively(home.resolve("data"));
 
         Dependencies deps = Dependencies.start();
-        int port = freePort();
-        int managementPort = freePort();
+        int port = LocalPorts.free();
+        int managementPort = LocalPorts.free();
         Path log = Path.of("target", "keycloak-" + home.getFileName() + ".log").toAbsolutePath();
 
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
@@ -227,20 +225,4 @@ public final class KeycloakServer {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

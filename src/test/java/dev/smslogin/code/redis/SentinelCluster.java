@@ -1,11 +1,11 @@
 package dev.smslogin.code.redis;
 
+import dev.smslogin.testing.LocalPorts;
 import dev.smslogin.testing.TcpProxy;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,9 +30,9 @@ final class SentinelCluster implements AutoCloseable {
 
     SentinelCluster() throws IOException, InterruptedException {
         dir = Files.createTempDirectory("sentinel");
-        masterPort = freePort();
-        replicaPort = freePort();
-        sentinelPort = freePort();
+        masterPort = LocalPorts.free();
+        replicaPort = LocalPorts.free();
+        sentinelPort = LocalPorts.free();
         processes.add(redis(masterPort));
         await("master up", () -> info(masterPort, "server").contains("redis_version"));
         replicationLink = new TcpProxy(masterPort);
@@ -95,7 +95,7 @@ final class SentinelCluster implements AutoCloseable {
 
     /** Starts a fresh, empty replica of the current master (after a master was lost). */
     void addReplicaOfCurrentMaster() throws IOException, InterruptedException {
-        processes.add(redis(freePort(), "--replicaof", "127.0.0.1", String.valueOf(currentMaster().getPort())));
+        processes.add(redis(LocalPorts.free(), "--replicaof", "127.0.0.1", String.valueOf(currentMaster().getPort())));
         awaitReplicas(1);
     }
 
@@ -130,12 +130,6 @@ final class SentinelCluster implements AutoCloseable {
             Thread.sleep(100);
         }
         throw new AssertionError("timed out waiting for: " + what);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     @Override
