@@ -1,7 +1,6 @@
 package dev.smslogin.authenticator;
 
 import dev.smslogin.code.CodeGenerator;
-import dev.smslogin.code.CodeHasher;
 import dev.smslogin.code.CodeScope;
 import dev.smslogin.code.CodeStoreUnavailableException;
 import dev.smslogin.code.SendDecision;

@@ -4,7 +4,6 @@ import dev.smslogin.code.SmsCodeStore;
 import dev.smslogin.code.SmsCodeStoreFactory;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.SingleUseObjectProvider;
 
 /** {@code --spi-sms-code-store--provider=keycloak}: codes in Keycloak's own single-use store; no options. */
 public final class KeycloakSmsCodeStoreFactory implements SmsCodeStoreFactory {
