@@ -9,6 +9,9 @@ import dev.smslogin.code.Verification;
 import dev.smslogin.humancheck.HumanCheck;
 import dev.smslogin.humancheck.HumanCheckUnavailableException;
 import dev.smslogin.loginmethod.LoginMethodUnavailableException;
+import dev.smslogin.metrics.SmsLoginMetrics;
+import dev.smslogin.metrics.SmsLoginMetrics.SendResult;
+import dev.smslogin.metrics.SmsLoginMetrics.VerifyResult;
 import dev.smslogin.phone.InvalidPhoneNumberException;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phone.PhoneNumberParser;
@@ -36,6 +39,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -55,12 +59,21 @@ final class SmsLoginAuthenticator implements Authenticator {
     static final String EVENT_DETAIL_APP_USER_ID = "app_user_id";
     static final String EVENT_DETAIL_APP_USER_CREATED = "app_user_created";
 
+    private final SmsLoginMetrics metrics;
+    private final PhoneAttributesDeclaration phoneAttributes;
+
+    SmsLoginAuthenticator(SmsLoginMetrics metrics, PhoneAttributesDeclaration phoneAttributes) {
+        this.metrics = metrics;
+        this.phoneAttributes = phoneAttributes;
+    }
+
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         SmsLoginConfig config = config(context);
         if (config == null) {
             return;
         }
+        phoneAttributes.ensureOnce(context.getSession(), context.getRealm());
         PhoneNumber phone = phoneOfSession(context);
         if (phone == null) {
             context.challenge(LoginPages.phonePage(context, config, null, null));
@@ -96,6 +109,7 @@ final class SmsLoginAuthenticator implements Authenticator {
             phone = new PhoneNumberParser(config.defaultRegion(), config.allowedRegions()).parse(typed);
         } catch (InvalidPhoneNumberException e) {
             context.getEvent().error(Errors.INVALID_INPUT);
+            metrics.codeAsked(context.getRealm().getName(), SendResult.INVALID_NUMBER);
             String refill = typed == null || typed.length() > PhoneNumberParser.MAX_INPUT_LENGTH ? null : typed;
             context.challenge(LoginPages.phonePage(context, config, refill, LoginPages.phoneError(rejectionMessage(e))));
             return;
@@ -128,6 +142,7 @@ final class SmsLoginAuthenticator implements Authenticator {
             return true;
         }
         context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_INPUT);
+        metrics.codeAsked(context.getRealm().getName(), SendResult.HUMAN_CHECK_FAILED);
         context.challenge(LoginPages.phonePage(context, config, phone.e164(), LoginPages.message(failure)));
         return false;
     }
@@ -152,13 +167,19 @@ final class SmsLoginAuthenticator implements Authenticator {
             return;
         }
         String code = CodeGenerator.generate(config.codeLength());
+        String realmName = context.getRealm().getName();
         try {
-            session.getProvider(SmsSender.class).sendCode(phone, code);
+            send(session, phone, code);
             store.saveCode(scope, CodeSecrets.hasher(session, context.getRealm()).hash(scope, code),
                     Duration.ofSeconds(config.codeTtlSeconds()));
         } catch (SmsSendException e) {
             LOG.warnf("SMS login: %s (%s)", e.getMessage(), e.failure());
             cancelQuietly(store, scope, clientIp, decision);
+            metrics.codeAsked(realmName, switch (e.failure()) {
+                case RATE_LIMITED -> SendResult.SMS_RATE_LIMITED;
+                case INVALID_NUMBER -> SendResult.SMS_REFUSED_NUMBER;
+                case MISCONFIGURED, UNAVAILABLE -> SendResult.SMS_UNAVAILABLE;
+            });
             context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
             FormMessage error = switch (e.failure()) {
                 case RATE_LIMITED -> LoginPages.message(SmsLoginMessages.SMS_RATE_LIMITED);
@@ -173,14 +194,36 @@ final class SmsLoginAuthenticator implements Authenticator {
             return;
         }
         LOG.debugf("SMS login: code sent to %s", phone.masked());
+        metrics.codeAsked(realmName, SendResult.SENT);
         authSession.setAuthNote(NOTE_PHONE, phone.e164());
         authSession.setAuthNote(NOTE_RESEND_AT, String.valueOf(Time.currentTimeMillis() + config.resendCooldownSeconds() * 1000L));
         context.challenge(LoginPages.codePage(context, config, phone, config.resendCooldownSeconds(), null,
                 LoginPages.message(SmsLoginMessages.CODE_SENT, phone.maskedForDisplay())));
     }
 
+    /** Hands the code to the SMS sender, timing it. */
+    private void send(KeycloakSession session, PhoneNumber phone, String code) throws SmsSendException {
+        String sender = session.getKeycloakSessionFactory().getProviderFactory(SmsSender.class).getId();
+        long start = System.nanoTime();
+        String result = "success";
+        try {
+            session.getProvider(SmsSender.class).sendCode(phone, code);
+        } catch (SmsSendException e) {
+            result = e.failure().name().toLowerCase(Locale.ROOT);
+            throw e;
+        } finally {
+            metrics.sendTook(sender, result, System.nanoTime() - start);
+        }
+    }
+
     private void refuseSend(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, boolean resend,
                             SendDecision decision) {
+        metrics.codeAsked(context.getRealm().getName(), switch (decision.outcome()) {
+            case COOLDOWN -> SendResult.COOLDOWN;
+            case PHONE_LIMIT -> SendResult.PHONE_LIMIT;
+            case IP_LIMIT -> SendResult.IP_LIMIT;
+            case REALM_LIMIT, ALLOWED -> SendResult.REALM_LIMIT;
+        });
         context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
         if (decision.outcome() == SendDecision.Outcome.REALM_LIMIT) {
             LOG.warnf("SMS login: realm '%s' reached maxSendsPerRealmPerHour; codes are refused for %d s (cost circuit breaker)",
@@ -200,6 +243,7 @@ final class SmsLoginAuthenticator implements Authenticator {
     }
 
     private void serviceUnavailable(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, boolean onCodePage) {
+        metrics.codeAsked(context.getRealm().getName(), SendResult.STORE_UNAVAILABLE);
         context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
         showSendError(context, config, phone, onCodePage, LoginPages.message(SmsLoginMessages.SERVICE_UNAVAILABLE));
     }
@@ -217,6 +261,7 @@ final class SmsLoginAuthenticator implements Authenticator {
         String code = typed == null ? "" : typed.strip();
         if (!code.matches("[0-9]{" + config.codeLength() + "}")) {
             context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_CODE);
+            metrics.codeTyped(context.getRealm().getName(), VerifyResult.MALFORMED);
             context.challenge(LoginPages.codePage(context, config, phone, resendWaitSeconds(context),
                     LoginPages.codeError(SmsLoginMessages.CODE_MALFORMED, config.codeLength()), null));
             return;
@@ -243,11 +288,19 @@ final class SmsLoginAuthenticator implements Authenticator {
             verification = session.getProvider(SmsCodeStore.class).verify(scope, hash, config.verifyLimits());
         } catch (CodeStoreUnavailableException e) {
             LOG.warnf("SMS login: code store unavailable while checking a code for %s: %s", phone.masked(), e.getMessage());
+            metrics.codeTyped(realm.getName(), VerifyResult.STORE_UNAVAILABLE);
             context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
             context.challenge(LoginPages.codePage(context, config, phone, resendWaitSeconds(context),
                     LoginPages.message(SmsLoginMessages.SERVICE_UNAVAILABLE), null));
             return;
         }
+        metrics.codeTyped(realm.getName(), switch (verification) {
+            case VALID -> VerifyResult.VALID;
+            case WRONG -> VerifyResult.WRONG;
+            case WRONG_AND_BURNED -> VerifyResult.BURNED;
+            case NO_CODE -> VerifyResult.EXPIRED;
+            case LOCKED -> VerifyResult.LOCKED;
+        });
         if (verification == Verification.VALID) {
             logIn(context, config, phone, user);
             return;
@@ -310,7 +363,18 @@ final class SmsLoginAuthenticator implements Authenticator {
         forgetPhone(context.getAuthenticationSession());
         context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked());
         context.setUser(user);
-        context.success(OTPCredentialModel.TYPE);
+        if (hasLoginFailures(context, user)) {
+            // an "otp" success makes Keycloak's brute-force protection clear the wrong codes counted so far
+            context.success(OTPCredentialModel.TYPE);
+        } else {
+            // nothing to clear: spares the two extra transactions Keycloak runs for a counted success
+            context.success();
+        }
+    }
+
+    private static boolean hasLoginFailures(AuthenticationFlowContext context, UserModel user) {
+        return context.getRealm().isBruteForceProtected()
+                && context.getSession().loginFailures().getUserLoginFailure(context.getRealm(), user.getId()) != null;
     }
 
     private static void registered(AuthenticationFlowContext context, PhoneNumber phone, PhoneAccounts.Resolution resolution) {

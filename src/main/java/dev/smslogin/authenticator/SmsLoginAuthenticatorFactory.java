@@ -1,5 +1,7 @@
 package dev.smslogin.authenticator;
 
+import dev.smslogin.metrics.SmsLoginMetrics;
+import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.AuthenticatorFactory;
@@ -7,6 +9,8 @@ import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.credential.OTPCredentialModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
 
@@ -17,16 +21,18 @@ import java.util.Map;
 public final class SmsLoginAuthenticatorFactory implements AuthenticatorFactory, ServerInfoAwareProviderFactory {
 
     public static final String PROVIDER_ID = "sms-login";
-    private static final SmsLoginAuthenticator AUTHENTICATOR = new SmsLoginAuthenticator();
     private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
             AuthenticationExecutionModel.Requirement.ALTERNATIVE,
             AuthenticationExecutionModel.Requirement.REQUIRED,
             AuthenticationExecutionModel.Requirement.DISABLED
     };
 
+    private final PhoneAttributesDeclaration phoneAttributes = new PhoneAttributesDeclaration();
+    private final SmsLoginAuthenticator authenticator = new SmsLoginAuthenticator(SmsLoginMetrics.global(), phoneAttributes);
+
     @Override
     public Authenticator create(KeycloakSession session) {
-        return AUTHENTICATOR;
+        return authenticator;
     }
 
     @Override
@@ -77,8 +83,20 @@ public final class SmsLoginAuthenticatorFactory implements AuthenticatorFactory,
     public void init(Config.Scope config) {
     }
 
+    /** Once Keycloak has started (realms imported and migrated), declares the phone attributes where missing. */
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        factory.register(event -> {
+            if (event instanceof PostMigrationEvent) {
+                try {
+                    KeycloakModelUtils.runJobInTransaction(factory, phoneAttributes::ensureInRealmsUsingSmsLogin);
+                } catch (RuntimeException e) {
+                    // the first login page of each realm tries again
+                    Logger.getLogger(SmsLoginAuthenticatorFactory.class)
+                            .warnf("SMS login: could not check the realms' user profiles at start: %s", e.getMessage());
+                }
+            }
+        });
     }
 
     @Override

@@ -65,12 +65,14 @@ public final class KeycloakServer {
 
     private final Process process;
     private final int port;
+    private final int managementPort;
     private final Path log;
     private final Dependencies dependencies;
 
-    private KeycloakServer(Process process, int port, Path log, Dependencies dependencies) {
+    private KeycloakServer(Process process, int port, int managementPort, Path log, Dependencies dependencies) {
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
         this.dependencies = dependencies;
     }
@@ -104,6 +106,7 @@ public final class KeycloakServer {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
                 "--http-port=" + port,
                 "--http-management-port=" + managementPort,
+                "--metrics-enabled=true",
                 "--hostname-strict=false",
                 "--cache=local",
                 "--spi-sms-sender--provider=aliyun",
@@ -126,7 +129,11 @@ public final class KeycloakServer {
                         + "?connectTimeout=2000&socketTimeout=10000",
                 "--db-username-login-methods=" + TestDatabase.USER,
                 "--transaction-xa-enabled-login-methods=true",
-                "--log-level=INFO,dev.smslogin:DEBUG"));
+                "--log-level=" + System.getProperty("keycloak.log-level", "INFO,dev.smslogin:DEBUG")));
+        String extraArgs = System.getProperty("keycloak.args", "").strip();
+        if (!extraArgs.isEmpty()) {
+            command.addAll(List.of(extraArgs.split("\\s+")));
+        }
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -137,7 +144,7 @@ public final class KeycloakServer {
         env.put("LANG", "C.UTF-8");
         env.put("JAVA_OPTS_APPEND", "-Xms256m -Xmx1g");
         Process process = builder.start();
-        KeycloakServer server = new KeycloakServer(process, port, log, deps);
+        KeycloakServer server = new KeycloakServer(process, port, managementPort, log, deps);
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
         server.awaitReady(Duration.ofMinutes(4));
         return server;
@@ -166,6 +173,11 @@ public final class KeycloakServer {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** Keycloak's management interface: {@code /metrics}, {@code /health}. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     public FakeAliyunSms aliyun() {

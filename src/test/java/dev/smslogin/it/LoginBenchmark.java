@@ -46,6 +46,8 @@ class LoginBenchmark {
     private static final int CLIENTS = Integer.getInteger("bench.clients", 6);
     private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "5"));
     private static final String PASSWORD = "bench-Password-1";
+    /** When set, a JFR recording (profile settings) of Keycloak's JVM per scenario's closed loop, in target/jfr/. */
+    private static final boolean JFR = Boolean.getBoolean("bench.jfr");
 
     private KeycloakServer server;
     private KeycloakAdmin admin;
@@ -65,7 +67,8 @@ class LoginBenchmark {
     }
 
     record Result(String name, double loginsPerSecond, double cpuSecondsPerLogin, double redisCommandsPerLogin,
-                  double mysqlStatementsPerLogin, double mysqlSelectsPerLogin, long p50, long p95, long p99, int errors) {
+                  double mysqlStatementsPerLogin, double mysqlSelectsPerLogin, long p50, long p95, long p99, int errors,
+                  long heapMbAfter) {
     }
 
     @Test
@@ -137,7 +140,9 @@ class LoginBenchmark {
         long cpuBefore = cpuTicks(pid);
         long redisBefore = redisClientCommands();
         Map<String, Long> mysqlBefore = mysqlStatus();
+        jfr(pid, "start", scenario);
         ClosedLoop saturation = closedLoop(scenario, SECONDS);
+        jfr(pid, "stop", scenario);
         double logins = Math.max(1, saturation.completed);
         double cpu = (cpuTicks(pid) - cpuBefore) / 100.0 / logins;
         double redis = (redisClientCommands() - redisBefore) / logins;
@@ -147,7 +152,8 @@ class LoginBenchmark {
         List<Long> latencies = openArrivals(scenario, SECONDS);
         Collections.sort(latencies);
         return new Result(scenario.name(), saturation.completed / (double) SECONDS, cpu, redis, mysqlStatements, mysqlSelects,
-                percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99), saturation.errors);
+                percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99), saturation.errors,
+                heapMbAfterGc(pid));
     }
 
     record ClosedLoop(int completed, int errors) {
@@ -205,6 +211,36 @@ class LoginBenchmark {
         workers.shutdown();
         workers.awaitTermination(60, TimeUnit.SECONDS);
         return new ArrayList<>(latencies);
+    }
+
+    private static void jfr(long pid, String action, Scenario scenario) throws IOException, InterruptedException {
+        if (!JFR) {
+            return;
+        }
+        Path file = Path.of("target", "jfr", scenario.name() + ".jfr").toAbsolutePath();
+        Files.createDirectories(file.getParent());
+        List<String> arguments = new ArrayList<>(List.of("JFR." + action, "name=" + scenario.name()));
+        arguments.add(action.equals("start") ? "settings=profile" : "filename=" + file);
+        jcmd(pid, arguments);
+    }
+
+    /** Keycloak's used heap right after a full GC: what the logins left behind (sessions, caches). */
+    private static long heapMbAfterGc(long pid) throws IOException, InterruptedException {
+        jcmd(pid, List.of("GC.run"));
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(jcmd(pid, List.of("GC.heap_info")));
+        return used.find() ? Long.parseLong(used.group(1)) / 1024 : -1;
+    }
+
+    private static String jcmd(long pid, List<String> arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(pid)));
+        command.addAll(arguments);
+        Process jcmd = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(jcmd.getInputStream().readAllBytes());
+        if (jcmd.waitFor() != 0) {
+            throw new IllegalStateException("jcmd " + arguments + " failed: " + output);
+        }
+        return output;
     }
 
     private static long percentile(List<Long> sorted, int p) {
@@ -293,12 +329,12 @@ class LoginBenchmark {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%nBenchmark: %d s per phase after %d s warm-up, %d clients at saturation, open arrivals at %.1f logins/s, %d cores%n%n",
                 SECONDS, WARMUP, CLIENTS, RATE, Runtime.getRuntime().availableProcessors()));
-        out.append("| scenario | logins/s (saturation) | p50 ms | p95 ms | p99 ms | CPU s/login | Redis cmds/login | MySQL stmts/login | MySQL SELECTs/login | failed |\n");
-        out.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        out.append("| scenario | logins/s (saturation) | p50 ms | p95 ms | p99 ms | CPU s/login | Redis round trips/login | MySQL stmts/login | MySQL SELECTs/login | heap MB after (post-GC) | failed |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Result r : results) {
-            out.append(String.format(Locale.ROOT, "| %s | %.1f | %d | %d | %d | %.4f | %.2f | %.2f | %.2f | %d |%n", r.name(),
+            out.append(String.format(Locale.ROOT, "| %s | %.1f | %d | %d | %d | %.4f | %.2f | %.2f | %.2f | %d | %d |%n", r.name(),
                     r.loginsPerSecond(), r.p50(), r.p95(), r.p99(), r.cpuSecondsPerLogin(), r.redisCommandsPerLogin(),
-                    r.mysqlStatementsPerLogin(), r.mysqlSelectsPerLogin(), r.errors()));
+                    r.mysqlStatementsPerLogin(), r.mysqlSelectsPerLogin(), r.heapMbAfter(), r.errors()));
         }
         Result returning = results.get(1);
         Result password = results.get(2);

@@ -1,0 +1,88 @@
+package dev.smslogin.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Counters and a timer of the SMS login, in Micrometer's global registry: the registry Keycloak publishes on its
+ * management interface ({@code /metrics}) when started with {@code --metrics-enabled=true}. With metrics off the
+ * global registry holds no registry and every call is a no-op.
+ *
+ * <ul>
+ *   <li>{@code sms_login_codes_total{realm, result}}: asks for a code, by what became of them
+ *       ({@link SendResult}).</li>
+ *   <li>{@code sms_login_verifications_total{realm, result}}: codes typed, by result ({@link VerifyResult}).</li>
+ *   <li>{@code sms_login_send_duration_seconds{sender, result}}: how long the SMS provider took to accept (or
+ *       refuse) a message, with histogram buckets from 50 ms to 10 s.</li>
+ * </ul>
+ * Tags carry no phone number, code or user: only the realm name, the provider id and a fixed result word.
+ */
+public final class SmsLoginMetrics {
+
+    static final String CODES = "sms_login_codes";
+    static final String VERIFICATIONS = "sms_login_verifications";
+    static final String SEND_DURATION = "sms_login_send_duration";
+    private static final Duration[] BUCKETS = {
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)
+    };
+
+    /** What became of an ask for a code. */
+    public enum SendResult {
+        SENT, COOLDOWN, PHONE_LIMIT, IP_LIMIT, REALM_LIMIT, INVALID_NUMBER, HUMAN_CHECK_FAILED,
+        SMS_RATE_LIMITED, SMS_REFUSED_NUMBER, SMS_UNAVAILABLE, STORE_UNAVAILABLE
+    }
+
+    /** What a typed code turned out to be. */
+    public enum VerifyResult {
+        VALID, WRONG, BURNED, EXPIRED, LOCKED, MALFORMED, STORE_UNAVAILABLE
+    }
+
+    private final MeterRegistry registry;
+
+    public SmsLoginMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public static SmsLoginMetrics global() {
+        return new SmsLoginMetrics(Metrics.globalRegistry);
+    }
+
+    public void codeAsked(String realm, SendResult result) {
+        Counter.builder(CODES)
+                .description("Asks for an SMS login code, by result")
+                .tag("realm", realm)
+                .tag("result", word(result))
+                .register(registry)
+                .increment();
+    }
+
+    public void codeTyped(String realm, VerifyResult result) {
+        Counter.builder(VERIFICATIONS)
+                .description("SMS login codes typed, by result")
+                .tag("realm", realm)
+                .tag("result", word(result))
+                .register(registry)
+                .increment();
+    }
+
+    /** {@code result} is {@code success} or the failure's kind in lower case. */
+    public void sendTook(String sender, String result, long nanos) {
+        Timer.builder(SEND_DURATION)
+                .description("Time the SMS provider took to accept or refuse a code message")
+                .tag("sender", sender)
+                .tag("result", result)
+                .serviceLevelObjectives(BUCKETS)
+                .register(registry)
+                .record(Duration.ofNanos(nanos));
+    }
+
+    private static String word(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,148 @@
+package dev.smslogin.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.smslogin.it.Browser.Page;
+import dev.smslogin.testing.FakeAliyunSms;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static dev.smslogin.it.UserSteps.submitCode;
+import static dev.smslogin.it.UserSteps.submitPhone;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What an admin sees: the metrics on Keycloak's management interface and the realm's user profile. */
+class AdminExperienceIT {
+
+    static KeycloakServer server;
+    static KeycloakAdmin admin;
+    static FakeAliyunSms aliyun;
+    static final List<String> realms = new ArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        server = KeycloakServer.get();
+        admin = new KeycloakAdmin(server);
+        aliyun = server.aliyun();
+    }
+
+    @AfterAll
+    static void dropRealms() {
+        realms.forEach(admin::deleteRealm);
+    }
+
+    static String realm(Map<String, String> settings) {
+        String realm = admin.createRealm(settings);
+        realms.add(realm);
+        return realm;
+    }
+
+    @Test
+    @DisplayName("metrics: codes sent, codes typed by result and the SMS send time, per realm, with no number in them")
+    void metrics() throws Exception {
+        String realm = realm(Map.of("maxSendsPerIpPerHour", "1000"));
+        String national = Phones.newNational();
+        String before = metricsText();
+
+        Browser browser = new Browser(server);
+        Page codePage = submitPhone(browser, realm, national);
+        submitPhone(new Browser(server), realm, national);                       // within the cooldown: no SMS
+        submitPhone(new Browser(server), realm, "12345");                        // not a number
+        Page wrong = submitCode(browser, codePage, aliyun.lastCodeTo(national).equals("000000") ? "111111" : "000000");
+        Page malformed = submitCode(browser, wrong, "12");
+        Page done = submitCode(browser, malformed, aliyun.lastCodeTo(national));
+        assertThat(done.isRedirectToClient()).as(done.text()).isTrue();
+
+        String after = metricsText();
+        assertThat(delta(before, after, "sms_login_codes_total", realm, "sent")).isEqualTo(1);
+        assertThat(delta(before, after, "sms_login_codes_total", realm, "cooldown")).isEqualTo(1);
+        assertThat(delta(before, after, "sms_login_codes_total", realm, "invalid_number")).isEqualTo(1);
+        assertThat(delta(before, after, "sms_login_verifications_total", realm, "wrong")).isEqualTo(1);
+        assertThat(delta(before, after, "sms_login_verifications_total", realm, "malformed")).isEqualTo(1);
+        assertThat(delta(before, after, "sms_login_verifications_total", realm, "valid")).isEqualTo(1);
+        assertThat(value(after, "sms_login_send_duration_seconds_count", Map.of("sender", "aliyun", "result", "success"))
+                - value(before, "sms_login_send_duration_seconds_count", Map.of("sender", "aliyun", "result", "success")))
+                .isEqualTo(1);
+        assertThat(after).contains("sms_login_send_duration_seconds_bucket{");
+        assertThat(after).doesNotContain(national.substring(3));
+    }
+
+    @Test
+    @DisplayName("a realm whose user profile does not declare the phone attributes gets them declared, admin-editable only")
+    void undeclaredPhoneAttributesAreDeclared() {
+        String realm = realm(Map.of("maxSendsPerIpPerHour", "1000"));
+        ObjectNode profile = (ObjectNode) admin.get("/admin/realms/" + realm + "/users/profile");
+        ArrayNode attributes = profile.withArray("attributes");
+        for (int i = attributes.size() - 1; i >= 0; i--) {
+            String name = attributes.get(i).get("name").asText();
+            if (name.equals("phoneNumberVerified") || name.equals("appUserId")) {
+                attributes.remove(i);
+            } else if (name.equals("phoneNumber")) {
+                ((ObjectNode) attributes.get(i)).put("displayName", "Mobile");   // an admin's own declaration
+            }
+        }
+        profile.remove("unmanagedAttributePolicy");                               // Keycloak's default: hidden
+        admin.send("PUT", "/admin/realms/" + realm + "/users/profile", profile.toString(), 200);
+        assertThat(declared(realm)).doesNotContainKeys("phoneNumberVerified", "appUserId");
+
+        String national = Phones.newNational();
+        Browser browser = new Browser(server);
+        Page done = submitCode(browser, submitPhone(browser, realm, national), aliyun.lastCodeTo(national));
+        assertThat(done.isRedirectToClient()).as(done.text()).isTrue();
+
+        Map<String, JsonNode> declared = declared(realm);
+        assertThat(declared.get("phoneNumber").get("displayName").asText()).as("kept as the admin made it").isEqualTo("Mobile");
+        for (String name : List.of("phoneNumberVerified", "appUserId")) {
+            assertThat(declared).containsKey(name);
+            assertThat(declared.get(name).get("permissions").get("edit").toString()).isEqualTo("[\"admin\"]");
+        }
+        JsonNode user = admin.usersWithPhone(realm, Phones.e164(national)).get(0);
+        assertThat(user.get("attributes").get("phoneNumberVerified").get(0).asText()).isEqualTo("true");
+        assertThat(user.get("attributes").has("appUserId")).as("the admin sees the MySQL link").isTrue();
+    }
+
+    private static Map<String, JsonNode> declared(String realm) {
+        Map<String, JsonNode> byName = new java.util.HashMap<>();
+        admin.get("/admin/realms/" + realm + "/users/profile").get("attributes")
+                .forEach(attribute -> byName.put(attribute.get("name").asText(), attribute));
+        return byName;
+    }
+
+    private static String metricsText() throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(server.managementUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    private static double delta(String before, String after, String name, String realm, String result) {
+        Map<String, String> labels = Map.of("realm", realm, "result", result);
+        return value(after, name, labels) - value(before, name, labels);
+    }
+
+    /** The sample of {@code name} whose labels include {@code labels}, 0 when there is none yet. */
+    private static double value(String metrics, String name, Map<String, String> labels) {
+        Matcher sample = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$").matcher(metrics);
+        while (sample.find()) {
+            String found = sample.group(1);
+            if (labels.entrySet().stream().allMatch(l -> found.contains(l.getKey() + "=\"" + l.getValue() + "\""))) {
+                return Double.parseDouble(sample.group(2));
+            }
+        }
+        return 0;
+    }
+}
