@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs Keycloak with the extension and the demo realm on this machine, on embedded defaults:
 # codes in Keycloak's own store (no Redis needed), the `log` sender (codes appear in this console),
-# Keycloak's dev-file database. Needs only Java 17+ and Maven.
+# Keycloak's dev-file database, and the MySQL login-method mirror when a MySQL/MariaDB server answers on
+# DEMO_MYSQL_HOST:DEMO_MYSQL_PORT (default 127.0.0.1:3306; database DEMO_MYSQL_DATABASE, default sms_demo, created
+# when missing; user DEMO_MYSQL_USER, default root, password DEMO_MYSQL_PASSWORD; DEMO_MYSQL=off to leave it out).
+# Needs only Java 17+ and Maven.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -28,6 +31,23 @@ mkdir -p "$KC_HOME/providers" "$KC_HOME/data/import"
 cp target/keycloak-sms-login.jar "$KC_HOME/providers/"
 cp examples/realm-sms-demo.json "$KC_HOME/data/import/"
 
+MYSQL_HOST="${DEMO_MYSQL_HOST:-127.0.0.1}"
+MYSQL_PORT="${DEMO_MYSQL_PORT:-3306}"
+MYSQL_DATABASE="${DEMO_MYSQL_DATABASE:-sms_demo}"
+MIRROR_ARGS=()
+if [ "${DEMO_MYSQL:-on}" != "off" ] && (exec 3<>"/dev/tcp/$MYSQL_HOST/$MYSQL_PORT") 2>/dev/null; then
+  MIRROR="MySQL mirror on, database $MYSQL_DATABASE at $MYSQL_HOST:$MYSQL_PORT (tables user, user_login_method)"
+  MIRROR_ARGS=(--db-kind-login-methods=mysql
+    "--db-url-full-login-methods=jdbc:mysql://$MYSQL_HOST:$MYSQL_PORT/$MYSQL_DATABASE?createDatabaseIfNotExist=true"
+    "--db-username-login-methods=${DEMO_MYSQL_USER:-root}"
+    --transaction-xa-enabled-login-methods=true)
+  if [ -n "${DEMO_MYSQL_PASSWORD:-}" ]; then
+    MIRROR_ARGS+=("--db-password-login-methods=$DEMO_MYSQL_PASSWORD")
+  fi
+else
+  MIRROR="MySQL mirror off (no MySQL answers on $MYSQL_HOST:$MYSQL_PORT)"
+fi
+
 cat <<MSG
 
 == Keycloak $KC_VERSION with keycloak-sms-login is starting (about 30 s on first start).
@@ -35,6 +55,7 @@ cat <<MSG
    The SMS codes appear in this console, in lines like:
        INFO  [dev.smslogin.sms.log] SMS login code for +86139****5678: 123456
    Admin console:               http://localhost:$PORT/admin  (admin / admin)
+   $MIRROR
    Stop with Ctrl+C.
 
 MSG
@@ -45,4 +66,5 @@ exec "$KC_HOME/bin/kc.sh" start-dev \
   --http-port="$PORT" \
   --import-realm \
   --spi-sms-sender--provider=log \
-  --spi-sms-code-store--provider=keycloak
+  --spi-sms-code-store--provider=keycloak \
+  "${MIRROR_ARGS[@]}"
