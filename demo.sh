@@ -28,7 +28,9 @@ if [ ! -x "$KC_HOME/bin/kc.sh" ]; then
 fi
 
 mkdir -p "$KC_HOME/providers" "$KC_HOME/data/import"
-cp target/keycloak-sms-login.jar "$KC_HOME/providers/"
+# copied only when changed: a new file in providers/ makes Keycloak rebuild itself at start
+cmp -s target/keycloak-sms-login.jar "$KC_HOME/providers/keycloak-sms-login.jar" \
+  || cp target/keycloak-sms-login.jar "$KC_HOME/providers/"
 cp examples/realm-sms-demo.json "$KC_HOME/data/import/"
 
 MYSQL_HOST="${DEMO_MYSQL_HOST:-127.0.0.1}"
