@@ -5,6 +5,29 @@
         ${msg("smsLoginTitle")}
     <#elseif section="form">
         <form id="kc-sms-login-phone-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post" novalidate>
+            <#if smsLogin.regions?has_content>
+                <div class="${properties.kcFormGroupClass!}">
+                    <div class="${properties.kcFormGroupLabelClass!}">
+                        <label for="region" class="${properties.kcFormLabelClass!}">
+                            <span class="${properties.kcFormLabelTextClass!}">${msg("smsLoginRegionLabel")}</span>
+                        </label>
+                    </div>
+                    <div class="${properties.kcInputClass!}">
+                        <select id="region" name="region" autocomplete="country">
+                            <#list smsLogin.regions as region>
+                                <option value="${region.code}"<#if region.selected> selected</#if>>${region.label}</option>
+                            </#list>
+                        </select>
+                        <span class="${properties.kcFormControlUtilClass!}">
+                            <span class="${properties.kcFormControlToggleIcon!}">
+                                <svg class="pf-v5-svg" viewBox="0 0 320 512" fill="currentColor" aria-hidden="true" role="img" width="1em" height="1em">
+                                    <path d="M31.3 192h257.3c17.8 0 26.7 21.5 14.1 34.1L174.1 354.8c-7.8 7.8-20.5 7.8-28.3 0L17.2 226.1C4.6 213.5 13.5 192 31.3 192z"></path>
+                                </svg>
+                            </span>
+                        </span>
+                    </div>
+                </div>
+            </#if>
             <div class="${properties.kcFormGroupClass!}">
                 <div class="${properties.kcFormGroupLabelClass!}">
                     <label for="phone_number" class="${properties.kcFormLabelClass!}">

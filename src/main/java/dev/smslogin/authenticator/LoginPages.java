@@ -8,6 +8,9 @@ import org.keycloak.models.utils.FormMessage;
 
 import jakarta.ws.rs.core.Response;
 
+import java.util.List;
+import java.util.Locale;
+
 /** Renders the two pages of the SMS login: the phone page and the code page. */
 final class LoginPages {
 
@@ -24,7 +27,9 @@ final class LoginPages {
         if (error != null) {
             form.addError(error);
         }
-        form.setAttribute("smsLogin", new SmsLoginBean(typed, null, 0, config));
+        Locale locale = context.getSession().getContext().resolveLocale(context.getUser());
+        List<RegionChoice.Region> regions = RegionChoice.options(config, RegionChoice.chosen(context, config), locale);
+        form.setAttribute("smsLogin", new SmsLoginBean(typed, null, 0, config, regions));
         HumanCheck humanCheck = context.getSession().getProvider(HumanCheck.class, config.humanCheck());
         if (humanCheck != null && !humanCheck.pageAttributes().isEmpty()) {
             form.setAttribute("humanCheck", humanCheck.pageAttributes());
@@ -41,7 +46,7 @@ final class LoginPages {
         if (info != null) {
             form.addSuccess(info);
         }
-        form.setAttribute("smsLogin", new SmsLoginBean(null, phone.maskedForDisplay(), resendWaitSeconds, config));
+        form.setAttribute("smsLogin", new SmsLoginBean(null, phone.maskedForDisplay(), resendWaitSeconds, config, List.of()));
         return form.createForm(CODE_TEMPLATE);
     }
 
@@ -63,12 +68,15 @@ final class LoginPages {
         private final String maskedPhone;
         private final long resendWaitSeconds;
         private final SmsLoginConfig config;
+        private final List<RegionChoice.Region> regions;
 
-        SmsLoginBean(String phoneNumber, String maskedPhone, long resendWaitSeconds, SmsLoginConfig config) {
+        SmsLoginBean(String phoneNumber, String maskedPhone, long resendWaitSeconds, SmsLoginConfig config,
+                     List<RegionChoice.Region> regions) {
             this.phoneNumber = phoneNumber;
             this.maskedPhone = maskedPhone;
             this.resendWaitSeconds = resendWaitSeconds;
             this.config = config;
+            this.regions = regions;
         }
 
         /** What the user typed, to refill the field after an error (escaped by the template). */
@@ -94,6 +102,11 @@ final class LoginPages {
 
         public java.util.Set<String> getAllowedRegions() {
             return config.allowedRegions();
+        }
+
+        /** The region selector's options; empty when the flow allows a single region (no selector). */
+        public List<RegionChoice.Region> getRegions() {
+            return regions;
         }
     }
 }

@@ -16,6 +16,7 @@ import dev.smslogin.phone.InvalidPhoneNumberException;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phone.PhoneNumberParser;
 import dev.smslogin.sms.SmsSendException;
+import dev.smslogin.sms.SmsFailure;
 import dev.smslogin.sms.SmsSender;
 import jakarta.ws.rs.core.MultivaluedMap;
 import org.jboss.logging.Logger;
@@ -39,7 +40,6 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -106,7 +106,7 @@ final class SmsLoginAuthenticator implements Authenticator {
         String typed = form.getFirst(LoginPages.PHONE_FIELD);
         PhoneNumber phone;
         try {
-            phone = new PhoneNumberParser(config.defaultRegion(), config.allowedRegions()).parse(typed);
+            phone = new PhoneNumberParser(RegionChoice.chosen(context, config), config.allowedRegions()).parse(typed);
         } catch (InvalidPhoneNumberException e) {
             context.getEvent().error(Errors.INVALID_INPUT);
             metrics.codeAsked(context.getRealm().getName(), SendResult.INVALID_NUMBER);
@@ -175,11 +175,7 @@ final class SmsLoginAuthenticator implements Authenticator {
         } catch (SmsSendException e) {
             LOG.warnf("SMS login: %s (%s)", e.getMessage(), e.failure());
             cancelQuietly(store, scope, clientIp, decision);
-            metrics.codeAsked(realmName, switch (e.failure()) {
-                case RATE_LIMITED -> SendResult.SMS_RATE_LIMITED;
-                case INVALID_NUMBER -> SendResult.SMS_REFUSED_NUMBER;
-                case MISCONFIGURED, UNAVAILABLE -> SendResult.SMS_UNAVAILABLE;
-            });
+            metrics.codeNotDelivered(realmName, e.failure());
             context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
             FormMessage error = switch (e.failure()) {
                 case RATE_LIMITED -> LoginPages.message(SmsLoginMessages.SMS_RATE_LIMITED);
@@ -205,25 +201,20 @@ final class SmsLoginAuthenticator implements Authenticator {
     private void send(KeycloakSession session, PhoneNumber phone, String code) throws SmsSendException {
         String sender = session.getKeycloakSessionFactory().getProviderFactory(SmsSender.class).getId();
         long start = System.nanoTime();
-        String result = "success";
+        SmsFailure failure = null;
         try {
             session.getProvider(SmsSender.class).sendCode(phone, code);
         } catch (SmsSendException e) {
-            result = e.failure().name().toLowerCase(Locale.ROOT);
+            failure = e.failure();
             throw e;
         } finally {
-            metrics.sendTook(sender, result, System.nanoTime() - start);
+            metrics.sendTook(sender, failure, System.nanoTime() - start);
         }
     }
 
     private void refuseSend(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, boolean resend,
                             SendDecision decision) {
-        metrics.codeAsked(context.getRealm().getName(), switch (decision.outcome()) {
-            case COOLDOWN -> SendResult.COOLDOWN;
-            case PHONE_LIMIT -> SendResult.PHONE_LIMIT;
-            case IP_LIMIT -> SendResult.IP_LIMIT;
-            case REALM_LIMIT, ALLOWED -> SendResult.REALM_LIMIT;
-        });
+        metrics.codeRefused(context.getRealm().getName(), decision.outcome());
         context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
         if (decision.outcome() == SendDecision.Outcome.REALM_LIMIT) {
             LOG.warnf("SMS login: realm '%s' reached maxSendsPerRealmPerHour; codes are refused for %d s (cost circuit breaker)",
@@ -294,13 +285,7 @@ final class SmsLoginAuthenticator implements Authenticator {
                     LoginPages.message(SmsLoginMessages.SERVICE_UNAVAILABLE), null));
             return;
         }
-        metrics.codeTyped(realm.getName(), switch (verification) {
-            case VALID -> VerifyResult.VALID;
-            case WRONG -> VerifyResult.WRONG;
-            case WRONG_AND_BURNED -> VerifyResult.BURNED;
-            case NO_CODE -> VerifyResult.EXPIRED;
-            case LOCKED -> VerifyResult.LOCKED;
-        });
+        metrics.codeTyped(realm.getName(), verification);
         if (verification == Verification.VALID) {
             logIn(context, config, phone, user);
             return;
@@ -363,18 +348,8 @@ final class SmsLoginAuthenticator implements Authenticator {
         forgetPhone(context.getAuthenticationSession());
         context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked());
         context.setUser(user);
-        if (hasLoginFailures(context, user)) {
-            // an "otp" success makes Keycloak's brute-force protection clear the wrong codes counted so far
-            context.success(OTPCredentialModel.TYPE);
-        } else {
-            // nothing to clear: spares the two extra transactions Keycloak runs for a counted success
-            context.success();
-        }
-    }
-
-    private static boolean hasLoginFailures(AuthenticationFlowContext context, UserModel user) {
-        return context.getRealm().isBruteForceProtected()
-                && context.getSession().loginFailures().getUserLoginFailure(context.getRealm(), user.getId()) != null;
+        // an "otp" success makes Keycloak's brute-force protection clear the wrong codes counted so far
+        context.success(OTPCredentialModel.TYPE);
     }
 
     private static void registered(AuthenticationFlowContext context, PhoneNumber phone, PhoneAccounts.Resolution resolution) {

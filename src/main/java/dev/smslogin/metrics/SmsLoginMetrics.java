@@ -1,5 +1,8 @@
 package dev.smslogin.metrics;
 
+import dev.smslogin.code.SendDecision;
+import dev.smslogin.code.Verification;
+import dev.smslogin.sms.SmsFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -62,6 +65,36 @@ public final class SmsLoginMetrics {
                 .increment();
     }
 
+    /** A code the store refused to send (cooldown or a limit). */
+    public void codeRefused(String realm, SendDecision.Outcome outcome) {
+        codeAsked(realm, switch (outcome) {
+            case COOLDOWN -> SendResult.COOLDOWN;
+            case PHONE_LIMIT -> SendResult.PHONE_LIMIT;
+            case IP_LIMIT -> SendResult.IP_LIMIT;
+            case REALM_LIMIT, ALLOWED -> SendResult.REALM_LIMIT;
+        });
+    }
+
+    /** A code the SMS provider did not take. */
+    public void codeNotDelivered(String realm, SmsFailure failure) {
+        codeAsked(realm, switch (failure) {
+            case RATE_LIMITED -> SendResult.SMS_RATE_LIMITED;
+            case INVALID_NUMBER -> SendResult.SMS_REFUSED_NUMBER;
+            case MISCONFIGURED, UNAVAILABLE -> SendResult.SMS_UNAVAILABLE;
+        });
+    }
+
+    /** What the code store said of a typed code. */
+    public void codeTyped(String realm, Verification verification) {
+        codeTyped(realm, switch (verification) {
+            case VALID -> VerifyResult.VALID;
+            case WRONG -> VerifyResult.WRONG;
+            case WRONG_AND_BURNED -> VerifyResult.BURNED;
+            case NO_CODE -> VerifyResult.EXPIRED;
+            case LOCKED -> VerifyResult.LOCKED;
+        });
+    }
+
     public void codeTyped(String realm, VerifyResult result) {
         Counter.builder(VERIFICATIONS)
                 .description("SMS login codes typed, by result")
@@ -71,12 +104,12 @@ public final class SmsLoginMetrics {
                 .increment();
     }
 
-    /** {@code result} is {@code success} or the failure's kind in lower case. */
-    public void sendTook(String sender, String result, long nanos) {
+    /** How long the SMS sender took; {@code failure} null when the provider took the message. */
+    public void sendTook(String sender, SmsFailure failure, long nanos) {
         Timer.builder(SEND_DURATION)
                 .description("Time the SMS provider took to accept or refuse a code message")
                 .tag("sender", sender)
-                .tag("result", result)
+                .tag("result", failure == null ? "success" : word(failure))
                 .serviceLevelObjectives(BUCKETS)
                 .register(registry)
                 .record(Duration.ofNanos(nanos));

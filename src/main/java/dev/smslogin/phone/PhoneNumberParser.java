@@ -68,6 +68,11 @@ public final class PhoneNumberParser {
         return PhoneNumberUtil.REGION_CODE_FOR_NON_GEO_ENTITY.equals(UTIL.getRegionCodeForNumber(parsed));
     }
 
+    /** The country calling code of a region ({@code CN} -> 86), 0 for an unknown region. */
+    public static int callingCode(String region) {
+        return UTIL.getCountryCodeForRegion(region.toUpperCase(Locale.ROOT));
+    }
+
     static PhoneNumber fromE164(String e164) {
         try {
             return toPhoneNumber(UTIL.parse(e164, null));
