@@ -1,6 +1,9 @@
 package dev.smslogin.authenticator;
 
+import dev.smslogin.code.SmsCodeStore;
+import dev.smslogin.loginmethod.LoginMethodStore;
 import dev.smslogin.metrics.SmsLoginMetrics;
+import dev.smslogin.sms.SmsSender;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
@@ -28,6 +31,7 @@ public final class SmsLoginAuthenticatorFactory implements AuthenticatorFactory,
     };
 
     private final PhoneAttributesDeclaration phoneAttributes = new PhoneAttributesDeclaration();
+    private volatile KeycloakSessionFactory sessionFactory;
     private final SmsLoginAuthenticator authenticator = new SmsLoginAuthenticator(SmsLoginMetrics.global(), phoneAttributes);
 
     @Override
@@ -86,6 +90,7 @@ public final class SmsLoginAuthenticatorFactory implements AuthenticatorFactory,
     /** Once Keycloak has started (realms imported and migrated), declares the phone attributes where missing. */
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        this.sessionFactory = factory;
         factory.register(event -> {
             if (event instanceof PostMigrationEvent) {
                 try {
@@ -107,6 +112,19 @@ public final class SmsLoginAuthenticatorFactory implements AuthenticatorFactory,
     public Map<String, String> getOperationalInfo() {
         Package pkg = SmsLoginAuthenticatorFactory.class.getPackage();
         String version = pkg == null || pkg.getImplementationVersion() == null ? "dev" : pkg.getImplementationVersion();
-        return Map.of("version", version);
+        Map<String, String> info = new java.util.LinkedHashMap<>();
+        info.put("version", version);
+        if (sessionFactory != null) {
+            // the providers this server uses: each SPI's default (or only) provider
+            info.put("codeStore", activeProvider(SmsCodeStore.class));
+            info.put("smsSender", activeProvider(SmsSender.class));
+            info.put("loginMethodStore", activeProvider(LoginMethodStore.class));
+        }
+        return info;
+    }
+
+    private String activeProvider(Class<? extends org.keycloak.provider.Provider> spi) {
+        var factory = sessionFactory.getProviderFactory(spi);
+        return factory == null ? "none" : factory.getId();
     }
 }

@@ -15,7 +15,7 @@ final class SmsLoginConfigProperties {
 
     static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
             .property().name(CODE_LENGTH).label("smsLoginCodeLength").helpText("smsLoginCodeLengthHelp")
-            .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(6).add()
+            .type(ProviderConfigProperty.LIST_TYPE).options("6", "7", "8").defaultValue("6").add()
             .property().name(CODE_TTL_SECONDS).label("smsLoginCodeTtlSeconds").helpText("smsLoginCodeTtlSecondsHelp")
             .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(300).add()
             .property().name(RESEND_COOLDOWN_SECONDS).label("smsLoginResendCooldownSeconds").helpText("smsLoginResendCooldownSecondsHelp")

@@ -57,12 +57,7 @@ public final class SmsLoginMetrics {
     }
 
     public void codeAsked(String realm, SendResult result) {
-        Counter.builder(CODES)
-                .description("Asks for an SMS login code, by result")
-                .tag("realm", realm)
-                .tag("result", word(result))
-                .register(registry)
-                .increment();
+        count(CODES, "Asks for an SMS login code, by result", realm, result);
     }
 
     /** A code the store refused to send (cooldown or a limit). */
@@ -96,8 +91,12 @@ public final class SmsLoginMetrics {
     }
 
     public void codeTyped(String realm, VerifyResult result) {
-        Counter.builder(VERIFICATIONS)
-                .description("SMS login codes typed, by result")
+        count(VERIFICATIONS, "SMS login codes typed, by result", realm, result);
+    }
+
+    private void count(String name, String description, String realm, Enum<?> result) {
+        Counter.builder(name)
+                .description(description)
                 .tag("realm", realm)
                 .tag("result", word(result))
                 .register(registry)

@@ -115,6 +115,17 @@ class AdminExperienceIT {
         assertThat(user.get("attributes").has("appUserId")).as("the admin sees the MySQL link").isTrue();
     }
 
+    @Test
+    @DisplayName("Server Info shows the extension's version and the code store, sender and login-method store in use")
+    void serverInfo() {
+        JsonNode info = admin.get("/admin/serverinfo").get("providers").get("authenticator").get("providers")
+                .get("sms-login").get("operationalInfo");
+        assertThat(info.get("version").asText()).as("from the jar manifest").matches("\\d+\\.\\d+\\.\\d+.*");
+        assertThat(info.get("codeStore").asText()).isEqualTo("redis");
+        assertThat(info.get("smsSender").asText()).isEqualTo("aliyun");
+        assertThat(info.get("loginMethodStore").asText()).isEqualTo("default");
+    }
+
     private static Map<String, JsonNode> declared(String realm) {
         Map<String, JsonNode> byName = new java.util.HashMap<>();
         admin.get("/admin/realms/" + realm + "/users/profile").get("attributes")

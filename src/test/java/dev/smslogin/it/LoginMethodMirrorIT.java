@@ -183,8 +183,12 @@ class LoginMethodMirrorIT {
     void failureAfterMysqlWriteRollsBack() {
         String national = Phones.newNational();
         String e164 = Phones.e164(national);
-        // a user that holds the E.164 username but not the number: creating the phone user collides with it
+        // users holding the E.164 username and every fallback (+86...-2 to -20) but not the number: creating the
+        // phone user collides after the app's row was written
         admin.createUser(realm, e164, Map.of());
+        for (int n = 2; n <= 20; n++) {
+            admin.createUser(realm, e164 + "-" + n, Map.of());
+        }
         long usersBefore = app.count("SELECT COUNT(*) FROM `user`");
 
         Browser browser = new Browser(server);
