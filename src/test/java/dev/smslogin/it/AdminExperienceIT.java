@@ -1,6 +1,7 @@
 package dev.smslogin.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smslogin.it.Browser.Page;
@@ -16,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -126,8 +128,37 @@ class AdminExperienceIT {
         assertThat(info.get("loginMethodStore").asText()).isEqualTo("default");
     }
 
+    @Test
+    @DisplayName("admin console: every per-flow setting has a label and a help text, in English and in Simplified Chinese")
+    void settingsHaveLabelsAndHelpInBothLanguages() throws Exception {
+        JsonNode settings = admin.get("/admin/realms/master/authentication/config-description/sms-login").get("properties");
+        Map<String, String> english = adminConsoleTexts("en");
+        Map<String, String> chinese = adminConsoleTexts("zh-CN");
+        assertThat(settings).hasSizeGreaterThanOrEqualTo(14);
+        for (JsonNode setting : settings) {
+            String name = setting.get("name").asText();
+            for (String key : List.of(setting.get("label").asText(), setting.get("helpText").asText())) {
+                assertThat(english.get(key)).as("English text of %s (%s)", name, key).isNotBlank();
+                assertThat(chinese.get(key)).as("Chinese text of %s (%s)", name, key).isNotBlank()
+                        .isNotEqualTo(english.get(key)).containsPattern("\\p{IsHan}");
+            }
+        }
+    }
+
+    /** The texts the admin console loads for a language (Keycloak's theme resource it fetches at start). */
+    private static Map<String, String> adminConsoleTexts(String locale) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/resources/master/admin/" + locale)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        Map<String, String> texts = new HashMap<>();
+        new ObjectMapper().readTree(response.body())
+                .forEach(text -> texts.put(text.get("key").asText(), text.get("value").asText()));
+        return texts;
+    }
+
     private static Map<String, JsonNode> declared(String realm) {
-        Map<String, JsonNode> byName = new java.util.HashMap<>();
+        Map<String, JsonNode> byName = new HashMap<>();
         admin.get("/admin/realms/" + realm + "/users/profile").get("attributes")
                 .forEach(attribute -> byName.put(attribute.get("name").asText(), attribute));
         return byName;
