@@ -2,11 +2,33 @@
 # Runs the login benchmark (LoginBenchmark) against a Keycloak started with the built jar, the local Redis and
 # MariaDB and the fake Aliyun. Usage: ./bench.sh [seconds per phase] [warm-up seconds] [clients] [open-arrival rate/s]
 # Prints a table and writes target/benchmark.md. See docs/benchmarks.md.
+#   BENCH_PIN=false      let Keycloak share all CPUs with the load driver, Redis and MariaDB (default: Keycloak gets
+#                        the first half of the CPUs, everything else the other half, as on separate machines)
+#   BENCH_JFR=true       a JFR profile of each scenario's closed loop in target/jfr/
 set -euo pipefail
 cd "$(dirname "$0")"
-# Keycloak runs as in production for what a login costs: INFO logging, and themes and templates cached (start-dev
-# turns that cache off, which makes every page parse its FreeMarker templates again: see docs/benchmarks.md).
-exec mvn -B verify -Dkeycloak.direct=true -Dkeycloak.log-level=INFO \
-  "-Dkeycloak.args=--spi-theme--cache-themes=true --spi-theme--cache-templates=true" \
-  -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=LoginBenchmark \
-  -Dbench.seconds="${1:-30}" -Dbench.warmup="${2:-10}" -Dbench.clients="${3:-6}" -Dbench.rate="${4:-5}" -Dbench.jfr="${BENCH_JFR:-false}"
+
+args=(-B verify -Dkeycloak.direct=true -Dkeycloak.log-level=INFO
+  # Keycloak runs as in production for what a login costs: INFO logging, and themes and templates cached (start-dev
+  # turns that cache off, which makes every page parse its FreeMarker templates again: see docs/benchmarks.md).
+  # Behind a proxy (X-Forwarded-For): each simulated person has an address, as the per-IP send limit expects.
+  "-Dkeycloak.args=--spi-theme--cache-themes=true --spi-theme--cache-templates=true --proxy-headers=xforwarded"
+  -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=LoginBenchmark
+  -Dbench.seconds="${1:-30}" -Dbench.warmup="${2:-10}" -Dbench.clients="${3:-6}" -Dbench.rate="${4:-5}"
+  -Dbench.jfr="${BENCH_JFR:-false}")
+
+cpus=$(nproc)
+if [ "${BENCH_PIN:-true}" != true ] || [ "$cpus" -lt 2 ] || ! command -v taskset >/dev/null; then
+  exec mvn "${args[@]}"
+fi
+
+half=$((cpus / 2))
+keycloak_cpus="0-$((half - 1))"
+other_cpus="$half-$((cpus - 1))"
+services=$(pidof redis-server mariadbd mysqld 2>/dev/null || true)
+restore() {
+  for pid in $services; do taskset -apc "0-$((cpus - 1))" "$pid" >/dev/null 2>&1 || true; done
+}
+trap restore EXIT
+for pid in $services; do taskset -apc "$other_cpus" "$pid" >/dev/null 2>&1 || true; done
+taskset -c "$other_cpus" mvn "${args[@]}" -Dkeycloak.cpus="$keycloak_cpus"

@@ -134,6 +134,11 @@ public final class KeycloakServer {
         if (!extraArgs.isEmpty()) {
             command.addAll(List.of(extraArgs.split("\\s+")));
         }
+        String cpus = System.getProperty("keycloak.cpus", "").strip();
+        if (!cpus.isEmpty()) {
+            // the benchmark gives Keycloak CPUs of its own, away from the load driver, Redis and MariaDB
+            command.addAll(0, List.of("taskset", "-c", cpus));
+        }
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
