@@ -15,11 +15,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -38,9 +38,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>First a shared warm-up: rounds of every scenario in turn for {@code bench.warmup} seconds each, until Keycloak's
  * JIT compiler threads use less than 3% of its CPU in a round (at most {@code bench.warmup-rounds} rounds). The JIT
  * compiler is shared and Keycloak is large: without it, the scenarios measured first pay for compiling the code
- * all of them use, and measured this way a scenario got 30% cheaper when measured again ten minutes later. Then per scenario: its own warm-up, a closed loop of {@code bench.clients} clients for
- * {@code bench.seconds} (logins/s at saturation, CPU seconds, Redis commands and MySQL statements per login), then an
- * open arrival run at {@code bench.rate} logins/s (latency percentiles). Not part of {@code mvn verify}: run it with
+ * all of them use (a returning SMS login measured again minutes later cost 30% less). Then per scenario: its own
+ * warm-up, a closed loop of {@code bench.clients} clients for {@code bench.seconds} (logins/s at saturation, CPU
+ * seconds, Redis commands and MySQL statements per login), then an open arrival run at {@code bench.rate} logins/s
+ * (latency percentiles). Not part of {@code mvn verify}: run it with
  * {@code ./bench.sh}; {@code .ci/run} runs a few-second smoke of it. Prints a table and writes
  * {@code target/benchmark.md}; asserts only that logins succeed, never a speed.
  */
@@ -64,9 +65,6 @@ class LoginBenchmark {
     private int warmUpRounds;
     /** Signed-up numbers not in a login right now, longest idle first: no two clients log in one number at once. */
     private final BlockingQueue<IdleNumber> idleNumbers = new LinkedBlockingQueue<>();
-
-    record IdleNumber(String national, long sinceNanos) {
-    }
     private final AtomicInteger nextPasswordUser = new AtomicInteger();
     private int passwordUsers;
 
@@ -76,6 +74,9 @@ class LoginBenchmark {
     @FunctionalInterface
     interface Login {
         void run(Browser browser) throws Exception;
+    }
+
+    record IdleNumber(String national, long sinceNanos) {
     }
 
     record Result(String name, double loginsPerSecond, double cpuSecondsPerLogin, double jitCpuSecondsPerLogin,
@@ -156,7 +157,6 @@ class LoginBenchmark {
         Page done = browser.submit(codePage, Map.of("code", aliyun.lastCodeTo(national)), "login");
         browser.tokens(done);
     }
-
 
     private void password(Browser browser) {
         String user = "bench-user-" + (nextPasswordUser.getAndIncrement() % passwordUsers);
