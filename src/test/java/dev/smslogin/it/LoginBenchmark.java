@@ -52,6 +52,8 @@ class LoginBenchmark {
     private static final int WARMUP_ROUNDS = Integer.getInteger("bench.warmup-rounds", 12);
     /** The shared warm-up ends when the JIT compiler's share of Keycloak's CPU in a round is below this. */
     private static final double JIT_SHARE_WARM = 0.03;
+    /** The benchmark realm's resend cooldown: a returning number waits this long between two logins. */
+    private static final int RESEND_COOLDOWN_SECONDS = 1;
     private static final int CLIENTS = Integer.getInteger("bench.clients", 6);
     private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "5"));
     private static final String PASSWORD = "bench-Password-1";
@@ -90,7 +92,7 @@ class LoginBenchmark {
         server = KeycloakServer.get();
         admin = new KeycloakAdmin(server);
         aliyun = server.aliyun();
-        realm = admin.createRealm(Map.of("resendCooldownSeconds", "1", "maxSendsPerPhonePerHour", "100",
+        realm = admin.createRealm(Map.of("resendCooldownSeconds", String.valueOf(RESEND_COOLDOWN_SECONDS), "maxSendsPerPhonePerHour", "100",
                 "maxSendsPerPhonePerDay", "1000", "maxSendsPerIpPerHour", "10000", "maxSendsPerRealmPerHour", "1000000"));
         setUpClients();
 
@@ -136,8 +138,8 @@ class LoginBenchmark {
         if (idle == null) {
             throw new IllegalStateException("fewer signed-up numbers than clients");
         }
-        // the realm's resend cooldown (1 s) would refuse a new code: only in short runs with few numbers
-        long cooldownLeftMillis = 1100 - (System.nanoTime() - idle.sinceNanos()) / 1_000_000;
+        // the realm's resend cooldown would refuse a new code: only in short runs with few numbers
+        long cooldownLeftMillis = RESEND_COOLDOWN_SECONDS * 1000L + 100 - (System.nanoTime() - idle.sinceNanos()) / 1_000_000;
         if (cooldownLeftMillis > 0) {
             Thread.sleep(cooldownLeftMillis);
         }
@@ -312,9 +314,13 @@ class LoginBenchmark {
     }
 
     private static long cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return cpuTicksOf(Files.readString(Path.of("/proc/" + pid + "/stat")));
+    }
+
+    /** utime + stime of a process or thread {@code stat} line, in clock ticks (1/100 s). */
+    private static long cpuTicksOf(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);  // utime + stime, clock ticks (1/100 s)
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /** CPU time of Keycloak's JIT compiler threads: high while the JVM is still warming up. */
@@ -326,8 +332,7 @@ class LoginBenchmark {
                     String stat = Files.readString(thread.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                        ticks += cpuTicksOf(stat);
                     }
                 } catch (IOException | RuntimeException ended) {
                     // the thread ended between the listing and the read
