@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Runs the login benchmark (LoginBenchmark) against a Keycloak started with the built jar, the local Redis and
 # MariaDB and the fake Aliyun. Usage: ./bench.sh [seconds per phase] [warm-up seconds] [clients] [open-arrival rate/s]
+#   [returning users per scenario]
 # Prints a table and writes target/benchmark.md. See docs/benchmarks.md.
 #   BENCH_PIN=false      let Keycloak share all CPUs with the load driver, Redis and MariaDB (default: Keycloak gets
 #                        the first half of the CPUs, everything else the other half, as on separate machines)
 #   BENCH_JFR=true       a JFR profile of each scenario's closed loop in target/jfr/
+#   BENCH_JFR_SETTINGS   the recording's settings: profile (default), or a .jfc file
+#   BENCH_JAVA_HOME      the Java that runs Keycloak (default: the one running Maven)
+#   BENCH_JAVA_OPTS      more options for Keycloak's JVM
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -14,8 +18,9 @@ args=(-B verify -Dkeycloak.direct=true -Dkeycloak.log-level=INFO
   # Behind a proxy (X-Forwarded-For): each simulated person has an address, as the per-IP send limit expects.
   "-Dkeycloak.args=--spi-theme--cache-themes=true --spi-theme--cache-templates=true --proxy-headers=xforwarded"
   -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=LoginBenchmark
-  -Dbench.seconds="${1:-30}" -Dbench.warmup="${2:-10}" -Dbench.clients="${3:-6}" -Dbench.rate="${4:-5}"
-  -Dbench.jfr="${BENCH_JFR:-false}")
+  -Dbench.seconds="${1:-30}" -Dbench.warmup="${2:-10}" -Dbench.clients="${3:-6}" -Dbench.rate="${4:-5}" -Dbench.users="${5:-200}"
+  -Dbench.jfr="${BENCH_JFR:-false}" -Dbench.jfr-settings="${BENCH_JFR_SETTINGS:-profile}"
+  -Dkeycloak.java-home="${BENCH_JAVA_HOME:-}" -Dkeycloak.java-opts="${BENCH_JAVA_OPTS:-}")
 
 cpus=$(nproc)
 if [ "${BENCH_PIN:-true}" != true ] || [ "$cpus" -lt 2 ] || ! command -v taskset >/dev/null; then

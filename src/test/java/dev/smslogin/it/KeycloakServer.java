@@ -147,7 +147,12 @@ public final class KeycloakServer {
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("LC_ALL", "C.UTF-8");
         env.put("LANG", "C.UTF-8");
-        env.put("JAVA_OPTS_APPEND", "-Xms256m -Xmx1g");
+        env.put("JAVA_OPTS_APPEND", ("-Xms256m -Xmx1g " + System.getProperty("keycloak.java-opts", "")).strip());
+        String javaHome = System.getProperty("keycloak.java-home", "").strip();
+        if (!javaHome.isEmpty()) {
+            // the Java that runs Keycloak, when not the one running the tests (the benchmark can compare them)
+            env.put("JAVA_HOME", javaHome);
+        }
         Process process = builder.start();
         KeycloakServer server = new KeycloakServer(process, port, managementPort, log, deps);
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));

@@ -19,6 +19,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,8 +59,16 @@ class LoginBenchmark {
     private static final int CLIENTS = Integer.getInteger("bench.clients", 6);
     private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "5"));
     private static final String PASSWORD = "bench-Password-1";
+    /**
+     * The returning users of each scenario: the returning SMS login cycles through this many signed-up numbers, the
+     * password and ceiling logins through this many users, so that all three find their users in Keycloak's user
+     * cache alike (with every number ever signed up in the pool, the SMS login read its users from the database).
+     */
+    private static final int RETURNING_USERS = Integer.getInteger("bench.users", 200);
     /** When set, a JFR recording (profile settings) of Keycloak's JVM per scenario's closed loop, in target/jfr/. */
     private static final boolean JFR = Boolean.getBoolean("bench.jfr");
+    /** The recording's settings: a JDK settings name or a .jfc file (for a shorter sampling period, say). */
+    private static final String JFR_SETTINGS = System.getProperty("bench.jfr-settings", "profile");
 
     private KeycloakServer server;
     private KeycloakAdmin admin;
@@ -68,7 +78,6 @@ class LoginBenchmark {
     /** Signed-up numbers not in a login right now, longest idle first: no two clients log in one number at once. */
     private final BlockingQueue<IdleNumber> idleNumbers = new LinkedBlockingQueue<>();
     private final AtomicInteger nextPasswordUser = new AtomicInteger();
-    private int passwordUsers;
 
     record Scenario(String name, String clientId, Login login) {
     }
@@ -95,6 +104,8 @@ class LoginBenchmark {
         realm = admin.createRealm(Map.of("resendCooldownSeconds", String.valueOf(RESEND_COOLDOWN_SECONDS), "maxSendsPerPhonePerHour", "100",
                 "maxSendsPerPhonePerDay", "1000", "maxSendsPerIpPerHour", "10000", "maxSendsPerRealmPerHour", "1000000"));
         setUpClients();
+        inParallel(RETURNING_USERS, this::createPasswordUser);
+        inParallel(RETURNING_USERS, this::signUpReturningNumber);
 
         List<Scenario> scenarios = List.of(
                 new Scenario("sms-new-number", "bench-sms", this::smsNewNumber),
@@ -127,16 +138,14 @@ class LoginBenchmark {
 
     // ---- the four logins ----
 
-    private void smsNewNumber(Browser browser) throws Exception {
-        String national = Phones.newNational();
-        smsLogin(browser, national);
-        idleNumbers.add(new IdleNumber(national, System.nanoTime()));
+    private void smsNewNumber(Browser browser) {
+        smsLogin(browser, Phones.newNational());
     }
 
     private void smsReturning(Browser browser) throws Exception {
         IdleNumber idle = idleNumbers.poll();
         if (idle == null) {
-            throw new IllegalStateException("fewer signed-up numbers than clients");
+            throw new IllegalStateException("fewer returning numbers (bench.users) than clients");
         }
         // the realm's resend cooldown would refuse a new code: only in short runs with few numbers
         long cooldownLeftMillis = RESEND_COOLDOWN_SECONDS * 1000L + 100 - (System.nanoTime() - idle.sinceNanos()) / 1_000_000;
@@ -161,15 +170,19 @@ class LoginBenchmark {
     }
 
     private void password(Browser browser) {
-        String user = "bench-user-" + (nextPasswordUser.getAndIncrement() % passwordUsers);
         Page loginPage = browser.startLogin(realm, "bench-password");
+        String user = nextPasswordUser();
         browser.tokens(browser.submit(loginPage, Map.of("username", user, "password", PASSWORD), "login"));
     }
 
     private void usernameOnly(Browser browser) {
-        String user = "bench-user-" + (nextPasswordUser.getAndIncrement() % passwordUsers);
         Page loginPage = browser.startLogin(realm, "bench-username");
+        String user = nextPasswordUser();
         browser.tokens(browser.submit(loginPage, Map.of("username", user), "login"));
+    }
+
+    private String nextPasswordUser() {
+        return "bench-user-" + Math.floorMod(nextPasswordUser.getAndIncrement(), RETURNING_USERS);
     }
 
     // ---- measuring ----
@@ -282,7 +295,7 @@ class LoginBenchmark {
         Path file = Path.of("target", "jfr", scenario.name() + ".jfr").toAbsolutePath();
         Files.createDirectories(file.getParent());
         List<String> arguments = new ArrayList<>(List.of("JFR." + action, "name=" + scenario.name()));
-        arguments.add(action.equals("start") ? "settings=profile" : "filename=" + file);
+        arguments.add(action.equals("start") ? "settings=" + JFR_SETTINGS : "filename=" + file);
         jcmd(pid, arguments);
     }
 
@@ -386,13 +399,37 @@ class LoginBenchmark {
 
     // ---- setup ----
 
-    private void setUpClients() {
-        passwordUsers = 50;
-        for (int i = 0; i < passwordUsers; i++) {
-            String id = admin.createUser(realm, "bench-user-" + i, Map.of());
-            admin.send("PUT", "/admin/realms/" + realm + "/users/" + id + "/reset-password",
-                    "{\"type\":\"password\",\"value\":\"" + PASSWORD + "\",\"temporary\":false}", 204);
+    private void createPasswordUser(int i) {
+        String id = admin.createUser(realm, "bench-user-" + i, Map.of());
+        admin.send("PUT", "/admin/realms/" + realm + "/users/" + id + "/reset-password",
+                "{\"type\":\"password\",\"value\":\"" + PASSWORD + "\",\"temporary\":false}", 204);
+    }
+
+    /** The returning numbers (137...) are apart from the new numbers of sms-new-number (139..., random). */
+    private void signUpReturningNumber(int i) {
+        String national = String.format(Locale.ROOT, "137%08d", i);
+        smsLogin(browser(), national);
+        idleNumbers.add(new IdleNumber(national, System.nanoTime()));
+    }
+
+    /** Runs {@code task} for 0..count-1 on as many threads as the benchmark has clients. */
+    private static void inParallel(int count, IntConsumer task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+        try {
+            List<Future<?>> tasks = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                tasks.add(pool.submit(() -> task.accept(index)));
+            }
+            for (Future<?> done : tasks) {
+                done.get();
+            }
+        } finally {
+            pool.shutdown();
         }
+    }
+
+    private void setUpClients() {
         admin.send("POST", "/admin/realms/" + realm + "/authentication/flows",
                 "{\"alias\":\"username only\",\"providerId\":\"basic-flow\",\"topLevel\":true,\"builtIn\":false}", 201);
         admin.send("POST", "/admin/realms/" + realm + "/authentication/flows/username%20only/executions/execution",
