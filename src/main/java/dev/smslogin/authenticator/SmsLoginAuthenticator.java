@@ -153,9 +153,11 @@ final class SmsLoginAuthenticator implements Authenticator {
         CodeScope scope = codeScope(context, phone);
         String clientIp = context.getConnection().getRemoteAddr();
         SmsCodeStore store = session.getProvider(SmsCodeStore.class);
+        String code = CodeGenerator.generate(config.codeLength());
         SendDecision decision;
         try {
-            decision = store.reserveSend(scope, clientIp, config.sendLimits());
+            decision = store.reserveSend(scope, clientIp, config.sendLimits(),
+                    CodeSecrets.hasher(session, context.getRealm()).hash(scope, code), Duration.ofSeconds(config.codeTtlSeconds()));
         } catch (CodeStoreUnavailableException e) {
             LOG.warnf("SMS login: code store unavailable while sending to %s: %s", phone.masked(), e.getMessage());
             serviceUnavailable(context, config, phone, resend);
@@ -166,12 +168,9 @@ final class SmsLoginAuthenticator implements Authenticator {
             refuseSend(context, config, phone, resend, decision);
             return;
         }
-        String code = CodeGenerator.generate(config.codeLength());
         String realmName = context.getRealm().getName();
         try {
             send(session, phone, code);
-            store.saveCode(scope, CodeSecrets.hasher(session, context.getRealm()).hash(scope, code),
-                    Duration.ofSeconds(config.codeTtlSeconds()));
         } catch (SmsSendException e) {
             LOG.warnf("SMS login: %s (%s)", e.getMessage(), e.failure());
             cancelQuietly(store, scope, clientIp, decision);
@@ -183,10 +182,6 @@ final class SmsLoginAuthenticator implements Authenticator {
                 case MISCONFIGURED, UNAVAILABLE -> LoginPages.message(SmsLoginMessages.SMS_UNAVAILABLE);
             };
             showSendError(context, config, phone, resend, error);
-            return;
-        } catch (CodeStoreUnavailableException e) {
-            LOG.warnf("SMS login: code store unavailable after sending to %s: %s", phone.masked(), e.getMessage());
-            serviceUnavailable(context, config, phone, resend);
             return;
         }
         LOG.debugf("SMS login: code sent to %s", phone.masked());

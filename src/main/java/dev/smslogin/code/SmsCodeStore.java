@@ -13,19 +13,21 @@ import java.time.Duration;
 public interface SmsCodeStore extends Provider {
 
     /**
-     * Decides, atomically, whether a code may be sent to {@code scope} from {@code clientIp}; when it may,
-     * counts the send, starts the cooldown and invalidates the previous code of {@code scope}'s login session.
+     * Decides, atomically, whether a code may be sent to {@code scope} from {@code clientIp}; when it may, counts the
+     * send, starts the cooldown and makes {@code codeHash} the code of {@code scope}'s login session for
+     * {@code codeTtl}, replacing the previous one. The caller then sends the SMS, and gives the send back with
+     * {@link #cancelSend} when it does not go out.
      */
-    SendDecision reserveSend(CodeScope scope, String clientIp, SendLimits limits);
-
-    /** Gives back a send that {@link #reserveSend} allowed but whose SMS did not go out. */
-    void cancelSend(CodeScope scope, String clientIp, SendDecision decision);
-
-    /** Stores the hash of the code just sent, replacing any previous one, for {@code ttl}. */
-    void saveCode(CodeScope scope, String codeHash, Duration ttl);
+    SendDecision reserveSend(CodeScope scope, String clientIp, SendLimits limits, String codeHash, Duration codeTtl);
 
     /**
-     * Checks {@code candidateHash} against the stored hash in constant time, unless the number is locked. A match
+     * Gives back a send that {@link #reserveSend} allowed but whose SMS did not go out, and removes its code (not a
+     * code a later send stored).
+     */
+    void cancelSend(CodeScope scope, String clientIp, SendDecision decision);
+
+    /**
+     * Checks {@code candidateHash} against the stored hash, unless the number is locked. A match
      * consumes the code (only one of several concurrent matches wins) and resets the number's failure count; a
      * miss counts an attempt, burns the code at {@code limits.perCode()} and counts a failure of the number.
      */

@@ -19,6 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 public abstract class CodeStoreContract {
 
     protected static final SendLimits LIMITS = new SendLimits(60, 5, 10, 20, 1000);
+    /** Limits no test here reaches, with the shortest cooldown (1 s), for tests about codes rather than sends. */
+    private static final SendLimits ROOMY = new SendLimits(1, 100, 100, 100_000, 1_000_000);
+    private static final Duration TTL = Duration.ofMinutes(5);
 
     protected static VerifyLimits attempts(int perCode) {
         return new VerifyLimits(perCode, 100, 86_400);
@@ -36,11 +39,28 @@ public abstract class CodeStoreContract {
         return new CodeScope(scope.realmId(), scope.phoneE164(), UUID.randomUUID().toString());
     }
 
+    /** Sends a code whose hash is {@code hash} to {@code scope}'s number, which must be allowed. */
+    protected SendDecision send(CodeScope scope, String hash) {
+        return send(scope, hash, TTL);
+    }
+
+    protected SendDecision send(CodeScope scope, String hash, Duration ttl) {
+        SendDecision decision = store().reserveSend(scope, "10.0.0.1", ROOMY, hash, ttl);
+        assertThat(decision.allowed()).as("send of " + hash).isTrue();
+        return decision;
+    }
+
+    /** Sends another code to a number that got one less than a second ago. */
+    protected SendDecision sendAfterCooldown(CodeScope scope, String hash) throws InterruptedException {
+        Thread.sleep(ROOMY.cooldownSeconds() * 1000L + 100);
+        return send(scope, hash);
+    }
+
     @Test
     @DisplayName("a right code is valid once; a second use finds no code")
     void singleUse() {
         CodeScope scope = newScope();
-        store().saveCode(scope, "hash-1", Duration.ofMinutes(5));
+        send(scope, "hash-1");
         assertThat(store().verify(scope, "hash-1", attempts(5))).isEqualTo(Verification.VALID);
         assertThat(store().verify(scope, "hash-1", attempts(5))).isEqualTo(Verification.NO_CODE);
     }
@@ -49,7 +69,7 @@ public abstract class CodeStoreContract {
     @DisplayName("wrong codes count; the last allowed attempt burns the code, so the right one fails after it")
     void attemptCap() {
         CodeScope scope = newScope();
-        store().saveCode(scope, "right", Duration.ofMinutes(5));
+        send(scope, "right");
         for (int i = 1; i < 3; i++) {
             assertThat(store().verify(scope, "wrong-" + i, attempts(3))).isEqualTo(Verification.WRONG);
         }
@@ -61,37 +81,38 @@ public abstract class CodeStoreContract {
     @DisplayName("a code expires after its time to live")
     void ttl() throws Exception {
         CodeScope scope = newScope();
-        store().saveCode(scope, "hash", Duration.ofSeconds(1));
+        send(scope, "hash", Duration.ofSeconds(1));
         Thread.sleep(1600);
         assertThat(store().verify(scope, "hash", attempts(5))).isEqualTo(Verification.NO_CODE);
     }
 
     @Test
-    @DisplayName("a new code replaces the previous one")
-    void newCodeReplacesOld() {
+    @DisplayName("a resend's code replaces the previous one")
+    void newCodeReplacesOld() throws Exception {
         CodeScope scope = newScope();
-        store().saveCode(scope, "old", Duration.ofMinutes(5));
-        store().saveCode(scope, "new", Duration.ofMinutes(5));
+        send(scope, "old");
+        sendAfterCooldown(scope, "new");
         assertThat(store().verify(scope, "old", attempts(5))).isEqualTo(Verification.WRONG);
         assertThat(store().verify(scope, "new", attempts(5))).isEqualTo(Verification.VALID);
     }
 
     @Test
-    @DisplayName("an allowed send invalidates the previous code")
-    void reserveInvalidatesPreviousCode() {
+    @DisplayName("a refused send leaves the previous code alone")
+    void refusedSendKeepsTheCode() {
         CodeScope scope = newScope();
-        store().saveCode(scope, "old", Duration.ofMinutes(5));
-        assertThat(store().reserveSend(scope, "10.0.0.1", LIMITS).allowed()).isTrue();
-        assertThat(store().verify(scope, "old", attempts(5))).isEqualTo(Verification.NO_CODE);
+        send(scope, "old");
+        assertThat(store().reserveSend(scope, "10.0.0.1", LIMITS, "new", TTL).outcome()).isEqualTo(SendDecision.Outcome.COOLDOWN);
+        assertThat(store().verify(scope, "new", attempts(5))).isEqualTo(Verification.WRONG);
+        assertThat(store().verify(scope, "old", attempts(5))).isEqualTo(Verification.VALID);
     }
 
     @Test
     @DisplayName("each login session holds its own code: another session's send or use leaves it alone")
-    void codesBelongToTheirLoginSession() {
+    void codesBelongToTheirLoginSession() throws Exception {
         CodeScope first = newScope();
         CodeScope second = otherSession(first);
-        store().saveCode(first, "first", Duration.ofMinutes(5));
-        store().saveCode(second, "second", Duration.ofMinutes(5));
+        send(first, "first");
+        sendAfterCooldown(second, "second");
         assertThat(store().verify(second, "first", attempts(5))).as("first's code typed in the second session").isEqualTo(Verification.WRONG);
         assertThat(store().verify(second, "second", attempts(5))).isEqualTo(Verification.VALID);
         assertThat(store().verify(first, "first", attempts(5))).isEqualTo(Verification.VALID);
@@ -101,15 +122,15 @@ public abstract class CodeStoreContract {
     @DisplayName("the cooldown belongs to the number, across login sessions")
     void cooldownIsPerNumber() {
         CodeScope first = newScope();
-        assertThat(store().reserveSend(first, "10.0.0.1", LIMITS).allowed()).isTrue();
-        assertThat(store().reserveSend(otherSession(first), "10.0.0.2", LIMITS).outcome()).isEqualTo(SendDecision.Outcome.COOLDOWN);
+        assertThat(store().reserveSend(first, "10.0.0.1", LIMITS, "hash", TTL).allowed()).isTrue();
+        assertThat(store().reserveSend(otherSession(first), "10.0.0.2", LIMITS, "hash", TTL).outcome()).isEqualTo(SendDecision.Outcome.COOLDOWN);
     }
 
     @Test
     @DisplayName("20 concurrent uses of the right code: exactly one succeeds")
     void singleUseUnderConcurrency() throws Exception {
         CodeScope scope = newScope();
-        store().saveCode(scope, "right", Duration.ofMinutes(5));
+        send(scope, "right");
         List<Verification> results = race(20, () -> store().verify(scope, "right", attempts(5)));
         assertThat(results).filteredOn(v -> v == Verification.VALID).hasSize(1);
         assertThat(results).filteredOn(v -> v != Verification.VALID).allMatch(v -> v == Verification.NO_CODE);
@@ -119,7 +140,7 @@ public abstract class CodeStoreContract {
     @DisplayName("20 concurrent wrong guesses with a cap of 5: exactly one burns the code, none is lost")
     void attemptCapUnderConcurrency() throws Exception {
         CodeScope scope = newScope();
-        store().saveCode(scope, "right", Duration.ofMinutes(5));
+        send(scope, "right");
         List<Verification> results = race(20, () -> store().verify(scope, "guess-" + UUID.randomUUID(), attempts(5)));
         assertThat(results).filteredOn(v -> v == Verification.WRONG).hasSize(4);
         assertThat(results).filteredOn(v -> v == Verification.WRONG_AND_BURNED).hasSize(1);
@@ -130,8 +151,8 @@ public abstract class CodeStoreContract {
     @DisplayName("a second send within the cooldown is refused with the time left")
     void cooldown() {
         CodeScope scope = newScope();
-        assertThat(store().reserveSend(scope, "10.0.0.1", LIMITS).allowed()).isTrue();
-        SendDecision again = store().reserveSend(scope, "10.0.0.2", LIMITS);
+        assertThat(store().reserveSend(scope, "10.0.0.1", LIMITS, "hash", TTL).allowed()).isTrue();
+        SendDecision again = store().reserveSend(scope, "10.0.0.2", LIMITS, "hash", TTL);
         assertThat(again.outcome()).isEqualTo(SendDecision.Outcome.COOLDOWN);
         assertThat(again.retryAfterSeconds()).isBetween(55L, 60L);
     }
@@ -140,18 +161,30 @@ public abstract class CodeStoreContract {
     @DisplayName("50 concurrent sends to one number within the cooldown: exactly one is allowed")
     void cooldownUnderConcurrency() throws Exception {
         CodeScope scope = newScope();
-        List<SendDecision> results = race(50, () -> store().reserveSend(otherSession(scope), "10.0.0." + (int) (Math.random() * 200), LIMITS));
+        List<SendDecision> results = race(50, () -> store().reserveSend(otherSession(scope), "10.0.0." + (int) (Math.random() * 200), LIMITS, "hash", TTL));
         assertThat(results).filteredOn(SendDecision::allowed).hasSize(1);
         assertThat(results).filteredOn(d -> !d.allowed()).allMatch(d -> d.outcome() == SendDecision.Outcome.COOLDOWN);
     }
 
     @Test
-    @DisplayName("a cancelled send gives back its cooldown and its place in the windows")
+    @DisplayName("a cancelled send gives back its cooldown and its place in the windows, and its code is gone")
     void cancelSend() {
         CodeScope scope = newScope();
-        SendDecision first = store().reserveSend(scope, "10.0.0.1", LIMITS);
+        SendDecision first = store().reserveSend(scope, "10.0.0.1", LIMITS, "first", TTL);
         store().cancelSend(scope, "10.0.0.1", first);
-        assertThat(store().reserveSend(scope, "10.0.0.1", LIMITS).allowed()).isTrue();
+        assertThat(store().verify(scope, "first", attempts(5))).isEqualTo(Verification.NO_CODE);
+        assertThat(store().reserveSend(scope, "10.0.0.1", LIMITS, "second", TTL).allowed()).isTrue();
+        assertThat(store().verify(scope, "second", attempts(5))).isEqualTo(Verification.VALID);
+    }
+
+    @Test
+    @DisplayName("cancelling a send leaves the code of a later send alone")
+    void cancelLeavesLaterCode() throws Exception {
+        CodeScope scope = newScope();
+        SendDecision first = send(scope, "first");
+        sendAfterCooldown(scope, "second");
+        store().cancelSend(scope, "10.0.0.1", first);
+        assertThat(store().verify(scope, "second", attempts(5))).isEqualTo(Verification.VALID);
     }
 
     @Test
@@ -159,11 +192,11 @@ public abstract class CodeStoreContract {
     void phoneHourlyLimit() throws Exception {
         CodeScope scope = newScope();
         SendLimits limits = new SendLimits(1, 2, 10, 100, 1000);
-        assertThat(store().reserveSend(scope, "10.0.0.1", limits).allowed()).isTrue();
+        assertThat(store().reserveSend(scope, "10.0.0.1", limits, "hash", TTL).allowed()).isTrue();
         Thread.sleep(1100);
-        assertThat(store().reserveSend(scope, "10.0.0.1", limits).allowed()).isTrue();
+        assertThat(store().reserveSend(scope, "10.0.0.1", limits, "hash", TTL).allowed()).isTrue();
         Thread.sleep(1100);
-        SendDecision third = store().reserveSend(scope, "10.0.0.1", limits);
+        SendDecision third = store().reserveSend(scope, "10.0.0.1", limits, "hash", TTL);
         assertThat(third.outcome()).isEqualTo(SendDecision.Outcome.PHONE_LIMIT);
         assertThat(third.retryAfterSeconds()).as("the oldest send leaves the hour window").isBetween(3590L, 3600L);
     }
@@ -173,9 +206,9 @@ public abstract class CodeStoreContract {
     void phoneDailyLimit() throws Exception {
         CodeScope scope = newScope();
         SendLimits limits = new SendLimits(1, 5, 1, 100, 1000);
-        assertThat(store().reserveSend(scope, "10.0.0.1", limits).allowed()).isTrue();
+        assertThat(store().reserveSend(scope, "10.0.0.1", limits, "hash", TTL).allowed()).isTrue();
         Thread.sleep(1100);
-        SendDecision second = store().reserveSend(scope, "10.0.0.1", limits);
+        SendDecision second = store().reserveSend(scope, "10.0.0.1", limits, "hash", TTL);
         assertThat(second.outcome()).isEqualTo(SendDecision.Outcome.PHONE_LIMIT);
         assertThat(second.retryAfterSeconds()).isGreaterThan(86_000L);
     }
@@ -185,52 +218,55 @@ public abstract class CodeStoreContract {
     void ipLimit() {
         SendLimits limits = new SendLimits(60, 5, 10, 3, 1000);
         for (int i = 0; i < 3; i++) {
-            assertThat(store().reserveSend(newScope(), "192.0.2.7", limits).allowed()).isTrue();
+            assertThat(store().reserveSend(newScope(), "192.0.2.7", limits, "hash", TTL).allowed()).isTrue();
         }
-        SendDecision fourth = store().reserveSend(newScope(), "192.0.2.7", limits);
+        SendDecision fourth = store().reserveSend(newScope(), "192.0.2.7", limits, "hash", TTL);
         assertThat(fourth.outcome()).isEqualTo(SendDecision.Outcome.IP_LIMIT);
         assertThat(fourth.retryAfterSeconds()).isBetween(3590L, 3600L);
-        assertThat(store().reserveSend(newScope(), "192.0.2.8", limits).allowed()).as("another IP").isTrue();
+        assertThat(store().reserveSend(newScope(), "192.0.2.8", limits, "hash", TTL).allowed()).as("another IP").isTrue();
     }
 
     @Test
     @DisplayName("the realm-wide hourly ceiling holds across numbers and IPs")
     void realmCeiling() {
         SendLimits limits = new SendLimits(60, 5, 10, 100, 2);
-        assertThat(store().reserveSend(newScope(), "192.0.2.1", limits).allowed()).isTrue();
-        assertThat(store().reserveSend(newScope(), "192.0.2.2", limits).allowed()).isTrue();
-        SendDecision third = store().reserveSend(newScope(), "192.0.2.3", limits);
+        assertThat(store().reserveSend(newScope(), "192.0.2.1", limits, "hash", TTL).allowed()).isTrue();
+        assertThat(store().reserveSend(newScope(), "192.0.2.2", limits, "hash", TTL).allowed()).isTrue();
+        SendDecision third = store().reserveSend(newScope(), "192.0.2.3", limits, "hash", TTL);
         assertThat(third.outcome()).isEqualTo(SendDecision.Outcome.REALM_LIMIT);
         assertThat(third.retryAfterSeconds()).isBetween(3590L, 3600L);
     }
 
     @Test
     @DisplayName("consecutive wrong codes for a number, across resends, lock it; the right code is refused too")
-    void consecutiveFailuresLockTheNumber() {
+    void consecutiveFailuresLockTheNumber() throws Exception {
         CodeScope scope = newScope();
         VerifyLimits limits = new VerifyLimits(3, 7, 86_400);
+        send(scope, "right-0");
         for (int code = 0; code < 3; code++) {
-            store().saveCode(scope, "right-" + code, Duration.ofMinutes(5));
+            if (code > 0) {
+                sendAfterCooldown(scope, "right-" + code);
+            }
             for (int i = 0; i < 3 && (code * 3 + i) < 7; i++) {
                 assertThat(store().verify(scope, "wrong", limits)).isIn(Verification.WRONG, Verification.WRONG_AND_BURNED);
             }
         }
-        store().saveCode(scope, "right", Duration.ofMinutes(5));
+        sendAfterCooldown(scope, "right");
         assertThat(store().verify(scope, "right", limits)).isEqualTo(Verification.LOCKED);
         assertThat(store().verify(otherSession(scope), "anything", limits)).as("in every session").isEqualTo(Verification.LOCKED);
     }
 
     @Test
     @DisplayName("a right code resets the number's failure count")
-    void successResetsFailures() {
+    void successResetsFailures() throws Exception {
         CodeScope scope = newScope();
         VerifyLimits limits = new VerifyLimits(5, 6, 86_400);
-        store().saveCode(scope, "right", Duration.ofMinutes(5));
+        send(scope, "right");
         for (int i = 0; i < 4; i++) {
             assertThat(store().verify(scope, "wrong", limits)).isEqualTo(Verification.WRONG);
         }
         assertThat(store().verify(scope, "right", limits)).isEqualTo(Verification.VALID);
-        store().saveCode(scope, "again", Duration.ofMinutes(5));
+        sendAfterCooldown(scope, "again");
         for (int i = 0; i < 4; i++) {
             assertThat(store().verify(scope, "wrong", limits)).isEqualTo(Verification.WRONG);
         }
@@ -238,14 +274,14 @@ public abstract class CodeStoreContract {
     }
 
     @Test
-    @DisplayName("codes and windows of one realm do not leak into another")
+    @DisplayName("codes and cooldowns of one realm do not leak into another")
     void realmsAreIsolated() {
         CodeScope scope = newScope();
         CodeScope sameNumberOtherRealm = new CodeScope("other-" + realm, scope.phoneE164(), scope.sessionBinding());
-        store().saveCode(scope, "hash", Duration.ofMinutes(5));
+        send(scope, "hash");
         assertThat(store().verify(sameNumberOtherRealm, "hash", attempts(5))).isEqualTo(Verification.NO_CODE);
-        assertThat(store().reserveSend(scope, "10.0.0.1", LIMITS).allowed()).isTrue();
-        assertThat(store().reserveSend(sameNumberOtherRealm, "10.0.0.1", LIMITS).allowed()).isTrue();
+        assertThat(store().reserveSend(sameNumberOtherRealm, "10.0.0.1", LIMITS, "other", TTL).allowed()).isTrue();
+        assertThat(store().verify(scope, "hash", attempts(5))).isEqualTo(Verification.VALID);
     }
 
     protected static <T> List<T> race(int threads, Callable<T> task) throws Exception {

@@ -39,7 +39,7 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
     }
 
     @Override
-    public SendDecision reserveSend(CodeScope scope, String clientIp, SendLimits limits) {
+    public SendDecision reserveSend(CodeScope scope, String clientIp, SendLimits limits, String codeHash, Duration codeTtl) {
         List<String> claimed = new ArrayList<>();
         String ipWindow = prefix + scope.realmId() + ":ip:" + clientIp + ":hour";
         SendDecision refusal = claimSlot(ipWindow, limits.perIpPerHour(), HOUR_SECONDS, SendDecision.Outcome.IP_LIMIT, claimed);
@@ -61,20 +61,21 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
             claimed.forEach(this::release);
             return refusal;
         }
-        objects.remove(codeKey(scope));
+        String codeId = UUID.randomUUID().toString();
+        objects.put(codeKey(scope), Math.max(1, (codeTtl.toMillis() + 999) / 1000), Map.of("h", codeHash, "id", codeId));
+        claimed.add(0, codeId);
         return SendDecision.allowed(String.join("\n", claimed));
     }
 
+    /** The reservation is the code's id, then the slots the send claimed, a line each. */
     @Override
     public void cancelSend(CodeScope scope, String clientIp, SendDecision decision) {
-        for (String key : decision.reservation().split("\n")) {
-            release(key);
+        List<String> reservation = List.of(decision.reservation().split("\n"));
+        reservation.subList(1, reservation.size()).forEach(this::release);
+        Map<String, String> code = objects.get(codeKey(scope));
+        if (code != null && reservation.get(0).equals(code.get("id"))) {
+            objects.remove(codeKey(scope));
         }
-    }
-
-    @Override
-    public void saveCode(CodeScope scope, String codeHash, Duration ttl) {
-        objects.put(codeKey(scope), Math.max(1, (ttl.toMillis() + 999) / 1000), Map.of("h", codeHash, "id", UUID.randomUUID().toString()));
     }
 
     @Override

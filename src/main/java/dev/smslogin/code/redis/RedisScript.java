@@ -12,8 +12,9 @@ import java.util.HexFormat;
 enum RedisScript {
 
     /**
-     * KEYS: cooldown, phone sends (sorted set), code. ARGV: cooldown ms, max per hour, max per day, member.
-     * Returns {0, 0} when allowed, {1, ms} in cooldown, {2, ms} over a phone limit.
+     * KEYS: cooldown, phone sends (sorted set), code. ARGV: cooldown ms, max per hour, max per day, member, code
+     * hash, code ttl ms. Returns {0, 0} when allowed (the send counted, the cooldown started, the code stored under
+     * the member), {1, ms} in cooldown, {2, ms} over a phone limit.
      */
     RESERVE_PHONE(false, Lua.NOW_MS + """
             local cooldown = redis.call('PTTL', KEYS[1])
@@ -33,7 +34,8 @@ enum RedisScript {
             redis.call('ZADD', KEYS[2], now, ARGV[4])
             redis.call('PEXPIRE', KEYS[2], day)
             redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
-            redis.call('DEL', KEYS[3])
+            redis.call('HSET', KEYS[3], 'h', ARGV[5], 'a', 0, 'r', ARGV[4])
+            redis.call('PEXPIRE', KEYS[3], ARGV[6])
             return {0, 0}
             """),
 
@@ -64,10 +66,14 @@ enum RedisScript {
             return {0, 0}
             """),
 
-    /** KEYS: cooldown, phone sends. ARGV: member. Undoes RESERVE_PHONE for a send that failed. */
+    /**
+     * KEYS: cooldown, phone sends, code. ARGV: member. Undoes RESERVE_PHONE for a send that failed: the code goes only
+     * if it is still the one stored under the member.
+     */
     CANCEL_PHONE(false, """
             redis.call('DEL', KEYS[1])
             redis.call('ZREM', KEYS[2], ARGV[1])
+            if redis.call('HGET', KEYS[3], 'r') == ARGV[1] then redis.call('DEL', KEYS[3]) end
             return 1
             """),
 
@@ -77,50 +83,35 @@ enum RedisScript {
             return 1
             """),
 
-    /** KEYS: code, the number's failures. Returns {stored hash or false, consecutive failures}. */
-    READ_CODE(true, """
-            return {redis.call('HGET', KEYS[1], 'h'), tonumber(redis.call('GET', KEYS[2]) or '0')}
-            """),
-
-    /** KEYS: code. ARGV: hash, ttl ms. */
-    SAVE_CODE(true, """
-            redis.call('DEL', KEYS[1])
-            redis.call('HSET', KEYS[1], 'h', ARGV[1], 'a', 0)
-            redis.call('PEXPIRE', KEYS[1], ARGV[2])
-            return 1
-            """),
-
     /**
-     * KEYS: code, the number's failures. ARGV: the hash the caller saw match. Deletes the code only if it is still
-     * that one, and then resets the number's failures.
+     * KEYS: code, the number's failures. ARGV: the candidate hash, max attempts per code, failure lock ms, max
+     * consecutive failures of the number. Returns 0 when the candidate is the code (deleted, with the number's
+     * failures), 1 when it is not (an attempt and a failure counted), 2 when that attempt burned the code, 3 when
+     * there is no code, 4 when the number is locked. Both hashes are keyed ({@code CodeHasher}): how long the
+     * comparison takes says nothing of the code.
      */
-    CONSUME_CODE(false, """
-            if redis.call('HGET', KEYS[1], 'h') == ARGV[1] then
+    VERIFY_CODE(true, """
+            if tonumber(redis.call('GET', KEYS[2]) or '0') >= tonumber(ARGV[4]) then return 4 end
+            local stored = redis.call('HGET', KEYS[1], 'h')
+            if not stored then return 3 end
+            if stored == ARGV[1] then
               redis.call('DEL', KEYS[1], KEYS[2])
-              return 1
-            end
-            return 0
-            """),
-
-    /**
-     * KEYS: code, the number's failures. ARGV: max attempts, failure lock ms. Counts a wrong attempt on an
-     * existing code and a failure of the number. Returns -1 when there is no code, 0 when this attempt burned
-     * it, otherwise the attempts left.
-     */
-    FAIL_ATTEMPT(false, """
-            if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-            redis.call('INCR', KEYS[2])
-            redis.call('PEXPIRE', KEYS[2], ARGV[2])
-            local attempts = redis.call('HINCRBY', KEYS[1], 'a', 1)
-            local left = tonumber(ARGV[1]) - attempts
-            if left <= 0 then
-              redis.call('DEL', KEYS[1])
               return 0
             end
-            return left
+            redis.call('INCR', KEYS[2])
+            redis.call('PEXPIRE', KEYS[2], ARGV[3])
+            if redis.call('HINCRBY', KEYS[1], 'a', 1) >= tonumber(ARGV[2]) then
+              redis.call('DEL', KEYS[1])
+              return 2
+            end
+            return 1
             """);
 
-    /** Running it twice has the effect of running it once: safe to repeat on a fresh connection. */
+    /**
+     * Safe to run again on a fresh connection when the first one failed: a second run has the effect of one, or
+     * (VERIFY_CODE) can only refuse what one run would have accepted (the code consumed, or one attempt more
+     * counted), never accept more.
+     */
     final boolean repeatable;
     final String text;
     final String sha1;

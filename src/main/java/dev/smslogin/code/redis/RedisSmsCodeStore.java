@@ -1,6 +1,5 @@
 package dev.smslogin.code.redis;
 
-import dev.smslogin.code.CodeHasher;
 import dev.smslogin.code.CodeScope;
 import dev.smslogin.code.SendDecision;
 import dev.smslogin.code.SendLimits;
@@ -14,11 +13,16 @@ import java.util.UUID;
 
 /**
  * Codes and counters in Redis. Round trips: a send takes two (the client IP's and the realm's windows, then the
- * number's cooldown and windows) plus one to save the code; a verify takes two (read the hash and the number's
- * failures, then consume or count the miss), and with Sentinel a third for a right code ({@code WAIT} for a
- * replica, so that a failover cannot make a used code usable again).
+ * number's cooldown and windows and the code: the two sets of keys live in different Redis Cluster slots); a verify
+ * takes one, and with Sentinel a second for a right code ({@code WAIT} for a replica, so that a failover cannot make
+ * a used code usable again).
  */
 final class RedisSmsCodeStore implements SmsCodeStore {
+
+    /** VERIFY_CODE's answers, by number. */
+    private static final Verification[] VERIFY_OUTCOMES = {
+            Verification.VALID, Verification.WRONG, Verification.WRONG_AND_BURNED, Verification.NO_CODE, Verification.LOCKED
+    };
 
     private final RedisScriptRunner redis;
     private final RedisKeys keys;
@@ -29,7 +33,7 @@ final class RedisSmsCodeStore implements SmsCodeStore {
     }
 
     @Override
-    public SendDecision reserveSend(CodeScope scope, String clientIp, SendLimits limits) {
+    public SendDecision reserveSend(CodeScope scope, String clientIp, SendLimits limits, String codeHash, Duration codeTtl) {
         String member = UUID.randomUUID().toString();
         List<String> clientKeys = clientKeys(scope, clientIp);
         List<Long> client = redis.run(RedisScript.RESERVE_CLIENT, clientKeys,
@@ -41,7 +45,7 @@ final class RedisSmsCodeStore implements SmsCodeStore {
         List<Long> phone = redis.run(RedisScript.RESERVE_PHONE,
                 List.of(keys.cooldown(scope), keys.phoneSends(scope), keys.code(scope)),
                 List.of(String.valueOf(limits.cooldownSeconds() * 1000L), String.valueOf(limits.perPhonePerHour()),
-                        String.valueOf(limits.perPhonePerDay()), member));
+                        String.valueOf(limits.perPhonePerDay()), member, codeHash, String.valueOf(codeTtl.toMillis())));
         if (phone.get(0) != 0) {
             redis.runForEffect(RedisScript.REMOVE_MEMBER, clientKeys, List.of(member));
             return SendDecision.refused(phone.get(0) == 1 ? SendDecision.Outcome.COOLDOWN : SendDecision.Outcome.PHONE_LIMIT,
@@ -52,7 +56,8 @@ final class RedisSmsCodeStore implements SmsCodeStore {
 
     @Override
     public void cancelSend(CodeScope scope, String clientIp, SendDecision decision) {
-        redis.runForEffect(RedisScript.CANCEL_PHONE, List.of(keys.cooldown(scope), keys.phoneSends(scope)), List.of(decision.reservation()));
+        redis.runForEffect(RedisScript.CANCEL_PHONE, List.of(keys.cooldown(scope), keys.phoneSends(scope), keys.code(scope)),
+                List.of(decision.reservation()));
         redis.runForEffect(RedisScript.REMOVE_MEMBER, clientKeys(scope, clientIp), List.of(decision.reservation()));
     }
 
@@ -61,33 +66,14 @@ final class RedisSmsCodeStore implements SmsCodeStore {
     }
 
     @Override
-    public void saveCode(CodeScope scope, String codeHash, Duration ttl) {
-        redis.runForEffect(RedisScript.SAVE_CODE, List.of(keys.code(scope)), List.of(codeHash, String.valueOf(ttl.toMillis())));
-    }
-
-    @Override
     public Verification verify(CodeScope scope, String candidateHash, VerifyLimits limits) {
-        List<String> codeKeys = List.of(keys.code(scope), keys.failures(scope));
-        List<Object> read = redis.run(RedisScript.READ_CODE, codeKeys, List.of());
-        if (read.get(1) instanceof Long failures && failures >= limits.consecutivePerPhone()) {
-            return Verification.LOCKED;
+        String codeKey = keys.code(scope);
+        long outcome = redis.runForLong(RedisScript.VERIFY_CODE, List.of(codeKey, keys.failures(scope)),
+                List.of(candidateHash, String.valueOf(limits.perCode()), String.valueOf(limits.lockSeconds() * 1000L),
+                        String.valueOf(limits.consecutivePerPhone())));
+        if (outcome == 0) {
+            redis.awaitReplication(codeKey);
         }
-        if (!(read.get(0) instanceof String stored)) {
-            return Verification.NO_CODE;
-        }
-        if (CodeHasher.matches(stored, candidateHash)) {
-            long consumed = redis.runForLong(RedisScript.CONSUME_CODE, codeKeys, List.of(stored));
-            if (consumed != 1) {
-                return Verification.NO_CODE;
-            }
-            redis.awaitReplication(codeKeys.get(0));
-            return Verification.VALID;
-        }
-        long left = redis.runForLong(RedisScript.FAIL_ATTEMPT, codeKeys,
-                List.of(String.valueOf(limits.perCode()), String.valueOf(limits.lockSeconds() * 1000L)));
-        if (left < 0) {
-            return Verification.NO_CODE;
-        }
-        return left == 0 ? Verification.WRONG_AND_BURNED : Verification.WRONG;
+        return VERIFY_OUTCOMES[(int) outcome];
     }
 }
