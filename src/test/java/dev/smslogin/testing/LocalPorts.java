@@ -1,10 +1,14 @@
 package dev.smslogin.testing;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /** Small helpers for the processes the tests start: free loopback ports and throw-away directories. */
@@ -13,9 +17,37 @@ public final class LocalPorts {
     private LocalPorts() {
     }
 
+    private static final int LOWEST = 10_000;
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port free now, below the kernel's ephemeral range: a port the kernel picked ({@code new ServerSocket(0)}) can
+     * be taken by any outgoing connection (to Redis, MySQL, ...) before the process it was meant for binds it. Never
+     * the same port twice in one JVM.
+     */
     public static int free() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        int highest = ephemeralRangeStart() - 1;
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(LOWEST, highest + 1);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(port));
+                return port;
+            } catch (IOException taken) {
+                // in use: try another
+            }
+        }
+        throw new IOException("no free port between " + LOWEST + " and " + highest);
+    }
+
+    private static int ephemeralRangeStart() {
+        try {
+            int start = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+            return start > LOWEST + 1000 ? start : 32_768;
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 
