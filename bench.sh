@@ -18,7 +18,7 @@ args=(-B verify -Dkeycloak.direct=true -Dkeycloak.log-level=INFO
   # Behind a proxy (X-Forwarded-For): each simulated person has an address, as the per-IP send limit expects.
   "-Dkeycloak.args=--spi-theme--cache-themes=true --spi-theme--cache-templates=true --proxy-headers=xforwarded"
   -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=LoginBenchmark
-  -Dbench.seconds="${1:-30}" -Dbench.warmup="${2:-10}" -Dbench.clients="${3:-6}" -Dbench.rate="${4:-5}" -Dbench.users="${5:-200}"
+  -Dbench.seconds="${1:-30}" -Dbench.warmup="${2:-10}" -Dbench.clients="${3:-12}" -Dbench.rate="${4:-5}" -Dbench.users="${5:-200}"
   -Dbench.jfr="${BENCH_JFR:-false}" -Dbench.jfr-settings="${BENCH_JFR_SETTINGS:-profile}"
   -Dkeycloak.java-home="${BENCH_JAVA_HOME:-}" -Dkeycloak.java-opts="${BENCH_JAVA_OPTS:-}")
 

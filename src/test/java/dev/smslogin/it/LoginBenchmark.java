@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,10 +41,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>First a shared warm-up: rounds of every scenario in turn for {@code bench.warmup} seconds each, until Keycloak's
  * JIT compiler threads use less than 3% of its CPU in a round (at most {@code bench.warmup-rounds} rounds). The JIT
  * compiler is shared and Keycloak is large: without it, the scenarios measured first pay for compiling the code
- * all of them use (a returning SMS login measured again minutes later cost 30% less). Then per scenario: its own
- * warm-up, a closed loop of {@code bench.clients} clients for {@code bench.seconds} (logins/s at saturation, CPU
- * seconds, Redis commands and MySQL statements per login), then an open arrival run at {@code bench.rate} logins/s
- * (latency percentiles). Not part of {@code mvn verify}: run it with
+ * all of them use (a returning SMS login measured again minutes later cost 30% less). Then each scenario's own
+ * warm-up, and a closed loop of {@code bench.clients} clients for {@code bench.seconds} per scenario (logins/s at
+ * saturation, CPU seconds, Redis commands and MySQL statements per login), in {@code bench.slices} slices, the
+ * scenarios taking turns. Then per scenario an open arrival run at {@code bench.rate} logins/s (latency
+ * percentiles) and the heap after it. Not part of {@code mvn verify}: run it with
  * {@code ./bench.sh}; {@code .ci/run} runs a few-second smoke of it. Prints a table and writes
  * {@code target/benchmark.md}; asserts only that every scenario logs in and no login fails, never a speed.
  */
@@ -56,7 +58,12 @@ class LoginBenchmark {
     private static final double JIT_SHARE_WARM = 0.03;
     /** The benchmark realm's resend cooldown: a returning number waits this long between two logins. */
     private static final int RESEND_COOLDOWN_SECONDS = 1;
-    private static final int CLIENTS = Integer.getInteger("bench.clients", 6);
+    private static final int CLIENTS = Integer.getInteger("bench.clients", 12);
+    /**
+     * The closed loops run in this many slices per scenario, the scenarios taking turns, so that a machine whose speed
+     * drifts during the run (here the ceiling's CPU per login moved by half between runs) slows every scenario alike.
+     */
+    private static final int SLICES = Integer.getInteger("bench.slices", 4);
     /** A closed loop that keeps Keycloak's CPUs at least this busy measures its capacity (saturation). */
     private static final double SATURATED = 0.95;
     private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "5"));
@@ -67,7 +74,7 @@ class LoginBenchmark {
      * cache alike (with every number ever signed up in the pool, the SMS login read its users from the database).
      */
     private static final int RETURNING_USERS = Integer.getInteger("bench.users", 200);
-    /** When set, a JFR recording of Keycloak's JVM per scenario's closed loop, in target/jfr/. */
+    /** When set, a JFR recording of Keycloak's JVM per closed-loop slice, in target/jfr/ (scenario-slice.jfr). */
     private static final boolean JFR = Boolean.getBoolean("bench.jfr");
     /** The recording's settings: a JDK settings name or a .jfc file (for a shorter sampling period, say). */
     private static final String JFR_SETTINGS = System.getProperty("bench.jfr-settings", "profile");
@@ -115,9 +122,10 @@ class LoginBenchmark {
                 new Scenario("password", "bench-password", this::password),
                 new Scenario("username-form-only", "bench-username", this::usernameOnly));
         warmUp(scenarios);
+        Map<Scenario, Saturation> saturation = saturate(scenarios);
         List<Result> results = new ArrayList<>();
         for (Scenario scenario : scenarios) {
-            results.add(measure(scenario));
+            results.add(result(scenario, saturation.get(scenario)));
         }
         String report = report(results);
         System.out.println(report);
@@ -208,48 +216,95 @@ class LoginBenchmark {
         }
     }
 
-    private Result measure(Scenario scenario) throws Exception {
-        closedLoop(scenario, WARMUP);
+    /**
+     * The closed loops: after each scenario's own warm-up, {@link #SLICES} turns of every scenario, each turn a slice
+     * of the phase, with Keycloak's CPU, Redis and MySQL counters read around each slice and summed per scenario.
+     */
+    private Map<Scenario, Saturation> saturate(List<Scenario> scenarios) throws Exception {
         long pid = server.javaPid();
-        long cpuBefore = cpuTicks(pid);
-        long jitBefore = jitTicks(pid);
-        long machineBefore = machineBusyTicks();
-        long redisBefore = redisClientCommands();
-        Map<String, Long> mysqlBefore = mysqlStatus();
-        jfr(pid, "start", scenario);
-        ClosedLoop saturation = closedLoop(scenario, SECONDS);
-        jfr(pid, "stop", scenario);
+        Map<Scenario, Saturation> totals = new LinkedHashMap<>();
+        for (Scenario scenario : scenarios) {
+            closedLoop(scenario, WARMUP);
+            totals.put(scenario, new Saturation());
+        }
+        int slices = slices();
+        for (int slice = 1; slice <= slices; slice++) {
+            int seconds = SECONDS * slice / slices - SECONDS * (slice - 1) / slices;
+            for (Scenario scenario : scenarios) {
+                Saturation total = totals.get(scenario);
+                long cpuBefore = cpuTicks(pid);
+                long jitBefore = jitTicks(pid);
+                long machineBefore = machineBusyTicks();
+                long redisBefore = redisClientCommands();
+                Map<String, Long> mysqlBefore = mysqlStatus();
+                jfr(pid, "start", scenario, slice);
+                ClosedLoop loop = closedLoop(scenario, seconds);
+                jfr(pid, "stop", scenario, slice);
+                Map<String, Long> mysqlAfter = mysqlStatus();
+                total.seconds += loop.seconds();
+                total.completed += loop.completed();
+                total.errors += loop.errors();
+                total.cpuTicks += cpuTicks(pid) - cpuBefore;
+                total.jitTicks += jitTicks(pid) - jitBefore;
+                total.machineTicks += machineBusyTicks() - machineBefore;
+                total.redisCommands += redisClientCommands() - redisBefore;
+                total.mysqlStatements += mysqlAfter.get("Questions") - mysqlBefore.get("Questions");
+                total.mysqlSelects += mysqlAfter.get("Com_select") - mysqlBefore.get("Com_select");
+            }
+        }
+        return totals;
+    }
+
+    /** {@link #SLICES}, but slices of at least a second. */
+    private static int slices() {
+        return Math.max(1, Math.min(SLICES, SECONDS));
+    }
+
+    /** A scenario's closed-loop slices, summed. */
+    private static final class Saturation {
+        double seconds;
+        int completed;
+        int errors;
+        long cpuTicks;
+        long jitTicks;
+        long machineTicks;
+        long redisCommands;
+        long mysqlStatements;
+        long mysqlSelects;
+    }
+
+    /** Per login figures of the closed loops, then the open-arrival run's latencies and the heap after it. */
+    private Result result(Scenario scenario, Saturation saturation) throws Exception {
         double logins = Math.max(1, saturation.completed);
-        double cpu = (cpuTicks(pid) - cpuBefore) / 100.0 / logins;
-        double jit = (jitTicks(pid) - jitBefore) / 100.0 / logins;
-        double machineCpu = (machineBusyTicks() - machineBefore) / 100.0 / logins;
-        double redis = (redisClientCommands() - redisBefore) / logins;
-        Map<String, Long> mysqlAfter = mysqlStatus();
-        double mysqlStatements = (mysqlAfter.get("Questions") - mysqlBefore.get("Questions")) / logins;
-        double mysqlSelects = (mysqlAfter.get("Com_select") - mysqlBefore.get("Com_select")) / logins;
         List<Long> latencies = openArrivals(scenario, SECONDS);
         Collections.sort(latencies);
-        return new Result(scenario.name(), saturation.completed / (double) SECONDS, cpu, jit, machineCpu, redis, mysqlStatements, mysqlSelects,
+        return new Result(scenario.name(), saturation.completed / saturation.seconds, saturation.cpuTicks / 100.0 / logins,
+                saturation.jitTicks / 100.0 / logins, saturation.machineTicks / 100.0 / logins, saturation.redisCommands / logins,
+                saturation.mysqlStatements / logins, saturation.mysqlSelects / logins,
                 percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99), saturation.errors,
-                heapMbAfterGc(pid));
+                heapMbAfterGc(server.javaPid()));
     }
 
-    record ClosedLoop(int completed, int errors) {
+    record ClosedLoop(int completed, int errors, double seconds) {
     }
 
+    /**
+     * {@code CLIENTS} clients log in one after the other for {@code seconds}; the logins under way then finish and
+     * count, in the loop's time as in its CPU time (leaving them out had a slow login's scenario pay CPU for logins
+     * it did not count: the password login showed 112% of a CPU busy).
+     */
     private ClosedLoop closedLoop(Scenario scenario, int seconds) throws InterruptedException {
         AtomicInteger completed = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         AtomicBoolean running = new AtomicBoolean(true);
+        long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
         for (int i = 0; i < CLIENTS; i++) {
             pool.submit(() -> {
                 while (running.get()) {
                     try {
                         scenario.login().run(browser());
-                        if (running.get()) {
-                            completed.incrementAndGet();
-                        }
+                        completed.incrementAndGet();
                     } catch (Exception | AssertionError e) {
                         if (errors.incrementAndGet() == 1) {
                             System.out.println("benchmark: " + scenario.name() + " failed a login: " + e);
@@ -262,7 +317,7 @@ class LoginBenchmark {
         running.set(false);
         pool.shutdown();
         pool.awaitTermination(60, TimeUnit.SECONDS);
-        return new ClosedLoop(completed.get(), errors.get());
+        return new ClosedLoop(completed.get(), errors.get(), (System.nanoTime() - start) / 1e9);
     }
 
     /** Logins start at a fixed rate whatever the earlier ones do (an open arrival model); returns latencies in ms. */
@@ -291,11 +346,11 @@ class LoginBenchmark {
         return new ArrayList<>(latencies);
     }
 
-    private static void jfr(long pid, String action, Scenario scenario) throws IOException, InterruptedException {
+    private static void jfr(long pid, String action, Scenario scenario, int slice) throws IOException, InterruptedException {
         if (!JFR) {
             return;
         }
-        Path file = Path.of("target", "jfr", scenario.name() + ".jfr").toAbsolutePath();
+        Path file = Path.of("target", "jfr", scenario.name() + "-" + slice + ".jfr").toAbsolutePath();
         Files.createDirectories(file.getParent());
         List<String> arguments = new ArrayList<>(List.of("JFR." + action, "name=" + scenario.name()));
         arguments.add(action.equals("start") ? "settings=" + JFR_SETTINGS : "filename=" + file);
@@ -477,9 +532,9 @@ class LoginBenchmark {
         String keycloakCpus = System.getProperty("keycloak.cpus", "");
         String cpus = keycloakCpus.isBlank() ? "Keycloak, the load driver, Redis and MariaDB share the machine's CPUs"
                 : "Keycloak on CPU " + keycloakCpus + ", the load driver, Redis and MariaDB on the others";
-        out.append(String.format(Locale.ROOT, "%nBenchmark: shared warm-up of %d round(s) of %d s per scenario, then per scenario %d s warm-up and %d s phases; "
-                        + "%d clients at saturation, open arrivals at %.1f logins/s; %s%n%n",
-                warmUpRounds, WARMUP, WARMUP, SECONDS, CLIENTS, RATE, cpus));
+        out.append(String.format(Locale.ROOT, "%nBenchmark: shared warm-up of %d round(s) of %d s per scenario, then per scenario %d s warm-up, "
+                        + "%d s of closed loop with %d clients (in %d slices, the scenarios taking turns) and %d s of open arrivals at %.1f logins/s; %s%n%n",
+                warmUpRounds, WARMUP, WARMUP, SECONDS, CLIENTS, slices(), SECONDS, RATE, cpus));
         out.append("| scenario | logins/s (saturation) | Keycloak's CPUs busy | p50 ms | p95 ms | p99 ms | CPU s/login | of which JIT compiler | machine CPU s/login | Redis round trips/login | MySQL stmts/login | MySQL SELECTs/login | heap MB after (post-GC) | failed |\n");
         out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         int keycloakCpuCount = keycloakCpus.isBlank() ? Runtime.getRuntime().availableProcessors() : cpuCount(keycloakCpus);
