@@ -19,6 +19,7 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -122,7 +123,7 @@ class ChromiumPagesIT {
 
         WebElement code = driver.findElement(By.id("code"));
         code.sendKeys(aliyun.lastCodeTo(national).equals("000000") ? "111111" : "000000");
-        driver.findElement(By.id("kc-login")).click();
+        clickAndWaitForTheNextPage("kc-login");
         assertFieldError("code", "That code is not correct. Check the text message and try again.");
     }
 
@@ -181,7 +182,17 @@ class ChromiumPagesIT {
         WebElement phone = wait.until(d -> d.findElement(By.id("phone_number")));
         phone.clear();
         phone.sendKeys(typed);
-        driver.findElement(By.id("kc-send-code")).click();
+        clickAndWaitForTheNextPage("kc-send-code");
+    }
+
+    /**
+     * Clicks a submit button and waits until the browser has left the page, so that no later look-up finds an element
+     * of the page being left (it goes stale under the test's hands).
+     */
+    private void clickAndWaitForTheNextPage(String buttonId) {
+        WebElement page = driver.findElement(By.tagName("html"));
+        driver.findElement(By.id(buttonId)).click();
+        wait.until(ExpectedConditions.stalenessOf(page));
     }
 
     private WebElement focused() {
