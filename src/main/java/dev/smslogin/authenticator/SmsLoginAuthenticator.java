@@ -53,6 +53,8 @@ final class SmsLoginAuthenticator implements Authenticator {
 
     /** E.164 number a code was sent to in this login session; set means the code page is showing. */
     static final String NOTE_PHONE = "sms-login.phone";
+    /** The region of {@link #NOTE_PHONE}, so that later requests need not parse the number again. */
+    static final String NOTE_PHONE_REGION = "sms-login.phone-region";
     /** Epoch millis from which a resend is allowed, for the countdown. */
     static final String NOTE_RESEND_AT = "sms-login.resend-at";
     static final String EVENT_DETAIL_PHONE = "phone_number";
@@ -61,6 +63,7 @@ final class SmsLoginAuthenticator implements Authenticator {
 
     private final SmsLoginMetrics metrics;
     private final PhoneAttributesDeclaration phoneAttributes;
+    private final SmsLoginConfigCache configs = new SmsLoginConfigCache();
 
     SmsLoginAuthenticator(SmsLoginMetrics metrics, PhoneAttributesDeclaration phoneAttributes) {
         this.metrics = metrics;
@@ -186,7 +189,7 @@ final class SmsLoginAuthenticator implements Authenticator {
         }
         LOG.debugf("SMS login: code sent to %s", phone.masked());
         metrics.codeAsked(realmName, SendResult.SENT);
-        authSession.setAuthNote(NOTE_PHONE, phone.e164());
+        rememberPhone(authSession, phone);
         authSession.setAuthNote(NOTE_RESEND_AT, String.valueOf(Time.currentTimeMillis() + config.resendCooldownSeconds() * 1000L));
         context.challenge(LoginPages.codePage(context, config, phone, config.resendCooldownSeconds(), null,
                 LoginPages.message(SmsLoginMessages.CODE_SENT, phone.maskedForDisplay())));
@@ -218,7 +221,7 @@ final class SmsLoginAuthenticator implements Authenticator {
         if (decision.outcome() == SendDecision.Outcome.COOLDOWN) {
             // a code went out moment ago: the code page, with the time left before a resend
             AuthenticationSessionModel authSession = context.getAuthenticationSession();
-            authSession.setAuthNote(NOTE_PHONE, phone.e164());
+            rememberPhone(authSession, phone);
             authSession.setAuthNote(NOTE_RESEND_AT, String.valueOf(Time.currentTimeMillis() + decision.retryAfterSeconds() * 1000));
             context.challenge(LoginPages.codePage(context, config, phone, decision.retryAfterSeconds(),
                     LoginPages.message(SmsLoginMessages.RESEND_WAIT, decision.retryAfterSeconds()), null));
@@ -245,7 +248,7 @@ final class SmsLoginAuthenticator implements Authenticator {
 
     private void submitCode(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, String typed) {
         String code = typed == null ? "" : typed.strip();
-        if (!code.matches("[0-9]{" + config.codeLength() + "}")) {
+        if (!isCodeOfLength(code, config.codeLength())) {
             context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_CODE);
             metrics.codeTyped(context.getRealm().getName(), VerifyResult.MALFORMED);
             context.challenge(LoginPages.codePage(context, config, phone, resendWaitSeconds(context),
@@ -360,9 +363,9 @@ final class SmsLoginAuthenticator implements Authenticator {
         event.success();
     }
 
-    private static SmsLoginConfig config(AuthenticationFlowContext context) {
+    private SmsLoginConfig config(AuthenticationFlowContext context) {
         try {
-            return SmsLoginConfig.from(context.getAuthenticatorConfig());
+            return configs.get(context.getAuthenticatorConfig());
         } catch (SmsLoginConfig.InvalidConfigException e) {
             LOG.errorf("SMS login: the execution's settings in realm '%s' are invalid: %s", context.getRealm().getName(), e.getMessage());
             context.getEvent().error(Errors.INVALID_CONFIG);
@@ -373,12 +376,24 @@ final class SmsLoginAuthenticator implements Authenticator {
     }
 
     private static PhoneNumber phoneOfSession(AuthenticationFlowContext context) {
-        String e164 = context.getAuthenticationSession().getAuthNote(NOTE_PHONE);
-        return e164 == null ? null : PhoneNumber.fromE164(e164);
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        String e164 = authSession.getAuthNote(NOTE_PHONE);
+        if (e164 == null) {
+            return null;
+        }
+        String region = authSession.getAuthNote(NOTE_PHONE_REGION);
+        // a login session begun on a node of the previous version has no region note
+        return region == null ? PhoneNumber.fromE164(e164) : PhoneNumber.restore(e164, region);
+    }
+
+    private static void rememberPhone(AuthenticationSessionModel authSession, PhoneNumber phone) {
+        authSession.setAuthNote(NOTE_PHONE, phone.e164());
+        authSession.setAuthNote(NOTE_PHONE_REGION, phone.region());
     }
 
     private static void forgetPhone(AuthenticationSessionModel authSession) {
         authSession.removeAuthNote(NOTE_PHONE);
+        authSession.removeAuthNote(NOTE_PHONE_REGION);
         authSession.removeAuthNote(NOTE_RESEND_AT);
         authSession.removeAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME);
     }
@@ -397,6 +412,10 @@ final class SmsLoginAuthenticator implements Authenticator {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         return new CodeScope(context.getRealm().getId(), phone.e164(),
                 authSession.getParentSession().getId() + "/" + authSession.getTabId());
+    }
+
+    private static boolean isCodeOfLength(String typed, int length) {
+        return typed.length() == length && typed.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     private static long minutes(long seconds) {

@@ -5,12 +5,12 @@ import dev.smslogin.code.VerifyLimits;
 import org.keycloak.models.AuthenticatorConfigModel;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -39,6 +39,9 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
     public static final String HUMAN_CHECK = "humanCheck";
 
     private static final Set<String> ISO_REGIONS = Set.of(Locale.getISOCountries());
+    // compiled once: the settings are read on every request of the flow
+    private static final Pattern PROVIDER_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    private static final Pattern REGION_SEPARATOR = Pattern.compile("[,\\s]+");
 
     public static SmsLoginConfig defaults() {
         return parse(Map.of());
@@ -157,7 +160,7 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
             if (value == null) {
                 return fallback;
             }
-            if (!value.matches("[a-z0-9][a-z0-9-]{0,63}")) {
+            if (!PROVIDER_ID.matcher(value).matches()) {
                 problems.add(key + " must be the id of an sms-human-check provider, such as none or siteverify");
                 return fallback;
             }
@@ -167,7 +170,7 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
         Set<String> regions(String key, String fallback) {
             String value = value(key);
             String list = value == null ? fallback : value;
-            Set<String> regions = Arrays.stream(list.split("[,\\s]+"))
+            Set<String> regions = REGION_SEPARATOR.splitAsStream(list)
                     .filter(s -> !s.isBlank())
                     .map(s -> s.toUpperCase(Locale.ROOT))
                     .collect(Collectors.toCollection(LinkedHashSet::new));

@@ -25,6 +25,14 @@ public final class PhoneNumber {
         return PhoneNumberParser.fromE164(e164);
     }
 
+    /**
+     * A number {@link PhoneNumberParser#parse} accepted earlier, from its {@link #e164()} and {@link #region()} as a
+     * login session keeps them: split without parsing it again.
+     */
+    public static PhoneNumber restore(String e164, String region) {
+        return PhoneNumberParser.restore(e164, region);
+    }
+
     /** {@code +8613912345678} */
     public String e164() {
         return e164;

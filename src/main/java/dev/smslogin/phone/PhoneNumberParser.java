@@ -22,6 +22,7 @@ public final class PhoneNumberParser {
 
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final Pattern ALLOWED_CHARACTERS = Pattern.compile("[0-9+()\\-.\\s\\u00a0]+");
+    private static final Pattern NOT_DIGIT_OR_PLUS = Pattern.compile("[^0-9+]");
     private static final Set<PhoneNumberType> MOBILE_TYPES =
             EnumSet.of(PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE);
 
@@ -81,12 +82,21 @@ public final class PhoneNumberParser {
         }
     }
 
+    static PhoneNumber restore(String e164, String region) {
+        String countryCode = String.valueOf(callingCode(region));
+        if (countryCode.equals("0") || !e164.startsWith("+" + countryCode)) {
+            throw new IllegalArgumentException("not an E.164 number of region " + region);
+        }
+        return new PhoneNumber(e164, region.toUpperCase(Locale.ROOT), Integer.parseInt(countryCode),
+                e164.substring(1 + countryCode.length()));
+    }
+
     /**
      * {@code 00} is the international prefix across most of the world (including mainland China); people
      * type it in place of {@code +}. libphonenumber only reads it as such for regions whose prefix it is.
      */
     private static String internationalPrefixAsPlus(String input) {
-        String digitsAndPlus = input.replaceAll("[^0-9+]", "");
+        String digitsAndPlus = NOT_DIGIT_OR_PLUS.matcher(input).replaceAll("");
         if (digitsAndPlus.startsWith("00")) {
             return "+" + digitsAndPlus.substring(2);
         }

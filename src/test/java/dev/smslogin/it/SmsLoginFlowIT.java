@@ -123,7 +123,7 @@ class SmsLoginFlowIT {
         String national = Phones.newNational();
         Browser browser = new Browser(server);
         Page codePage = submitPhone(browser, realm, national);
-        for (String typed : List.of("", "12345", "1234567", "abcdef", "<b>12</b>", "9".repeat(50_000))) {
+        for (String typed : List.of("", "12345", "1234567", "abcdef", "１２３４５６", "<b>12</b>", "9".repeat(50_000))) {
             codePage = submitCode(browser, codePage, typed);
             assertThat(codePage.fieldError("code")).isEqualTo("Enter the 6-digit code from the text message.");
             assertThat(codePage.body()).doesNotContain("<b>12</b>");

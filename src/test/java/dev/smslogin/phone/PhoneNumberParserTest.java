@@ -4,8 +4,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,6 +86,18 @@ class PhoneNumberParserTest {
     @Test
     void fromE164ReadsStoredNumbers() {
         assertThat(PhoneNumber.fromE164("+8613912345678").nationalNumber()).isEqualTo("13912345678");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"CN, 13912345678", "HK, 51234567", "US, 2015550123", "CA, 6135550123", "IT, 3123456789", "GB, 07400123456"})
+    @DisplayName("a number restored from its E.164 form and region is the number the parser accepted")
+    void restoreGivesTheParsedNumber(String region, String typed) throws Exception {
+        PhoneNumber parsed = new PhoneNumberParser(region, Set.of(region)).parse(typed);
+        PhoneNumber restored = PhoneNumber.restore(parsed.e164(), parsed.region());
+        assertThat(restored).isEqualTo(parsed);
+        assertThat(List.of(restored.region(), restored.countryCode(), restored.nationalNumber()))
+                .isEqualTo(List.of(parsed.region(), parsed.countryCode(), parsed.nationalNumber()));
+        assertThatThrownBy(() -> PhoneNumber.restore(parsed.e164(), "DE")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
