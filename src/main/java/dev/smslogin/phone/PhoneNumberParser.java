@@ -83,12 +83,12 @@ public final class PhoneNumberParser {
     }
 
     static PhoneNumber restore(String e164, String region) {
-        String countryCode = String.valueOf(callingCode(region));
-        if (countryCode.equals("0") || !e164.startsWith("+" + countryCode)) {
+        int countryCode = callingCode(region);
+        String prefix = "+" + countryCode;
+        if (countryCode == 0 || !e164.startsWith(prefix)) {
             throw new IllegalArgumentException("not an E.164 number of region " + region);
         }
-        return new PhoneNumber(e164, region.toUpperCase(Locale.ROOT), Integer.parseInt(countryCode),
-                e164.substring(1 + countryCode.length()));
+        return new PhoneNumber(e164, region.toUpperCase(Locale.ROOT), countryCode, e164.substring(prefix.length()));
     }
 
     /**
