@@ -10,6 +10,7 @@ import redis.clients.jedis.Jedis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -29,6 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,10 +43,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>First a shared warm-up: rounds of every scenario in turn for {@code bench.warmup} seconds each, until Keycloak's
  * JIT compiler threads use less than 3% of its CPU in a round (at most {@code bench.warmup-rounds} rounds). The JIT
  * compiler is shared and Keycloak is large: without it, the scenarios measured first pay for compiling the code
- * all of them use (a returning SMS login measured again minutes later cost 30% less). Then each scenario's own
- * warm-up, and a closed loop of {@code bench.clients} clients for {@code bench.seconds} per scenario (logins/s at
- * saturation, CPU seconds, Redis commands and MySQL statements per login), in {@code bench.slices} slices, the
- * scenarios taking turns. Then per scenario an open arrival run at {@code bench.rate} logins/s (latency
+ * all of them use (a returning SMS login measured again minutes later cost 30% less). After each round, a pause until
+ * the JIT compiler is idle. Then each scenario's own warm-up, and a closed loop of {@code bench.clients} clients for
+ * {@code bench.seconds} per scenario (logins/s at saturation, CPU seconds, Redis commands and MySQL statements per
+ * login), in {@code bench.slices} slices, the scenarios taking turns, each slice after a short unmeasured loop of its
+ * scenario (see {@link #rewarm}). Then per scenario an open arrival run at {@code bench.rate} logins/s (latency
  * percentiles) and the heap after it. Not part of {@code mvn verify}: run it with
  * {@code ./bench.sh}; {@code .ci/run} runs a few-second smoke of it. Prints a table and writes
  * {@code target/benchmark.md}; asserts only that every scenario logs in and no login fails, never a speed.
@@ -54,6 +57,8 @@ class LoginBenchmark {
     private static final int SECONDS = Integer.getInteger("bench.seconds", 30);
     private static final int WARMUP = Integer.getInteger("bench.warmup", 10);
     private static final int WARMUP_ROUNDS = Integer.getInteger("bench.warmup-rounds", 12);
+    /** Seconds of a scenario's unmeasured closed loop before each of its slices (see {@link #rewarm}). */
+    private static final int REWARM = Math.max(1, WARMUP / 5);
     /** The shared warm-up ends when the JIT compiler's share of Keycloak's CPU in a round is below this. */
     private static final double JIT_SHARE_WARM = 0.03;
     /** The benchmark realm's resend cooldown: a returning number waits this long between two logins. */
@@ -100,7 +105,7 @@ class LoginBenchmark {
     }
 
     record Result(String name, double loginsPerSecond, double cpuSecondsPerLogin, double jitCpuSecondsPerLogin,
-                  double machineCpuSecondsPerLogin, double redisCommandsPerLogin,
+                  double gcCpuSecondsPerLogin, double machineCpuSecondsPerLogin, double redisCommandsPerLogin,
                   double mysqlStatementsPerLogin, double mysqlSelectsPerLogin, long p50, long p95, long p99, int errors,
                   long heapMbAfter) {
     }
@@ -208,7 +213,9 @@ class LoginBenchmark {
                 closedLoop(scenario, WARMUP);
             }
             double jitShare = (jitTicks(pid) - jitBefore) / (double) Math.max(1, cpuTicks(pid) - cpuBefore);
-            System.out.printf(Locale.ROOT, "benchmark: warm-up round %d: the JIT compiler used %.1f%% of Keycloak's CPU%n", round, 100 * jitShare);
+            double drained = awaitJitIdle(pid, WARMUP * scenarios.size());
+            System.out.printf(Locale.ROOT, "benchmark: warm-up round %d: the JIT compiler used %.1f%% of Keycloak's CPU, then %.1f s to finish its queue%n",
+                    round, 100 * jitShare, drained);
             warmUpRounds = round;
             if (round >= 2 && jitShare < JIT_SHARE_WARM) {
                 return;
@@ -232,10 +239,12 @@ class LoginBenchmark {
             int seconds = SECONDS * slice / slices - SECONDS * (slice - 1) / slices;
             for (Scenario scenario : scenarios) {
                 Saturation total = totals.get(scenario);
+                rewarm(pid, scenario);
                 // the counters are read inside the recording: writing it out takes Keycloak's CPU, not a login's
                 jfr(pid, "start", scenario, slice);
                 long cpuBefore = cpuTicks(pid);
                 long jitBefore = jitTicks(pid);
+                long gcBefore = gcTicks(pid);
                 long machineBefore = machineBusyTicks();
                 long redisBefore = redisClientCommands();
                 Map<String, Long> mysqlBefore = mysqlStatus();
@@ -246,6 +255,7 @@ class LoginBenchmark {
                 total.errors += loop.errors();
                 total.cpuTicks += cpuTicks(pid) - cpuBefore;
                 total.jitTicks += jitTicks(pid) - jitBefore;
+                total.gcTicks += gcTicks(pid) - gcBefore;
                 total.machineTicks += machineBusyTicks() - machineBefore;
                 total.redisCommands += redisClientCommands() - redisBefore;
                 total.mysqlStatements += mysqlAfter.get("Questions") - mysqlBefore.get("Questions");
@@ -254,6 +264,19 @@ class LoginBenchmark {
             }
         }
         return totals;
+    }
+
+    /**
+     * Before each slice, a scenario's code is compiled again: the JVM flushes compiled code that went unused for a few
+     * GC cycles (Java 17's sweeper, Java 20 and later's cold-code aging), and in the other scenarios' turns the code
+     * only this scenario runs is unused. Without it every slice began by compiling that code again, and the scenario
+     * with the most code of its own (the SMS login: its pages, the Aliyun SDK, Jedis, the MySQL driver) paid the most:
+     * its JIT compiler CPU per login was three times the ceiling's. A short unmeasured closed loop, then a pause until
+     * the JIT compiler is idle, as a server whose logins all take this path would be.
+     */
+    private void rewarm(long pid, Scenario scenario) throws Exception {
+        closedLoop(scenario, REWARM);
+        awaitJitIdle(pid, WARMUP);
     }
 
     /** {@link #SLICES}, but slices of at least a second. */
@@ -268,19 +291,21 @@ class LoginBenchmark {
         int errors;
         long cpuTicks;
         long jitTicks;
+        long gcTicks;
         long machineTicks;
         long redisCommands;
         long mysqlStatements;
         long mysqlSelects;
     }
 
-    /** Per login figures of the closed loops, then the open-arrival run's latencies and the heap after it. */
+    /** Per login figures of the closed loops, then the open-arrival run's latencies (after {@link #rewarm}) and the heap after it. */
     private Result result(Scenario scenario, Saturation saturation) throws Exception {
         double logins = Math.max(1, saturation.completed);
+        rewarm(server.javaPid(), scenario);
         List<Long> latencies = openArrivals(scenario, SECONDS);
         Collections.sort(latencies);
         return new Result(scenario.name(), saturation.completed / saturation.seconds, saturation.cpuTicks / 100.0 / logins,
-                saturation.jitTicks / 100.0 / logins, saturation.machineTicks / 100.0 / logins, saturation.redisCommands / logins,
+                saturation.jitTicks / 100.0 / logins, saturation.gcTicks / 100.0 / logins, saturation.machineTicks / 100.0 / logins, saturation.redisCommands / logins,
                 saturation.mysqlStatements / logins, saturation.mysqlSelects / logins,
                 percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99), saturation.errors,
                 heapMbAfterGc(server.javaPid()));
@@ -397,13 +422,22 @@ class LoginBenchmark {
 
     /** CPU time of Keycloak's JIT compiler threads: high while the JVM is still warming up. */
     private static long jitTicks(long pid) throws IOException {
+        return threadTicks(pid, name -> name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler"));
+    }
+
+    /** CPU time of Keycloak's garbage collector threads (G1's pause workers and its concurrent threads). */
+    private static long gcTicks(long pid) throws IOException {
+        return threadTicks(pid, name -> name.startsWith("GC Thread") || name.startsWith("G1 "));
+    }
+
+    /** CPU time of the Keycloak threads whose name {@code named} accepts, in clock ticks. */
+    private static long threadTicks(long pid, Predicate<String> named) throws IOException {
         long ticks = 0;
         try (var threads = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (Path thread : threads.toList()) {
                 try {
                     String stat = Files.readString(thread.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                    if (named.test(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')))) {
                         ticks += cpuTicksOf(stat);
                     }
                 } catch (IOException | RuntimeException ended) {
@@ -412,6 +446,26 @@ class LoginBenchmark {
             }
         }
         return ticks;
+    }
+
+    /**
+     * Waits, without load, until the JIT compiler threads have used no CPU for a second (at most {@code maxSeconds});
+     * returns the seconds waited: the compilations the last load queued end before anything is measured.
+     */
+    private static double awaitJitIdle(long pid, int maxSeconds) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofSeconds(maxSeconds).toNanos();
+        long last = jitTicks(pid);
+        long idleSince = start;
+        while (System.nanoTime() < deadline && System.nanoTime() - idleSince < 1_000_000_000L) {
+            Thread.sleep(200);
+            long now = jitTicks(pid);
+            if (now != last) {
+                last = now;
+                idleSince = System.nanoTime();
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /** CPU time of the whole machine (every process: Keycloak, the load driver, Redis, MariaDB), clock ticks. */
@@ -536,8 +590,8 @@ class LoginBenchmark {
         out.append(String.format(Locale.ROOT, "%nBenchmark: shared warm-up of %d round(s) of %d s per scenario, then per scenario %d s warm-up, "
                         + "%d s of closed loop with %d clients (in %d slices, the scenarios taking turns) and %d s of open arrivals at %.1f logins/s; %s%n%n",
                 warmUpRounds, WARMUP, WARMUP, SECONDS, CLIENTS, slices(), SECONDS, RATE, cpus));
-        out.append("| scenario | logins/s (saturation) | Keycloak's CPUs busy | p50 ms | p95 ms | p99 ms | CPU s/login | of which JIT compiler | machine CPU s/login | Redis round trips/login | MySQL stmts/login | MySQL SELECTs/login | heap MB after (post-GC) | failed |\n");
-        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        out.append("| scenario | logins/s (saturation) | Keycloak's CPUs busy | p50 ms | p95 ms | p99 ms | CPU s/login | of which JIT compiler | of which GC | machine CPU s/login | Redis round trips/login | MySQL stmts/login | MySQL SELECTs/login | heap MB after (post-GC) | failed |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         int keycloakCpuCount = keycloakCpus.isBlank() ? Runtime.getRuntime().availableProcessors() : cpuCount(keycloakCpus);
         List<String> unsaturated = new ArrayList<>();
         for (Result r : results) {
@@ -545,9 +599,10 @@ class LoginBenchmark {
             if (busy < SATURATED) {
                 unsaturated.add(String.format(Locale.ROOT, "%s (%.0f%%)", r.name(), 100 * busy));
             }
-            out.append(String.format(Locale.ROOT, "| %s | %.1f | %.0f%% | %d | %d | %d | %.4f | %.4f | %.4f | %.2f | %.2f | %.2f | %d | %d |%n", r.name(),
+            out.append(String.format(Locale.ROOT, "| %s | %.1f | %.0f%% | %d | %d | %d | %.4f | %.4f | %.4f | %.4f | %.2f | %.2f | %.2f | %d | %d |%n", r.name(),
                     r.loginsPerSecond(), 100 * busy,
-                    r.p50(), r.p95(), r.p99(), r.cpuSecondsPerLogin(), r.jitCpuSecondsPerLogin(), r.machineCpuSecondsPerLogin(), r.redisCommandsPerLogin(),
+                    r.p50(), r.p95(), r.p99(), r.cpuSecondsPerLogin(), r.jitCpuSecondsPerLogin(), r.gcCpuSecondsPerLogin(),
+                    r.machineCpuSecondsPerLogin(), r.redisCommandsPerLogin(),
                     r.mysqlStatementsPerLogin(), r.mysqlSelectsPerLogin(), r.heapMbAfter(), r.errors()));
         }
         Result returning = results.get(1);
