@@ -235,32 +235,34 @@ class LoginBenchmark {
             totals.put(scenario, new Saturation());
         }
         int slices = slices();
-        for (int slice = 1; slice <= slices; slice++) {
-            int seconds = SECONDS * slice / slices - SECONDS * (slice - 1) / slices;
-            for (Scenario scenario : scenarios) {
-                Saturation total = totals.get(scenario);
-                rewarm(pid, scenario);
-                // the counters are read inside the recording: writing it out takes Keycloak's CPU, not a login's
-                jfr(pid, "start", scenario, slice);
-                long cpuBefore = cpuTicks(pid);
-                long jitBefore = jitTicks(pid);
-                long gcBefore = gcTicks(pid);
-                long machineBefore = machineBusyTicks();
-                long redisBefore = redisClientCommands();
-                Map<String, Long> mysqlBefore = mysqlStatus();
-                ClosedLoop loop = closedLoop(scenario, seconds);
-                Map<String, Long> mysqlAfter = mysqlStatus();
-                total.seconds += loop.seconds();
-                total.completed += loop.completed();
-                total.errors += loop.errors();
-                total.cpuTicks += cpuTicks(pid) - cpuBefore;
-                total.jitTicks += jitTicks(pid) - jitBefore;
-                total.gcTicks += gcTicks(pid) - gcBefore;
-                total.machineTicks += machineBusyTicks() - machineBefore;
-                total.redisCommands += redisClientCommands() - redisBefore;
-                total.mysqlStatements += mysqlAfter.get("Questions") - mysqlBefore.get("Questions");
-                total.mysqlSelects += mysqlAfter.get("Com_select") - mysqlBefore.get("Com_select");
-                jfr(pid, "stop", scenario, slice);
+        try (TestDatabase.StatementCounters mysqlCounters = new TestDatabase.StatementCounters()) {
+            for (int slice = 1; slice <= slices; slice++) {
+                int seconds = SECONDS * slice / slices - SECONDS * (slice - 1) / slices;
+                for (Scenario scenario : scenarios) {
+                    Saturation total = totals.get(scenario);
+                    rewarm(pid, scenario);
+                    // the counters are read inside the recording: writing it out takes Keycloak's CPU, not a login's
+                    jfr(pid, "start", scenario, slice);
+                    long cpuBefore = cpuTicks(pid);
+                    long jitBefore = jitTicks(pid);
+                    long gcBefore = gcTicks(pid);
+                    long machineBefore = machineBusyTicks();
+                    long redisBefore = redisClientCommands();
+                    Map<String, Long> mysqlBefore = mysqlCounters.read();
+                    ClosedLoop loop = closedLoop(scenario, seconds);
+                    Map<String, Long> mysqlAfter = mysqlCounters.read();
+                    total.seconds += loop.seconds();
+                    total.completed += loop.completed();
+                    total.errors += loop.errors();
+                    total.cpuTicks += cpuTicks(pid) - cpuBefore;
+                    total.jitTicks += jitTicks(pid) - jitBefore;
+                    total.gcTicks += gcTicks(pid) - gcBefore;
+                    total.machineTicks += machineBusyTicks() - machineBefore;
+                    total.redisCommands += redisClientCommands() - redisBefore;
+                    total.mysqlStatements += mysqlAfter.get("Questions") - mysqlBefore.get("Questions");
+                    total.mysqlSelects += mysqlAfter.get("Com_select") - mysqlBefore.get("Com_select");
+                    jfr(pid, "stop", scenario, slice);
+                }
             }
         }
         return totals;
@@ -496,20 +498,6 @@ class LoginBenchmark {
         }
     }
 
-    private static Map<String, Long> mysqlStatus() throws Exception {
-        try (var c = java.sql.DriverManager.getConnection(TestDatabase.SERVER, TestDatabase.USER, TestDatabase.PASSWORD);
-             var s = c.createStatement();
-             var rows = s.executeQuery("SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_select')")) {
-            Map<String, Long> status = new java.util.HashMap<>();
-            while (rows.next()) {
-                status.put(rows.getString(1), rows.getLong(2));
-            }
-            // this query itself counts once
-            status.put("Questions", status.get("Questions") - 1);
-            return status;
-        }
-    }
-
     // ---- setup ----
 
     private void createPasswordUser(int i) {
@@ -588,8 +576,9 @@ class LoginBenchmark {
         String cpus = keycloakCpus.isBlank() ? "Keycloak, the load driver, Redis and MariaDB share the machine's CPUs"
                 : "Keycloak on CPU " + keycloakCpus + ", the load driver, Redis and MariaDB on the others";
         out.append(String.format(Locale.ROOT, "%nBenchmark: shared warm-up of %d round(s) of %d s per scenario, then per scenario %d s warm-up, "
-                        + "%d s of closed loop with %d clients (in %d slices, the scenarios taking turns) and %d s of open arrivals at %.1f logins/s; %s%n%n",
-                warmUpRounds, WARMUP, WARMUP, SECONDS, CLIENTS, slices(), SECONDS, RATE, cpus));
+                        + "%d s of closed loop with %d clients (in %d slices, the scenarios taking turns, each slice and the open arrivals after %d s "
+                        + "of its scenario unmeasured and a pause until the JIT compiler is idle) and %d s of open arrivals at %.1f logins/s; %s%n%n",
+                warmUpRounds, WARMUP, WARMUP, SECONDS, CLIENTS, slices(), REWARM, SECONDS, RATE, cpus));
         out.append("| scenario | logins/s (saturation) | Keycloak's CPUs busy | p50 ms | p95 ms | p99 ms | CPU s/login | of which JIT compiler | of which GC | machine CPU s/login | Redis round trips/login | MySQL stmts/login | MySQL SELECTs/login | heap MB after (post-GC) | failed |\n");
         out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         int keycloakCpuCount = keycloakCpus.isBlank() ? Runtime.getRuntime().availableProcessors() : cpuCount(keycloakCpus);

@@ -66,6 +66,26 @@ class LoginMethodMirrorIT {
     }
 
     @Test
+    @DisplayName("a returning number's login reads the app's MySQL once and writes nothing")
+    void returningLoginIsOneLookup() {
+        String national = Phones.newNational();
+        logIn(server, realm, national);
+        sleep(1100);
+        logIn(server, realm, national);    // the pool holds a connection: opening one runs the driver's own SELECT
+        sleep(1100);
+        try (TestDatabase.StatementCounters counters = new TestDatabase.StatementCounters()) {
+            Map<String, Long> before = counters.read();
+            logIn(server, realm, national);
+            Map<String, Long> after = counters.read();
+
+            assertThat(after.get("Com_select") - before.get("Com_select")).as("SELECTs").isEqualTo(1);
+            for (String write : List.of("Com_insert", "Com_update", "Com_delete", "Com_replace")) {
+                assertThat(after.get(write) - before.get(write)).as(write).isZero();
+            }
+        }
+    }
+
+    @Test
     @DisplayName("a new number: a new user row, a 'P' login row in E.164, a Keycloak user linked by appUserId, REGISTER with the app user id")
     void newNumber() {
         String national = Phones.newNational();

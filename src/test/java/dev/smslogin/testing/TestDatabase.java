@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /** A database of its own on the machine's MariaDB (root, no password), dropped by {@link #close()}. */
@@ -58,6 +60,48 @@ public final class TestDatabase implements AutoCloseable {
             return rows.getLong(1);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The server's statement counters ({@code SHOW GLOBAL STATUS}: {@code Questions}, {@code Com_select},
+     * {@code Com_insert}, ...), for all its clients, read on one connection kept open (opening a connection runs the
+     * driver's own {@code SELECT}). {@code Questions} leaves out the reads themselves.
+     */
+    public static final class StatementCounters implements AutoCloseable {
+
+        private final Connection connection;
+        private long reads;
+
+        public StatementCounters() {
+            try {
+                connection = DriverManager.getConnection(SERVER, USER, PASSWORD);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        public Map<String, Long> read() {
+            try (Statement s = connection.createStatement(); var rows = s.executeQuery("SHOW GLOBAL STATUS WHERE Variable_name = 'Questions' OR Variable_name LIKE 'Com\\_%'")) {
+                reads++;
+                Map<String, Long> counters = new HashMap<>();
+                while (rows.next()) {
+                    counters.put(rows.getString(1), rows.getLong(2));
+                }
+                counters.merge("Questions", -reads, Long::sum);
+                return counters;
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 

@@ -29,7 +29,8 @@ final class LoginMethodTables {
     /** The DDL, shipped in the jar as {@code sql/login-methods-mysql.sql} for DBAs who create the tables themselves. */
     static final String SCHEMA_RESOURCE = "/sql/login-methods-mysql.sql";
 
-    private static final String FIND = "SELECT `user_id` FROM `user_login_method` WHERE `login_method` = ? AND `identification` IN (?, ?) "
+    /** A number's app user: one lookup in the unique key (login_method, identification), in either format. */
+    static final String FIND = "SELECT `user_id` FROM `user_login_method` WHERE `login_method` = ? AND `identification` IN (?, ?) "
             + "ORDER BY `identification` = ? DESC LIMIT 1";
     private static final String INSERT_USER = "INSERT INTO `user` (`name`, `age`) VALUES (?, 0)";
     private static final String INSERT_LOGIN_METHOD = "INSERT INTO `user_login_method` (`user_id`, `login_method`, `identification`, `access_code`) VALUES (?, ?, ?, NULL)";

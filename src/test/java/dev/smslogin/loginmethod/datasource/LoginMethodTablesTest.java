@@ -10,6 +10,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,6 +90,29 @@ class LoginMethodTablesTest {
         assertThat(db.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'P' AND identification = '+8613912345678' AND user_id = " + e164.userId())).isEqualTo(1);
         assertThat(db.count("SELECT COUNT(*) FROM `user` WHERE name = '手机用户5678' AND id = " + e164.userId())).isEqualTo(1);
         assertThat(inTransaction(IdentificationFormat.NATIONAL, null)).as("found in the other format too").isEqualTo(new AppAccount(e164.userId(), false));
+    }
+
+    @Test
+    @DisplayName("finding a number's app user reads the unique key (login_method, identification), not the table")
+    void lookupUsesTheUniqueKey() throws SQLException {
+        createTables();
+        for (int i = 0; i < 200; i++) {
+            db.execute("INSERT INTO `user` (name, age) VALUES ('u', 0)",
+                    "INSERT INTO user_login_method (user_id, login_method, identification) VALUES (LAST_INSERT_ID(), 'P', '+86139" + (10000000 + i) + "')");
+        }
+        try (Connection c = db.connect(); PreparedStatement explain = c.prepareStatement("EXPLAIN " + LoginMethodTables.FIND)) {
+            explain.setString(1, "P");
+            explain.setString(2, PHONE.e164());
+            explain.setString(3, PHONE.nationalNumber());
+            explain.setString(4, PHONE.e164());
+            try (ResultSet plan = explain.executeQuery()) {
+                assertThat(plan.next()).isTrue();
+                assertThat(plan.getString("key")).isEqualTo("uk_user_login_method_identification");
+                assertThat(plan.getString("type")).isIn("const", "eq_ref", "ref", "range");
+                assertThat(plan.getLong("rows")).isLessThanOrEqualTo(2);
+                assertThat(plan.next()).as("one table read").isFalse();
+            }
+        }
     }
 
     @Test
