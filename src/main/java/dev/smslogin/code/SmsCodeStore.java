@@ -13,18 +13,23 @@ import java.time.Duration;
 public interface SmsCodeStore extends Provider {
 
     /**
-     * Decides, atomically, whether a code may be sent to {@code scope} from {@code clientIp}; when it may, counts the
-     * send, starts the cooldown and makes {@code codeHash} the code of {@code scope}'s login session for
-     * {@code codeTtl}, replacing the previous one. The caller then sends the SMS, and gives the send back with
-     * {@link #cancelSend} when it does not go out.
+     * Decides, atomically, whether a code may be sent to {@code scope} from {@code clientKey} ({@link ClientKey});
+     * when it may, counts the send, starts the cooldown and makes {@code codeHash} the code of {@code scope}'s login
+     * session for {@code codeTtl}, replacing the previous one. The caller then sends the SMS, and gives the send back
+     * with {@link #cancelSend} when the provider definitely did not send it.
+     *
+     * <p>Every call first counts a request of the client ({@code limits.requestsPerClientPerHour()}), which nothing
+     * gives back: not a refusal for cooldown or a limit, not {@link #cancelSend}. A request over that limit is
+     * refused ({@code IP_LIMIT}) and not counted.
      */
-    SendDecision reserveSend(CodeScope scope, String clientIp, SendLimits limits, String codeHash, Duration codeTtl);
+    SendDecision reserveSend(CodeScope scope, String clientKey, SendLimits limits, String codeHash, Duration codeTtl);
 
     /**
-     * Gives back a send that {@link #reserveSend} allowed but whose SMS did not go out, and removes its code (not a
-     * code a later send stored).
+     * Gives back a send that {@link #reserveSend} allowed but that the provider definitely refused (never one that
+     * may have been delivered, such as after a read timeout): the send windows, the cooldown and the code, each only
+     * while it is still this send's (not a later send's). The client's request stays counted.
      */
-    void cancelSend(CodeScope scope, String clientIp, SendDecision decision);
+    void cancelSend(CodeScope scope, String clientKey, SendDecision decision);
 
     /**
      * Checks {@code candidateHash} against the stored hash, unless the number is locked. A match
