@@ -28,6 +28,12 @@
                     </div>
                 </#if>
             </div>
+            <#if humanCheck??>
+                <div class="${properties.kcFormGroupClass!}" id="kc-human-check">
+                    <div class="sms-login-human-check" data-sitekey="${humanCheck.siteKey}" data-response-field-name="${humanCheck.tokenField}"></div>
+                    <#if humanCheck.scriptUrl?has_content><script src="${humanCheck.scriptUrl}" async defer></script></#if>
+                </div>
+            </#if>
             <div class="${properties.kcFormGroupClass!}">
                 <div class="${properties.kcFormActionGroupClass!}">
                     <button id="kc-login" name="login" type="submit"

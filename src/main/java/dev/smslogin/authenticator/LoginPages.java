@@ -30,10 +30,7 @@ final class LoginPages {
         Locale locale = context.getSession().getContext().resolveLocale(context.getUser());
         List<RegionChoice.Region> regions = RegionChoice.options(config, RegionChoice.chosen(context, config), locale);
         form.setAttribute("smsLogin", new SmsLoginBean(typed, null, 0, config, regions));
-        HumanCheck humanCheck = context.getSession().getProvider(HumanCheck.class, config.humanCheck());
-        if (humanCheck != null && !humanCheck.pageAttributes().isEmpty()) {
-            form.setAttribute("humanCheck", humanCheck.pageAttributes());
-        }
+        addHumanCheck(context, config, form);
         return form.createForm(PHONE_TEMPLATE);
     }
 
@@ -47,7 +44,16 @@ final class LoginPages {
             form.addSuccess(info);
         }
         form.setAttribute("smsLogin", new SmsLoginBean(null, phone.maskedForDisplay(), resendWaitSeconds, config, List.of()));
+        addHumanCheck(context, config, form);
         return form.createForm(CODE_TEMPLATE);
+    }
+
+    /** The flow's human check widget: both pages send SMS (the code page with "resend"), so both carry it. */
+    private static void addHumanCheck(AuthenticationFlowContext context, SmsLoginConfig config, LoginFormsProvider form) {
+        HumanCheck humanCheck = context.getSession().getProvider(HumanCheck.class, config.humanCheck());
+        if (humanCheck != null && !humanCheck.pageAttributes().isEmpty()) {
+            form.setAttribute("humanCheck", humanCheck.pageAttributes());
+        }
     }
 
     static FormMessage phoneError(String key, Object... params) {

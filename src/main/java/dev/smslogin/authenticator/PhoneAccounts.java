@@ -35,24 +35,25 @@ final class PhoneAccounts {
     }
 
     /**
-     * An existing user logs in; its MySQL row is created or its {@code appUserId} repaired, whichever is missing.
+     * An existing user (the verified holder of the number) logs in; its MySQL row is created, or its
+     * {@code appUserId} written, whichever is missing. A user already linked to another app user than the one the
+     * app's row of the number names is refused ({@link PhoneAccountConflict}): the link is never rewritten, since
+     * a number put on an account by a mapper or an edit must not take over someone's app identity.
      * When MySQL is unavailable, a user already linked logs in anyway (nothing needs writing, the app knows it);
      * a user not yet linked cannot, since the link must be written.
      */
     UserModel existing(UserModel user, PhoneNumber phone) {
-        PhoneUsers.markVerified(user);
         if (appAccounts == null || !appAccounts.isEnabled()) {
             return user;
         }
         Long linked = appUserId(user);
         try {
             AppAccount account = appAccounts.ensureAccount(phone, linked);
-            if (linked == null || linked != account.userId()) {
-                if (linked != null) {
-                    LOG.warnf("SMS login: %s was linked to app user %d but the app's row says %d; following the app",
-                            phone.masked(), linked, account.userId());
-                }
+            if (linked == null) {
                 user.setSingleAttribute(APP_USER_ID, String.valueOf(account.userId()));
+            } else if (linked != account.userId()) {
+                throw new PhoneAccountConflict("app_user_id_conflict", "the user of " + phone.masked() + " is linked to app user "
+                        + linked + " but the app's row of the number belongs to app user " + account.userId());
             }
         } catch (LoginMethodUnavailableException e) {
             if (linked == null) {
@@ -79,9 +80,9 @@ final class PhoneAccounts {
             }
             if (account != null && !account.created()) {
                 // the app's row existed, or a concurrent first login wrote it and committed: its user may exist now
-                UserModel winner = PhoneUsers.find(session, realm, phone);
-                if (winner != null) {
-                    return new Resolution(existing(winner, phone), false, account);
+                PhoneHolder winner = PhoneUsers.find(session, realm, phone);
+                if (winner.kind() != PhoneHolder.Kind.NONE) {
+                    return new Resolution(existing(loginUser(winner, phone), phone), false, account);
                 }
             }
         }
@@ -93,6 +94,22 @@ final class PhoneAccounts {
             user.setSingleAttribute(APP_USER_ID, String.valueOf(account.userId()));
         }
         return new Resolution(user, true, account);
+    }
+
+    /**
+     * The user that logs in with a number whose possession was proven: its single verified holder.
+     *
+     * @throws PhoneAccountConflict when several users hold the number or its holder has not verified it
+     */
+    static UserModel loginUser(PhoneHolder holder, PhoneNumber phone) {
+        return switch (holder.kind()) {
+            case VERIFIED -> holder.user();
+            case SEVERAL -> throw new PhoneAccountConflict("phone_number_on_several_users",
+                    "several users hold " + phone.masked());
+            case UNVERIFIED -> throw new PhoneAccountConflict("phone_number_not_verified",
+                    "the user holding " + phone.masked() + " has not verified it (phoneNumberVerified is not true)");
+            case NONE -> throw new IllegalArgumentException("no holder");
+        };
     }
 
     private static Long appUserId(UserModel user) {

@@ -5,6 +5,8 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
+import java.util.List;
+
 /** Finds and creates the Keycloak user that holds a phone number ({@code phoneNumber} attribute, E.164). */
 final class PhoneUsers {
 
@@ -16,19 +18,22 @@ final class PhoneUsers {
     }
 
     /**
-     * The user whose {@code phoneNumber} is the number. Users this extension created have the E.164 number as their
-     * username, and Keycloak's user cache answers a username lookup without the database; the attribute decides,
-     * so a user whose number was changed is not found by its old username. Other users (created by an admin, an
-     * import or another login) are found by the attribute search.
+     * Who holds the number: every user whose {@code phoneNumber} attribute is it (at most two are read, which is
+     * enough to tell one holder from several).
      */
-    static UserModel find(KeycloakSession session, RealmModel realm, PhoneNumber phone) {
-        UserModel byUsername = session.users().getUserByUsername(realm, phone.e164());
-        if (byUsername != null && phone.e164().equals(byUsername.getFirstAttribute(PHONE_NUMBER))) {
-            return byUsername;
+    static PhoneHolder find(KeycloakSession session, RealmModel realm, PhoneNumber phone) {
+        List<UserModel> holders = session.users().searchForUserByUserAttributeStream(realm, PHONE_NUMBER, phone.e164())
+                .limit(2)
+                .toList();
+        if (holders.isEmpty()) {
+            return PhoneHolder.NONE;
         }
-        return session.users().searchForUserByUserAttributeStream(realm, PHONE_NUMBER, phone.e164())
-                .findFirst()
-                .orElse(null);
+        if (holders.size() > 1) {
+            return new PhoneHolder(PhoneHolder.Kind.SEVERAL, null);
+        }
+        UserModel user = holders.get(0);
+        boolean verified = "true".equals(user.getFirstAttribute(PHONE_NUMBER_VERIFIED));
+        return new PhoneHolder(verified ? PhoneHolder.Kind.VERIFIED : PhoneHolder.Kind.UNVERIFIED, user);
     }
 
     /**
@@ -57,9 +62,4 @@ final class PhoneUsers {
         return username;
     }
 
-    static void markVerified(UserModel user) {
-        if (!"true".equals(user.getFirstAttribute(PHONE_NUMBER_VERIFIED))) {
-            user.setSingleAttribute(PHONE_NUMBER_VERIFIED, "true");
-        }
-    }
 }

@@ -1,10 +1,8 @@
 package dev.smslogin.authenticator;
 
-import dev.smslogin.code.CodeGenerator;
 import dev.smslogin.code.CodeScope;
 import dev.smslogin.code.CodeStoreUnavailableException;
 import dev.smslogin.code.SendDecision;
-import dev.smslogin.code.SmsCodeStore;
 import dev.smslogin.code.Verification;
 import dev.smslogin.humancheck.HumanCheck;
 import dev.smslogin.humancheck.HumanCheckUnavailableException;
@@ -15,9 +13,11 @@ import dev.smslogin.metrics.SmsLoginMetrics.VerifyResult;
 import dev.smslogin.phone.InvalidPhoneNumberException;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phone.PhoneNumberParser;
-import dev.smslogin.sms.SmsSendException;
-import dev.smslogin.sms.SmsFailure;
-import dev.smslogin.sms.SmsSender;
+import dev.smslogin.phonecode.PhoneCodes;
+import dev.smslogin.phonecode.SendResult.NotSent;
+import dev.smslogin.phonecode.SendResult.Refused;
+import dev.smslogin.phonecode.SendResult.Sent;
+import dev.smslogin.phonecode.SendResult.Unconfirmed;
 import jakarta.ws.rs.core.MultivaluedMap;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -92,6 +92,7 @@ final class SmsLoginAuthenticator implements Authenticator {
             return;
         }
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        context.getAuthenticationSession().removeAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME);
         PhoneNumber phone = phoneOfSession(context);
         if (form.containsKey("change_number") || phone == null && !form.containsKey(LoginPages.PHONE_FIELD)) {
             forgetPhone(context.getAuthenticationSession());
@@ -99,7 +100,9 @@ final class SmsLoginAuthenticator implements Authenticator {
         } else if (phone == null) {
             submitPhone(context, config, form);
         } else if (form.containsKey("resend")) {
-            sendCode(context, config, phone, true);
+            if (passesHumanCheck(context, config, form, phone, true)) {
+                sendCode(context, config, phone, true);
+            }
         } else {
             submitCode(context, config, phone, form.getFirst(LoginPages.CODE_FIELD));
         }
@@ -117,14 +120,14 @@ final class SmsLoginAuthenticator implements Authenticator {
             context.challenge(LoginPages.phonePage(context, config, refill, LoginPages.phoneError(rejectionMessage(e))));
             return;
         }
-        if (!passesHumanCheck(context, config, form, phone)) {
-            return;
+        if (passesHumanCheck(context, config, form, phone, false)) {
+            sendCode(context, config, phone, false);
         }
-        sendCode(context, config, phone, false);
     }
 
+    /** Every request that sends an SMS, the first and each resend, passes the flow's human check with a fresh token. */
     private boolean passesHumanCheck(AuthenticationFlowContext context, SmsLoginConfig config,
-                                     MultivaluedMap<String, String> form, PhoneNumber phone) {
+                                     MultivaluedMap<String, String> form, PhoneNumber phone, boolean onCodePage) {
         HumanCheck check = context.getSession().getProvider(HumanCheck.class, config.humanCheck());
         String failure;
         if (check == null) {
@@ -146,95 +149,57 @@ final class SmsLoginAuthenticator implements Authenticator {
         }
         context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_INPUT);
         metrics.codeAsked(context.getRealm().getName(), SendResult.HUMAN_CHECK_FAILED);
-        context.challenge(LoginPages.phonePage(context, config, phone.e164(), LoginPages.message(failure)));
+        showSendError(context, config, phone, onCodePage, LoginPages.message(failure));
         return false;
     }
 
-    private void sendCode(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, boolean resend) {
-        KeycloakSession session = context.getSession();
-        AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        CodeScope scope = codeScope(context, phone);
-        String clientIp = context.getConnection().getRemoteAddr();
-        SmsCodeStore store = session.getProvider(SmsCodeStore.class);
-        String code = CodeGenerator.generate(config.codeLength());
-        SendDecision decision;
-        try {
-            decision = store.reserveSend(scope, clientIp, config.sendLimits(),
-                    CodeSecrets.hasher(session, context.getRealm()).hash(scope, code), Duration.ofSeconds(config.codeTtlSeconds()));
-        } catch (CodeStoreUnavailableException e) {
-            LOG.warnf("SMS login: code store unavailable while sending to %s: %s", phone.masked(), e.getMessage());
-            serviceUnavailable(context, config, phone, resend);
+    private void sendCode(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, boolean onCodePage) {
+        PhoneCodes codes = phoneCodes(context);
+        dev.smslogin.phonecode.SendResult result = codes.send(codeScope(codes, context, phone), phone,
+                context.getConnection().getRemoteAddr(), config.sendLimits(), config.codeLength(),
+                Duration.ofSeconds(config.codeTtlSeconds()));
+        if (result instanceof Sent sent) {
+            showCodePage(context, config, phone, sent.cooldownSeconds(), null,
+                    LoginPages.message(SmsLoginMessages.CODE_SENT, phone.maskedForDisplay()));
             return;
         }
-        if (!decision.allowed()) {
-            LOG.infof("SMS login: no code sent to %s: %s, retry in %d s", phone.masked(), decision.outcome(), decision.retryAfterSeconds());
-            refuseSend(context, config, phone, resend, decision);
-            return;
-        }
-        String realmName = context.getRealm().getName();
-        try {
-            send(session, phone, code);
-        } catch (SmsSendException e) {
-            LOG.warnf("SMS login: %s (%s)", e.getMessage(), e.failure());
-            cancelQuietly(store, scope, clientIp, decision);
-            metrics.codeNotDelivered(realmName, e.failure());
-            context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
-            FormMessage error = switch (e.failure()) {
+        context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
+        if (result instanceof Unconfirmed unconfirmed) {
+            // the SMS may still arrive: its code stays valid and the cooldown runs, as for a code that went out
+            showCodePage(context, config, phone, unconfirmed.cooldownSeconds(),
+                    LoginPages.message(SmsLoginMessages.SMS_UNCONFIRMED, unconfirmed.cooldownSeconds()), null);
+        } else if (result instanceof Refused refused) {
+            refuseSend(context, config, phone, onCodePage, refused.decision());
+        } else if (result instanceof NotSent notSent) {
+            showSendError(context, config, phone, onCodePage, switch (notSent.failure()) {
                 case RATE_LIMITED -> LoginPages.message(SmsLoginMessages.SMS_RATE_LIMITED);
                 case INVALID_NUMBER -> LoginPages.phoneError(SmsLoginMessages.SMS_REFUSED_NUMBER);
                 case MISCONFIGURED, UNAVAILABLE -> LoginPages.message(SmsLoginMessages.SMS_UNAVAILABLE);
-            };
-            showSendError(context, config, phone, resend, error);
-            return;
+            });
+        } else {
+            showSendError(context, config, phone, onCodePage, LoginPages.message(SmsLoginMessages.SERVICE_UNAVAILABLE));
         }
-        LOG.debugf("SMS login: code sent to %s", phone.masked());
-        metrics.codeAsked(realmName, SendResult.SENT);
+    }
+
+    /** The code page of {@code phone}, with a resend allowed after {@code resendWaitSeconds}. */
+    private static void showCodePage(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone,
+                                     long resendWaitSeconds, FormMessage error, FormMessage info) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
         rememberPhone(authSession, phone);
-        authSession.setAuthNote(NOTE_RESEND_AT, String.valueOf(Time.currentTimeMillis() + config.resendCooldownSeconds() * 1000L));
-        context.challenge(LoginPages.codePage(context, config, phone, config.resendCooldownSeconds(), null,
-                LoginPages.message(SmsLoginMessages.CODE_SENT, phone.maskedForDisplay())));
+        authSession.setAuthNote(NOTE_RESEND_AT, String.valueOf(Time.currentTimeMillis() + resendWaitSeconds * 1000));
+        context.challenge(LoginPages.codePage(context, config, phone, resendWaitSeconds, error, info));
     }
 
-    /** Hands the code to the SMS sender, timing it. */
-    private void send(KeycloakSession session, PhoneNumber phone, String code) throws SmsSendException {
-        String sender = session.getKeycloakSessionFactory().getProviderFactory(SmsSender.class).getId();
-        long start = System.nanoTime();
-        SmsFailure failure = null;
-        try {
-            session.getProvider(SmsSender.class).sendCode(phone, code);
-        } catch (SmsSendException e) {
-            failure = e.failure();
-            throw e;
-        } finally {
-            metrics.sendTook(sender, failure, System.nanoTime() - start);
-        }
-    }
-
-    private void refuseSend(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, boolean resend,
+    private void refuseSend(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, boolean onCodePage,
                             SendDecision decision) {
-        metrics.codeRefused(context.getRealm().getName(), decision.outcome());
-        context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
-        if (decision.outcome() == SendDecision.Outcome.REALM_LIMIT) {
-            LOG.warnf("SMS login: realm '%s' reached maxSendsPerRealmPerHour; codes are refused for %d s (cost circuit breaker)",
-                    context.getRealm().getName(), decision.retryAfterSeconds());
-        }
         if (decision.outcome() == SendDecision.Outcome.COOLDOWN) {
-            // a code went out moment ago: the code page, with the time left before a resend
-            AuthenticationSessionModel authSession = context.getAuthenticationSession();
-            rememberPhone(authSession, phone);
-            authSession.setAuthNote(NOTE_RESEND_AT, String.valueOf(Time.currentTimeMillis() + decision.retryAfterSeconds() * 1000));
-            context.challenge(LoginPages.codePage(context, config, phone, decision.retryAfterSeconds(),
-                    LoginPages.message(SmsLoginMessages.RESEND_WAIT, decision.retryAfterSeconds()), null));
+            // a code went out a moment ago: the code page, with the time left before a resend
+            showCodePage(context, config, phone, decision.retryAfterSeconds(),
+                    LoginPages.message(SmsLoginMessages.RESEND_WAIT, decision.retryAfterSeconds()), null);
             return;
         }
-        showSendError(context, config, phone, resend,
+        showSendError(context, config, phone, onCodePage,
                 LoginPages.message(SmsLoginMessages.TOO_MANY_CODES, minutes(decision.retryAfterSeconds())));
-    }
-
-    private void serviceUnavailable(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, boolean onCodePage) {
-        metrics.codeAsked(context.getRealm().getName(), SendResult.STORE_UNAVAILABLE);
-        context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
-        showSendError(context, config, phone, onCodePage, LoginPages.message(SmsLoginMessages.SERVICE_UNAVAILABLE));
     }
 
     private void showSendError(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, boolean onCodePage,
@@ -246,6 +211,11 @@ final class SmsLoginAuthenticator implements Authenticator {
         }
     }
 
+    /**
+     * Checks a typed code. The pages depend only on what the code store says, so registered and unknown numbers
+     * look alike at every step; only a wrong guess at a live code counts in Keycloak's brute-force protection,
+     * against the number's single verified holder (never a guess when there is no code, nor at a locked number).
+     */
     private void submitCode(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, String typed) {
         String code = typed == null ? "" : typed.strip();
         if (!isCodeOfLength(code, config.codeLength())) {
@@ -255,37 +225,19 @@ final class SmsLoginAuthenticator implements Authenticator {
                     LoginPages.codeError(SmsLoginMessages.CODE_MALFORMED, config.codeLength()), null));
             return;
         }
-        KeycloakSession session = context.getSession();
-        RealmModel realm = context.getRealm();
-        AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        UserModel user = PhoneUsers.find(session, realm, phone);
-        if (user != null) {
-            // lets Keycloak's brute-force protection count a wrong code against this user
-            authSession.setAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME, user.getUsername());
-            String lockout = AuthenticatorUtils.getDisabledByBruteForceEventError(context, user);
-            if (lockout != null) {
-                context.getEvent().user(user).detail(EVENT_DETAIL_PHONE, phone.masked()).error(lockout);
-                context.challenge(LoginPages.codePage(context, config, phone, resendWaitSeconds(context),
-                        LoginPages.codeError(SmsLoginMessages.CODE_WRONG), null));
-                return;
-            }
-        }
-        CodeScope scope = codeScope(context, phone);
+        PhoneCodes codes = phoneCodes(context);
         Verification verification;
         try {
-            String hash = CodeSecrets.hasher(session, realm).hash(scope, code);
-            verification = session.getProvider(SmsCodeStore.class).verify(scope, hash, config.verifyLimits());
+            verification = codes.check(codeScope(codes, context, phone), phone, code, config.verifyLimits());
         } catch (CodeStoreUnavailableException e) {
-            LOG.warnf("SMS login: code store unavailable while checking a code for %s: %s", phone.masked(), e.getMessage());
-            metrics.codeTyped(realm.getName(), VerifyResult.STORE_UNAVAILABLE);
             context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
             context.challenge(LoginPages.codePage(context, config, phone, resendWaitSeconds(context),
                     LoginPages.message(SmsLoginMessages.SERVICE_UNAVAILABLE), null));
             return;
         }
-        metrics.codeTyped(realm.getName(), verification);
+        PhoneHolder holder = PhoneUsers.find(context.getSession(), context.getRealm(), phone);
         if (verification == Verification.VALID) {
-            logIn(context, config, phone, user);
+            logIn(context, config, phone, holder);
             return;
         }
         String message = switch (verification) {
@@ -294,11 +246,13 @@ final class SmsLoginAuthenticator implements Authenticator {
             case LOCKED -> SmsLoginMessages.PHONE_LOCKED;
             default -> SmsLoginMessages.CODE_EXPIRED;
         };
-        if (verification == Verification.LOCKED) {
-            LOG.warnf("SMS login: %s is locked after too many wrong codes", phone.masked());
-        }
+        UserModel user = holder.loginUser();
         if (user != null) {
             context.getEvent().user(user);
+            if (verification == Verification.WRONG || verification == Verification.WRONG_AND_BURNED) {
+                // read by Keycloak's brute-force protection when this request ends; removed by the next request
+                context.getAuthenticationSession().setAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME, user.getUsername());
+            }
         }
         context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked())
                 .error(user != null ? Errors.INVALID_USER_CREDENTIALS : Errors.INVALID_CODE);
@@ -306,17 +260,15 @@ final class SmsLoginAuthenticator implements Authenticator {
                 LoginPages.codePage(context, config, phone, resendWaitSeconds(context), LoginPages.codeError(message), null));
     }
 
-    private void logIn(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, UserModel existing) {
-        if (existing != null && !existing.isEnabled()) {
-            context.getEvent().user(existing).detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.USER_DISABLED);
-            context.failureChallenge(AuthenticationFlowError.USER_DISABLED,
-                    LoginPages.codePage(context, config, phone, resendWaitSeconds(context),
-                            LoginPages.message(SmsLoginMessages.ACCOUNT_DISABLED), null));
-            return;
-        }
+    /** The right code: possession of the number is proven, so what is said now reveals nothing to a stranger. */
+    private void logIn(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, PhoneHolder holder) {
         PhoneAccounts accounts = new PhoneAccounts(context.getSession(), context.getRealm());
         UserModel user;
         try {
+            UserModel existing = holder.kind() == PhoneHolder.Kind.NONE ? null : PhoneAccounts.loginUser(holder, phone);
+            if (existing != null && refusedBeforeLogin(context, config, phone, existing)) {
+                return;
+            }
             if (existing != null) {
                 user = accounts.existing(existing, phone);
             } else {
@@ -333,6 +285,17 @@ final class SmsLoginAuthenticator implements Authenticator {
                     registered(context, phone, resolution);
                 }
             }
+        } catch (PhoneAccountConflict e) {
+            context.getSession().getTransactionManager().setRollbackOnly();
+            LOG.warnf("SMS login: login of %s refused: %s. Fix the users' phoneNumber, phoneNumberVerified or appUserId.",
+                    phone.masked(), e.getMessage());
+            if (holder.user() != null) {
+                context.getEvent().user(holder.user());
+            }
+            context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).detail(Details.REASON, e.reason()).error(Errors.INVALID_USER);
+            forgetPhone(context.getAuthenticationSession());
+            context.challenge(LoginPages.phonePage(context, config, null, LoginPages.message(SmsLoginMessages.PHONE_ACCOUNT_CONFLICT)));
+            return;
         } catch (LoginMethodUnavailableException | ModelDuplicateException e) {
             // nothing of this login may be kept: the Keycloak user and the app's rows roll back together
             context.getSession().getTransactionManager().setRollbackOnly();
@@ -348,6 +311,18 @@ final class SmsLoginAuthenticator implements Authenticator {
         context.setUser(user);
         // an "otp" success makes Keycloak's brute-force protection clear the wrong codes counted so far
         context.success(OTPCredentialModel.TYPE);
+    }
+
+    /** A disabled user, or one locked by Keycloak's brute-force protection, does not log in even with the right code. */
+    private boolean refusedBeforeLogin(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, UserModel user) {
+        String error = !user.isEnabled() ? Errors.USER_DISABLED : AuthenticatorUtils.getDisabledByBruteForceEventError(context, user);
+        if (error == null) {
+            return false;
+        }
+        context.getEvent().user(user).detail(EVENT_DETAIL_PHONE, phone.masked()).error(error);
+        context.challenge(LoginPages.codePage(context, config, phone, resendWaitSeconds(context),
+                LoginPages.message(user.isEnabled() ? SmsLoginMessages.ACCOUNT_LOCKED : SmsLoginMessages.ACCOUNT_DISABLED), null));
+        return true;
     }
 
     private static void registered(AuthenticationFlowContext context, PhoneNumber phone, PhoneAccounts.Resolution resolution) {
@@ -407,11 +382,14 @@ final class SmsLoginAuthenticator implements Authenticator {
         return millis <= 0 ? 0 : (millis + 999) / 1000;
     }
 
+    private PhoneCodes phoneCodes(AuthenticationFlowContext context) {
+        return new PhoneCodes(context.getSession(), context.getRealm(), CodeSecrets.hasher(context.getSession(), context.getRealm()), metrics);
+    }
+
     /** A code is valid only in the browser tab (login session) that asked for it. */
-    private static CodeScope codeScope(AuthenticationFlowContext context, PhoneNumber phone) {
+    private static CodeScope codeScope(PhoneCodes codes, AuthenticationFlowContext context, PhoneNumber phone) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        return new CodeScope(context.getRealm().getId(), phone.e164(),
-                authSession.getParentSession().getId() + "/" + authSession.getTabId());
+        return codes.scope(phone, authSession.getParentSession().getId() + "/" + authSession.getTabId());
     }
 
     private static boolean isCodeOfLength(String typed, int length) {
@@ -428,14 +406,6 @@ final class SmsLoginAuthenticator implements Authenticator {
             case NOT_MOBILE -> SmsLoginMessages.PHONE_NOT_MOBILE;
             case REGION_NOT_ALLOWED -> SmsLoginMessages.PHONE_REGION_NOT_ALLOWED;
         };
-    }
-
-    private static void cancelQuietly(SmsCodeStore store, CodeScope scope, String clientIp, SendDecision decision) {
-        try {
-            store.cancelSend(scope, clientIp, decision);
-        } catch (CodeStoreUnavailableException e) {
-            LOG.debugf("SMS login: could not give back a failed send for %s: %s", scope.id(), e.getMessage());
-        }
     }
 
     @Override

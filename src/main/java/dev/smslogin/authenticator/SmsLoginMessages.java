@@ -15,6 +15,7 @@ final class SmsLoginMessages {
     static final String SMS_RATE_LIMITED = "smsLoginSmsRateLimited";
     static final String SMS_REFUSED_NUMBER = "smsLoginSmsRefusedNumber";
     static final String SMS_UNAVAILABLE = "smsLoginSmsUnavailable";
+    static final String SMS_UNCONFIRMED = "smsLoginSmsUnconfirmed";
     static final String SERVICE_UNAVAILABLE = "smsLoginServiceUnavailable";
     static final String CODE_MALFORMED = "smsLoginCodeMalformed";
     static final String CODE_WRONG = "smsLoginCodeWrong";
@@ -23,6 +24,8 @@ final class SmsLoginMessages {
     static final String PHONE_LOCKED = "smsLoginPhoneLocked";
     static final String NO_ACCOUNT = "smsLoginNoAccount";
     static final String ACCOUNT_DISABLED = "smsLoginAccountDisabled";
+    static final String ACCOUNT_LOCKED = "smsLoginAccountLocked";
+    static final String PHONE_ACCOUNT_CONFLICT = "smsLoginPhoneAccountConflict";
     static final String MISCONFIGURED = "smsLoginMisconfigured";
     static final String HUMAN_CHECK_FAILED = "smsLoginHumanCheckFailed";
 }

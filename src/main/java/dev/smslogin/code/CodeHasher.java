@@ -6,30 +6,41 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.HexFormat;
 
 /**
- * Keyed hash of a code: HMAC-SHA256 under a server-side secret over the code and everything it is bound to
- * (realm, phone number, login session). The same code typed in another login session, for another number or
- * another realm hashes differently, so it does not match.
+ * Keyed hashes (HMAC-SHA256) under a server-side secret, with a key of its own per purpose: of a code over the code
+ * and everything it is bound to (realm, phone number, login session), so that the same code typed in another login
+ * session, for another number or another realm does not match; and of the names under which stores keep a number's
+ * and a session's records ({@link #scope}).
  */
 public final class CodeHasher {
 
     private static final String ALGORITHM = "HmacSHA256";
-    private static final byte[] DOMAIN = "keycloak-sms-login/code/v1".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] CODE_DOMAIN = "keycloak-sms-login/code/v1".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NAME_DOMAIN = "keycloak-sms-login/record-name/v1".getBytes(StandardCharsets.UTF_8);
 
-    private final byte[] key;
+    private final byte[] codeKey;
+    private final byte[] nameKey;
 
-    /** @param secret the server-side secret; a purpose-specific key is derived from it */
+    /** @param secret the server-side secret; a key for each purpose is derived from it */
     public CodeHasher(byte[] secret) {
         if (secret == null || secret.length < 16) {
             throw new IllegalArgumentException("the code hashing secret must have at least 16 bytes");
         }
-        this.key = hmac(secret, DOMAIN);
+        this.codeKey = hmac(secret, CODE_DOMAIN);
+        this.nameKey = hmac(secret, NAME_DOMAIN);
+    }
+
+    /** The scope of a code for {@code phoneE164} in {@code realmId}, asked for in the login session {@code sessionBinding}. */
+    public CodeScope scope(String realmId, String phoneE164, String sessionBinding) {
+        return new CodeScope(realmId, phoneE164, sessionBinding,
+                name("number", realmId, phoneE164, 32), name("session", realmId, sessionBinding, 24));
     }
 
     public String hash(CodeScope scope, String code) {
         String message = String.join("\n", scope.realmId(), scope.phoneE164(), scope.sessionBinding(), code);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(key, message.getBytes(StandardCharsets.UTF_8)));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(codeKey, message.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Constant-time comparison of two hashes. */
@@ -38,6 +49,11 @@ public final class CodeHasher {
             return false;
         }
         return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), candidate.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private String name(String kind, String realmId, String value, int hexLength) {
+        byte[] message = String.join("\n", kind, realmId, value).getBytes(StandardCharsets.UTF_8);
+        return HexFormat.of().formatHex(hmac(nameKey, message)).substring(0, hexLength);
     }
 
     private static byte[] hmac(byte[] key, byte[] message) {

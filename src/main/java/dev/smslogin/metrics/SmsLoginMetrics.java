@@ -38,7 +38,7 @@ public final class SmsLoginMetrics {
     /** What became of an ask for a code. */
     public enum SendResult {
         SENT, COOLDOWN, PHONE_LIMIT, IP_LIMIT, REALM_LIMIT, INVALID_NUMBER, HUMAN_CHECK_FAILED,
-        SMS_RATE_LIMITED, SMS_REFUSED_NUMBER, SMS_UNAVAILABLE, STORE_UNAVAILABLE
+        SMS_RATE_LIMITED, SMS_REFUSED_NUMBER, SMS_UNAVAILABLE, SMS_UNCONFIRMED, STORE_UNAVAILABLE
     }
 
     /** What a typed code turned out to be. */

@@ -1,8 +1,11 @@
 package dev.smslogin.code;
 
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,7 +14,7 @@ class CodeHasherTest {
 
     private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
     private final CodeHasher hasher = new CodeHasher(SECRET);
-    private final CodeScope scope = new CodeScope("realm-1", "+8613912345678", "session-a");
+    private final CodeScope scope = hasher.scope("realm-1", "+8613912345678", "session-a");
 
     @Test
     void theHashIsStableAndDoesNotContainTheCode() {
@@ -23,12 +26,24 @@ class CodeHasherTest {
     @Test
     void theHashIsBoundToSessionPhoneRealmAndSecret() {
         String hash = hasher.hash(scope, "123456");
-        assertThat(hasher.hash(new CodeScope("realm-1", "+8613912345678", "session-b"), "123456")).isNotEqualTo(hash);
-        assertThat(hasher.hash(new CodeScope("realm-1", "+8613912345679", "session-a"), "123456")).isNotEqualTo(hash);
-        assertThat(hasher.hash(new CodeScope("realm-2", "+8613912345678", "session-a"), "123456")).isNotEqualTo(hash);
+        assertThat(hasher.hash(hasher.scope("realm-1", "+8613912345678", "session-b"), "123456")).isNotEqualTo(hash);
+        assertThat(hasher.hash(hasher.scope("realm-1", "+8613912345679", "session-a"), "123456")).isNotEqualTo(hash);
+        assertThat(hasher.hash(hasher.scope("realm-2", "+8613912345678", "session-a"), "123456")).isNotEqualTo(hash);
         assertThat(hasher.hash(scope, "123457")).isNotEqualTo(hash);
         byte[] otherSecret = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.UTF_8);
         assertThat(new CodeHasher(otherSecret).hash(scope, "123456")).isNotEqualTo(hash);
+    }
+
+    @Test
+    @DisplayName("store records are named by a keyed hash: no plain SHA-256 of the number, which a search over all numbers reverses")
+    void recordNamesAreKeyed() throws Exception {
+        String plain = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest("+8613912345678".getBytes(StandardCharsets.UTF_8)));
+        assertThat(plain).doesNotContain(scope.id().substring("realm-1:".length()));
+        byte[] otherSecret = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.UTF_8);
+        CodeScope underOtherSecret = new CodeHasher(otherSecret).scope("realm-1", "+8613912345678", "session-a");
+        assertThat(underOtherSecret.id()).isNotEqualTo(scope.id());
+        assertThat(underOtherSecret.sessionId()).isNotEqualTo(scope.sessionId());
     }
 
     @Test
@@ -48,8 +63,8 @@ class CodeHasherTest {
     @Test
     void scopeIdsDoNotContainThePhoneNumber() {
         assertThat(scope.id()).startsWith("realm-1:").doesNotContain("13912345678");
-        assertThat(new CodeScope("realm-1", "+8613912345678", "session-b").id()).as("one number, one id").isEqualTo(scope.id());
-        assertThat(new CodeScope("realm-1", "+8613912345678", "session-b").sessionId()).isNotEqualTo(scope.sessionId());
-        assertThat(new CodeScope("realm-1", "+8613912345679", "session-a").id()).isNotEqualTo(scope.id());
+        assertThat(hasher.scope("realm-1", "+8613912345678", "session-b").id()).as("one number, one id").isEqualTo(scope.id());
+        assertThat(hasher.scope("realm-1", "+8613912345678", "session-b").sessionId()).isNotEqualTo(scope.sessionId());
+        assertThat(hasher.scope("realm-1", "+8613912345679", "session-a").id()).isNotEqualTo(scope.id());
     }
 }

@@ -32,11 +32,11 @@ public abstract class CodeStoreContract {
     protected final String realm = "realm-" + UUID.randomUUID();
 
     protected CodeScope newScope() {
-        return new CodeScope(realm, "+86139" + String.format("%08d", (long) (Math.random() * 100_000_000)), UUID.randomUUID().toString());
+        return TestScopes.scope(realm, "+86139" + String.format("%08d", (long) (Math.random() * 100_000_000)), UUID.randomUUID().toString());
     }
 
     protected static CodeScope otherSession(CodeScope scope) {
-        return new CodeScope(scope.realmId(), scope.phoneE164(), UUID.randomUUID().toString());
+        return TestScopes.scope(scope.realmId(), scope.phoneE164(), UUID.randomUUID().toString());
     }
 
     /** Sends a code whose hash is {@code hash} to {@code scope}'s number, which must be allowed. */
@@ -277,7 +277,7 @@ public abstract class CodeStoreContract {
     @DisplayName("codes and cooldowns of one realm do not leak into another")
     void realmsAreIsolated() {
         CodeScope scope = newScope();
-        CodeScope sameNumberOtherRealm = new CodeScope("other-" + realm, scope.phoneE164(), scope.sessionBinding());
+        CodeScope sameNumberOtherRealm = TestScopes.scope("other-" + realm, scope.phoneE164(), scope.sessionBinding());
         send(scope, "hash");
         assertThat(store().verify(sameNumberOtherRealm, "hash", attempts(5))).isEqualTo(Verification.NO_CODE);
         assertThat(store().reserveSend(sameNumberOtherRealm, "10.0.0.1", LIMITS, "other", TTL).allowed()).isTrue();

@@ -4,8 +4,8 @@ import dev.smslogin.code.CodeScope;
 
 /**
  * Key layout. Each phone number's keys (cooldown, send window, one code per login session) share one hash tag ({@code {realm:hash}}), so they live in one Redis
- * Cluster slot and one Lua script may touch them all. A realm's counters (its sends, per client IP) share the
- * realm's tag.
+ * Cluster slot and one Lua script may touch them all. A realm's counters (its sends; per client, its requests and
+ * sends) share the realm's tag.
  */
 final class RedisKeys {
 
@@ -31,8 +31,12 @@ final class RedisKeys {
         return phoneKey(scope, "failures");
     }
 
-    String ipSends(String realmId, String clientIp) {
-        return prefix + "{" + realmId + "}:ip:" + clientIp + ":sends";
+    String clientRequests(String realmId, String clientKey) {
+        return prefix + "{" + realmId + "}:client:" + clientKey + ":requests";
+    }
+
+    String clientSends(String realmId, String clientKey) {
+        return prefix + "{" + realmId + "}:ip:" + clientKey + ":sends";
     }
 
     String realmSends(String realmId) {

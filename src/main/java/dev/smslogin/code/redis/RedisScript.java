@@ -14,7 +14,8 @@ enum RedisScript {
     /**
      * KEYS: cooldown, phone sends (sorted set), code. ARGV: cooldown ms, max per hour, max per day, member, code
      * hash, code ttl ms. Returns {0, 0} when allowed (the send counted, the cooldown started, the code stored under
-     * the member), {1, ms} in cooldown, {2, ms} over a phone limit.
+     * the member), {1, ms} in cooldown, {2, ms} over a phone limit. The cooldown holds the member, so that only this
+     * send's cancel ends it.
      */
     RESERVE_PHONE(false, Lua.NOW_MS + """
             local cooldown = redis.call('PTTL', KEYS[1])
@@ -33,15 +34,17 @@ enum RedisScript {
             end
             redis.call('ZADD', KEYS[2], now, ARGV[4])
             redis.call('PEXPIRE', KEYS[2], day)
-            redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+            redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[1])
             redis.call('HSET', KEYS[3], 'h', ARGV[5], 'a', 0, 'r', ARGV[4])
             redis.call('PEXPIRE', KEYS[3], ARGV[6])
             return {0, 0}
             """),
 
     /**
-     * KEYS: the client IP's sends, the realm's sends (sorted sets sharing the realm's hash tag). ARGV: max per IP
-     * per hour, max per realm per hour, member. Returns {0, 0}, {3, ms} over the IP limit, {4, ms} over the realm's.
+     * KEYS: the client's requests, the client's sends, the realm's sends (sorted sets sharing the realm's hash tag).
+     * ARGV: max requests per client per hour, max sends per client per hour, max per realm per hour, member. The
+     * request is counted first and is never given back; a request over its limit is not counted. Returns {0, 0},
+     * {3, ms} over a client limit, {4, ms} over the realm's.
      */
     RESERVE_CLIENT(true, Lua.NOW_MS + """
             local hour = 3600000
@@ -55,23 +58,28 @@ enum RedisScript {
               end
               return nil
             end
-            local wait = over(KEYS[1], tonumber(ARGV[1]))
-            if wait then return {3, wait} end
-            wait = over(KEYS[2], tonumber(ARGV[2]))
-            if wait then return {4, wait} end
-            for _, key in ipairs(KEYS) do
-              redis.call('ZADD', key, now, ARGV[3])
+            local function count(key)
+              redis.call('ZADD', key, now, ARGV[4])
               redis.call('PEXPIRE', key, hour)
             end
+            local wait = over(KEYS[1], tonumber(ARGV[1]))
+            if wait then return {3, wait} end
+            count(KEYS[1])
+            wait = over(KEYS[2], tonumber(ARGV[2]))
+            if wait then return {3, wait} end
+            wait = over(KEYS[3], tonumber(ARGV[3]))
+            if wait then return {4, wait} end
+            count(KEYS[2])
+            count(KEYS[3])
             return {0, 0}
             """),
 
     /**
-     * KEYS: cooldown, phone sends, code. ARGV: member. Undoes RESERVE_PHONE for a send that failed: the code goes only
-     * if it is still the one stored under the member.
+     * KEYS: cooldown, phone sends, code. ARGV: member. Undoes RESERVE_PHONE for a send the provider refused: the
+     * cooldown and the code go only while they are still this send's, not a later send's.
      */
     CANCEL_PHONE(false, """
-            redis.call('DEL', KEYS[1])
+            if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
             redis.call('ZREM', KEYS[2], ARGV[1])
             if redis.call('HGET', KEYS[3], 'r') == ARGV[1] then redis.call('DEL', KEYS[3]) end
             return 1

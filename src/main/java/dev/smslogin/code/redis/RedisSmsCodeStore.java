@@ -33,11 +33,13 @@ final class RedisSmsCodeStore implements SmsCodeStore {
     }
 
     @Override
-    public SendDecision reserveSend(CodeScope scope, String clientIp, SendLimits limits, String codeHash, Duration codeTtl) {
+    public SendDecision reserveSend(CodeScope scope, String clientKey, SendLimits limits, String codeHash, Duration codeTtl) {
         String member = UUID.randomUUID().toString();
-        List<String> clientKeys = clientKeys(scope, clientIp);
-        List<Long> client = redis.run(RedisScript.RESERVE_CLIENT, clientKeys,
-                List.of(String.valueOf(limits.perIpPerHour()), String.valueOf(limits.perRealmPerHour()), member));
+        List<String> sendWindows = sendWindows(scope, clientKey);
+        List<Long> client = redis.run(RedisScript.RESERVE_CLIENT,
+                List.of(keys.clientRequests(scope.realmId(), clientKey), sendWindows.get(0), sendWindows.get(1)),
+                List.of(String.valueOf(limits.requestsPerClientPerHour()), String.valueOf(limits.perIpPerHour()),
+                        String.valueOf(limits.perRealmPerHour()), member));
         if (client.get(0) != 0) {
             return SendDecision.refused(client.get(0) == 3 ? SendDecision.Outcome.IP_LIMIT : SendDecision.Outcome.REALM_LIMIT,
                     client.get(1));
@@ -47,7 +49,7 @@ final class RedisSmsCodeStore implements SmsCodeStore {
                 List.of(String.valueOf(limits.cooldownSeconds() * 1000L), String.valueOf(limits.perPhonePerHour()),
                         String.valueOf(limits.perPhonePerDay()), member, codeHash, String.valueOf(codeTtl.toMillis())));
         if (phone.get(0) != 0) {
-            redis.runForEffect(RedisScript.REMOVE_MEMBER, clientKeys, List.of(member));
+            redis.runForEffect(RedisScript.REMOVE_MEMBER, sendWindows, List.of(member));
             return SendDecision.refused(phone.get(0) == 1 ? SendDecision.Outcome.COOLDOWN : SendDecision.Outcome.PHONE_LIMIT,
                     phone.get(1));
         }
@@ -55,14 +57,15 @@ final class RedisSmsCodeStore implements SmsCodeStore {
     }
 
     @Override
-    public void cancelSend(CodeScope scope, String clientIp, SendDecision decision) {
+    public void cancelSend(CodeScope scope, String clientKey, SendDecision decision) {
         redis.runForEffect(RedisScript.CANCEL_PHONE, List.of(keys.cooldown(scope), keys.phoneSends(scope), keys.code(scope)),
                 List.of(decision.reservation()));
-        redis.runForEffect(RedisScript.REMOVE_MEMBER, clientKeys(scope, clientIp), List.of(decision.reservation()));
+        redis.runForEffect(RedisScript.REMOVE_MEMBER, sendWindows(scope, clientKey), List.of(decision.reservation()));
     }
 
-    private List<String> clientKeys(CodeScope scope, String clientIp) {
-        return List.of(keys.ipSends(scope.realmId(), clientIp), keys.realmSends(scope.realmId()));
+    /** The client's and the realm's send windows; the client's requests are counted apart and never given back. */
+    private List<String> sendWindows(CodeScope scope, String clientKey) {
+        return List.of(keys.clientSends(scope.realmId(), clientKey), keys.realmSends(scope.realmId()));
     }
 
     @Override

@@ -17,6 +17,10 @@ import dev.smslogin.sms.SmsFailure;
 import dev.smslogin.sms.SmsSendException;
 import dev.smslogin.sms.SmsSender;
 
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+
 /**
  * Sends a code with Dysmsapi {@code SendSms} (version 2017-05-25) through the factory's shared client. Never
  * retried: SendSms is not idempotent, a retry after a read timeout could deliver two messages.
@@ -44,14 +48,16 @@ final class AliyunSmsSender implements SmsSender {
         try {
             response = client.getCommonResponse(request(to, code));
         } catch (ServerException e) {
-            throw new SmsSendException(AliyunErrorCodes.failureFor(e.getErrCode()),
-                    "Aliyun SendSms failed for " + to.masked() + ": HTTP error " + e.getErrCode() + " (request " + e.getRequestId() + ")");
+            throw SmsSendException.notSent(AliyunErrorCodes.failureFor(e.getErrCode()),
+                    "Aliyun SendSms failed for " + to.masked() + ": HTTP error " + e.getErrCode() + " (request " + e.getRequestId() + ")", null);
         } catch (ClientException e) {
-            throw new SmsSendException(AliyunErrorCodes.failureFor(e.getErrCode()),
-                    "Aliyun SendSms failed for " + to.masked() + ": " + e.getErrCode() + " (request " + e.getRequestId() + ")");
+            String message = "Aliyun SendSms failed for " + to.masked() + ": " + e.getErrCode() + " (request " + e.getRequestId() + ")";
+            if (isTransportFailure(e) && !neverReachedAliyun(e)) {
+                throw SmsSendException.unconfirmed(message + ", no answer after the request went out", null);
+            }
+            throw SmsSendException.notSent(AliyunErrorCodes.failureFor(e.getErrCode()), message, null);
         } catch (RuntimeException e) {
-            throw new SmsSendException(SmsFailure.UNAVAILABLE,
-                    "Aliyun SendSms failed for " + to.masked() + ": " + e.getClass().getSimpleName());
+            throw SmsSendException.unconfirmed("Aliyun SendSms failed for " + to.masked() + ": " + e.getClass().getSimpleName(), null);
         }
         checkReply(to, response);
     }
@@ -88,13 +94,29 @@ final class AliyunSmsSender implements SmsSender {
         return number.countryCode() + number.nationalNumber();
     }
 
+    /** The SDK names its own failures (no answer from Aliyun) {@code SDK.*}; Aliyun's answers carry Aliyun's codes. */
+    private static boolean isTransportFailure(ClientException e) {
+        return e.getErrCode() == null || e.getErrCode().startsWith("SDK.");
+    }
+
+    /** No connection was made (refused, unreachable, connect timeout, unknown host): nothing was sent. */
+    private static boolean neverReachedAliyun(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException || cause instanceof UnknownHostException || cause instanceof NoRouteToHostException
+                    || cause.getClass().getName().endsWith(".ConnectTimeoutException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void checkReply(PhoneNumber to, CommonResponse response) throws SmsSendException {
         JsonObject body;
         try {
             body = JsonParser.parseString(response.getData()).getAsJsonObject();
         } catch (JsonParseException | IllegalStateException | NullPointerException e) {
-            throw new SmsSendException(SmsFailure.UNAVAILABLE,
-                    "Aliyun SendSms for " + to.masked() + " answered HTTP " + response.getHttpStatus() + " with a body that is not a JSON object");
+            throw SmsSendException.unconfirmed("Aliyun SendSms for " + to.masked() + " answered HTTP " + response.getHttpStatus()
+                    + " with a body that is not a JSON object", null);
         }
         String code = body.has("Code") && !body.get("Code").isJsonNull() ? body.get("Code").getAsString() : null;
         if ("OK".equals(code)) {

@@ -1,6 +1,7 @@
 package dev.smslogin.code.redis;
 
 import dev.smslogin.code.CodeScope;
+import dev.smslogin.code.TestScopes;
 import dev.smslogin.code.CodeStoreUnavailableException;
 import dev.smslogin.code.SendLimits;
 import dev.smslogin.code.SmsCodeStore;
@@ -23,7 +24,7 @@ class RedisSentinelFailoverTest {
     private static final VerifyLimits LIMITS = new VerifyLimits(5, 100, 86_400);
 
     private static CodeScope scope() {
-        return new CodeScope("realm", "+86139" + String.format("%08d", (long) (Math.random() * 1e8)), UUID.randomUUID().toString());
+        return TestScopes.scope("realm", "+86139" + String.format("%08d", (long) (Math.random() * 1e8)), UUID.randomUUID().toString());
     }
 
     @Test

@@ -57,7 +57,7 @@ class RedisSmsCodeStoreTest extends CodeStoreContract {
         Set<String> written = keys().stream().filter(k -> k.contains(scope.realmId())).collect(Collectors.toSet());
         store.verify(scope, "wrong-hash", attempts(5));
         written = keys().stream().filter(k -> k.contains(scope.realmId())).collect(Collectors.toSet());
-        assertThat(written).as("IP and realm windows, cooldown, number's window, code, failures").hasSize(6);
+        assertThat(written).as("client requests, client and realm windows, cooldown, number's window, code, failures").hasSize(7);
         String national = scope.phoneE164().substring(3);
         for (String key : written) {
             assertThat(key).doesNotContain(national);
@@ -117,8 +117,9 @@ class RedisSmsCodeStoreTest extends CodeStoreContract {
             slots.add(JedisClusterCRC16.getSlot(key));
         }
         assertThat(slots).hasSize(1);
-        assertThat(JedisClusterCRC16.getSlot(layout.ipSends(scope.realmId(), "10.0.0.1")))
-                .isEqualTo(JedisClusterCRC16.getSlot(layout.realmSends(scope.realmId())));
+        assertThat(JedisClusterCRC16.getSlot(layout.clientSends(scope.realmId(), "10.0.0.1")))
+                .isEqualTo(JedisClusterCRC16.getSlot(layout.realmSends(scope.realmId())))
+                .isEqualTo(JedisClusterCRC16.getSlot(layout.clientRequests(scope.realmId(), "2001:db8:1:2::/64")));
     }
 
     @Test

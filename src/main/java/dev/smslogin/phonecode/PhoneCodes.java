@@ -1,0 +1,135 @@
+package dev.smslogin.phonecode;
+
+import dev.smslogin.code.ClientKey;
+import dev.smslogin.code.CodeGenerator;
+import dev.smslogin.code.CodeHasher;
+import dev.smslogin.code.CodeScope;
+import dev.smslogin.code.CodeStoreUnavailableException;
+import dev.smslogin.code.SendDecision;
+import dev.smslogin.code.SendLimits;
+import dev.smslogin.code.SmsCodeStore;
+import dev.smslogin.code.Verification;
+import dev.smslogin.code.VerifyLimits;
+import dev.smslogin.metrics.SmsLoginMetrics;
+import dev.smslogin.phone.PhoneNumber;
+import dev.smslogin.sms.SmsFailure;
+import dev.smslogin.sms.SmsSendException;
+import dev.smslogin.sms.SmsSender;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+
+import java.time.Duration;
+
+/**
+ * Sends codes to phone numbers and checks typed codes: the one piece every use of a phone shares (the login, and
+ * later verifying a number, a second factor, a reset). It owns the order of things (limits and cooldown reserved
+ * atomically before the SMS, the code stored only as a keyed hash, a send given back only when the provider
+ * definitely did not send it), the mapping of failures, logging with masked numbers, and the metrics. Callers turn
+ * its results into pages. One instance per request.
+ */
+public final class PhoneCodes {
+
+    private static final Logger LOG = Logger.getLogger(PhoneCodes.class);
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final CodeHasher hasher;
+    private final SmsLoginMetrics metrics;
+
+    public PhoneCodes(KeycloakSession session, RealmModel realm, CodeHasher hasher, SmsLoginMetrics metrics) {
+        this.session = session;
+        this.realm = realm;
+        this.hasher = hasher;
+        this.metrics = metrics;
+    }
+
+    /** The scope of codes for {@code phone} asked for in the login session (or other binding) {@code binding}. */
+    public CodeScope scope(PhoneNumber phone, String binding) {
+        return hasher.scope(realm.getId(), phone.e164(), binding);
+    }
+
+    /** Reserves a send within {@code limits}, then sends a new code of {@code codeLength} digits valid for {@code ttl}. */
+    public SendResult send(CodeScope scope, PhoneNumber phone, String clientAddress, SendLimits limits, int codeLength, Duration ttl) {
+        SmsCodeStore store = session.getProvider(SmsCodeStore.class);
+        String client = ClientKey.of(clientAddress);
+        String code = CodeGenerator.generate(codeLength);
+        SendDecision decision;
+        try {
+            decision = store.reserveSend(scope, client, limits, hasher.hash(scope, code), ttl);
+        } catch (CodeStoreUnavailableException e) {
+            LOG.warnf("SMS login: code store unavailable while sending to %s: %s", phone.masked(), e.getMessage());
+            metrics.codeAsked(realm.getName(), SmsLoginMetrics.SendResult.STORE_UNAVAILABLE);
+            return new SendResult.StoreUnavailable();
+        }
+        if (!decision.allowed()) {
+            LOG.infof("SMS login: no code sent to %s: %s, retry in %d s", phone.masked(), decision.outcome(), decision.retryAfterSeconds());
+            if (decision.outcome() == SendDecision.Outcome.REALM_LIMIT) {
+                LOG.warnf("SMS login: realm '%s' reached maxSendsPerRealmPerHour; codes are refused for %d s (cost circuit breaker)",
+                        realm.getName(), decision.retryAfterSeconds());
+            }
+            metrics.codeRefused(realm.getName(), decision.outcome());
+            return new SendResult.Refused(decision);
+        }
+        try {
+            deliver(phone, code);
+        } catch (SmsSendException e) {
+            if (e.mayHaveBeenDelivered()) {
+                LOG.warnf("SMS login: %s; the code may still arrive, so it stays valid and the cooldown runs", e.getMessage());
+                metrics.codeAsked(realm.getName(), SmsLoginMetrics.SendResult.SMS_UNCONFIRMED);
+                return new SendResult.Unconfirmed(limits.cooldownSeconds());
+            }
+            LOG.warnf("SMS login: %s (%s)", e.getMessage(), e.failure());
+            giveBack(store, scope, client, decision, phone);
+            metrics.codeNotDelivered(realm.getName(), e.failure());
+            return new SendResult.NotSent(e.failure());
+        }
+        LOG.debugf("SMS login: code sent to %s", phone.masked());
+        metrics.codeAsked(realm.getName(), SmsLoginMetrics.SendResult.SENT);
+        return new SendResult.Sent(limits.cooldownSeconds());
+    }
+
+    /**
+     * Checks a typed code (already checked to be of the right form) against the scope's code.
+     *
+     * @throws CodeStoreUnavailableException when the code store cannot be reached (counted in the metrics)
+     */
+    public Verification check(CodeScope scope, PhoneNumber phone, String code, VerifyLimits limits) {
+        Verification verification;
+        try {
+            verification = session.getProvider(SmsCodeStore.class).verify(scope, hasher.hash(scope, code), limits);
+        } catch (CodeStoreUnavailableException e) {
+            LOG.warnf("SMS login: code store unavailable while checking a code for %s: %s", phone.masked(), e.getMessage());
+            metrics.codeTyped(realm.getName(), SmsLoginMetrics.VerifyResult.STORE_UNAVAILABLE);
+            throw e;
+        }
+        metrics.codeTyped(realm.getName(), verification);
+        if (verification == Verification.LOCKED) {
+            LOG.warnf("SMS login: %s is locked after too many wrong codes", phone.masked());
+        }
+        return verification;
+    }
+
+    /** Hands the code to the SMS sender, timing it. */
+    private void deliver(PhoneNumber phone, String code) throws SmsSendException {
+        String sender = session.getKeycloakSessionFactory().getProviderFactory(SmsSender.class).getId();
+        long start = System.nanoTime();
+        SmsFailure failure = null;
+        try {
+            session.getProvider(SmsSender.class).sendCode(phone, code);
+        } catch (SmsSendException e) {
+            failure = e.failure();
+            throw e;
+        } finally {
+            metrics.sendTook(sender, failure, System.nanoTime() - start);
+        }
+    }
+
+    private static void giveBack(SmsCodeStore store, CodeScope scope, String client, SendDecision decision, PhoneNumber phone) {
+        try {
+            store.cancelSend(scope, client, decision);
+        } catch (CodeStoreUnavailableException e) {
+            LOG.debugf("SMS login: could not give back a refused send to %s: %s", phone.masked(), e.getMessage());
+        }
+    }
+}
