@@ -36,12 +36,18 @@ public final class KeycloakAdmin {
 
     /** The example realm of {@code examples/realm-sms-demo.json}, under a new name, with settings overridden. */
     public String createRealm(Map<String, String> smsSettings) {
+        return createRealm(smsSettings, Map.of());
+    }
+
+    /** As {@link #createRealm(Map)}, with realm settings (top-level keys of the realm representation) overridden too. */
+    public String createRealm(Map<String, String> smsSettings, Map<String, Object> realmSettings) {
         try {
             ObjectNode realm = (ObjectNode) JSON.readTree(Files.readString(Path.of("examples/realm-sms-demo.json")));
             String name = "it-" + UUID.randomUUID().toString().substring(0, 8);
             realm.put("realm", name);
             ObjectNode config = (ObjectNode) realm.get("authenticatorConfig").get(0).get("config");
             smsSettings.forEach(config::put);
+            realmSettings.forEach((key, value) -> realm.set(key, JSON.valueToTree(value)));
             send("POST", "/admin/realms", JSON.writeValueAsString(realm), 201);
             return name;
         } catch (IOException e) {

@@ -125,7 +125,7 @@ class LoginMethodMirrorIT {
     void keycloakUserWithoutAppRow() {
         String national = Phones.newNational();
         String e164 = Phones.e164(national);
-        String userId = admin.createUser(realm, "existing-" + national, Map.of("phoneNumber", e164));
+        String userId = admin.createUser(realm, "existing-" + national, Map.of("phoneNumber", e164, "phoneNumberVerified", "true"));
 
         assertThat(logIn(server, realm, national)).isEqualTo(userId);
 
@@ -247,7 +247,7 @@ class LoginMethodMirrorIT {
         String linkedNational = Phones.newNational();
         String linkedUserId = logIn(server, realm, linkedNational);
         String unlinkedNational = Phones.newNational();
-        admin.createUser(realm, "unlinked-" + unlinkedNational, Map.of("phoneNumber", Phones.e164(unlinkedNational)));
+        admin.createUser(realm, "unlinked-" + unlinkedNational, Map.of("phoneNumber", Phones.e164(unlinkedNational), "phoneNumberVerified", "true"));
         String newNational = Phones.newNational();
 
         server.dependencies().appDatabaseLink().cut();

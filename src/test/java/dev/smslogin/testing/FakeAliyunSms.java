@@ -75,6 +75,7 @@ public final class FakeAliyunSms implements AutoCloseable {
     private final List<String> rejections = new CopyOnWriteArrayList<>();
     private final Set<String> usedNonces = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Misbehaviour> misbehaviour = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
 
     private FakeAliyunSms(HttpServer server) {
         this.server = server;
@@ -122,6 +123,11 @@ public final class FakeAliyunSms implements AutoCloseable {
     }
 
     /** Requests refused for a bad signature, key, nonce or timestamp: should stay empty. */
+    /** Every request that reached this endpoint, whatever it was answered. */
+    public int requests() {
+        return requests.get();
+    }
+
     public List<String> rejections() {
         return List.copyOf(rejections);
     }
@@ -142,6 +148,7 @@ public final class FakeAliyunSms implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        requests.incrementAndGet();
         try (exchange) {
             Misbehaviour mis = misbehaviour.get();
             if (mis != null && !mis.delay().isZero()) {

@@ -11,13 +11,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A local CAPTCHA "siteverify" endpoint (the reCAPTCHA / hCaptcha / Turnstile protocol): a token passes when it
- * starts with {@code human-} and the request carries the right secret.
+ * starts with {@code human-}, was not checked before (tokens are single-use, as with the real services), and the
+ * request carries the right secret.
  */
 public final class FakeSiteVerify implements AutoCloseable {
 
     public static final String SECRET = "test-captcha-secret";
     private final HttpServer server;
     private final AtomicInteger calls = new AtomicInteger();
+    private final java.util.Set<String> used = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private FakeSiteVerify(HttpServer server) {
         this.server = server;
@@ -29,8 +31,13 @@ public final class FakeSiteVerify implements AutoCloseable {
         server.createContext("/siteverify", exchange -> {
             fake.calls.incrementAndGet();
             Map<String, String> form = FakeAliyunSms.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            boolean success = SECRET.equals(form.get("secret")) && form.getOrDefault("response", "").startsWith("human-");
-            byte[] body = ("{\"success\":" + success + (success ? "" : ",\"error-codes\":[\"invalid-input-response\"]") + "}")
+            String token = form.getOrDefault("response", "");
+            boolean human = SECRET.equals(form.get("secret")) && token.startsWith("human-");
+            // a token is good for one check, as with the real services
+            boolean fresh = fake.used.add(token);
+            boolean success = human && fresh;
+            String error = !human ? "invalid-input-response" : "timeout-or-duplicate";
+            byte[] body = ("{\"success\":" + success + (success ? "" : ",\"error-codes\":[\"" + error + "\"]") + "}")
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);

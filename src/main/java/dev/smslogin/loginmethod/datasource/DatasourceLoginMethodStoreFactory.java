@@ -49,7 +49,7 @@ public final class DatasourceLoginMethodStoreFactory implements LoginMethodStore
     public void init(Config.Scope config) {
         String name = config.get("datasource");
         datasourceName = name == null || name.isBlank() ? DEFAULT_DATASOURCE : name.trim();
-        format = IdentificationFormat.parse(config.get("identification-format"));
+        format = IdentificationFormat.parse(config.get("identification-format"), config.get("national-region"));
         tables = new LoginMethodTables(format);
     }
 
@@ -77,7 +77,8 @@ public final class DatasourceLoginMethodStoreFactory implements LoginMethodStore
                         + "ALTER TABLE user_login_method ADD UNIQUE KEY uk_user_login_method_identification (login_method, identification)",
                         datasourceName);
             }
-            LOG.infof("SMS login: mirroring phone accounts in datasource '%s' (identification format %s)", datasourceName, format);
+            LOG.infof("SMS login: mirroring phone accounts in datasource '%s' (identification format %s, national region %s)",
+                    datasourceName, format.format(), format.nationalRegion());
         } catch (SQLException e) {
             LOG.warnf("SMS login: could not check or create the tables in datasource '%s' at start (SQLState %s, error %d); "
                     + "new numbers cannot log in until the database is reachable and the tables exist",
@@ -96,12 +97,17 @@ public final class DatasourceLoginMethodStoreFactory implements LoginMethodStore
                 .property().name("datasource").type(ProviderConfigProperty.STRING_TYPE).defaultValue(DEFAULT_DATASOURCE)
                 .helpText("Name of the Keycloak additional datasource that holds the app's user and user_login_method tables.").add()
                 .property().name("identification-format").type(ProviderConfigProperty.STRING_TYPE).defaultValue("e164")
-                .helpText("How new rows write the number: e164 (+8613912345678) or national (13912345678). Rows in either form are found.").add()
+                .helpText("How new rows write numbers of the national region: e164 (+8613912345678) or national (13912345678). "
+                        + "Numbers of other regions are always written as E.164.").add()
+                .property().name("national-region").type(ProviderConfigProperty.STRING_TYPE).defaultValue(IdentificationFormat.DEFAULT_NATIONAL_REGION)
+                .helpText("The region (ISO 3166) whose numbers the app's rows may hold without country code, as the original app wrote "
+                        + "mainland numbers. Only its numbers are found in, or written in, the national form.").add()
                 .build();
     }
 
     @Override
     public Map<String, String> getOperationalInfo() {
-        return Map.of("datasource", datasourceName, "identificationFormat", format.name(), "mirroring", String.valueOf(dataSource != null));
+        return Map.of("datasource", datasourceName, "identificationFormat", format.format().name(),
+                "nationalRegion", format.nationalRegion(), "mirroring", String.valueOf(dataSource != null));
     }
 }

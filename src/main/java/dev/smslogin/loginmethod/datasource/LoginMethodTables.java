@@ -29,7 +29,7 @@ final class LoginMethodTables {
     /** The DDL, shipped in the jar as {@code sql/login-methods-mysql.sql} for DBAs who create the tables themselves. */
     static final String SCHEMA_RESOURCE = "/sql/login-methods-mysql.sql";
 
-    /** A number's app user: one lookup in the unique key (login_method, identification), in either format. */
+    /** A number's app user: one lookup in the unique key (login_method, identification), in each form it may have. */
     static final String FIND = "SELECT `user_id` FROM `user_login_method` WHERE `login_method` = ? AND `identification` IN (?, ?) "
             + "ORDER BY `identification` = ? DESC LIMIT 1";
     private static final String INSERT_USER = "INSERT INTO `user` (`name`, `age`) VALUES (?, 0)";
@@ -81,7 +81,7 @@ final class LoginMethodTables {
         try (PreparedStatement find = connection.prepareStatement(lock ? FIND + " LOCK IN SHARE MODE" : FIND)) {
             find.setString(1, PHONE_METHOD);
             find.setString(2, candidates.get(0));
-            find.setString(3, candidates.get(1));
+            find.setString(3, candidates.get(candidates.size() - 1));
             find.setString(4, candidates.get(0));
             try (ResultSet rows = find.executeQuery()) {
                 return rows.next() ? OptionalLong.of(rows.getLong(1)) : OptionalLong.empty();

@@ -5,6 +5,7 @@ import dev.smslogin.sms.SmsSender;
 import dev.smslogin.sms.SmsSenderFactory;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
 
 /**
  * {@code --spi-sms-sender--provider=log}: writes the masked number and the code to the server log instead of
@@ -18,6 +19,17 @@ public final class LogSmsSenderFactory implements SmsSenderFactory {
 
     private static void log(PhoneNumber to, String code) {
         LOG.infof("SMS login code for %s: %s", to.masked(), code);
+    }
+
+    /** Warns when this is the sender in use; a server that merely ships it says nothing. */
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        if (!PROVIDER_ID.equals(factory.getProviderFactory(SmsSender.class).getId())) {
+            return;
+        }
+        LOG.warn("SMS login: the 'log' SMS sender is in use: NO text message is sent, and every login code is written to "
+                + "this server log, where anyone who reads the log can log in as any phone user. For development only; "
+                + "in production select a real sender, e.g. --spi-sms-sender--provider=aliyun.");
     }
 
     @Override

@@ -26,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LoginMethodTablesTest {
 
     private static final PhoneNumber PHONE = PhoneNumber.fromE164("+8613912345678");
+    private static final IdentificationFormat E164 = IdentificationFormat.parse("e164", "CN");
+    private static final IdentificationFormat NATIONAL = IdentificationFormat.parse("national", "CN");
     private TestDatabase db;
 
     @BeforeEach
@@ -45,9 +47,13 @@ class LoginMethodTablesTest {
     }
 
     private AppAccount inTransaction(IdentificationFormat format, Long existingUserId) throws SQLException {
+        return inTransaction(format, PHONE, existingUserId);
+    }
+
+    private AppAccount inTransaction(IdentificationFormat format, PhoneNumber phone, Long existingUserId) throws SQLException {
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);
-            AppAccount account = new LoginMethodTables(format).ensureAccount(c, PHONE, existingUserId);
+            AppAccount account = new LoginMethodTables(format).ensureAccount(c, phone, existingUserId);
             c.commit();
             return account;
         }
@@ -75,7 +81,7 @@ class LoginMethodTablesTest {
         try (Connection c = db.connect()) {
             assertThat(LoginMethodTables.hasUniqueIdentificationKey(c)).as("left as it was").isFalse();
         }
-        AppAccount account = inTransaction(IdentificationFormat.E164, null);
+        AppAccount account = inTransaction(E164, null);
         assertThat(account).isEqualTo(new AppAccount(1, false));
         assertThat(db.count("SELECT COUNT(*) FROM user_login_method")).isEqualTo(2);
         assertThat(db.count("SELECT COUNT(*) FROM `user`")).isEqualTo(1);
@@ -85,11 +91,11 @@ class LoginMethodTablesTest {
     @DisplayName("a new number gets one user row and one login row, in the configured format")
     void newNumber() throws SQLException {
         createTables();
-        AppAccount e164 = inTransaction(IdentificationFormat.E164, null);
+        AppAccount e164 = inTransaction(E164, null);
         assertThat(e164.created()).isTrue();
         assertThat(db.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'P' AND identification = '+8613912345678' AND user_id = " + e164.userId())).isEqualTo(1);
         assertThat(db.count("SELECT COUNT(*) FROM `user` WHERE name = '手机用户5678' AND id = " + e164.userId())).isEqualTo(1);
-        assertThat(inTransaction(IdentificationFormat.NATIONAL, null)).as("found in the other format too").isEqualTo(new AppAccount(e164.userId(), false));
+        assertThat(inTransaction(NATIONAL, null)).as("found in the other format too").isEqualTo(new AppAccount(e164.userId(), false));
     }
 
     @Test
@@ -118,9 +124,9 @@ class LoginMethodTablesTest {
     @Test
     void nationalFormatWritesElevenDigits() throws SQLException {
         createTables();
-        inTransaction(IdentificationFormat.NATIONAL, null);
+        inTransaction(NATIONAL, null);
         assertThat(db.count("SELECT COUNT(*) FROM user_login_method WHERE identification = '13912345678'")).isEqualTo(1);
-        assertThat(inTransaction(IdentificationFormat.E164, null).created()).isFalse();
+        assertThat(inTransaction(E164, null).created()).isFalse();
     }
 
     @Test
@@ -128,7 +134,7 @@ class LoginMethodTablesTest {
     void repairsMissingLoginRow() throws SQLException {
         createTables();
         db.execute("INSERT INTO `user` (id, name, age) VALUES (42, 'someone', 30)");
-        assertThat(inTransaction(IdentificationFormat.E164, 42L)).isEqualTo(new AppAccount(42, false));
+        assertThat(inTransaction(E164, 42L)).isEqualTo(new AppAccount(42, false));
         assertThat(db.count("SELECT COUNT(*) FROM user_login_method WHERE user_id = 42")).isEqualTo(1);
         assertThat(db.count("SELECT COUNT(*) FROM `user`")).isEqualTo(1);
     }
@@ -139,7 +145,7 @@ class LoginMethodTablesTest {
         createTables();
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);
-            new LoginMethodTables(IdentificationFormat.E164).ensureAccount(c, PHONE, null);
+            new LoginMethodTables(E164).ensureAccount(c, PHONE, null);
             c.rollback();
         }
         assertThat(db.count("SELECT COUNT(*) FROM user_login_method")).isZero();
@@ -158,7 +164,7 @@ class LoginMethodTablesTest {
             for (int i = 0; i < sessions; i++) {
                 results.add(pool.submit(() -> {
                     start.await();
-                    return inTransaction(IdentificationFormat.E164, null);
+                    return inTransaction(E164, null);
                 }));
             }
             start.countDown();
@@ -173,6 +179,40 @@ class LoginMethodTablesTest {
         }
         assertThat(db.count("SELECT COUNT(*) FROM user_login_method")).isEqualTo(1);
         assertThat(db.count("SELECT COUNT(*) FROM `user`")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a foreign number whose national digits are a mainland row's is not linked to that row's app user")
+    void foreignNumberIsNotTheMainlandRow() throws SQLException {
+        createTables();
+        db.execute("INSERT INTO `user` (name, age) VALUES ('老用户', 30)",
+                "INSERT INTO user_login_method (user_id, login_method, identification) VALUES (1, 'P', '15123456789')");
+        PhoneNumber german = PhoneNumber.fromE164("+4915123456789");
+        assertThat(german.nationalNumber()).as("the same digits, libphonenumber agrees").isEqualTo("15123456789");
+        for (IdentificationFormat format : List.of(E164, NATIONAL)) {
+            AppAccount account = inTransaction(format, german, null);
+            assertThat(account.userId()).as(format.format().name()).isNotEqualTo(1);
+        }
+        assertThat(db.count("SELECT COUNT(*) FROM user_login_method WHERE identification = '+4915123456789'")).isEqualTo(1);
+        assertThat(inTransaction(E164, PhoneNumber.fromE164("+8615123456789"), null)).as("the mainland number finds its row")
+                .isEqualTo(new AppAccount(1, false));
+    }
+
+    @Test
+    @DisplayName("with identification-format=national, numbers of other regions are written in E.164: Hong Kong and Macau never collide")
+    void nationalFormOnlyForTheNationalRegion() throws SQLException {
+        createTables();
+        PhoneNumber hongKong = PhoneNumber.fromE164("+85266123456");
+        PhoneNumber macau = PhoneNumber.fromE164("+85366123456");
+        AppAccount first = inTransaction(NATIONAL, hongKong, null);
+        AppAccount second = inTransaction(NATIONAL, macau, null);
+        assertThat(second.userId()).isNotEqualTo(first.userId());
+        assertThat(db.count("SELECT COUNT(*) FROM user_login_method WHERE identification IN ('+85266123456', '+85366123456')")).isEqualTo(2);
+        assertThat(inTransaction(NATIONAL, PHONE, null).created()).isTrue();
+        assertThat(db.count("SELECT COUNT(*) FROM user_login_method WHERE identification = '13912345678'")).as("mainland: national").isEqualTo(1);
+        IdentificationFormat hongKongRows = IdentificationFormat.parse("national", "HK");
+        assertThat(hongKongRows.write(hongKong)).isEqualTo("66123456");
+        assertThat(hongKongRows.candidates(macau)).containsExactly("+85366123456");
     }
 
     @Test

@@ -101,13 +101,14 @@ class AliyunSmsSenderTest {
     }
 
     @Test
+    @DisplayName("given Aliyun answering 500 or 503, then it is an outage and nothing was sent; given garbage, the message may have gone out")
     void serverErrorsAndGarbageAreOutages() {
         fake.misbehave(Misbehaviour.httpError(503));
         assertFailure(new AliyunSmsSender(client, settings), SmsFailure.UNAVAILABLE);
         fake.misbehave(Misbehaviour.httpError(500));
         assertFailure(new AliyunSmsSender(client, settings), SmsFailure.UNAVAILABLE);
         fake.misbehave(Misbehaviour.malformed());
-        assertFailure(new AliyunSmsSender(client, settings), SmsFailure.UNAVAILABLE);
+        assertUnconfirmed(new AliyunSmsSender(client, settings));
     }
 
     @Test
@@ -115,7 +116,7 @@ class AliyunSmsSenderTest {
     void slowReplyTimesOutWithoutRetry() {
         fake.misbehave(Misbehaviour.slow(Duration.ofMillis(2500)));
         long started = System.nanoTime();
-        assertFailure(new AliyunSmsSender(client, settings), SmsFailure.UNAVAILABLE);
+        assertUnconfirmed(new AliyunSmsSender(client, settings));
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
         assertThat(tookMillis).as("one attempt, bounded by the 1000 ms read timeout").isLessThan(2400);
         fake.behave();
@@ -124,6 +125,7 @@ class AliyunSmsSenderTest {
     }
 
     @Test
+    @DisplayName("given nothing listening at the endpoint, then it is an outage and nothing was sent")
     void unreachableEndpointIsAnOutage() {
         DefaultAcsClient unreachable = AliyunSmsSenderFactory.newClient(settings(Map.of("endpoint", "127.0.0.1:1")));
         try {
@@ -149,10 +151,20 @@ class AliyunSmsSenderTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("987654").doesNotContain("13912345678").contains("+86139****5678"));
     }
 
+    /** A refusal, or Aliyun never reached: the message was not sent. */
     private static void assertFailure(AliyunSmsSender sender, SmsFailure expected) {
         assertThatThrownBy(() -> sender.sendCode(MAINLAND, "123456"))
                 .isInstanceOf(SmsSendException.class)
-                .satisfies(e -> assertThat(((SmsSendException) e).failure()).isEqualTo(expected));
+                .satisfies(e -> assertThat(((SmsSendException) e).failure()).isEqualTo(expected))
+                .satisfies(e -> assertThat(((SmsSendException) e).mayHaveBeenDelivered()).as("may have been delivered").isFalse());
+    }
+
+    /** The request went out and no usable answer came back: the message may reach the phone. */
+    private static void assertUnconfirmed(AliyunSmsSender sender) {
+        assertThatThrownBy(() -> sender.sendCode(MAINLAND, "123456"))
+                .isInstanceOf(SmsSendException.class)
+                .satisfies(e -> assertThat(((SmsSendException) e).failure()).isEqualTo(SmsFailure.UNAVAILABLE))
+                .satisfies(e -> assertThat(((SmsSendException) e).mayHaveBeenDelivered()).as("may have been delivered").isTrue());
     }
 
     private static void sleep(long millis) {
