@@ -64,6 +64,7 @@ final class SmsLoginAuthenticator implements Authenticator {
     private final SmsLoginMetrics metrics;
     private final PhoneAttributesDeclaration phoneAttributes;
     private final SmsLoginConfigCache configs = new SmsLoginConfigCache();
+    private final RealmSendLimits sendLimits = new RealmSendLimits(configs);
 
     SmsLoginAuthenticator(SmsLoginMetrics metrics, PhoneAttributesDeclaration phoneAttributes) {
         this.metrics = metrics;
@@ -156,7 +157,8 @@ final class SmsLoginAuthenticator implements Authenticator {
     private void sendCode(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, boolean onCodePage) {
         PhoneCodes codes = phoneCodes(context);
         dev.smslogin.phonecode.SendResult result = codes.send(codeScope(codes, context, phone), phone,
-                context.getConnection().getRemoteAddr(), config.sendLimits(), config.codeLength(),
+                context.getConnection().getRemoteAddr(), sendLimits.of(context.getRealm(), context.getExecution(), config),
+                config.codeLength(),
                 Duration.ofSeconds(config.codeTtlSeconds()));
         if (result instanceof Sent sent) {
             showCodePage(context, config, phone, sent.cooldownSeconds(), null,

@@ -284,6 +284,51 @@ public abstract class CodeStoreContract {
         assertThat(store().verify(scope, "hash", attempts(5))).isEqualTo(Verification.VALID);
     }
 
+    @Test
+    @DisplayName("a stricter flow's client and realm limits hold for its own sends, which another flow's sends do not use up; "
+            + "the realm-wide limits bound both flows together")
+    void stricterFlowCountsItsOwnSends() {
+        SendLimits lenient = new SendLimits(60, 5, 10, 5, 1000);
+        SendLimits strict = lenient.withFlow("flow-strict", new SendLimits(60, 5, 10, 2, 1000));
+        assertThat(strict.stricterFlow()).isNotNull();
+        assertThat(lenient.withFlow("flow-lenient", lenient).stricterFlow()).as("a flow as lenient as the realm has no windows of its own").isNull();
+        for (int i = 0; i < 2; i++) {
+            assertThat(store().reserveSend(newScope(), "192.0.2.9", lenient, "hash", TTL).allowed()).as("lenient flow").isTrue();
+        }
+        for (int i = 0; i < 2; i++) {
+            assertThat(store().reserveSend(newScope(), "192.0.2.9", strict, "hash", TTL).allowed()).as("strict flow, send " + (i + 1)).isTrue();
+        }
+        assertThat(store().reserveSend(newScope(), "192.0.2.9", strict, "hash", TTL).outcome()).isEqualTo(SendDecision.Outcome.IP_LIMIT);
+        assertThat(store().reserveSend(newScope(), "192.0.2.9", lenient, "hash", TTL).allowed()).as("5th send of the client").isTrue();
+        assertThat(store().reserveSend(newScope(), "192.0.2.9", lenient, "hash", TTL).outcome())
+                .as("the realm-wide window counted both flows").isEqualTo(SendDecision.Outcome.IP_LIMIT);
+    }
+
+    @Test
+    @DisplayName("a stricter flow's per-number limit and cooldown hold for its own sends; a cancel gives back its windows")
+    void stricterFlowPhoneWindows() throws Exception {
+        CodeScope scope = newScope();
+        SendLimits realmWide = new SendLimits(1, 5, 10, 100, 1000);
+        SendLimits strict = realmWide.withFlow("flow-strict", new SendLimits(1, 1, 10, 100, 1000));
+        SendDecision first = store().reserveSend(scope, "10.0.0.1", strict, "hash", TTL);
+        assertThat(first.allowed()).isTrue();
+        store().cancelSend(scope, "10.0.0.1", first);
+        assertThat(store().reserveSend(scope, "10.0.0.1", strict, "hash", TTL).allowed()).as("given back, also in the flow's windows").isTrue();
+        Thread.sleep(1100);
+        assertThat(store().reserveSend(scope, "10.0.0.1", strict, "hash", TTL).outcome()).isEqualTo(SendDecision.Outcome.PHONE_LIMIT);
+        assertThat(store().reserveSend(scope, "10.0.0.1", realmWide, "hash", TTL).allowed()).as("through a lenient flow").isTrue();
+
+        CodeScope cooled = newScope();
+        SendLimits longCooldown = realmWide.withFlow("flow-slow", new SendLimits(60, 5, 10, 100, 1000));
+        assertThat(store().reserveSend(cooled, "10.0.0.1", realmWide, "hash", TTL).allowed()).isTrue();
+        Thread.sleep(1100);
+        assertThat(store().reserveSend(cooled, "10.0.0.1", longCooldown, "hash", TTL).allowed()).as("its own cooldown had not started").isTrue();
+        Thread.sleep(1100);
+        SendDecision cooling = store().reserveSend(cooled, "10.0.0.1", longCooldown, "hash", TTL);
+        assertThat(cooling.outcome()).isEqualTo(SendDecision.Outcome.COOLDOWN);
+        assertThat(cooling.retryAfterSeconds()).isBetween(55L, 60L);
+    }
+
     protected static <T> List<T> race(int threads, Callable<T> task) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {

@@ -1,6 +1,8 @@
 package dev.smslogin.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smslogin.it.Browser.Page;
 import dev.smslogin.testing.FakeAliyunSms;
 import dev.smslogin.testing.FakeAliyunSms.Misbehaviour;
@@ -11,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -250,6 +254,52 @@ class SecurityReviewIT {
         } finally {
             admin.deleteRealm(realm);
         }
+    }
+
+    @Test
+    @DisplayName("finding 9: a stricter flow's limits hold for its own client, and traffic through a lenient flow does not use them up")
+    void stricterFlowCountsItsOwnSends() throws Exception {
+        ObjectNode example = (ObjectNode) KeycloakAdmin.JSON.readTree(Files.readString(Path.of("examples/realm-sms-demo.json")));
+        ArrayNode flows = (ArrayNode) example.get("authenticationFlows");
+        ObjectNode strictFlow = flows.get(0).deepCopy();
+        strictFlow.put("alias", "strict sms");
+        ((ObjectNode) strictFlow.get("authenticationExecutions").get(1)).put("authenticatorConfig", "sms-login-strict");
+        flows.add(strictFlow);
+        ArrayNode configs = (ArrayNode) example.get("authenticatorConfig");
+        ObjectNode strictConfig = configs.get(0).deepCopy();
+        strictConfig.put("alias", "sms-login-strict");
+        ((ObjectNode) strictConfig.get("config")).put("maxSendsPerIpPerHour", "2");
+        ((ObjectNode) configs.get(0).get("config")).put("maxSendsPerIpPerHour", "100");
+        configs.add(strictConfig);
+        String realm = admin.createRealm(Map.of(), Map.of("authenticationFlows", flows, "authenticatorConfig", configs));
+        try {
+            String strictFlowId = null;
+            for (JsonNode flow : admin.get("/admin/realms/" + realm + "/authentication/flows")) {
+                if (flow.get("alias").asText().equals("strict sms")) {
+                    strictFlowId = flow.get("id").asText();
+                }
+            }
+            admin.send("POST", "/admin/realms/" + realm + "/clients", "{\"clientId\":\"strict-app\",\"publicClient\":true,"
+                    + "\"standardFlowEnabled\":true,\"redirectUris\":[\"" + Browser.REDIRECT_URI + "\"],"
+                    + "\"authenticationFlowBindingOverrides\":{\"browser\":\"" + strictFlowId + "\"}}", 201);
+
+            for (int i = 0; i < 3; i++) {
+                assertThat(submitPhone(new Browser(server), realm, Phones.newNational()).isCodePage()).as("lenient client").isTrue();
+            }
+            for (int i = 0; i < 2; i++) {
+                assertThat(sendThrough(realm, "strict-app", Phones.newNational()).isCodePage()).as("strict client, send " + (i + 1)).isTrue();
+            }
+            Page third = sendThrough(realm, "strict-app", Phones.newNational());
+            assertThat(third.text()).contains("Too many codes were requested.");
+            assertThat(submitPhone(new Browser(server), realm, Phones.newNational()).isCodePage()).as("lenient client again").isTrue();
+        } finally {
+            admin.deleteRealm(realm);
+        }
+    }
+
+    private static Page sendThrough(String realm, String clientId, String national) {
+        Browser browser = new Browser(server);
+        return browser.submit(browser.startLogin(realm, clientId), Map.of("phone_number", national), null);
     }
 
     private static JsonNode onlyUser(String realm, String e164) {

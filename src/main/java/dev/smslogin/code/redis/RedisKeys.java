@@ -43,6 +43,24 @@ final class RedisKeys {
         return prefix + "{" + realmId + "}:sends";
     }
 
+    /** The client's sends through one stricter flow. */
+    String flowClientSends(String realmId, String flowId, String clientKey) {
+        return prefix + "{" + realmId + "}:flow:" + flowId + ":ip:" + clientKey + ":sends";
+    }
+
+    /** The realm's sends through one stricter flow. */
+    String flowRealmSends(String realmId, String flowId) {
+        return prefix + "{" + realmId + "}:flow:" + flowId + ":sends";
+    }
+
+    String flowCooldown(CodeScope scope, String flowId) {
+        return phoneKey(scope, "flow:" + flowId + ":cooldown");
+    }
+
+    String flowPhoneSends(CodeScope scope, String flowId) {
+        return phoneKey(scope, "flow:" + flowId + ":sends");
+    }
+
     private String phoneKey(CodeScope scope, String name) {
         return prefix + "{" + scope.id() + "}:" + name;
     }

@@ -12,39 +12,56 @@ import java.util.HexFormat;
 enum RedisScript {
 
     /**
-     * KEYS: cooldown, phone sends (sorted set), code. ARGV: cooldown ms, max per hour, max per day, member, code
-     * hash, code ttl ms. Returns {0, 0} when allowed (the send counted, the cooldown started, the code stored under
-     * the member), {1, ms} in cooldown, {2, ms} over a phone limit. The cooldown holds the member, so that only this
-     * send's cancel ends it.
+     * KEYS: cooldown, phone sends (sorted set), code, and for a stricter flow its own cooldown and phone sends. ARGV:
+     * cooldown ms, max per hour, max per day, member, code hash, code ttl ms, and for the flow its cooldown ms, max
+     * per hour, max per day. Returns {0, 0} when allowed (the send counted, the cooldowns started, the code stored
+     * under the member), {1, ms} in a cooldown, {2, ms} over a phone limit. A cooldown holds the member, so that
+     * only this send's cancel ends it.
      */
     RESERVE_PHONE(false, Lua.NOW_MS + """
-            local cooldown = redis.call('PTTL', KEYS[1])
-            if cooldown > 0 then return {1, cooldown} end
             local hour, day = 3600000, 86400000
-            redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - day)
-            local inDay = redis.call('ZCARD', KEYS[2])
-            if inDay >= tonumber(ARGV[3]) then
-              local index = inDay - tonumber(ARGV[3])
-              local expiring = redis.call('ZRANGE', KEYS[2], index, index, 'WITHSCORES')
-              return {2, tonumber(expiring[2]) + day - now}
+            local flow = #KEYS == 5
+            local function cooling(key)
+              local left = redis.call('PTTL', key)
+              if left > 0 then return left end
+              return nil
             end
-            local inHour = redis.call('ZRANGEBYSCORE', KEYS[2], now - hour, '+inf', 'WITHSCORES')
-            if #inHour / 2 >= tonumber(ARGV[2]) then
-              return {2, tonumber(inHour[#inHour - 2 * tonumber(ARGV[2]) + 2]) + hour - now}
+            local function full(key, perHour, perDay)
+              redis.call('ZREMRANGEBYSCORE', key, '-inf', now - day)
+              local inDay = redis.call('ZCARD', key)
+              if inDay >= perDay then
+                local expiring = redis.call('ZRANGE', key, inDay - perDay, inDay - perDay, 'WITHSCORES')
+                return tonumber(expiring[2]) + day - now
+              end
+              local inHour = redis.call('ZRANGEBYSCORE', key, now - hour, '+inf', 'WITHSCORES')
+              if #inHour / 2 >= perHour then
+                return tonumber(inHour[#inHour - 2 * perHour + 2]) + hour - now
+              end
+              return nil
             end
-            redis.call('ZADD', KEYS[2], now, ARGV[4])
-            redis.call('PEXPIRE', KEYS[2], day)
-            redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[1])
+            local wait = cooling(KEYS[1]) or (flow and cooling(KEYS[4]))
+            if wait then return {1, wait} end
+            wait = full(KEYS[2], tonumber(ARGV[2]), tonumber(ARGV[3]))
+              or (flow and full(KEYS[5], tonumber(ARGV[8]), tonumber(ARGV[9])))
+            if wait then return {2, wait} end
+            local function start(cooldown, sends, cooldownMs)
+              redis.call('ZADD', sends, now, ARGV[4])
+              redis.call('PEXPIRE', sends, day)
+              redis.call('SET', cooldown, ARGV[4], 'PX', cooldownMs)
+            end
+            start(KEYS[1], KEYS[2], ARGV[1])
+            if flow then start(KEYS[4], KEYS[5], ARGV[7]) end
             redis.call('HSET', KEYS[3], 'h', ARGV[5], 'a', 0, 'r', ARGV[4])
             redis.call('PEXPIRE', KEYS[3], ARGV[6])
             return {0, 0}
             """),
 
     /**
-     * KEYS: the client's requests, the client's sends, the realm's sends (sorted sets sharing the realm's hash tag).
-     * ARGV: max requests per client per hour, max sends per client per hour, max per realm per hour, member. The
+     * KEYS: the client's requests, the client's sends, the realm's sends, and for a stricter flow its own client
+     * and realm sends (sorted sets sharing the realm's hash tag). ARGV: max requests per client per hour, max sends
+     * per client per hour, max per realm per hour, member, and for the flow its max per client and per realm. The
      * request is counted first and is never given back; a request over its limit is not counted. Returns {0, 0},
-     * {3, ms} over a client limit, {4, ms} over the realm's.
+     * {3, ms} over a client limit, {4, ms} over a realm limit.
      */
     RESERVE_CLIENT(true, Lua.NOW_MS + """
             local hour = 3600000
@@ -65,22 +82,29 @@ enum RedisScript {
             local wait = over(KEYS[1], tonumber(ARGV[1]))
             if wait then return {3, wait} end
             count(KEYS[1])
-            wait = over(KEYS[2], tonumber(ARGV[2]))
-            if wait then return {3, wait} end
-            wait = over(KEYS[3], tonumber(ARGV[3]))
-            if wait then return {4, wait} end
-            count(KEYS[2])
-            count(KEYS[3])
+            local windows = {{2, 2, 3}, {3, 3, 4}, {4, 5, 3}, {5, 6, 4}}
+            for _, w in ipairs(windows) do
+              if KEYS[w[1]] then
+                wait = over(KEYS[w[1]], tonumber(ARGV[w[2]]))
+                if wait then return {w[3], wait} end
+              end
+            end
+            for i = 2, #KEYS do count(KEYS[i]) end
             return {0, 0}
             """),
 
     /**
-     * KEYS: cooldown, phone sends, code. ARGV: member. Undoes RESERVE_PHONE for a send the provider refused: the
-     * cooldown and the code go only while they are still this send's, not a later send's.
+     * KEYS: cooldown, phone sends, code, and for a stricter flow its cooldown and phone sends. ARGV: member. Undoes
+     * RESERVE_PHONE for a send the provider refused: the cooldowns and the code go only while they are still this
+     * send's, not a later send's.
      */
     CANCEL_PHONE(false, """
-            if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-            redis.call('ZREM', KEYS[2], ARGV[1])
+            for _, i in ipairs({1, 4}) do
+              if KEYS[i] and redis.call('GET', KEYS[i]) == ARGV[1] then redis.call('DEL', KEYS[i]) end
+            end
+            for _, i in ipairs({2, 5}) do
+              if KEYS[i] then redis.call('ZREM', KEYS[i], ARGV[1]) end
+            end
             if redis.call('HGET', KEYS[3], 'r') == ARGV[1] then redis.call('DEL', KEYS[3]) end
             return 1
             """),

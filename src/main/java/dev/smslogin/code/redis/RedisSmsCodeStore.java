@@ -8,6 +8,7 @@ import dev.smslogin.code.Verification;
 import dev.smslogin.code.VerifyLimits;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -24,6 +25,8 @@ final class RedisSmsCodeStore implements SmsCodeStore {
             Verification.VALID, Verification.WRONG, Verification.WRONG_AND_BURNED, Verification.NO_CODE, Verification.LOCKED
     };
 
+    private static final String FLOW_SEPARATOR = "\n";
+
     private final RedisScriptRunner redis;
     private final RedisKeys keys;
 
@@ -35,37 +38,64 @@ final class RedisSmsCodeStore implements SmsCodeStore {
     @Override
     public SendDecision reserveSend(CodeScope scope, String clientKey, SendLimits limits, String codeHash, Duration codeTtl) {
         String member = UUID.randomUUID().toString();
-        List<String> sendWindows = sendWindows(scope, clientKey);
-        List<Long> client = redis.run(RedisScript.RESERVE_CLIENT,
-                List.of(keys.clientRequests(scope.realmId(), clientKey), sendWindows.get(0), sendWindows.get(1)),
-                List.of(String.valueOf(limits.requestsPerClientPerHour()), String.valueOf(limits.perIpPerHour()),
-                        String.valueOf(limits.perRealmPerHour()), member));
+        String flowId = limits.stricterFlow() == null ? null : limits.stricterFlow().flowId();
+        List<String> clientArgs = new ArrayList<>(List.of(String.valueOf(limits.requestsPerClientPerHour()),
+                String.valueOf(limits.perIpPerHour()), String.valueOf(limits.perRealmPerHour()), member));
+        List<String> phoneArgs = new ArrayList<>(List.of(String.valueOf(limits.cooldownSeconds() * 1000L),
+                String.valueOf(limits.perPhonePerHour()), String.valueOf(limits.perPhonePerDay()), member, codeHash,
+                String.valueOf(codeTtl.toMillis())));
+        if (flowId != null) {
+            SendLimits flow = limits.stricterFlow().limits();
+            clientArgs.addAll(List.of(String.valueOf(flow.perIpPerHour()), String.valueOf(flow.perRealmPerHour())));
+            phoneArgs.addAll(List.of(String.valueOf(flow.cooldownSeconds() * 1000L), String.valueOf(flow.perPhonePerHour()),
+                    String.valueOf(flow.perPhonePerDay())));
+        }
+        List<String> sendWindows = sendWindows(scope, clientKey, flowId);
+        List<String> clientKeys = new ArrayList<>(sendWindows);
+        clientKeys.add(0, keys.clientRequests(scope.realmId(), clientKey));
+        List<Long> client = redis.run(RedisScript.RESERVE_CLIENT, clientKeys, clientArgs);
         if (client.get(0) != 0) {
             return SendDecision.refused(client.get(0) == 3 ? SendDecision.Outcome.IP_LIMIT : SendDecision.Outcome.REALM_LIMIT,
                     client.get(1));
         }
-        List<Long> phone = redis.run(RedisScript.RESERVE_PHONE,
-                List.of(keys.cooldown(scope), keys.phoneSends(scope), keys.code(scope)),
-                List.of(String.valueOf(limits.cooldownSeconds() * 1000L), String.valueOf(limits.perPhonePerHour()),
-                        String.valueOf(limits.perPhonePerDay()), member, codeHash, String.valueOf(codeTtl.toMillis())));
+        List<Long> phone = redis.run(RedisScript.RESERVE_PHONE, phoneKeys(scope, flowId), phoneArgs);
         if (phone.get(0) != 0) {
             redis.runForEffect(RedisScript.REMOVE_MEMBER, sendWindows, List.of(member));
             return SendDecision.refused(phone.get(0) == 1 ? SendDecision.Outcome.COOLDOWN : SendDecision.Outcome.PHONE_LIMIT,
                     phone.get(1));
         }
-        return SendDecision.allowed(member);
+        return SendDecision.allowed(flowId == null ? member : member + FLOW_SEPARATOR + flowId);
     }
 
+    /** The reservation is the send's member, then the stricter flow's id when it counted in the flow's windows. */
     @Override
     public void cancelSend(CodeScope scope, String clientKey, SendDecision decision) {
-        redis.runForEffect(RedisScript.CANCEL_PHONE, List.of(keys.cooldown(scope), keys.phoneSends(scope), keys.code(scope)),
-                List.of(decision.reservation()));
-        redis.runForEffect(RedisScript.REMOVE_MEMBER, sendWindows(scope, clientKey), List.of(decision.reservation()));
+        String[] reservation = decision.reservation().split(FLOW_SEPARATOR, 2);
+        String member = reservation[0];
+        String flowId = reservation.length > 1 ? reservation[1] : null;
+        redis.runForEffect(RedisScript.CANCEL_PHONE, phoneKeys(scope, flowId), List.of(member));
+        redis.runForEffect(RedisScript.REMOVE_MEMBER, sendWindows(scope, clientKey, flowId), List.of(member));
     }
 
-    /** The client's and the realm's send windows; the client's requests are counted apart and never given back. */
-    private List<String> sendWindows(CodeScope scope, String clientKey) {
-        return List.of(keys.clientSends(scope.realmId(), clientKey), keys.realmSends(scope.realmId()));
+    /** The number's cooldown, sends and this session's code; then the stricter flow's cooldown and sends. */
+    private List<String> phoneKeys(CodeScope scope, String flowId) {
+        List<String> phoneKeys = new ArrayList<>(List.of(keys.cooldown(scope), keys.phoneSends(scope), keys.code(scope)));
+        if (flowId != null) {
+            phoneKeys.addAll(List.of(keys.flowCooldown(scope, flowId), keys.flowPhoneSends(scope, flowId)));
+        }
+        return phoneKeys;
+    }
+
+    /**
+     * The client's and the realm's send windows, then the stricter flow's; the client's requests are counted apart
+     * and never given back.
+     */
+    private List<String> sendWindows(CodeScope scope, String clientKey, String flowId) {
+        List<String> windows = new ArrayList<>(List.of(keys.clientSends(scope.realmId(), clientKey), keys.realmSends(scope.realmId())));
+        if (flowId != null) {
+            windows.addAll(List.of(keys.flowClientSends(scope.realmId(), flowId, clientKey), keys.flowRealmSends(scope.realmId(), flowId)));
+        }
+        return windows;
     }
 
     @Override
