@@ -53,7 +53,7 @@ class RedisSentinelFailoverTest {
             SmsCodeStore store = new RedisSmsCodeStore(new RedisScriptRunner(jedis, 1, 1000), new RedisKeys("t:"));
             CodeScope scope = scope();
             send(store, scope, "right");
-            SentinelCluster.await("code replicated", () -> cluster.dbSize(cluster.replicaPort) > 0);
+            SentinelCluster.await("code replicated", () -> cluster.dbSize(cluster.replicaPort) == cluster.dbSize(cluster.masterPort));
 
             cluster.replicationLink.cut();  // the replica stops receiving the master's writes
             List<Object> outcomes = new ArrayList<>();
