@@ -8,7 +8,6 @@ import dev.smslogin.code.Verification;
 import dev.smslogin.code.VerifyLimits;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +29,7 @@ class RedisSentinelFailoverTest {
     @DisplayName("a planned failover: a code saved before it works after it, once; sending goes on on the new master")
     void plannedFailover() throws Exception {
         try (SentinelCluster cluster = new SentinelCluster();
-             UnifiedJedis jedis = RedisSmsCodeStoreFactory.connect(RedisSettings.from(cluster.url(), "t:", "1000"))) {
+             RedisPool jedis = RedisSmsCodeStoreFactory.connect(RedisSettings.from(cluster.url(), "t:", "1000"))) {
             SmsCodeStore store = new RedisSmsCodeStore(new RedisScriptRunner(jedis, 1, 1000), new RedisKeys("t:"));
             CodeScope before = scope();
             send(store, before, "before");
@@ -49,7 +48,7 @@ class RedisSentinelFailoverTest {
     @DisplayName("the master dies before its replica got a code's deletion: the code is still used at most once")
     void failoverCannotResurrectAUsedCode() throws Exception {
         try (SentinelCluster cluster = new SentinelCluster();
-             UnifiedJedis jedis = RedisSmsCodeStoreFactory.connect(RedisSettings.from(cluster.url(), "t:", "1000"))) {
+             RedisPool jedis = RedisSmsCodeStoreFactory.connect(RedisSettings.from(cluster.url(), "t:", "1000"))) {
             SmsCodeStore store = new RedisSmsCodeStore(new RedisScriptRunner(jedis, 1, 1000), new RedisKeys("t:"));
             CodeScope scope = scope();
             send(store, scope, "right");
