@@ -77,15 +77,27 @@ public final class TcpProxy implements AutoCloseable {
                 }
                 continue;
             }
-            try {
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                sockets.add(client);
-                sockets.add(upstream);
-                pump(client, upstream);
-                pump(upstream, client);
-            } catch (IOException upstreamDown) {
-                closeQuietly(client);  // the server behind is down: the client sees the connection end
-            }
+            connect(server, client);
+        }
+    }
+
+    /**
+     * Locked against {@link #cut()}: an accept in progress can still return a connection after the listener was
+     * closed (a replica reconnecting at once), and such a connection must not outlive the cut.
+     */
+    private synchronized void connect(ServerSocket server, Socket client) {
+        if (listener != server) {
+            closeQuietly(client);
+            return;
+        }
+        try {
+            Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+            sockets.add(client);
+            sockets.add(upstream);
+            pump(client, upstream);
+            pump(upstream, client);
+        } catch (IOException upstreamDown) {
+            closeQuietly(client);  // the server behind is down: the client sees the connection end
         }
     }
 

@@ -1,13 +1,19 @@
 package dev.smslogin.code.redis;
 
 import dev.smslogin.code.CodeStoreUnavailableException;
-import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.CommandObject;
+import redis.clients.jedis.CommandObjects;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 import java.net.SocketTimeoutException;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.LongPredicate;
+import java.util.function.Supplier;
 
 /**
  * Runs {@link RedisScript}s by their SHA-1 ({@code EVALSHA}), loading a script the server does not know
@@ -16,69 +22,88 @@ import java.util.List;
  */
 final class RedisScriptRunner {
 
-    private final UnifiedJedis jedis;
+    private final RedisPool redis;
+    private final CommandObjects commands;
     private final int replicasToAck;
     private final long timeoutMillis;
 
     /**
-     * @param replicasToAck replicas that must hold a consumed code's deletion before the code counts as used
-     *                      (0: none; with Sentinel, 1, so that a failover cannot bring the code back)
+     * @param replicasToAck replicas that must hold a confirmed script's writes (a consumed code's deletion) before it
+     *                      counts as done (0: none; with Sentinel, 1, so that a failover cannot bring a code back)
      */
-    RedisScriptRunner(UnifiedJedis jedis, int replicasToAck, long timeoutMillis) {
-        this.jedis = jedis;
+    RedisScriptRunner(RedisPool redis, int replicasToAck, long timeoutMillis) {
+        this.redis = redis;
+        this.commands = redis.commands();
         this.replicasToAck = replicasToAck;
         this.timeoutMillis = timeoutMillis;
     }
 
     @SuppressWarnings("unchecked")
     <T> List<T> run(RedisScript script, List<String> keys, List<String> args) {
-        return (List<T>) execute(script, keys, args);
+        return (List<T>) execute(script, () -> evaluate(redis::executeCommand, script, keys, args));
     }
 
     void runForEffect(RedisScript script, List<String> keys, List<String> args) {
-        execute(script, keys, args);
+        execute(script, () -> evaluate(redis::executeCommand, script, keys, args));
     }
 
     long runForLong(RedisScript script, List<String> keys, List<String> args) {
-        return (Long) execute(script, keys, args);
+        return (Long) execute(script, () -> evaluate(redis::executeCommand, script, keys, args));
     }
 
     /**
-     * Waits ({@code WAIT}) until {@code replicasToAck} replicas hold the writes made so far on {@code key}'s
-     * master. Fails closed when they do not within the timeout: a write only the master holds could be lost in a
-     * failover.
+     * Runs {@code script} and, when {@code confirmWhen} accepts its answer, waits ({@code WAIT}) until
+     * {@code replicasToAck} replicas hold its writes. Fails closed when they do not within the timeout: a write only
+     * the master holds could be lost in a failover. The script and its {@code WAIT} go over one connection, borrowed
+     * once: {@code WAIT} confirms only the writes of the connection that sends it.
      */
-    void awaitReplication(String key) {
+    long runForLongConfirmed(RedisScript script, List<String> keys, List<String> args, LongPredicate confirmWhen) {
         if (replicasToAck == 0) {
-            return;
+            return runForLong(script, keys, args);
         }
-        long acknowledged;
+        return (Long) execute(script, () -> redis.onOneConnection(commands.evalsha(script.sha1, keys, args), connection -> {
+            long answer = (Long) evaluate(connection::executeCommand, script, keys, args);
+            if (confirmWhen.test(answer)) {
+                awaitReplicas(connection, keys.get(0));
+            }
+            return answer;
+        }));
+    }
+
+    /** @param executor sends a command: over a connection the pool lends for it, or over one borrowed already */
+    private Object evaluate(Function<CommandObject<Object>, Object> executor, RedisScript script, List<String> keys,
+                            List<String> args) {
         try {
-            acknowledged = jedis.waitReplicas(key, replicasToAck, timeoutMillis);
-        } catch (JedisException e) {
-            throw unavailable(e);
+            return executor.apply(commands.evalsha(script.sha1, keys, args));
+        } catch (JedisNoScriptException e) {
+            return executor.apply(commands.eval(script.text, keys, args));
         }
+    }
+
+    private void awaitReplicas(Connection connection, String key) {
+        long acknowledged = connection.executeCommand(commands.waitReplicas(key, replicasToAck, timeoutMillis));
         if (acknowledged < replicasToAck) {
             throw new CodeStoreUnavailableException("only " + acknowledged + " of " + replicasToAck
-                    + " Redis replicas acknowledged a consumed code within " + timeoutMillis + " ms", null);
+                    + " Redis replicas acknowledged a script's writes within " + timeoutMillis + " ms", null);
         }
     }
 
     /**
      * After an outage the pool holds connections the network has broken; each fails at once on first use and is
      * dropped. A repeatable script is run again on the next connection (bounded), so the first request after Redis
-     * comes back works; a timeout is never repeated, it would hold the request thread twice as long.
+     * comes back works; a timeout is never repeated, it would hold the request thread twice as long. A script a
+     * Cluster node redirected (MOVED) did not run, and runs again at the slot's new master.
      */
-    private Object execute(RedisScript script, List<String> keys, List<String> args) {
+    private Object execute(RedisScript script, Supplier<Object> call) {
         for (int attempt = 1; ; attempt++) {
             try {
-                try {
-                    return jedis.evalsha(script.sha1, keys, args);
-                } catch (JedisNoScriptException e) {
-                    return jedis.eval(script.text, keys, args);
-                }
+                return call.get();
             } catch (JedisConnectionException e) {
                 if (!script.repeatable || attempt >= MAX_ATTEMPTS || isTimeout(e)) {
+                    throw unavailable(e);
+                }
+            } catch (JedisMovedDataException e) {
+                if (attempt >= MAX_ATTEMPTS) {
                     throw unavailable(e);
                 }
             } catch (JedisException e) {

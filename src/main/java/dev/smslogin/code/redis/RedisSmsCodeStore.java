@@ -100,13 +100,10 @@ final class RedisSmsCodeStore implements SmsCodeStore {
 
     @Override
     public Verification verify(CodeScope scope, String candidateHash, VerifyLimits limits) {
-        String codeKey = keys.code(scope);
-        long outcome = redis.runForLong(RedisScript.VERIFY_CODE, List.of(codeKey, keys.failures(scope)),
+        long outcome = redis.runForLongConfirmed(RedisScript.VERIFY_CODE, List.of(keys.code(scope), keys.failures(scope)),
                 List.of(candidateHash, String.valueOf(limits.perCode()), String.valueOf(limits.lockSeconds() * 1000L),
-                        String.valueOf(limits.consecutivePerPhone())));
-        if (outcome == 0) {
-            redis.awaitReplication(codeKey);
-        }
+                        String.valueOf(limits.consecutivePerPhone())),
+                answer -> answer == 0);  // the code was consumed: its deletion must survive a failover
         return VERIFY_OUTCOMES[(int) outcome];
     }
 }

@@ -12,10 +12,10 @@ import org.keycloak.provider.ServerInfoAwareProviderFactory;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisCluster;
-import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.JedisSentineled;
-import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.providers.ClusterConnectionProvider;
+import redis.clients.jedis.providers.PooledConnectionProvider;
+import redis.clients.jedis.providers.SentineledConnectionProvider;
 
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -38,7 +38,7 @@ public final class RedisSmsCodeStoreFactory implements SmsCodeStoreFactory, Serv
     private static final Logger LOG = Logger.getLogger(RedisSmsCodeStoreFactory.class);
 
     private RedisSettings settings;
-    private UnifiedJedis jedis;
+    private RedisPool jedis;
     private RedisScriptRunner runner;
     private RedisKeys keys;
 
@@ -58,7 +58,7 @@ public final class RedisSmsCodeStoreFactory implements SmsCodeStoreFactory, Serv
                 settings.keyPrefix(), settings.timeoutMillis());
     }
 
-    static UnifiedJedis connect(RedisSettings settings) {
+    static RedisPool connect(RedisSettings settings) {
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(64);
         pool.setMaxIdle(16);
@@ -75,12 +75,13 @@ public final class RedisSmsCodeStoreFactory implements SmsCodeStoreFactory, Serv
         Set<HostAndPort> nodes = settings.nodes().stream()
                 .map(n -> new HostAndPort(n.host(), n.port()))
                 .collect(Collectors.toCollection(LinkedHashSet::new));
+        JedisClientConfig config = client.database(settings.database()).build();  // database 0 in a Cluster
         return switch (settings.mode()) {
-            case STANDALONE -> new JedisPooled(pool, nodes.iterator().next(), client.database(settings.database()).build());
-            case SENTINEL -> new JedisSentineled(settings.masterName(), client.database(settings.database()).build(), pool, nodes,
+            case STANDALONE -> new RedisPool(new PooledConnectionProvider(nodes.iterator().next(), config, pool), config);
+            case SENTINEL -> new RedisPool(new SentineledConnectionProvider(settings.masterName(), config, pool, nodes,
                     DefaultJedisClientConfig.builder().connectionTimeoutMillis(settings.timeoutMillis())
-                            .socketTimeoutMillis(settings.timeoutMillis()).ssl(settings.tls()).build());
-            case CLUSTER -> new JedisCluster(nodes, client.build(), 3, pool);
+                            .socketTimeoutMillis(settings.timeoutMillis()).ssl(settings.tls()).build()), config);
+            case CLUSTER -> new RedisPool(new ClusterConnectionProvider(nodes, config, pool), 3, config);
         };
     }
 

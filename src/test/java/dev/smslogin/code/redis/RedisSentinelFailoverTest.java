@@ -9,12 +9,27 @@ import dev.smslogin.code.Verification;
 import dev.smslogin.code.VerifyLimits;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.Jedis;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,7 +46,7 @@ class RedisSentinelFailoverTest {
     @DisplayName("a planned failover: a code saved before it works after it, once; sending goes on on the new master")
     void plannedFailover() throws Exception {
         try (SentinelCluster cluster = new SentinelCluster();
-             UnifiedJedis jedis = RedisSmsCodeStoreFactory.connect(RedisSettings.from(cluster.url(), "t:", "1000"))) {
+             RedisPool jedis = RedisSmsCodeStoreFactory.connect(RedisSettings.from(cluster.url(), "t:", "1000"))) {
             SmsCodeStore store = new RedisSmsCodeStore(new RedisScriptRunner(jedis, 1, 1000), new RedisKeys("t:"));
             CodeScope before = scope();
             send(store, before, "before");
@@ -50,11 +65,11 @@ class RedisSentinelFailoverTest {
     @DisplayName("the master dies before its replica got a code's deletion: the code is still used at most once")
     void failoverCannotResurrectAUsedCode() throws Exception {
         try (SentinelCluster cluster = new SentinelCluster();
-             UnifiedJedis jedis = RedisSmsCodeStoreFactory.connect(RedisSettings.from(cluster.url(), "t:", "1000"))) {
+             RedisPool jedis = RedisSmsCodeStoreFactory.connect(RedisSettings.from(cluster.url(), "t:", "1000"))) {
             SmsCodeStore store = new RedisSmsCodeStore(new RedisScriptRunner(jedis, 1, 1000), new RedisKeys("t:"));
             CodeScope scope = scope();
             send(store, scope, "right");
-            SentinelCluster.await("code replicated", () -> cluster.dbSize(cluster.replicaPort) > 0);
+            SentinelCluster.await("code replicated", () -> cluster.dbSize(cluster.replicaPort) == cluster.dbSize(cluster.masterPort));
 
             cluster.replicationLink.cut();  // the replica stops receiving the master's writes
             List<Object> outcomes = new ArrayList<>();
@@ -72,6 +87,107 @@ class RedisSentinelFailoverTest {
             CodeScope next = scope();
             send(store, next, "next");
             assertThat(store.verify(next, "next", LIMITS)).as("logins go on after the failover").isEqualTo(Verification.VALID);
+        }
+    }
+
+    @Test
+    @DisplayName("a used code's WAIT goes over the connection whose script used it, also with many logins at once")
+    void waitConfirmsTheWritesOfItsOwnConnection() throws Exception {
+        try (SentinelCluster cluster = new SentinelCluster();
+             RedisPool jedis = RedisSmsCodeStoreFactory.connect(RedisSettings.from(cluster.url(), "t:", "2000"))) {
+            SmsCodeStore store = new RedisSmsCodeStore(new RedisScriptRunner(jedis, 1, 2000), new RedisKeys("t:"));
+            int threads = 96;  // more than the pool's 64 connections: a connection given back goes at once to a waiting thread
+            int perThread = 8;
+            List<CodeScope> scopes = new ArrayList<>();
+            for (int i = 0; i < threads * perThread; i++) {
+                CodeScope scope = new CodeScope("realm-" + i, scope().phoneE164(), UUID.randomUUID().toString());  // a realm each: no IP limit
+                send(store, scope, "code-" + i);
+                scopes.add(scope);
+            }
+            store.verify(scope(), "none", LIMITS);  // loads VERIFY_CODE (NOSCRIPT, then EVAL): from here on, EVALSHA only
+
+            List<String[]> commands;
+            List<Verification> outcomes = Collections.synchronizedList(new ArrayList<>());
+            try (Monitor monitor = new Monitor(cluster.masterPort)) {
+                ExecutorService pool = Executors.newFixedThreadPool(threads);
+                try {
+                    CyclicBarrier start = new CyclicBarrier(threads);
+                    List<Future<?>> done = new ArrayList<>();
+                    for (int t = 0; t < threads; t++) {
+                        int first = t * perThread;
+                        done.add(pool.submit(() -> {
+                            start.await(10, TimeUnit.SECONDS);
+                            for (int i = first; i < first + perThread; i++) {
+                                outcomes.add(store.verify(scopes.get(i), "code-" + i, LIMITS));
+                            }
+                            return null;
+                        }));
+                    }
+                    for (Future<?> thread : done) {
+                        thread.get(30, TimeUnit.SECONDS);
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+                commands = monitor.commandsUntilEcho(cluster.masterPort);
+            }
+
+            assertThat(outcomes).hasSize(threads * perThread).containsOnly(Verification.VALID);
+            // per client connection, in order: E for the script (EVALSHA of VERIFY_CODE), W for WAIT
+            Map<String, StringBuilder> byConnection = new TreeMap<>();
+            for (String[] command : commands) {
+                boolean script = command[1].equalsIgnoreCase("EVALSHA") && RedisScript.VERIFY_CODE.sha1.equals(command[2]);
+                if (script || command[1].equalsIgnoreCase("WAIT")) {
+                    byConnection.computeIfAbsent(command[0], c -> new StringBuilder()).append(script ? 'E' : 'W');
+                }
+            }
+            List<String> mixed = byConnection.entrySet().stream().filter(c -> !c.getValue().toString().matches("(EW)+"))
+                    .map(c -> c.getKey() + "=" + c.getValue()).toList();
+            System.out.printf("%d used codes over %d connections; connections where a WAIT did not follow its own script: %d%n",
+                    outcomes.size(), byConnection.size(), mixed.size());
+            assertThat(byConnection).as("the pool lent several connections at once").hasSizeGreaterThan(1);
+            assertThat(byConnection.values().stream().mapToInt(StringBuilder::length).sum()).isEqualTo(2 * threads * perThread);
+            assertThat(mixed.size()).as("every used code's WAIT follows its script on that script's connection, not so on "
+                    + mixed.stream().limit(3).toList()).isZero();
+        }
+    }
+
+    /** A MONITOR session on a Redis server: every command its clients send, with the client's address. */
+    private static final class Monitor implements AutoCloseable {
+        private static final Pattern LINE = Pattern.compile("^\\+\\d+\\.\\d+ \\[\\d+ (\\S+)] \"([^\"]*)\"(?: \"([^\"]*)\")?.*");
+        private final Socket socket;
+        private final BufferedReader lines;
+
+        Monitor(int port) throws IOException {
+            socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("MONITOR\r\n".getBytes(StandardCharsets.US_ASCII));
+            lines = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(lines.readLine()).isEqualTo("+OK");
+        }
+
+        /**
+         * The commands seen so far, each as {client address, command, first argument}: read until an ECHO this
+         * sends on another connection, which the server logs after everything before it.
+         */
+        List<String[]> commandsUntilEcho(int port) throws IOException {
+            String marker = "end-" + UUID.randomUUID();
+            try (Jedis other = new Jedis("127.0.0.1", port)) {
+                other.echo(marker);
+            }
+            List<String[]> commands = new ArrayList<>();
+            for (String line = lines.readLine(); line != null && !line.contains(marker); line = lines.readLine()) {
+                Matcher m = LINE.matcher(line);
+                if (m.matches()) {
+                    commands.add(new String[] {m.group(1), m.group(2), m.group(3) == null ? "" : m.group(3)});
+                }
+            }
+            return commands;
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
         }
     }
 

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.util.JedisClusterCRC16;
@@ -29,7 +28,7 @@ class RedisSmsCodeStoreTest extends CodeStoreContract {
 
     static final String URL = System.getProperty("test.redis.url", "redis://127.0.0.1:6379/15");
     private static final String PREFIX = "test-" + UUID.randomUUID() + ":";
-    private static UnifiedJedis jedis;
+    private static RedisPool jedis;
     private static SmsCodeStore store;
 
     @BeforeAll
@@ -134,7 +133,7 @@ class RedisSmsCodeStoreTest extends CodeStoreContract {
     @Test
     @DisplayName("an unreachable Redis fails fast with CodeStoreUnavailableException, never a wrong answer")
     void unreachable() {
-        try (UnifiedJedis dead = RedisSmsCodeStoreFactory.connect(RedisSettings.from("redis://127.0.0.1:1/0", PREFIX, "300"))) {
+        try (RedisPool dead = RedisSmsCodeStoreFactory.connect(RedisSettings.from("redis://127.0.0.1:1/0", PREFIX, "300"))) {
             SmsCodeStore broken = new RedisSmsCodeStore(new RedisScriptRunner(dead, 0, 300), new RedisKeys(PREFIX));
             CodeScope scope = newScope();
             long started = System.nanoTime();
