@@ -100,7 +100,7 @@ class RedisSentinelFailoverTest {
             int perThread = 8;
             List<CodeScope> scopes = new ArrayList<>();
             for (int i = 0; i < threads * perThread; i++) {
-                CodeScope scope = new CodeScope("realm-" + i, scope().phoneE164(), UUID.randomUUID().toString());  // a realm each: no IP limit
+                CodeScope scope = TestScopes.scope("realm-" + i, scope().phoneE164(), UUID.randomUUID().toString());  // a realm each: no IP limit
                 send(store, scope, "code-" + i);
                 scopes.add(scope);
             }
