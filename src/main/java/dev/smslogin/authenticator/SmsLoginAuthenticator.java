@@ -177,6 +177,7 @@ final class SmsLoginAuthenticator implements Authenticator {
                 case RATE_LIMITED -> LoginPages.message(SmsLoginMessages.SMS_RATE_LIMITED);
                 case INVALID_NUMBER -> LoginPages.phoneError(SmsLoginMessages.SMS_REFUSED_NUMBER);
                 case MISCONFIGURED, UNAVAILABLE -> LoginPages.message(SmsLoginMessages.SMS_UNAVAILABLE);
+                case BUSY -> LoginPages.message(SmsLoginMessages.SMS_BUSY);
             });
         } else {
             showSendError(context, config, phone, onCodePage, LoginPages.message(SmsLoginMessages.SERVICE_UNAVAILABLE));

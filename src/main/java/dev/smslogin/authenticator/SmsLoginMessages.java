@@ -16,6 +16,7 @@ final class SmsLoginMessages {
     static final String SMS_REFUSED_NUMBER = "smsLoginSmsRefusedNumber";
     static final String SMS_UNAVAILABLE = "smsLoginSmsUnavailable";
     static final String SMS_UNCONFIRMED = "smsLoginSmsUnconfirmed";
+    static final String SMS_BUSY = "smsLoginSmsBusy";
     static final String SERVICE_UNAVAILABLE = "smsLoginServiceUnavailable";
     static final String CODE_MALFORMED = "smsLoginCodeMalformed";
     static final String CODE_WRONG = "smsLoginCodeWrong";

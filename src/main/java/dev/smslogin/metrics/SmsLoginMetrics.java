@@ -3,7 +3,9 @@ package dev.smslogin.metrics;
 import dev.smslogin.code.SendDecision;
 import dev.smslogin.code.Verification;
 import dev.smslogin.sms.SmsFailure;
+import dev.smslogin.sms.SendBulkhead;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
@@ -22,6 +24,9 @@ import java.util.Locale;
  *   <li>{@code sms_login_verifications_total{realm, result}}: codes typed, by result ({@link VerifyResult}).</li>
  *   <li>{@code sms_login_send_duration_seconds{sender, result}}: how long the SMS provider took to accept (or
  *       refuse) a message, with histogram buckets from 50 ms to 10 s.</li>
+ *   <li>{@code sms_login_sends_in_flight{sender}} and {@code sms_login_sends_in_flight_limit{sender}}: sends waiting
+ *       for the provider on this node, and how many it allows; sends refused for it count in
+ *       {@code sms_login_codes_total{result="sms_busy"}}.</li>
  * </ul>
  * Tags carry no phone number, code or user: only the realm name, the provider id and a fixed result word.
  */
@@ -30,6 +35,8 @@ public final class SmsLoginMetrics {
     static final String CODES = "sms_login_codes";
     static final String VERIFICATIONS = "sms_login_verifications";
     static final String SEND_DURATION = "sms_login_send_duration";
+    static final String SENDS_IN_FLIGHT = "sms_login_sends_in_flight";
+    static final String SENDS_IN_FLIGHT_LIMIT = "sms_login_sends_in_flight_limit";
     private static final Duration[] BUCKETS = {
             Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
             Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)
@@ -38,7 +45,7 @@ public final class SmsLoginMetrics {
     /** What became of an ask for a code. */
     public enum SendResult {
         SENT, COOLDOWN, PHONE_LIMIT, IP_LIMIT, REALM_LIMIT, INVALID_NUMBER, HUMAN_CHECK_FAILED,
-        SMS_RATE_LIMITED, SMS_REFUSED_NUMBER, SMS_UNAVAILABLE, SMS_UNCONFIRMED, STORE_UNAVAILABLE
+        SMS_RATE_LIMITED, SMS_REFUSED_NUMBER, SMS_UNAVAILABLE, SMS_UNCONFIRMED, SMS_BUSY, STORE_UNAVAILABLE
     }
 
     /** What a typed code turned out to be. */
@@ -76,7 +83,20 @@ public final class SmsLoginMetrics {
             case RATE_LIMITED -> SendResult.SMS_RATE_LIMITED;
             case INVALID_NUMBER -> SendResult.SMS_REFUSED_NUMBER;
             case MISCONFIGURED, UNAVAILABLE -> SendResult.SMS_UNAVAILABLE;
+            case BUSY -> SendResult.SMS_BUSY;
         });
+    }
+
+    /** Publishes how many sends {@code bulkhead} has in flight, and how many it allows. */
+    public void sendsInFlight(String sender, SendBulkhead bulkhead) {
+        Gauge.builder(SENDS_IN_FLIGHT, bulkhead, SendBulkhead::inFlight)
+                .description("SMS sends waiting for the provider on this node")
+                .tag("sender", sender)
+                .register(registry);
+        Gauge.builder(SENDS_IN_FLIGHT_LIMIT, bulkhead, SendBulkhead::capacity)
+                .description("SMS sends this node lets wait for the provider at once (max-concurrent-sends)")
+                .tag("sender", sender)
+                .register(registry);
     }
 
     /** What the code store said of a typed code. */

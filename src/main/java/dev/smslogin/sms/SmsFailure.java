@@ -9,5 +9,7 @@ public enum SmsFailure {
     /** Wrong keys, sign name, template or an account problem: the admin must act. */
     MISCONFIGURED,
     /** The provider is unreachable, slow, failing or answered something unreadable: try later. */
-    UNAVAILABLE
+    UNAVAILABLE,
+    /** This node already has as many sends in flight as it allows ({@link SendBulkhead}): try again in a moment. */
+    BUSY
 }

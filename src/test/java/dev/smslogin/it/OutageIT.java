@@ -11,6 +11,17 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -188,6 +199,71 @@ class OutageIT {
         } finally {
             admin.deleteRealm(slowRealm);
         }
+    }
+
+    @Test
+    @DisplayName("a crowd asking for codes while Aliyun is slow: at most max-concurrent-sends wait for it, the others are told "
+            + "at once to try again, and can, since nothing was sent")
+    void slowProviderCrowdIsBulkheaded() throws Exception {
+        int capacity = (int) Double.parseDouble(metric("sms_login_sends_in_flight_limit"));
+        int crowd = capacity + 8;
+        aliyun.reset();
+        aliyun.misbehave(Misbehaviour.slow(Duration.ofMillis(1500)));
+        List<String> numbers = new ArrayList<>();
+        List<Browser> browsers = new ArrayList<>();
+        List<Page> phonePages = new ArrayList<>();
+        for (int i = 0; i < crowd; i++) {
+            numbers.add(Phones.newNational());
+            browsers.add(new Browser(server));
+            phonePages.add(browsers.get(i).startLogin(realm));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(crowd);
+        List<Page> pages = new ArrayList<>();
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Page>> futures = new ArrayList<>();
+            for (int i = 0; i < crowd; i++) {
+                int n = i;
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    return browsers.get(n).submit(phonePages.get(n), Map.of("phone_number", numbers.get(n)), null);
+                }));
+            }
+            go.countDown();
+            for (Future<Page> future : futures) {
+                pages.add(future.get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        aliyun.behave();
+        assertThat(aliyun.mostInFlight()).as("sends Aliyun was answering at once").isBetween(1, capacity);
+        List<Integer> busy = new ArrayList<>();
+        for (int i = 0; i < crowd; i++) {
+            Page page = pages.get(i);
+            if (page.isCodePage()) {
+                continue;
+            }
+            assertThat(page.isPhonePage()).isTrue();
+            assertThat(page.text()).contains("Many people are asking for codes right now. Try again in a moment.");
+            busy.add(i);
+        }
+        assertThat(busy).as("refused by the bulkhead").isNotEmpty();
+        assertThat(metric("sms_login_sends_in_flight")).isEqualTo("0.0");
+        int first = busy.get(0);
+        Page retry = browsers.get(first).submit(pages.get(first), Map.of("phone_number", numbers.get(first)), null);
+        assertThat(retry.isCodePage()).as("nothing was sent, so no cooldown holds the number: " + retry.text()).isTrue();
+        assertThat(submitCode(browsers.get(first), retry, aliyun.lastCodeTo(numbers.get(first))).isRedirectToClient()).isTrue();
+    }
+
+    /** The value of an unlabelled-but-for-sender metric on Keycloak's management interface. */
+    private static String metric(String name) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(server.managementUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        return response.body().lines()
+                .filter(line -> line.startsWith(name + "{") && line.contains("sender=\"aliyun\""))
+                .map(line -> line.substring(line.lastIndexOf(' ') + 1))
+                .findFirst().orElseThrow(() -> new AssertionError("no metric " + name));
     }
 
     private static Page timed(String what, Supplier<Page> step) {

@@ -76,6 +76,8 @@ public final class FakeAliyunSms implements AutoCloseable {
     private final Set<String> usedNonces = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Misbehaviour> misbehaviour = new AtomicReference<>();
     private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger mostInFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     private FakeAliyunSms(HttpServer server) {
         this.server = server;
@@ -123,6 +125,11 @@ public final class FakeAliyunSms implements AutoCloseable {
     }
 
     /** Requests refused for a bad signature, key, nonce or timestamp: should stay empty. */
+    /** The most requests this endpoint was answering at once since the last {@link #reset()}. */
+    public int mostInFlight() {
+        return mostInFlight.get();
+    }
+
     /** Every request that reached this endpoint, whatever it was answered. */
     public int requests() {
         return requests.get();
@@ -141,6 +148,8 @@ public final class FakeAliyunSms implements AutoCloseable {
     }
 
     public void reset() {
+        requests.set(0);
+        mostInFlight.set(0);
         messages.clear();
         byPhone.clear();
         rejections.clear();
@@ -149,6 +158,7 @@ public final class FakeAliyunSms implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
+        mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         try (exchange) {
             Misbehaviour mis = misbehaviour.get();
             if (mis != null && !mis.delay().isZero()) {
@@ -182,6 +192,8 @@ public final class FakeAliyunSms implements AutoCloseable {
             }
             reply(exchange, 200, "{\"Message\":\"OK\",\"RequestId\":\"" + UUID.randomUUID() + "\",\"BizId\":\""
                     + System.nanoTime() + "^0\",\"Code\":\"OK\"}");
+        } finally {
+            inFlight.decrementAndGet();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.smslogin.sms.aliyun;
 
+import dev.smslogin.sms.SendBulkhead;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -8,7 +9,7 @@ import java.util.function.Function;
 /** The Aliyun sender's server options ({@code --spi-sms-sender--aliyun--*}), checked once at start. */
 record AliyunSettings(String accessKeyId, String accessKeySecret, String signName, String templateCode,
                       String regionId, String templateParam, String endpoint, String protocol,
-                      int connectTimeoutMillis, int readTimeoutMillis) {
+                      int connectTimeoutMillis, int readTimeoutMillis, int maxConcurrentSends) {
 
     static final String DEFAULT_REGION = "cn-hangzhou";
     static final String DEFAULT_TEMPLATE_PARAM = "code";
@@ -39,7 +40,8 @@ record AliyunSettings(String accessKeyId, String accessKeySecret, String signNam
                 orDefault(option.apply("region-id"), DEFAULT_REGION),
                 templateParam, endpoint, protocol,
                 millis(option.apply("connect-timeout-ms"), DEFAULT_CONNECT_TIMEOUT_MS, "connect-timeout-ms"),
-                millis(option.apply("read-timeout-ms"), DEFAULT_READ_TIMEOUT_MS, "read-timeout-ms"));
+                millis(option.apply("read-timeout-ms"), DEFAULT_READ_TIMEOUT_MS, "read-timeout-ms"),
+                maxConcurrentSends(option.apply("max-concurrent-sends")));
     }
 
     /** The options an admin still has to set; empty when the sender can send. */
@@ -57,6 +59,21 @@ record AliyunSettings(String accessKeyId, String accessKeySecret, String signNam
         return "AliyunSettings[endpoint=" + protocol + "://" + endpoint + ", region=" + regionId + ", signName=" + signName
                 + ", templateCode=" + templateCode + ", accessKeyId=" + (accessKeyId == null ? "unset" : "set")
                 + ", accessKeySecret=" + (accessKeySecret == null ? "unset" : "set") + "]";
+    }
+
+    private static int maxConcurrentSends(String value) {
+        if (value == null || value.isBlank()) {
+            return SendBulkhead.defaultCapacity();
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed >= 1 && parsed <= 10_000) {
+                return parsed;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("sms-sender aliyun: 'max-concurrent-sends' must be a whole number from 1 to 10000");
     }
 
     private static int millis(String value, int fallback, String name) {

@@ -13,6 +13,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.smslogin.phone.PhoneNumber;
+import dev.smslogin.sms.SendBulkhead;
 import dev.smslogin.sms.SmsFailure;
 import dev.smslogin.sms.SmsSendException;
 import dev.smslogin.sms.SmsSender;
@@ -32,10 +33,12 @@ final class AliyunSmsSender implements SmsSender {
 
     private final IAcsClient client;
     private final AliyunSettings settings;
+    private final SendBulkhead bulkhead;
 
-    AliyunSmsSender(IAcsClient client, AliyunSettings settings) {
+    AliyunSmsSender(IAcsClient client, AliyunSettings settings, SendBulkhead bulkhead) {
         this.client = client;
         this.settings = settings;
+        this.bulkhead = bulkhead;
     }
 
     @Override
@@ -44,9 +47,20 @@ final class AliyunSmsSender implements SmsSender {
             throw new SmsSendException(SmsFailure.MISCONFIGURED,
                     "Aliyun SMS is not configured; missing options: " + settings.missingOptions());
         }
-        CommonResponse response;
+        if (!bulkhead.tryEnter()) {
+            throw new SmsSendException(SmsFailure.BUSY, "no SMS to " + to.masked() + ": " + bulkhead.capacity()
+                    + " sends are already in flight on this node (max-concurrent-sends)");
+        }
         try {
-            response = client.getCommonResponse(request(to, code));
+            checkReply(to, call(to, code));
+        } finally {
+            bulkhead.leave();
+        }
+    }
+
+    private CommonResponse call(PhoneNumber to, String code) throws SmsSendException {
+        try {
+            return client.getCommonResponse(request(to, code));
         } catch (ServerException e) {
             throw SmsSendException.notSent(AliyunErrorCodes.failureFor(e.getErrCode()),
                     "Aliyun SendSms failed for " + to.masked() + ": HTTP error " + e.getErrCode() + " (request " + e.getRequestId() + ")", null);
@@ -59,7 +73,6 @@ final class AliyunSmsSender implements SmsSender {
         } catch (RuntimeException e) {
             throw SmsSendException.unconfirmed("Aliyun SendSms failed for " + to.masked() + ": " + e.getClass().getSimpleName(), null);
         }
-        checkReply(to, response);
     }
 
     private CommonRequest request(PhoneNumber to, String code) {

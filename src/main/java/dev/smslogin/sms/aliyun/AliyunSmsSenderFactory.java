@@ -4,6 +4,8 @@ import com.aliyuncs.DefaultAcsClient;
 import com.aliyuncs.http.HttpClientConfig;
 import com.aliyuncs.http.ProtocolType;
 import com.aliyuncs.profile.DefaultProfile;
+import dev.smslogin.metrics.SmsLoginMetrics;
+import dev.smslogin.sms.SendBulkhead;
 import dev.smslogin.sms.SmsSender;
 import dev.smslogin.sms.SmsSenderFactory;
 import org.jboss.logging.Logger;
@@ -29,20 +31,26 @@ public final class AliyunSmsSenderFactory implements SmsSenderFactory, ServerInf
 
     private AliyunSettings settings;
     private DefaultAcsClient client;
+    private SendBulkhead bulkhead;
 
     @Override
     public SmsSender create(KeycloakSession session) {
-        return new AliyunSmsSender(client, settings);
+        return new AliyunSmsSender(client, settings, bulkhead);
     }
 
     @Override
     public void init(Config.Scope config) {
         settings = AliyunSettings.from(config::get);
         client = settings.missingOptions().isEmpty() ? newClient(settings) : null;
+        bulkhead = new SendBulkhead(settings.maxConcurrentSends());
     }
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        if (factory.getProviderFactory(SmsSender.class) == this) {
+            SmsLoginMetrics.global().sendsInFlight(PROVIDER_ID, bulkhead);
+            LOG.infof("SMS sender 'aliyun': at most %d sends in flight on this node (max-concurrent-sends)", bulkhead.capacity());
+        }
         if (client == null && factory.getProviderFactory(SmsSender.class) == this) {
             LOG.warnf("SMS sender 'aliyun' is selected but not configured; set --spi-sms-sender--aliyun--%s",
                     String.join(", --spi-sms-sender--aliyun--", settings.missingOptions()));
@@ -55,6 +63,10 @@ public final class AliyunSmsSenderFactory implements SmsSenderFactory, ServerInf
         http.setConnectionTimeoutMillis(settings.connectTimeoutMillis());
         http.setReadTimeoutMillis(settings.readTimeoutMillis());
         http.setProtocolType(settings.protocol().equals("http") ? ProtocolType.HTTP : ProtocolType.HTTPS);
+        // as many connections as sends may be in flight: the bulkhead refuses the others before they would queue
+        http.setMaxRequests(settings.maxConcurrentSends());
+        http.setMaxRequestsPerHost(settings.maxConcurrentSends());
+        http.setMaxIdleConnections(settings.maxConcurrentSends());
         profile.setHttpClientConfig(http);
         DefaultAcsClient client = new DefaultAcsClient(profile);
         client.setAutoRetry(false);
@@ -92,12 +104,16 @@ public final class AliyunSmsSenderFactory implements SmsSenderFactory, ServerInf
                 .property().name("protocol").type(ProviderConfigProperty.STRING_TYPE).defaultValue(AliyunSettings.DEFAULT_PROTOCOL).helpText("https or http.").add()
                 .property().name("connect-timeout-ms").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(AliyunSettings.DEFAULT_CONNECT_TIMEOUT_MS).helpText("Connect timeout in milliseconds.").add()
                 .property().name("read-timeout-ms").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(AliyunSettings.DEFAULT_READ_TIMEOUT_MS).helpText("Read timeout in milliseconds.").add()
+                .property().name("max-concurrent-sends").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(SendBulkhead.defaultCapacity())
+                .helpText("Sends in flight on this node at most (each holds a Keycloak worker thread until Aliyun answers); "
+                        + "more are refused at once with 'try again in a moment'. Default: a quarter of Keycloak's default worker pool.").add()
                 .build();
     }
 
     @Override
     public Map<String, String> getOperationalInfo() {
         return Map.of("endpoint", settings.protocol() + "://" + settings.endpoint(), "regionId", settings.regionId(),
-                "configured", String.valueOf(client != null));
+                "configured", String.valueOf(client != null), "maxConcurrentSends", String.valueOf(bulkhead.capacity()),
+                "sendsInFlight", String.valueOf(bulkhead.inFlight()));
     }
 }

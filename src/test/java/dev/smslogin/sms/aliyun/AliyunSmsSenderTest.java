@@ -2,6 +2,7 @@ package dev.smslogin.sms.aliyun;
 
 import com.aliyuncs.DefaultAcsClient;
 import dev.smslogin.phone.PhoneNumber;
+import dev.smslogin.sms.SendBulkhead;
 import dev.smslogin.sms.SmsFailure;
 import dev.smslogin.sms.SmsSendException;
 import dev.smslogin.testing.FakeAliyunSms;
@@ -13,8 +14,14 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class AliyunSmsSenderTest {
 
     private static final PhoneNumber MAINLAND = PhoneNumber.fromE164("+8613912345678");
+    private static final SendBulkhead BULKHEAD = new SendBulkhead(8);
     private static FakeAliyunSms fake;
     private static DefaultAcsClient client;
     private static AliyunSettings settings;
@@ -61,7 +69,7 @@ class AliyunSmsSenderTest {
     @Test
     @DisplayName("given Aliyun accepts, then one signed SendSms carries the national number, sign name, template and code")
     void sends() throws Exception {
-        new AliyunSmsSender(client, settings).sendCode(MAINLAND, "012345");
+        new AliyunSmsSender(client, settings, BULKHEAD).sendCode(MAINLAND, "012345");
 
         assertThat(fake.rejections()).isEmpty();
         assertThat(fake.messages()).singleElement().satisfies(m -> {
@@ -74,7 +82,7 @@ class AliyunSmsSenderTest {
 
     @Test
     void theTemplateVariableIsConfigurable() throws Exception {
-        new AliyunSmsSender(client, settings(Map.of("template-param", "otp"))).sendCode(MAINLAND, "654321");
+        new AliyunSmsSender(client, settings(Map.of("template-param", "otp")), BULKHEAD).sendCode(MAINLAND, "654321");
         assertThat(fake.messages()).singleElement().satisfies(m -> assertThat(m.templateParam()).isEqualTo("{\"otp\":\"654321\"}"));
     }
 
@@ -83,7 +91,7 @@ class AliyunSmsSenderTest {
     void wrongSecret() {
         DefaultAcsClient wrong = AliyunSmsSenderFactory.newClient(settings(Map.of("access-key-secret", "not-the-secret")));
         try {
-            assertFailure(new AliyunSmsSender(wrong, settings), SmsFailure.MISCONFIGURED);
+            assertFailure(new AliyunSmsSender(wrong, settings, BULKHEAD), SmsFailure.MISCONFIGURED);
             assertThat(fake.rejections()).containsExactly("SignatureDoesNotMatch");
             assertThat(fake.messages()).isEmpty();
         } finally {
@@ -95,20 +103,20 @@ class AliyunSmsSenderTest {
     @DisplayName("given a business error with HTTP 200, then it is a failure, not a success")
     void businessErrorsArriveWithHttp200() {
         fake.misbehave(Misbehaviour.businessError("isv.BUSINESS_LIMIT_CONTROL", "触发小时级流控Permits:5"));
-        assertFailure(new AliyunSmsSender(client, settings), SmsFailure.RATE_LIMITED);
+        assertFailure(new AliyunSmsSender(client, settings, BULKHEAD), SmsFailure.RATE_LIMITED);
         fake.misbehave(Misbehaviour.businessError("isv.MOBILE_NUMBER_ILLEGAL", "invalid mobile number"));
-        assertFailure(new AliyunSmsSender(client, settings), SmsFailure.INVALID_NUMBER);
+        assertFailure(new AliyunSmsSender(client, settings, BULKHEAD), SmsFailure.INVALID_NUMBER);
     }
 
     @Test
     @DisplayName("given Aliyun answering 500 or 503, then it is an outage and nothing was sent; given garbage, the message may have gone out")
     void serverErrorsAndGarbageAreOutages() {
         fake.misbehave(Misbehaviour.httpError(503));
-        assertFailure(new AliyunSmsSender(client, settings), SmsFailure.UNAVAILABLE);
+        assertFailure(new AliyunSmsSender(client, settings, BULKHEAD), SmsFailure.UNAVAILABLE);
         fake.misbehave(Misbehaviour.httpError(500));
-        assertFailure(new AliyunSmsSender(client, settings), SmsFailure.UNAVAILABLE);
+        assertFailure(new AliyunSmsSender(client, settings, BULKHEAD), SmsFailure.UNAVAILABLE);
         fake.misbehave(Misbehaviour.malformed());
-        assertUnconfirmed(new AliyunSmsSender(client, settings));
+        assertUnconfirmed(new AliyunSmsSender(client, settings, BULKHEAD));
     }
 
     @Test
@@ -116,7 +124,7 @@ class AliyunSmsSenderTest {
     void slowReplyTimesOutWithoutRetry() {
         fake.misbehave(Misbehaviour.slow(Duration.ofMillis(2500)));
         long started = System.nanoTime();
-        assertUnconfirmed(new AliyunSmsSender(client, settings));
+        assertUnconfirmed(new AliyunSmsSender(client, settings, BULKHEAD));
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
         assertThat(tookMillis).as("one attempt, bounded by the 1000 ms read timeout").isLessThan(2400);
         fake.behave();
@@ -129,16 +137,55 @@ class AliyunSmsSenderTest {
     void unreachableEndpointIsAnOutage() {
         DefaultAcsClient unreachable = AliyunSmsSenderFactory.newClient(settings(Map.of("endpoint", "127.0.0.1:1")));
         try {
-            assertFailure(new AliyunSmsSender(unreachable, settings(Map.of("endpoint", "127.0.0.1:1"))), SmsFailure.UNAVAILABLE);
+            assertFailure(new AliyunSmsSender(unreachable, settings(Map.of("endpoint", "127.0.0.1:1")), BULKHEAD), SmsFailure.UNAVAILABLE);
         } finally {
             unreachable.shutdown();
         }
     }
 
     @Test
+    @DisplayName("given more sends at once than max-concurrent-sends, then the others are refused at once, not sent, and the places free up")
+    void bulkheadRefusesSendsBeyondItsCapacity() throws Exception {
+        SendBulkhead bulkhead = new SendBulkhead(2);
+        AliyunSmsSender sender = new AliyunSmsSender(client, settings, bulkhead);
+        fake.misbehave(Misbehaviour.slow(Duration.ofMillis(900)));
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<SmsFailure>> results = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        sender.sendCode(MAINLAND, "123456");
+                        return null;
+                    } catch (SmsSendException e) {
+                        if (e.failure() == SmsFailure.BUSY) {
+                            assertThat(e.mayHaveBeenDelivered()).as("a refused send was not sent").isFalse();
+                        }
+                        return e.failure();
+                    }
+                }));
+            }
+            start.countDown();
+            List<SmsFailure> failures = new ArrayList<>();
+            for (Future<SmsFailure> result : results) {
+                failures.add(result.get());
+            }
+            assertThat(failures).filteredOn(f -> f == SmsFailure.BUSY).hasSize(4);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(bulkhead.inFlight()).isZero();
+        assertThat(fake.requests()).as("only the two admitted sends reached Aliyun").isEqualTo(2);
+        fake.behave();
+        sender.sendCode(MAINLAND, "654321");
+    }
+
+    @Test
     void anUnconfiguredSenderRefusesEverySend() {
         AliyunSettings unconfigured = AliyunSettings.from(Map.<String, String>of()::get);
-        assertThatThrownBy(() -> new AliyunSmsSender(null, unconfigured).sendCode(MAINLAND, "123456"))
+        assertThatThrownBy(() -> new AliyunSmsSender(null, unconfigured, BULKHEAD).sendCode(MAINLAND, "123456"))
                 .isInstanceOf(SmsSendException.class)
                 .hasMessageContaining("access-key-id")
                 .satisfies(e -> assertThat(((SmsSendException) e).failure()).isEqualTo(SmsFailure.MISCONFIGURED));
@@ -147,7 +194,7 @@ class AliyunSmsSenderTest {
     @Test
     void failureMessagesNeverContainTheCodeOrTheFullNumber() {
         fake.misbehave(Misbehaviour.businessError("isv.BUSINESS_LIMIT_CONTROL", "limit"));
-        assertThatThrownBy(() -> new AliyunSmsSender(client, settings).sendCode(MAINLAND, "987654"))
+        assertThatThrownBy(() -> new AliyunSmsSender(client, settings, BULKHEAD).sendCode(MAINLAND, "987654"))
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("987654").doesNotContain("13912345678").contains("+86139****5678"));
     }
 
