@@ -309,7 +309,6 @@ class SecurityReviewIT {
     }
 
     private static String attribute(JsonNode user, String name) {
-        JsonNode values = user.path("attributes").path(name);
-        return values.isArray() && values.size() > 0 ? values.get(0).asText() : null;
+        return LoginMethodMirrorIT.attribute(user, name);
     }
 }
