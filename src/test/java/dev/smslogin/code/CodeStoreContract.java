@@ -188,6 +188,57 @@ public abstract class CodeStoreContract {
     }
 
     @Test
+    @DisplayName("a client's requests are capped even when each is refused for cooldown or cancelled; one over the cap reaches no number")
+    void requestCap() {
+        SendLimits limits = new SendLimits(60, 1, 1, 10, 1000, 4);
+        CodeScope first = newScope();
+        String client = "198.51.100.7";
+        store().cancelSend(first, client, store().reserveSend(first, client, limits, "cancelled", TTL));
+        assertThat(store().reserveSend(first, client, limits, "kept", TTL).allowed()).as("the cancel gave everything back").isTrue();
+        for (int i = 0; i < 2; i++) {
+            assertThat(store().reserveSend(first, client, limits, "again", TTL).outcome()).isEqualTo(SendDecision.Outcome.COOLDOWN);
+        }
+        CodeScope second = newScope();
+        SendDecision fifth = store().reserveSend(second, client, limits, "fifth", TTL);
+        assertThat(fifth.outcome()).as("the fifth request of the hour").isEqualTo(SendDecision.Outcome.IP_LIMIT);
+        assertThat(fifth.retryAfterSeconds()).isBetween(3590L, 3600L);
+        assertThat(store().reserveSend(second, "198.51.100.8", limits, "other", TTL).allowed())
+                .as("another client, to a number whose cooldown and limit of 1 the refused request did not touch").isTrue();
+    }
+
+    @Test
+    @DisplayName("cancelling an older send leaves the cooldown and the code of a newer send to the number alone")
+    void cancelLeavesLaterCooldown() throws Exception {
+        CodeScope scope = newScope();
+        SendLimits limits = new SendLimits(1, 10, 10, 100, 1000);
+        SendDecision older = store().reserveSend(scope, "10.0.0.1", limits, "older", TTL);
+        assertThat(older.allowed()).isTrue();
+        Thread.sleep(1100);
+        assertThat(store().reserveSend(scope, "10.0.0.1", limits, "newer", TTL).allowed()).isTrue();
+        store().cancelSend(scope, "10.0.0.1", older);
+        assertThat(store().reserveSend(otherSession(scope), "10.0.0.2", limits, "third", TTL).outcome())
+                .as("the newer send's cooldown").isEqualTo(SendDecision.Outcome.COOLDOWN);
+        assertThat(store().verify(scope, "newer", attempts(5))).isEqualTo(Verification.VALID);
+    }
+
+    @Test
+    @DisplayName("cancelSend gives back the client's send window but not its request")
+    void cancelGivesBackTheWindowNotTheRequest() {
+        SendLimits limits = new SendLimits(60, 5, 10, 2, 1000, 4);
+        String client = "198.51.100.9";
+        assertThat(store().reserveSend(newScope(), client, limits, "1", TTL).allowed()).isTrue();
+        for (int request = 2; request <= 4; request++) {
+            CodeScope scope = newScope();
+            SendDecision decision = store().reserveSend(scope, client, limits, "hash", TTL);
+            assertThat(decision.allowed()).as("request " + request + ": one send kept in the window of 2, the others cancelled")
+                    .isTrue();
+            store().cancelSend(scope, client, decision);
+        }
+        SendDecision fifth = store().reserveSend(newScope(), client, limits, "hash", TTL);
+        assertThat(fifth.outcome()).as("1 send of 2 in the window, but 4 requests of 4").isEqualTo(SendDecision.Outcome.IP_LIMIT);
+    }
+
+    @Test
     @DisplayName("the per-number hourly limit holds when the cooldown has passed")
     void phoneHourlyLimit() throws Exception {
         CodeScope scope = newScope();

@@ -18,9 +18,29 @@ import java.util.function.LongSupplier;
 
 /**
  * Codes and counters in Keycloak's own single-use object store (Infinispan, shared by the cluster), for setups
- * without Redis. Atomicity comes from {@code putIfAbsent} and {@code remove}: a rolling window of N sends is N
- * slots, each claimed with {@code putIfAbsent} and expiring on its own; the n-th wrong attempt on a code claims
- * slot n, and so does the n-th failure of a number (slots expiring {@code lockSeconds} after they were taken).
+ * without Redis. The store has no increment and no compare-and-set: {@code putIfAbsent} and {@code remove} are its
+ * atomic operations, and they act at once, while {@code put} reaches the cache when the request's transaction
+ * commits (and a key may be put once per request). Hence:
+ *
+ * <ul>
+ *   <li>Every rolling window (a client's requests and sends, the realm's sends, a number's sends per hour and per
+ *   day, a number's consecutive failures) is a {@link SlotRing}: a few operations per claim whatever its limit.</li>
+ *   <li>A send counts, in order: the client's request (never given back), the client's and the realm's send windows,
+ *   the number's cooldown, its day and hour windows; a refusal gives back what it claimed, except the request.</li>
+ *   <li>The cooldown is one key taken with {@code putIfAbsent}; a second key, named after the send, says whose it
+ *   is, so that giving back an older send leaves a newer send's cooldown alone.</li>
+ *   <li>A code cancelled in the request that stored it cannot be removed (its {@code put} is still pending): the
+ *   cancel marks it void instead, and {@link #verify} finds no code.</li>
+ *   <li>Each guess claims one of the code's {@code perCode} attempt keys ({@code perCode} ≤ 10 by configuration)
+ *   before the hash is compared: however many guesses run in parallel, at most {@code perCode} are compared.</li>
+ *   <li>A number's failures fill a ring of {@code consecutivePerPhone - 1} claims, each held {@code lockSeconds};
+ *   the failure that finds it full (or cannot be counted for contention) locks the number for {@code lockSeconds}. A right code resets the count by
+ *   starting a new ring (a new generation).</li>
+ * </ul>
+ *
+ * <p>Cost in cache operations, none growing with a limit: an allowed send 29, a send refused at the realm's limit
+ * 22 (a few more while other requests' claims are in flight, see {@link SlotRing}); a wrong code 10, a right one 6,
+ * one more for each attempt already made on the code.
  */
 final class KeycloakSmsCodeStore implements SmsCodeStore {
 
@@ -31,77 +51,98 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
     private final SingleUseObjectProvider objects;
     private final String prefix;
     private final LongSupplier clock;
+    private final SlotRing rings;
 
     KeycloakSmsCodeStore(SingleUseObjectProvider objects, String prefix, LongSupplier clockMillis) {
         this.objects = objects;
         this.prefix = prefix;
         this.clock = clockMillis;
+        this.rings = new SlotRing(objects, clockMillis);
     }
 
     @Override
-    public SendDecision reserveSend(CodeScope scope, String clientIp, SendLimits limits, String codeHash, Duration codeTtl) {
-        List<String> claimed = new ArrayList<>();
-        String ipWindow = prefix + scope.realmId() + ":ip:" + clientIp + ":hour";
-        SendDecision refusal = claimSlot(ipWindow, limits.perIpPerHour(), HOUR_SECONDS, SendDecision.Outcome.IP_LIMIT, claimed);
+    public SendDecision reserveSend(CodeScope scope, String clientKey, SendLimits limits, String codeHash, Duration codeTtl) {
+        SlotRing.Claim request = rings.claim(clientWindow(scope, clientKey, "requests"), limits.requestsPerClientPerHour(),
+                HOUR_SECONDS);
+        if (!request.claimed()) {
+            return SendDecision.refused(SendDecision.Outcome.IP_LIMIT, request.retryAfterMillis());
+        }
+        List<String> windows = sendWindows(scope, clientKey);
+        String sendId = UUID.randomUUID().toString();
+        List<SlotRing.Claim> claimed = new ArrayList<>();
+        SendDecision refusal = claim(windows.get(0), limits.perIpPerHour(), HOUR_SECONDS, SendDecision.Outcome.IP_LIMIT, claimed);
         if (refusal == null) {
-            refusal = claimSlot(prefix + scope.realmId() + ":realm:hour", limits.perRealmPerHour(), HOUR_SECONDS,
-                    SendDecision.Outcome.REALM_LIMIT, claimed);
+            refusal = claim(windows.get(1), limits.perRealmPerHour(), HOUR_SECONDS, SendDecision.Outcome.REALM_LIMIT, claimed);
+        }
+        boolean cooling = false;
+        if (refusal == null) {
+            refusal = startCooldown(scope, limits.cooldownSeconds(), sendId);
+            cooling = refusal == null;
         }
         if (refusal == null) {
-            refusal = startCooldown(scope, limits.cooldownSeconds());
-            if (refusal == null) {
-                claimed.add(cooldownKey(scope));
-                refusal = claimSlot(phoneKey(scope, "day"), limits.perPhonePerDay(), DAY_SECONDS, SendDecision.Outcome.PHONE_LIMIT, claimed);
-            }
+            refusal = claim(windows.get(2), limits.perPhonePerDay(), DAY_SECONDS, SendDecision.Outcome.PHONE_LIMIT, claimed);
         }
         if (refusal == null) {
-            refusal = claimSlot(phoneKey(scope, "hour"), limits.perPhonePerHour(), HOUR_SECONDS, SendDecision.Outcome.PHONE_LIMIT, claimed);
+            refusal = claim(windows.get(3), limits.perPhonePerHour(), HOUR_SECONDS, SendDecision.Outcome.PHONE_LIMIT, claimed);
         }
         if (refusal != null) {
-            claimed.forEach(this::release);
+            claimed.forEach(rings::release);
+            if (cooling) {
+                endCooldown(scope, sendId);
+            }
             return refusal;
         }
-        String codeId = UUID.randomUUID().toString();
-        objects.put(codeKey(scope), Math.max(1, (codeTtl.toMillis() + 999) / 1000), Map.of("h", codeHash, "id", codeId));
-        claimed.add(0, codeId);
-        return SendDecision.allowed(String.join("\n", claimed));
+        objects.put(codeKey(scope), Math.max(1, (codeTtl.toMillis() + 999) / 1000), Map.of("h", codeHash, "id", sendId));
+        StringBuilder reservation = new StringBuilder(sendId);
+        claimed.forEach(c -> reservation.append(' ').append(c.limit()).append(' ').append(c.position()));
+        return SendDecision.allowed(reservation.toString());
     }
 
-    /** The reservation is the code's id, then the slots the send claimed, a line each. */
+    /**
+     * The reservation is the send's id, then the limit and the position of its claim in each of
+     * {@link #sendWindows}, all separated by spaces.
+     */
     @Override
-    public void cancelSend(CodeScope scope, String clientIp, SendDecision decision) {
-        List<String> reservation = List.of(decision.reservation().split("\n"));
-        reservation.subList(1, reservation.size()).forEach(this::release);
+    public void cancelSend(CodeScope scope, String clientKey, SendDecision decision) {
+        String[] reservation = decision.reservation().split(" ");
+        String sendId = reservation[0];
+        List<String> windows = sendWindows(scope, clientKey);
+        for (int i = 0; i < windows.size(); i++) {
+            rings.release(new SlotRing.Claim(windows.get(i), Integer.parseInt(reservation[1 + 2 * i]),
+                    Long.parseLong(reservation[2 + 2 * i]), 0));
+        }
+        endCooldown(scope, sendId);
+        // the code: void in any case (in the request that stored it, its put is still pending), gone once stored
+        objects.putIfAbsent(voidKey(scope, sendId), MAX_CODE_TTL_SECONDS);
         Map<String, String> code = objects.get(codeKey(scope));
-        if (code != null && reservation.get(0).equals(code.get("id"))) {
+        if (code != null && sendId.equals(code.get("id"))) {
             objects.remove(codeKey(scope));
         }
     }
 
     @Override
     public Verification verify(CodeScope scope, String candidateHash, VerifyLimits limits) {
-        String failures = failuresPrefix(scope);
-        if (objects.contains(failures + limits.consecutivePerPhone())) {
+        if (objects.contains(phoneKey(scope, "locked"))) {
             return Verification.LOCKED;
         }
         String codeKey = codeKey(scope);
         Map<String, String> stored = objects.get(codeKey);
-        if (stored == null) {
+        if (stored == null || objects.contains(voidKey(scope, stored.get("id")))) {
             return Verification.NO_CODE;
+        }
+        int attempt = claimAttempt(codeKey + ":attempt:" + stored.get("id") + ":", limits.perCode());
+        if (attempt == 0) {
+            return Verification.NO_CODE;    // its attempts are spent: the code is burned
         }
         if (CodeHasher.matches(stored.get("h"), candidateHash)) {
             Map<String, String> removed = objects.remove(codeKey);
-            boolean won = removed != null && stored.get("id").equals(removed.get("id"));
-            if (won) {
-                objects.put(phoneKey(scope, "failures"), limits.lockSeconds(), Map.of("generation", UUID.randomUUID().toString()));
+            if (removed == null || !stored.get("id").equals(removed.get("id"))) {
+                return Verification.NO_CODE;
             }
-            return won ? Verification.VALID : Verification.NO_CODE;
+            objects.put(phoneKey(scope, "failures"), limits.lockSeconds(), Map.of("generation", UUID.randomUUID().toString()));
+            return Verification.VALID;
         }
-        claimFirstFree(failures, limits.consecutivePerPhone(), limits.lockSeconds());
-        int attempt = claimFirstFree(codeKey + ":fail:" + stored.get("id") + ":", limits.perCode(), MAX_CODE_TTL_SECONDS);
-        if (attempt == 0) {
-            return Verification.NO_CODE;
-        }
+        countFailure(scope, limits);
         if (attempt < limits.perCode()) {
             return Verification.WRONG;
         }
@@ -109,65 +150,71 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
         return Verification.WRONG_AND_BURNED;
     }
 
-    /** Slot keys of the number's failures; a right code starts a new generation, which resets the count. */
-    private String failuresPrefix(CodeScope scope) {
-        Map<String, String> generation = objects.get(phoneKey(scope, "failures"));
-        return phoneKey(scope, "failures:" + (generation == null ? "0" : generation.get("generation")) + ":");
-    }
-
-    /** Claims the first free slot 1..max under {@code prefix}; returns its number, or 0 when all are taken. */
-    private int claimFirstFree(String prefix, int max, long lifespanSeconds) {
-        for (int slot = 1; slot <= max; slot++) {
-            if (objects.putIfAbsent(prefix + slot, lifespanSeconds)) {
-                return slot;
+    /** Claims the first free attempt 1..perCode of a code; returns its number, or 0 when all are taken. */
+    private int claimAttempt(String attempts, int perCode) {
+        for (int attempt = 1; attempt <= perCode; attempt++) {
+            if (objects.putIfAbsent(attempts + attempt, MAX_CODE_TTL_SECONDS)) {
+                return attempt;
             }
         }
         return 0;
     }
 
-    private SendDecision startCooldown(CodeScope scope, int cooldownSeconds) {
-        String key = cooldownKey(scope);
-        if (objects.putIfAbsent(key, cooldownSeconds)) {
-            objects.put(key + ":until", cooldownSeconds, Map.of("until", String.valueOf(clock.getAsLong() + cooldownSeconds * 1000L)));
-            return null;
+    private void countFailure(CodeScope scope, VerifyLimits limits) {
+        Map<String, String> generation = objects.get(phoneKey(scope, "failures"));
+        String failures = phoneKey(scope, "failures:" + (generation == null ? "0" : generation.get("generation")));
+        if (!rings.claim(failures, limits.consecutivePerPhone() - 1, limits.lockSeconds()).claimed()) {
+            objects.putIfAbsent(phoneKey(scope, "locked"), limits.lockSeconds());
         }
-        return SendDecision.refused(SendDecision.Outcome.COOLDOWN, remainingMillis(key));
     }
 
-    /** Claims a free slot of a window, or answers when the earliest slot frees up. */
-    private SendDecision claimSlot(String window, int limit, long windowSeconds, SendDecision.Outcome outcome, List<String> claimed) {
-        long soonest = Long.MAX_VALUE;
-        for (int slot = 0; slot < limit; slot++) {
-            String key = window + ":" + slot;
-            if (objects.putIfAbsent(key, windowSeconds)) {
-                objects.put(key + ":until", windowSeconds, Map.of("until", String.valueOf(clock.getAsLong() + windowSeconds * 1000)));
-                claimed.add(key);
-                return null;
-            }
-            soonest = Math.min(soonest, remainingMillis(key));
+    private SendDecision claim(String window, int limit, long seconds, SendDecision.Outcome outcome, List<SlotRing.Claim> claimed) {
+        SlotRing.Claim claim = rings.claim(window, limit, seconds);
+        if (!claim.claimed()) {
+            return SendDecision.refused(outcome, claim.retryAfterMillis());
         }
-        return SendDecision.refused(outcome, soonest == Long.MAX_VALUE ? windowSeconds * 1000 : soonest);
+        claimed.add(claim);
+        return null;
     }
 
-    private long remainingMillis(String key) {
-        Map<String, String> until = objects.get(key + ":until");
-        if (until == null) {
-            return 1000;
+    private SendDecision startCooldown(CodeScope scope, int cooldownSeconds, String sendId) {
+        String key = phoneKey(scope, "cooldown");
+        long now = clock.getAsLong();
+        if (!objects.putIfAbsent(key, cooldownSeconds)) {
+            Map<String, String> end = objects.get(key + ":until");
+            long until = end == null || end.get("until") == null ? 0 : Long.parseLong(end.get("until"));
+            // no end yet (or an earlier send's): the cooldown was started by a request still running
+            return SendDecision.refused(SendDecision.Outcome.COOLDOWN, until > now ? until - now : cooldownSeconds * 1000L);
         }
-        return Math.max(0, Long.parseLong(until.get("until")) - clock.getAsLong());
+        objects.putIfAbsent(key + ":" + sendId, cooldownSeconds);
+        objects.put(key + ":until", cooldownSeconds, Map.of("until", String.valueOf(now + cooldownSeconds * 1000L)));
+        return null;
     }
 
-    private void release(String key) {
-        objects.remove(key);
-        objects.remove(key + ":until");
+    /** Ends the number's cooldown if it is still the one {@code sendId} started. */
+    private void endCooldown(CodeScope scope, String sendId) {
+        String key = phoneKey(scope, "cooldown");
+        if (objects.remove(key + ":" + sendId) != null) {
+            objects.remove(key);
+        }
+    }
+
+    /** The windows a send claims and gives back: the client's, the realm's, the number's per day and per hour. */
+    private List<String> sendWindows(CodeScope scope, String clientKey) {
+        return List.of(clientWindow(scope, clientKey, "sends"), prefix + scope.realmId() + ":sends",
+                phoneKey(scope, "sends:day"), phoneKey(scope, "sends:hour"));
+    }
+
+    private String clientWindow(CodeScope scope, String clientKey, String name) {
+        return prefix + scope.realmId() + ":client:" + clientKey + ":" + name;
     }
 
     private String codeKey(CodeScope scope) {
         return phoneKey(scope, "code:" + scope.sessionId());
     }
 
-    private String cooldownKey(CodeScope scope) {
-        return phoneKey(scope, "cooldown");
+    private String voidKey(CodeScope scope, String sendId) {
+        return codeKey(scope) + ":void:" + sendId;
     }
 
     private String phoneKey(CodeScope scope, String name) {
