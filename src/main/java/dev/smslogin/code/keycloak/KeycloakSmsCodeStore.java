@@ -47,6 +47,7 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
     private static final long HOUR_SECONDS = 3600;
     private static final long DAY_SECONDS = 86400;
     private static final long MAX_CODE_TTL_SECONDS = 3600;
+    private static final String NO_FLOW = "-";
 
     private final SingleUseObjectProvider objects;
     private final String prefix;
@@ -67,17 +68,42 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
         if (!request.claimed()) {
             return SendDecision.refused(SendDecision.Outcome.IP_LIMIT, request.retryAfterMillis());
         }
-        List<String> windows = sendWindows(scope, clientKey);
         String sendId = UUID.randomUUID().toString();
+        String flowId = limits.stricterFlow() == null ? null : limits.stricterFlow().flowId();
         List<SlotRing.Claim> claimed = new ArrayList<>();
+        List<String> cooling = new ArrayList<>();
+        SendDecision refusal = claimWindows(scope, clientKey, null, limits, sendId, claimed, cooling);
+        if (refusal == null && flowId != null) {
+            refusal = claimWindows(scope, clientKey, flowId, limits.stricterFlow().limits(), sendId, claimed, cooling);
+        }
+        if (refusal != null) {
+            claimed.forEach(rings::release);
+            cooling.forEach(cooldown -> endCooldown(cooldown, sendId));
+            return refusal;
+        }
+        objects.put(codeKey(scope), Math.max(1, (codeTtl.toMillis() + 999) / 1000), Map.of("h", codeHash, "id", sendId));
+        StringBuilder reservation = new StringBuilder(sendId).append(' ').append(flowId == null ? NO_FLOW : flowId);
+        claimed.forEach(c -> reservation.append(' ').append(c.limit()).append(' ').append(c.position()));
+        return SendDecision.allowed(reservation.toString());
+    }
+
+    /**
+     * Claims, in order, the client's and the realm's send windows, the number's cooldown, its day and hour windows:
+     * the realm-wide ones ({@code flowId} null) or a stricter flow's own. Returns the refusal, or null.
+     */
+    private SendDecision claimWindows(CodeScope scope, String clientKey, String flowId, SendLimits limits, String sendId,
+                                      List<SlotRing.Claim> claimed, List<String> cooling) {
+        List<String> windows = sendWindows(scope, clientKey, flowId);
         SendDecision refusal = claim(windows.get(0), limits.perIpPerHour(), HOUR_SECONDS, SendDecision.Outcome.IP_LIMIT, claimed);
         if (refusal == null) {
             refusal = claim(windows.get(1), limits.perRealmPerHour(), HOUR_SECONDS, SendDecision.Outcome.REALM_LIMIT, claimed);
         }
-        boolean cooling = false;
         if (refusal == null) {
-            refusal = startCooldown(scope, limits.cooldownSeconds(), sendId);
-            cooling = refusal == null;
+            String cooldown = cooldownKey(scope, flowId);
+            refusal = startCooldown(cooldown, limits.cooldownSeconds(), sendId);
+            if (refusal == null) {
+                cooling.add(cooldown);
+            }
         }
         if (refusal == null) {
             refusal = claim(windows.get(2), limits.perPhonePerDay(), DAY_SECONDS, SendDecision.Outcome.PHONE_LIMIT, claimed);
@@ -85,33 +111,31 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
         if (refusal == null) {
             refusal = claim(windows.get(3), limits.perPhonePerHour(), HOUR_SECONDS, SendDecision.Outcome.PHONE_LIMIT, claimed);
         }
-        if (refusal != null) {
-            claimed.forEach(rings::release);
-            if (cooling) {
-                endCooldown(scope, sendId);
-            }
-            return refusal;
-        }
-        objects.put(codeKey(scope), Math.max(1, (codeTtl.toMillis() + 999) / 1000), Map.of("h", codeHash, "id", sendId));
-        StringBuilder reservation = new StringBuilder(sendId);
-        claimed.forEach(c -> reservation.append(' ').append(c.limit()).append(' ').append(c.position()));
-        return SendDecision.allowed(reservation.toString());
+        return refusal;
     }
 
     /**
-     * The reservation is the send's id, then the limit and the position of its claim in each of
-     * {@link #sendWindows}, all separated by spaces.
+     * The reservation is the send's id, the stricter flow's id (or {@value #NO_FLOW}), then the limit and the
+     * position of its claim in each of the {@link #sendWindows} it claimed (realm-wide, then the flow's), all
+     * separated by spaces.
      */
     @Override
     public void cancelSend(CodeScope scope, String clientKey, SendDecision decision) {
         String[] reservation = decision.reservation().split(" ");
         String sendId = reservation[0];
-        List<String> windows = sendWindows(scope, clientKey);
-        for (int i = 0; i < windows.size(); i++) {
-            rings.release(new SlotRing.Claim(windows.get(i), Integer.parseInt(reservation[1 + 2 * i]),
-                    Long.parseLong(reservation[2 + 2 * i]), 0));
+        String flowId = NO_FLOW.equals(reservation[1]) ? null : reservation[1];
+        List<String> windows = new ArrayList<>(sendWindows(scope, clientKey, null));
+        if (flowId != null) {
+            windows.addAll(sendWindows(scope, clientKey, flowId));
         }
-        endCooldown(scope, sendId);
+        for (int i = 0; i < windows.size(); i++) {
+            rings.release(new SlotRing.Claim(windows.get(i), Integer.parseInt(reservation[2 + 2 * i]),
+                    Long.parseLong(reservation[3 + 2 * i]), 0));
+        }
+        endCooldown(cooldownKey(scope, null), sendId);
+        if (flowId != null) {
+            endCooldown(cooldownKey(scope, flowId), sendId);
+        }
         // the code: void in any case (in the request that stored it, its put is still pending), gone once stored
         objects.putIfAbsent(voidKey(scope, sendId), MAX_CODE_TTL_SECONDS);
         Map<String, String> code = objects.get(codeKey(scope));
@@ -177,8 +201,7 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
         return null;
     }
 
-    private SendDecision startCooldown(CodeScope scope, int cooldownSeconds, String sendId) {
-        String key = phoneKey(scope, "cooldown");
+    private SendDecision startCooldown(String key, int cooldownSeconds, String sendId) {
         long now = clock.getAsLong();
         if (!objects.putIfAbsent(key, cooldownSeconds)) {
             Map<String, String> end = objects.get(key + ":until");
@@ -191,18 +214,25 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
         return null;
     }
 
-    /** Ends the number's cooldown if it is still the one {@code sendId} started. */
-    private void endCooldown(CodeScope scope, String sendId) {
-        String key = phoneKey(scope, "cooldown");
+    /** Ends a cooldown if it is still the one {@code sendId} started. */
+    private void endCooldown(String key, String sendId) {
         if (objects.remove(key + ":" + sendId) != null) {
             objects.remove(key);
         }
     }
 
-    /** The windows a send claims and gives back: the client's, the realm's, the number's per day and per hour. */
-    private List<String> sendWindows(CodeScope scope, String clientKey) {
-        return List.of(clientWindow(scope, clientKey, "sends"), prefix + scope.realmId() + ":sends",
-                phoneKey(scope, "sends:day"), phoneKey(scope, "sends:hour"));
+    /**
+     * The windows a send claims and gives back: the client's, the realm's, the number's per day and per hour;
+     * realm-wide ({@code flowId} null) or a stricter flow's own.
+     */
+    private List<String> sendWindows(CodeScope scope, String clientKey, String flowId) {
+        String flow = flowId == null ? "" : "flow:" + flowId + ":";
+        return List.of(clientWindow(scope, clientKey, flow + "sends"), prefix + scope.realmId() + ":" + flow + "sends",
+                phoneKey(scope, flow + "sends:day"), phoneKey(scope, flow + "sends:hour"));
+    }
+
+    private String cooldownKey(CodeScope scope, String flowId) {
+        return phoneKey(scope, flowId == null ? "cooldown" : "flow:" + flowId + ":cooldown");
     }
 
     private String clientWindow(CodeScope scope, String clientKey, String name) {
