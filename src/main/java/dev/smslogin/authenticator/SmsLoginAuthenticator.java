@@ -14,10 +14,11 @@ import dev.smslogin.phone.InvalidPhoneNumberException;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phone.PhoneNumberParser;
 import dev.smslogin.phonecode.PhoneCodes;
-import dev.smslogin.phonecode.SendResult.NotSent;
-import dev.smslogin.phonecode.SendResult.Refused;
-import dev.smslogin.phonecode.SendResult.Sent;
-import dev.smslogin.phonecode.SendResult.Unconfirmed;
+import dev.smslogin.phonecode.SendOutcome;
+import dev.smslogin.phonecode.SendOutcome.NotSent;
+import dev.smslogin.phonecode.SendOutcome.Refused;
+import dev.smslogin.phonecode.SendOutcome.Sent;
+import dev.smslogin.phonecode.SendOutcome.Unconfirmed;
 import jakarta.ws.rs.core.MultivaluedMap;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -156,7 +157,7 @@ final class SmsLoginAuthenticator implements Authenticator {
 
     private void sendCode(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, boolean onCodePage) {
         PhoneCodes codes = phoneCodes(context);
-        dev.smslogin.phonecode.SendResult result = codes.send(codeScope(codes, context, phone), phone,
+        SendOutcome result = codes.send(codeScope(codes, context, phone), phone,
                 context.getConnection().getRemoteAddr(), sendLimits.of(context.getRealm(), context.getExecution(), config),
                 config.codeLength(),
                 Duration.ofSeconds(config.codeTtlSeconds()));

@@ -50,7 +50,7 @@ public final class PhoneCodes {
     }
 
     /** Reserves a send within {@code limits}, then sends a new code of {@code codeLength} digits valid for {@code ttl}. */
-    public SendResult send(CodeScope scope, PhoneNumber phone, String clientAddress, SendLimits limits, int codeLength, Duration ttl) {
+    public SendOutcome send(CodeScope scope, PhoneNumber phone, String clientAddress, SendLimits limits, int codeLength, Duration ttl) {
         SmsCodeStore store = session.getProvider(SmsCodeStore.class);
         String client = ClientKey.of(clientAddress);
         String code = CodeGenerator.generate(codeLength);
@@ -60,7 +60,7 @@ public final class PhoneCodes {
         } catch (CodeStoreUnavailableException e) {
             LOG.warnf("SMS login: code store unavailable while sending to %s: %s", phone.masked(), e.getMessage());
             metrics.codeAsked(realm.getName(), SmsLoginMetrics.SendResult.STORE_UNAVAILABLE);
-            return new SendResult.StoreUnavailable();
+            return new SendOutcome.StoreUnavailable();
         }
         if (!decision.allowed()) {
             LOG.infof("SMS login: no code sent to %s: %s, retry in %d s", phone.masked(), decision.outcome(), decision.retryAfterSeconds());
@@ -69,7 +69,7 @@ public final class PhoneCodes {
                         realm.getName(), decision.retryAfterSeconds());
             }
             metrics.codeRefused(realm.getName(), decision.outcome());
-            return new SendResult.Refused(decision);
+            return new SendOutcome.Refused(decision);
         }
         try {
             deliver(phone, code);
@@ -77,16 +77,16 @@ public final class PhoneCodes {
             if (e.mayHaveBeenDelivered()) {
                 LOG.warnf("SMS login: %s; the code may still arrive, so it stays valid and the cooldown runs", e.getMessage());
                 metrics.codeAsked(realm.getName(), SmsLoginMetrics.SendResult.SMS_UNCONFIRMED);
-                return new SendResult.Unconfirmed(limits.cooldownSeconds());
+                return new SendOutcome.Unconfirmed(limits.cooldownSeconds());
             }
             LOG.warnf("SMS login: %s (%s)", e.getMessage(), e.failure());
             giveBack(store, scope, client, decision, phone);
             metrics.codeNotDelivered(realm.getName(), e.failure());
-            return new SendResult.NotSent(e.failure());
+            return new SendOutcome.NotSent(e.failure());
         }
         LOG.debugf("SMS login: code sent to %s", phone.masked());
         metrics.codeAsked(realm.getName(), SmsLoginMetrics.SendResult.SENT);
-        return new SendResult.Sent(limits.cooldownSeconds());
+        return new SendOutcome.Sent(limits.cooldownSeconds());
     }
 
     /**
