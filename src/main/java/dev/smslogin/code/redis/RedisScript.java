@@ -145,12 +145,12 @@ enum RedisScript {
 
         /**
          * Send windows of bounded size. A window of {@code span} ms over a key is cut into 60 buckets of
-         * {@code span / 60} ms (an hour: 1 minute; a day: 24 minutes), fields of a hash named by the window's
-         * tag and the bucket's number ({@code h28633333}: the hour's bucket of minute 28 633 333 since the epoch),
+         * {@code span / 60} ms (an hour: 1 minute; a day: 24 minutes), fields of a hash named by the window's tag (one
+         * letter) and the bucket's number ({@code h28633333}: the hour's bucket of minute 28 633 333 since the epoch),
          * each holding the bucket's count of sends and its newest send's time ({@code "17 1718000000123"}). One key
          * may hold several windows (a number's: {@code h} and {@code d}); it expires {@code span} after its newest
-         * send. A key holds at most 61 buckets per window, whatever the number of sends: every read
-         * drops the buckets that have left the window, and the scripts read a window before they count in it.
+         * send. A key holds at most 61 buckets per window, whatever the number of sends: every read drops the buckets
+         * that have left the window, and the scripts read a window before they count in it.
          *
          * <p>A bucket counts while its newest send is in the window. So every send counts at least as long as it
          * would in an exact sliding window (a sorted set of the sends, as before) and less than one bucket width
@@ -171,31 +171,30 @@ enum RedisScript {
                   local count, last = string.match(value, '^(%d+) (%d+)$')
                   return tonumber(count), tonumber(last)
                 end
-                -- the window's buckets {count, newest send}, oldest first; drops those that have left it
+                -- the sends in the window and its buckets {number, count, newest send}; drops those that have left it
                 local function buckets(key, tag, span)
                   local fields = redis.call('HGETALL', key)
-                  local live, gone = {}, {}
+                  local live, gone, sends = {}, {}, 0
                   for i = 1, #fields, 2 do
-                    local number = string.match(fields[i], '^' .. tag .. '(%d+)$')
-                    if number then
+                    local field = fields[i]
+                    if string.sub(field, 1, 1) == tag then
                       local count, last = parse(fields[i + 1])
                       if last > now - span then
-                        live[#live + 1] = {tonumber(number), count, last}
+                        live[#live + 1] = {tonumber(string.sub(field, 2)), count, last}
+                        sends = sends + count
                       else
-                        gone[#gone + 1] = fields[i]
+                        gone[#gone + 1] = field
                       end
                     end
                   end
                   if #gone > 0 then redis.call('HDEL', key, unpack(gone)) end
-                  table.sort(live, function(a, b) return a[1] < b[1] end)
-                  return live
+                  return sends, live
                 end
-                -- nil while fewer than limit sends are in the window, else the ms until enough have left it
+                -- nil while fewer than limit sends are in the window, else the ms until enough of the oldest have left it
                 local function wait(key, tag, span, limit)
-                  local live = buckets(key, tag, span)
-                  local sends = 0
-                  for _, b in ipairs(live) do sends = sends + b[2] end
+                  local sends, live = buckets(key, tag, span)
                   if sends < limit then return nil end
+                  table.sort(live, function(a, b) return a[1] < b[1] end)
                   for _, b in ipairs(live) do
                     sends = sends - b[2]
                     if sends < limit then return b[3] + span - now end

@@ -13,7 +13,9 @@ import redis.clients.jedis.resps.ScanResult;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,12 +26,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Not a test: measures the Redis memory of one realm at its ceiling ({@code maxSendsPerRealmPerHour} 1 000 000), for
- * the README's Operations section. It sends {@code measure.sends} codes (default 1 000 000) through the store, each
- * to a number and from a client of its own, then prints {@code MEMORY USAGE} of the realm's window, of one client's
- * windows and of one number's keys, and {@code INFO memory} before and after; then deletes what it wrote. Runs only
- * when asked:
+ * the README's Operations section. It writes the realm's window as the last 59 minutes at the ceiling left it (59
+ * one-minute buckets holding 1 000 000 sends less those it is about to make: a run takes minutes, not an hour), then
+ * sends {@code measure.sends} codes (default 100 000) through the store, each to a number and from a client of its
+ * own, and prints {@code MEMORY USAGE} of the realm's window, of one client's windows and of one number's keys, and
+ * {@code INFO memory} before and after; then deletes what it wrote. Runs only when asked:
  *
- * <pre>mvn -B -q test -Dtest=SendWindowMemoryMeasurement -Dmeasure.memory=true [-Dmeasure.sends=1000000]</pre>
+ * <pre>mvn -B -q test -Dtest=SendWindowMemoryMeasurement -Dmeasure.memory=true [-Dmeasure.sends=100000]</pre>
  */
 @EnabledIfSystemProperty(named = "measure.memory", matches = "true")
 class SendWindowMemoryMeasurement {
@@ -39,7 +42,7 @@ class SendWindowMemoryMeasurement {
 
     @Test
     void realmAtItsCeiling() throws Exception {
-        int sends = Integer.getInteger("measure.sends", 1_000_000);
+        int sends = Integer.getInteger("measure.sends", 100_000);
         int threads = Integer.getInteger("measure.threads", 8);
         String realm = "realm-" + UUID.randomUUID();
         RedisKeys keys = new RedisKeys(PREFIX);
@@ -47,6 +50,7 @@ class SendWindowMemoryMeasurement {
              Jedis direct = new Jedis(URI.create(RedisSmsCodeStoreTest.URL))) {
             RedisSmsCodeStore store = new RedisSmsCodeStore(new RedisScriptRunner(pool, 0, 5000), keys);
             long memoryBefore = usedMemory(direct);
+            seedLastHour(pool, keys.realmSends(realm), 1_000_000 - sends);
             long keysBefore = direct.dbSize();
             AtomicLong next = new AtomicLong();
             AtomicLong refused = new AtomicLong();
@@ -79,6 +83,8 @@ class SendWindowMemoryMeasurement {
                     memoryBefore, memoryAfter, memoryAfter - memoryBefore, (memoryAfter - memoryBefore) / (double) sends,
                     keysAfter - keysBefore);
             report(pool, "realm window", keys.realmSends(realm));
+            System.out.printf("realm window: %d buckets holding %d sends%n", pool.hlen(keys.realmSends(realm)),
+                    pool.hvals(keys.realmSends(realm)).stream().mapToLong(v -> Long.parseLong(v.split(" ")[0])).sum());
             report(pool, "one client's requests", keys.clientRequests(realm, client(last)));
             report(pool, "one client's sends", keys.clientSends(realm, client(last)));
             report(pool, "one number's cooldown", keys.cooldown(lastScope));
@@ -88,6 +94,19 @@ class SendWindowMemoryMeasurement {
         } finally {
             deleteAll();
         }
+    }
+
+    /** The realm's window as {@code seeded} sends over the last 59 minutes left it, in RedisScript's buckets. */
+    private static void seedLastHour(RedisPool pool, String window, int seeded) {
+        long now = (Long) pool.eval("local t = redis.call('TIME') return t[1] * 1000 + math.floor(t[2] / 1000)");
+        Map<String, String> buckets = new HashMap<>();
+        for (int minute = 1; minute <= 59; minute++) {
+            long newest = now - minute * 60_000L;
+            int count = seeded / 59 + (minute <= seeded % 59 ? 1 : 0);
+            buckets.put("h" + newest / 60_000, count + " " + newest);
+        }
+        pool.hset(window, buckets);
+        pool.pexpire(window, 3_600_000);
     }
 
     private static CodeScope scope(String realm, long i) {
