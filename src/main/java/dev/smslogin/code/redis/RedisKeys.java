@@ -6,6 +6,10 @@ import dev.smslogin.code.CodeScope;
  * Key layout. Each phone number's keys (cooldown, send window, one code per login session) share one hash tag ({@code {realm:hash}}), so they live in one Redis
  * Cluster slot and one Lua script may touch them all. A realm's counters (its sends; per client, its requests and
  * sends) share the realm's tag.
+ *
+ * <p>The windows are hashes of buckets ({@code RedisScript}); their names ({@code ...-window}) are not those of the
+ * sorted sets that earlier versions kept ({@code ...:sends}, {@code ...:requests}), so that a node of either version
+ * never meets the other's type (WRONGTYPE) during an upgrade: the old keys expire within a day.
  */
 final class RedisKeys {
 
@@ -24,7 +28,7 @@ final class RedisKeys {
     }
 
     String phoneSends(CodeScope scope) {
-        return phoneKey(scope, "sends");
+        return phoneKey(scope, "send-window");
     }
 
     String failures(CodeScope scope) {
@@ -32,25 +36,25 @@ final class RedisKeys {
     }
 
     String clientRequests(String realmId, String clientKey) {
-        return prefix + "{" + realmId + "}:client:" + clientKey + ":requests";
+        return prefix + "{" + realmId + "}:client:" + clientKey + ":request-window";
     }
 
     String clientSends(String realmId, String clientKey) {
-        return prefix + "{" + realmId + "}:ip:" + clientKey + ":sends";
+        return prefix + "{" + realmId + "}:ip:" + clientKey + ":send-window";
     }
 
     String realmSends(String realmId) {
-        return prefix + "{" + realmId + "}:sends";
+        return prefix + "{" + realmId + "}:send-window";
     }
 
     /** The client's sends through one stricter flow. */
     String flowClientSends(String realmId, String flowId, String clientKey) {
-        return prefix + "{" + realmId + "}:flow:" + flowId + ":ip:" + clientKey + ":sends";
+        return prefix + "{" + realmId + "}:flow:" + flowId + ":ip:" + clientKey + ":send-window";
     }
 
     /** The realm's sends through one stricter flow. */
     String flowRealmSends(String realmId, String flowId) {
-        return prefix + "{" + realmId + "}:flow:" + flowId + ":sends";
+        return prefix + "{" + realmId + "}:flow:" + flowId + ":send-window";
     }
 
     String flowCooldown(CodeScope scope, String flowId) {
@@ -58,7 +62,7 @@ final class RedisKeys {
     }
 
     String flowPhoneSends(CodeScope scope, String flowId) {
-        return phoneKey(scope, "flow:" + flowId + ":sends");
+        return phoneKey(scope, "flow:" + flowId + ":send-window");
     }
 
     private String phoneKey(CodeScope scope, String name) {

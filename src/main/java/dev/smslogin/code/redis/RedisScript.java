@@ -12,14 +12,14 @@ import java.util.HexFormat;
 enum RedisScript {
 
     /**
-     * KEYS: cooldown, phone sends (sorted set), code, and for a stricter flow its own cooldown and phone sends. ARGV:
-     * cooldown ms, max per hour, max per day, member, code hash, code ttl ms, and for the flow its cooldown ms, max
-     * per hour, max per day. Returns {0, 0} when allowed (the send counted, the cooldowns started, the code stored
-     * under the member), {1, ms} in a cooldown, {2, ms} over a phone limit. A cooldown holds the member, so that
+     * KEYS: cooldown, phone sends (a {@linkplain Lua#WINDOWS window} hash: hour and day), code, and for a stricter
+     * flow its own cooldown and phone sends. ARGV: cooldown ms, max per hour, max per day, member, code hash, code
+     * ttl ms, and for the flow its cooldown ms, max per hour, max per day. Returns {0, 0, now} when allowed (the send
+     * counted at {@code now}, the server's ms, the cooldowns started, the code stored under the member), {1, ms} in a
+     * cooldown, {2, ms} over a phone limit (the day's first, then the hour's). A cooldown holds the member, so that
      * only this send's cancel ends it.
      */
-    RESERVE_PHONE(false, Lua.NOW_MS + """
-            local hour, day = 3600000, 86400000
+    RESERVE_PHONE(false, Lua.WINDOWS + """
             local flow = #KEYS == 5
             local function cooling(key)
               local left = redis.call('PTTL', key)
@@ -27,91 +27,74 @@ enum RedisScript {
               return nil
             end
             local function full(key, perHour, perDay)
-              redis.call('ZREMRANGEBYSCORE', key, '-inf', now - day)
-              local inDay = redis.call('ZCARD', key)
-              if inDay >= perDay then
-                local expiring = redis.call('ZRANGE', key, inDay - perDay, inDay - perDay, 'WITHSCORES')
-                return tonumber(expiring[2]) + day - now
-              end
-              local inHour = redis.call('ZRANGEBYSCORE', key, now - hour, '+inf', 'WITHSCORES')
-              if #inHour / 2 >= perHour then
-                return tonumber(inHour[#inHour - 2 * perHour + 2]) + hour - now
-              end
-              return nil
+              return wait(key, 'd', day, perDay) or wait(key, 'h', hour, perHour)
             end
-            local wait = cooling(KEYS[1]) or (flow and cooling(KEYS[4]))
-            if wait then return {1, wait} end
-            wait = full(KEYS[2], tonumber(ARGV[2]), tonumber(ARGV[3]))
+            local ms = cooling(KEYS[1]) or (flow and cooling(KEYS[4]))
+            if ms then return {1, ms} end
+            ms = full(KEYS[2], tonumber(ARGV[2]), tonumber(ARGV[3]))
               or (flow and full(KEYS[5], tonumber(ARGV[8]), tonumber(ARGV[9])))
-            if wait then return {2, wait} end
+            if ms then return {2, ms} end
             local function start(cooldown, sends, cooldownMs)
-              redis.call('ZADD', sends, now, ARGV[4])
-              redis.call('PEXPIRE', sends, day)
+              count(sends, 'h', hour)
+              count(sends, 'd', day)
               redis.call('SET', cooldown, ARGV[4], 'PX', cooldownMs)
             end
             start(KEYS[1], KEYS[2], ARGV[1])
             if flow then start(KEYS[4], KEYS[5], ARGV[7]) end
             redis.call('HSET', KEYS[3], 'h', ARGV[5], 'a', 0, 'r', ARGV[4])
             redis.call('PEXPIRE', KEYS[3], ARGV[6])
-            return {0, 0}
+            return {0, 0, now}
             """),
 
     /**
      * KEYS: the client's requests, the client's sends, the realm's sends, and for a stricter flow its own client
-     * and realm sends (sorted sets sharing the realm's hash tag). ARGV: max requests per client per hour, max sends
-     * per client per hour, max per realm per hour, member, and for the flow its max per client and per realm. The
-     * request is counted first and is never given back; a request over its limit is not counted. Returns {0, 0},
-     * {3, ms} over a client limit, {4, ms} over a realm limit.
+     * and realm sends (hourly {@linkplain Lua#WINDOWS windows} sharing the realm's hash tag). ARGV: the max of each
+     * window, in the order of KEYS. The request is counted first and is never given back; a request over its limit
+     * is not counted. Returns {0, 0, now} when allowed (the send counted at {@code now}, the server's ms), {3, ms}
+     * over a client limit, {4, ms} over a realm limit.
      */
-    RESERVE_CLIENT(true, Lua.NOW_MS + """
-            local hour = 3600000
-            local function over(key, limit)
-              redis.call('ZREMRANGEBYSCORE', key, '-inf', now - hour)
-              local count = redis.call('ZCARD', key)
-              if count >= limit then
-                local index = count - limit
-                local expiring = redis.call('ZRANGE', key, index, index, 'WITHSCORES')
-                return tonumber(expiring[2]) + hour - now
-              end
-              return nil
+    RESERVE_CLIENT(true, Lua.WINDOWS + """
+            local refusal = {3, 3, 4, 3, 4}  -- by window: requests, client, realm, the flow's client, the flow's realm
+            local function over(i)
+              return wait(KEYS[i], 'h', hour, tonumber(ARGV[i]))
             end
-            local function count(key)
-              redis.call('ZADD', key, now, ARGV[4])
-              redis.call('PEXPIRE', key, hour)
+            local ms = over(1)
+            if ms then return {refusal[1], ms} end
+            count(KEYS[1], 'h', hour)
+            for i = 2, #KEYS do
+              ms = over(i)
+              if ms then return {refusal[i], ms} end
             end
-            local wait = over(KEYS[1], tonumber(ARGV[1]))
-            if wait then return {3, wait} end
-            count(KEYS[1])
-            local windows = {{2, 2, 3}, {3, 3, 4}, {4, 5, 3}, {5, 6, 4}}
-            for _, w in ipairs(windows) do
-              if KEYS[w[1]] then
-                wait = over(KEYS[w[1]], tonumber(ARGV[w[2]]))
-                if wait then return {w[3], wait} end
-              end
-            end
-            for i = 2, #KEYS do count(KEYS[i]) end
-            return {0, 0}
+            for i = 2, #KEYS do count(KEYS[i], 'h', hour) end
+            return {0, 0, now}
             """),
 
     /**
-     * KEYS: cooldown, phone sends, code, and for a stricter flow its cooldown and phone sends. ARGV: member. Undoes
-     * RESERVE_PHONE for a send the provider refused: the cooldowns and the code go only while they are still this
-     * send's, not a later send's.
+     * KEYS: cooldown, phone sends, code, and for a stricter flow its cooldown and phone sends. ARGV: member, the
+     * send's time (RESERVE_PHONE's {@code now}). Undoes RESERVE_PHONE for a send the provider refused: the send
+     * leaves the buckets it was counted in; the cooldowns and the code go only while they are still this send's, not
+     * a later send's.
      */
-    CANCEL_PHONE(false, """
+    CANCEL_PHONE(false, Lua.WINDOWS + """
             for _, i in ipairs({1, 4}) do
               if KEYS[i] and redis.call('GET', KEYS[i]) == ARGV[1] then redis.call('DEL', KEYS[i]) end
             end
             for _, i in ipairs({2, 5}) do
-              if KEYS[i] then redis.call('ZREM', KEYS[i], ARGV[1]) end
+              if KEYS[i] then
+                giveBack(KEYS[i], 'h', hour, tonumber(ARGV[2]))
+                giveBack(KEYS[i], 'd', day, tonumber(ARGV[2]))
+              end
             end
             if redis.call('HGET', KEYS[3], 'r') == ARGV[1] then redis.call('DEL', KEYS[3]) end
             return 1
             """),
 
-    /** KEYS: sorted sets of sends in one slot. ARGV: member. Gives back a counted send. */
-    REMOVE_MEMBER(true, """
-            for _, key in ipairs(KEYS) do redis.call('ZREM', key, ARGV[1]) end
+    /**
+     * KEYS: hourly windows of sends in one slot. ARGV: the send's time (RESERVE_CLIENT's {@code now}). Gives back a
+     * counted send. Not repeatable: a second run would give back a second send.
+     */
+    GIVE_BACK(false, Lua.WINDOWS + """
+            for _, key in ipairs(KEYS) do giveBack(key, 'h', hour, tonumber(ARGV[1])) end
             return 1
             """),
 
@@ -140,9 +123,9 @@ enum RedisScript {
             """);
 
     /**
-     * Safe to run again on a fresh connection when the first one failed: a second run has the effect of one, or
-     * (VERIFY_CODE) can only refuse what one run would have accepted (the code consumed, or one attempt more
-     * counted), never accept more.
+     * Safe to run again on a fresh connection when the first one failed: a second run has the effect of one, or can
+     * only refuse what one run would have accepted, never accept more (VERIFY_CODE: the code consumed, or one attempt
+     * more counted; RESERVE_CLIENT: the request and the send counted twice, for the hour).
      */
     final boolean repeatable;
     final String text;
@@ -158,6 +141,87 @@ enum RedisScript {
         static final String NOW_MS = """
                 local t = redis.call('TIME')
                 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+                """;
+
+        /**
+         * Send windows of bounded size. A window of {@code span} ms over a key is cut into 60 buckets of
+         * {@code span / 60} ms (an hour: 1 minute; a day: 24 minutes), fields of a hash named by the window's tag (one
+         * letter) and the bucket's number ({@code h28633333}: the hour's bucket of minute 28 633 333 since the epoch),
+         * each holding the bucket's count of sends and its newest send's time ({@code "17 1718000000123"}). One key
+         * may hold several windows (a number's: {@code h} and {@code d}); it expires {@code span} after its newest
+         * send. A key holds at most 61 buckets per window, whatever the number of sends: every read drops the buckets
+         * that have left the window, and the scripts read a window before they count in it.
+         *
+         * <p>A bucket counts while its newest send is in the window. So every send counts at least as long as it
+         * would in an exact sliding window (a sorted set of the sends, as before) and less than one bucket width
+         * longer: the window never lets more through than the exact one. A send given back ({@code giveBack}) leaves
+         * its bucket's count but not its newest time, which stays within the bucket. {@code wait} answers the time
+         * until enough of the oldest buckets have left the window for a send to fit: the exact answer (the time
+         * until the oldest send that must leave does) when that send is its bucket's newest, else later by less than
+         * one bucket width (1 minute in an hour's window, 24 minutes in a day's); never earlier, so a client that
+         * waits that long is let through (unless others sent meanwhile).
+         */
+        static final String WINDOWS = NOW_MS + """
+                local hour, day = 3600000, 86400000
+                local BUCKETS = 60
+                local function bucket(tag, span, at)
+                  return tag .. math.floor(at / (span / BUCKETS))
+                end
+                local function parse(value)
+                  local count, last = string.match(value, '^(%d+) (%d+)$')
+                  return tonumber(count), tonumber(last)
+                end
+                -- the sends in the window and its buckets {number, count, newest send}; drops those that have left it
+                local function buckets(key, tag, span)
+                  local fields = redis.call('HGETALL', key)
+                  local live, gone, sends = {}, {}, 0
+                  for i = 1, #fields, 2 do
+                    local field = fields[i]
+                    if string.sub(field, 1, 1) == tag then
+                      local count, last = parse(fields[i + 1])
+                      if last > now - span then
+                        live[#live + 1] = {tonumber(string.sub(field, 2)), count, last}
+                        sends = sends + count
+                      else
+                        gone[#gone + 1] = field
+                      end
+                    end
+                  end
+                  if #gone > 0 then redis.call('HDEL', key, unpack(gone)) end
+                  return sends, live
+                end
+                -- nil while fewer than limit sends are in the window, else the ms until enough of the oldest have left it
+                local function wait(key, tag, span, limit)
+                  local sends, live = buckets(key, tag, span)
+                  if sends < limit then return nil end
+                  table.sort(live, function(a, b) return a[1] < b[1] end)
+                  for _, b in ipairs(live) do
+                    sends = sends - b[2]
+                    if sends < limit then return b[3] + span - now end
+                  end
+                  return span
+                end
+                -- counts a send now
+                local function count(key, tag, span)
+                  local field = bucket(tag, span, now)
+                  local value = redis.call('HGET', key, field)
+                  local sends, last = 0, now
+                  if value then sends, last = parse(value) end
+                  redis.call('HSET', key, field, (sends + 1) .. ' ' .. math.max(last, now))
+                  if redis.call('PTTL', key) < span then redis.call('PEXPIRE', key, span) end
+                end
+                -- takes back a send counted at time at, unless its bucket has left the window
+                local function giveBack(key, tag, span, at)
+                  local field = bucket(tag, span, at)
+                  local value = redis.call('HGET', key, field)
+                  if not value then return end
+                  local sends, last = parse(value)
+                  if sends <= 1 then
+                    redis.call('HDEL', key, field)
+                  else
+                    redis.call('HSET', key, field, (sends - 1) .. ' ' .. last)
+                  end
+                end
                 """;
 
         static String sha1(String text) {

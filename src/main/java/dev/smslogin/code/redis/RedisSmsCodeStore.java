@@ -25,8 +25,6 @@ final class RedisSmsCodeStore implements SmsCodeStore {
             Verification.VALID, Verification.WRONG, Verification.WRONG_AND_BURNED, Verification.NO_CODE, Verification.LOCKED
     };
 
-    private static final String FLOW_SEPARATOR = "\n";
-
     private final RedisScriptRunner redis;
     private final RedisKeys keys;
 
@@ -40,7 +38,7 @@ final class RedisSmsCodeStore implements SmsCodeStore {
         String member = UUID.randomUUID().toString();
         String flowId = limits.stricterFlow() == null ? null : limits.stricterFlow().flowId();
         List<String> clientArgs = new ArrayList<>(List.of(String.valueOf(limits.requestsPerClientPerHour()),
-                String.valueOf(limits.perIpPerHour()), String.valueOf(limits.perRealmPerHour()), member));
+                String.valueOf(limits.perIpPerHour()), String.valueOf(limits.perRealmPerHour())));
         List<String> phoneArgs = new ArrayList<>(List.of(String.valueOf(limits.cooldownSeconds() * 1000L),
                 String.valueOf(limits.perPhonePerHour()), String.valueOf(limits.perPhonePerDay()), member, codeHash,
                 String.valueOf(codeTtl.toMillis())));
@@ -58,23 +56,47 @@ final class RedisSmsCodeStore implements SmsCodeStore {
             return SendDecision.refused(client.get(0) == 3 ? SendDecision.Outcome.IP_LIMIT : SendDecision.Outcome.REALM_LIMIT,
                     client.get(1));
         }
+        long clientCountedAt = client.get(2);
         List<Long> phone = redis.run(RedisScript.RESERVE_PHONE, phoneKeys(scope, flowId), phoneArgs);
         if (phone.get(0) != 0) {
-            redis.runForEffect(RedisScript.REMOVE_MEMBER, sendWindows, List.of(member));
+            redis.runForEffect(RedisScript.GIVE_BACK, sendWindows, List.of(String.valueOf(clientCountedAt)));
             return SendDecision.refused(phone.get(0) == 1 ? SendDecision.Outcome.COOLDOWN : SendDecision.Outcome.PHONE_LIMIT,
                     phone.get(1));
         }
-        return SendDecision.allowed(flowId == null ? member : member + FLOW_SEPARATOR + flowId);
+        return SendDecision.allowed(new Reservation(member, clientCountedAt, phone.get(2), flowId).toString());
     }
 
-    /** The reservation is the send's member, then the stricter flow's id when it counted in the flow's windows. */
     @Override
     public void cancelSend(CodeScope scope, String clientKey, SendDecision decision) {
-        String[] reservation = decision.reservation().split(FLOW_SEPARATOR, 2);
-        String member = reservation[0];
-        String flowId = reservation.length > 1 ? reservation[1] : null;
-        redis.runForEffect(RedisScript.CANCEL_PHONE, phoneKeys(scope, flowId), List.of(member));
-        redis.runForEffect(RedisScript.REMOVE_MEMBER, sendWindows(scope, clientKey, flowId), List.of(member));
+        Reservation reservation = Reservation.parse(decision.reservation());
+        redis.runForEffect(RedisScript.CANCEL_PHONE, phoneKeys(scope, reservation.flowId()),
+                List.of(reservation.member(), String.valueOf(reservation.phoneCountedAt())));
+        redis.runForEffect(RedisScript.GIVE_BACK, sendWindows(scope, clientKey, reservation.flowId()),
+                List.of(String.valueOf(reservation.clientCountedAt())));
+    }
+
+    /**
+     * What {@link #cancelSend} needs to give a send back: the member that its cooldowns and code hold, the times (the
+     * Redis servers' ms) at which the client's and the number's windows counted it, which name the buckets it went
+     * into, and the stricter flow whose windows also counted it. As a string: {@code member/clientMs/phoneMs}, then
+     * {@code "\n" + flowId} when a flow counted it.
+     */
+    private record Reservation(String member, long clientCountedAt, long phoneCountedAt, String flowId) {
+
+        private static final String FLOW_SEPARATOR = "\n";
+        private static final String TIME_SEPARATOR = "/";
+
+        static Reservation parse(String reservation) {
+            String[] flow = reservation.split(FLOW_SEPARATOR, 2);
+            String[] send = flow[0].split(TIME_SEPARATOR, 3);
+            return new Reservation(send[0], Long.parseLong(send[1]), Long.parseLong(send[2]), flow.length > 1 ? flow[1] : null);
+        }
+
+        @Override
+        public String toString() {
+            String send = member + TIME_SEPARATOR + clientCountedAt + TIME_SEPARATOR + phoneCountedAt;
+            return flowId == null ? send : send + FLOW_SEPARATOR + flowId;
+        }
     }
 
     /** The number's cooldown, sends and this session's code; then the stricter flow's cooldown and sends. */
