@@ -40,14 +40,17 @@ MIRROR_ARGS=()
 if [ "${DEMO_MYSQL:-on}" != "off" ] && (exec 3<>"/dev/tcp/$MYSQL_HOST/$MYSQL_PORT") 2>/dev/null; then
   MIRROR="MySQL mirror on, database $MYSQL_DATABASE at $MYSQL_HOST:$MYSQL_PORT (tables user, user_login_method)"
   MIRROR_ARGS=(--db-kind-login-methods=mysql
-    "--db-url-full-login-methods=jdbc:mysql://$MYSQL_HOST:$MYSQL_PORT/$MYSQL_DATABASE?createDatabaseIfNotExist=true"
+    "--db-url-full-login-methods=jdbc:mysql://$MYSQL_HOST:$MYSQL_PORT/$MYSQL_DATABASE?createDatabaseIfNotExist=true&socketTimeout=10000"
     "--db-username-login-methods=${DEMO_MYSQL_USER:-root}"
     --transaction-xa-enabled-login-methods=true)
   if [ -n "${DEMO_MYSQL_PASSWORD:-}" ]; then
     MIRROR_ARGS+=("--db-password-login-methods=$DEMO_MYSQL_PASSWORD")
   fi
+  # the login-methods pool checks connections that rested before it lends them (README: "The login-methods pool")
+  cp docker/quarkus.properties "$KC_HOME/conf/quarkus.properties"
 else
   MIRROR="MySQL mirror off (no MySQL answers on $MYSQL_HOST:$MYSQL_PORT)"
+  rm -f "$KC_HOME/conf/quarkus.properties"   # it names the login-methods datasource, which is not configured now
 fi
 
 cat <<MSG

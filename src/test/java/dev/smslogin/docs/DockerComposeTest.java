@@ -181,10 +181,11 @@ class DockerComposeTest {
         assertThat(keycloak)
                 .containsEntry("KC_DB_KIND_LOGIN_METHODS", "mysql")
                 .containsEntry("KC_TRANSACTION_XA_ENABLED_LOGIN_METHODS", "true")
-                .containsEntry("KC_DB_URL_FULL_LOGIN_METHODS",
-                        "jdbc:mysql://mysql:3306/" + mysql.get("MYSQL_DATABASE"))
                 .containsEntry("KC_DB_USERNAME_LOGIN_METHODS", mysql.get("MYSQL_USER"))
                 .containsEntry("KC_DB_PASSWORD_LOGIN_METHODS", mysql.get("MYSQL_PASSWORD"));
+        assertThat(keycloak.get("KC_DB_URL_FULL_LOGIN_METHODS")).as("a read timeout, as README recommends")
+                .startsWith("jdbc:mysql://mysql:3306/" + mysql.get("MYSQL_DATABASE") + "?")
+                .containsPattern("[?&]socketTimeout=\\d+");
         String datasource = keycloak.get("KC_SPI_LOGIN_METHOD_STORE__DEFAULT__DATASOURCE");
         if (datasource != null) {
             assertThat(effectiveValue(datasource)).isEqualTo("login-methods");
@@ -202,6 +203,17 @@ class DockerComposeTest {
                 .findFirst().orElseThrow();
         assertThat(Files.readString(root.resolve(grants)))
                 .contains("GRANT XA_RECOVER_ADMIN ON *.* TO '" + environment("mysql").get("MYSQL_USER") + "'@'%'");
+    }
+
+    @Test
+    @DisplayName("the login-methods pool checks connections that rested before lending them (conf/quarkus.properties, as README recommends)")
+    void poolChecksRestedConnections() throws IOException {
+        String properties = volumes("keycloak").stream()
+                .filter(volume -> volume.endsWith(":/opt/keycloak/conf/quarkus.properties:ro"))
+                .map(volume -> volume.split(":")[0])
+                .findFirst().orElseThrow();
+        assertThat(Files.readString(root.resolve(properties)))
+                .containsPattern("(?m)^quarkus\\.datasource\\.\"login-methods\"\\.jdbc\\.foreground-validation-interval=\\S+");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.smslogin.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smslogin.it.Browser.Page;
+import dev.smslogin.testing.TcpProxy;
 import dev.smslogin.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static dev.smslogin.it.UserSteps.logIn;
 import static dev.smslogin.it.UserSteps.submitCode;
@@ -274,6 +276,63 @@ class LoginMethodMirrorIT {
         logIn(server, realm, newNational);
         assertThat(loginRows(Phones.e164(newNational))).isEqualTo(1);
         assertThat(attribute(onlyUser(Phones.e164(newNational)), "appUserId")).isEqualTo(String.valueOf(appUserIdOf(Phones.e164(newNational))));
+    }
+
+    @Test
+    @DisplayName("MySQL restarted under a pool grown by 12 concurrent first logins: the first login after it and the next ten succeed")
+    void mysqlRestartWithWarmPool() throws Exception {
+        TcpProxy link = server.dependencies().appDatabaseLink();
+        int sessions = 12;
+        List<Browser> browsers = new ArrayList<>();
+        List<Page> codePages = new ArrayList<>();
+        List<String> codes = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            String national = Phones.newNational();
+            Browser browser = new Browser(server);
+            codePages.add(submitPhone(browser, realm, national));
+            browsers.add(browser);
+            codes.add(server.aliyun().lastCodeTo(national));
+        }
+        List<Page> grown = submitCodesAtOnce(browsers, codePages, codes);
+        assertThat(grown).as("concurrent first logins of distinct numbers").allMatch(Page::isRedirectToClient);
+        int pooled = link.openConnections();
+        System.out.printf("MySQL restart: %d connections pooled before the restart%n", pooled);
+        assertThat(pooled).as("the login-methods pool grew beyond one connection").isGreaterThan(1);
+
+        link.cut();         // MySQL goes away: every pooled connection is reset
+        link.restore();     // and comes back; the pool still holds the dead connections
+
+        for (int i = 1; i <= 11; i++) {
+            String national = Phones.newNational();
+            Browser browser = new Browser(server);
+            Page after = submitCode(browser, submitPhone(browser, realm, national), server.aliyun().lastCodeTo(national));
+            assertThat(after.isRedirectToClient()).as("first login number %d after the restart: %s", i, after.text()).isTrue();
+            assertThat(loginRows(Phones.e164(national))).isEqualTo(1);
+        }
+    }
+
+    /** Each browser types its code on its code page, all at once; the pages they end on, in order. */
+    static List<Page> submitCodesAtOnce(List<Browser> browsers, List<Page> codePages, List<String> codes) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(browsers.size());
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Page>> futures = new ArrayList<>();
+            for (int i = 0; i < browsers.size(); i++) {
+                int n = i;
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    return submitCode(browsers.get(n), codePages.get(n), codes.get(n));
+                }));
+            }
+            go.countDown();
+            List<Page> results = new ArrayList<>();
+            for (Future<Page> f : futures) {
+                results.add(f.get(2, TimeUnit.MINUTES));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static void sleep(long millis) {

@@ -23,7 +23,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import static dev.smslogin.it.UserSteps.submitCode;
@@ -138,6 +145,76 @@ class OutageIT {
 
         Page resent = browser.submit(lost, Map.of(), "resend");
         assertThat(submitCode(browser, resent, aliyun.lastCodeTo(national)).isRedirectToClient()).isTrue();
+    }
+
+    @Test
+    @DisplayName("Redis restarted under a pool grown by 12 concurrent sends: the first send after it works, and the first verify after another")
+    void redisRestartWithGrownPool() throws Exception {
+        sendAtOnce(12);
+        redisLink.cut();        // Redis goes away: every pooled connection is reset
+        redisLink.restore();    // and comes back; the pool still holds the dead connections
+
+        String national = Phones.newNational();
+        Browser browser = new Browser(server);
+        Page codePage = submitPhone(browser, realm, national);
+        assertThat(codePage.isCodePage()).as("the first send after the restart: " + codePage.text()).isTrue();
+        assertThat(submitCode(browser, codePage, aliyun.lastCodeTo(national)).isRedirectToClient()).isTrue();
+
+        List<Pending> pending = sendAtOnce(12);
+        redisLink.cut();
+        redisLink.restore();
+
+        for (Pending p : pending) {    // the first is the first request after the restart
+            Page done = submitCode(p.browser(), p.codePage(), aliyun.lastCodeTo(p.national()));
+            assertThat(done.isRedirectToClient()).as("verify %d of %d after the restart: %s", pending.indexOf(p) + 1,
+                    pending.size(), done.text()).isTrue();
+        }
+    }
+
+    record Pending(String national, Browser browser, Page codePage) {
+    }
+
+    /**
+     * {@code sessions} users ask for a code at once, over a Redis link slowed so that each request holds a pooled
+     * connection while the others do: the pool grows to about one connection per request.
+     */
+    private static List<Pending> sendAtOnce(int sessions) throws Exception {
+        List<String> numbers = new ArrayList<>();
+        List<Browser> browsers = new ArrayList<>();
+        List<Page> phonePages = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            numbers.add(Phones.newNational());
+            Browser browser = new Browser(server);
+            browsers.add(browser);
+            phonePages.add(browser.startLogin(realm));
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(sessions);
+        List<Pending> pending = new ArrayList<>();
+        redisLink.delay(Duration.ofMillis(150));
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Page>> pages = new ArrayList<>();
+            for (int i = 0; i < sessions; i++) {
+                int n = i;
+                pages.add(threads.submit(() -> {
+                    go.await();
+                    return browsers.get(n).submit(phonePages.get(n), Map.of("phone_number", numbers.get(n)), null);
+                }));
+            }
+            go.countDown();
+            for (int i = 0; i < sessions; i++) {
+                Page page = pages.get(i).get(2, TimeUnit.MINUTES);
+                assertThat(page.isCodePage()).as("concurrent send: " + page.text()).isTrue();
+                pending.add(new Pending(numbers.get(i), browsers.get(i), page));
+            }
+        } finally {
+            redisLink.delay(Duration.ZERO);
+            threads.shutdownNow();
+        }
+        int pooled = redisLink.openConnections();
+        System.out.printf("Redis restart: %d connections pooled before the restart%n", pooled);
+        assertThat(pooled).as("the Redis pool grew with the concurrent sends").isGreaterThanOrEqualTo(10);
+        return pending;
     }
 
     @Test

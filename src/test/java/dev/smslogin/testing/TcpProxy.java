@@ -20,6 +20,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
+    private volatile Thread acceptor;
     private volatile long delayMillis;
 
     public TcpProxy(int targetPort) throws IOException {
@@ -32,17 +33,46 @@ public final class TcpProxy implements AutoCloseable {
         return port;
     }
 
-    public synchronized void restore() throws IOException {
-        if (listener != null) {
-            return;
+    public void restore() throws IOException {
+        Thread cutAcceptor;
+        synchronized (this) {
+            if (listener != null) {
+                return;
+            }
+            cutAcceptor = acceptor;
         }
-        ServerSocket server = new ServerSocket();
-        server.setReuseAddress(true);
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        listener = server;
-        Thread acceptor = new Thread(() -> accept(server), "tcp-proxy-" + port);
-        acceptor.setDaemon(true);
-        acceptor.start();
+        if (cutAcceptor != null) {
+            // a listener closed while a thread is in accept() is closed only once that thread has returned: until
+            // then the port still listens and cannot be bound again (a restore right after a cut). Waited for
+            // outside the lock, which the acceptor may be waiting for in connect().
+            try {
+                cutAcceptor.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the cut listener closes", e);
+            }
+        }
+        synchronized (this) {
+            if (listener != null) {
+                return;
+            }
+            ServerSocket server = new ServerSocket();
+            server.setReuseAddress(true);
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            listener = server;
+            Thread thread = new Thread(() -> accept(server), "tcp-proxy-" + port);
+            thread.setDaemon(true);
+            acceptor = thread;
+            thread.start();
+        }
+    }
+
+    /**
+     * Connections passing through now, each counted once (a client's socket and its socket to the server make
+     * one): how many connections the client's pool holds open to the server.
+     */
+    public int openConnections() {
+        return sockets.size() / 2;
     }
 
     /** Holds every chunk of data this long before passing it on: a slow server or network. 0 for none. */

@@ -9,8 +9,10 @@ import jakarta.transaction.InvalidTransactionException;
 import jakarta.transaction.SystemException;
 import jakarta.transaction.Transaction;
 import jakarta.transaction.TransactionManager;
+import org.jboss.logging.Logger;
 
 import javax.sql.DataSource;
+import java.net.SocketTimeoutException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.OptionalLong;
@@ -22,18 +24,25 @@ import java.util.OptionalLong;
  */
 final class DatasourceLoginMethodStore implements LoginMethodStore {
 
+    private static final Logger LOG = Logger.getLogger(DatasourceLoginMethodStore.class);
+
     private final DataSource dataSource;
     private final LoginMethodTables tables;
     private final TransactionManager transactions;
+    private final int maxReadAttempts;
 
     /**
      * @param dataSource null when no app database is configured
      * @param transactions the JTA transaction manager, to read outside the login's transaction; null when there is none
+     * @param maxReadAttempts connections a lookup may try: the most the pool can hold, all possibly dead after a
+     *                        database restart, and one new
      */
-    DatasourceLoginMethodStore(DataSource dataSource, LoginMethodTables tables, TransactionManager transactions) {
+    DatasourceLoginMethodStore(DataSource dataSource, LoginMethodTables tables, TransactionManager transactions,
+                               int maxReadAttempts) {
         this.dataSource = dataSource;
         this.tables = tables;
         this.transactions = transactions;
+        this.maxReadAttempts = Math.max(1, maxReadAttempts);
     }
 
     @Override
@@ -49,13 +58,67 @@ final class DatasourceLoginMethodStore implements LoginMethodStore {
     @Override
     public OptionalLong findUserId(PhoneNumber phone) {
         Transaction suspended = suspend();
-        try (Connection connection = dataSource.getConnection()) {
-            return tables.findUserId(connection, phone, false);
-        } catch (SQLException e) {
-            throw unavailable(phone, e);
+        try {
+            return lookUp(phone);
         } finally {
             resume(suspended);
         }
+    }
+
+    /**
+     * The lookup, moving past pooled connections that died with the server. After MySQL restarts (or a failover,
+     * or a cut network), every connection the pool kept open is dead, and the pool does not know it until one is
+     * used: it then fails at once with a connection error (SQLState class 08), and Agroal's MySQL exception sorter
+     * drops it from the pool when it is given back. The pool holds as many dead connections as it had grown to
+     * (one per concurrent login), so the lookup takes the next connection, until one answers, the pool has to open
+     * a new one and cannot (the database is down: no retry), or every connection the pool can hold has been tried.
+     * A lookup is a read outside any transaction, so running it again is harmless; one that timed out is not run
+     * again (it would hold the login twice as long).
+     *
+     * <p>The write that follows a lookup in {@link #ensureAccount} takes its connection on the same thread, and
+     * Agroal gives a thread the connection it gave back last: the one this lookup has just proven alive. The write
+     * itself is never repeated: it is enlisted in the login's XA transaction, and a failed enlistment has already
+     * marked that transaction for rollback.
+     */
+    private OptionalLong lookUp(PhoneNumber phone) {
+        SQLException firstDead = null;
+        for (int attempt = 1; ; attempt++) {
+            Connection connection;
+            try {
+                connection = dataSource.getConnection();
+            } catch (SQLException e) {
+                throw unavailable(phone, e);
+            }
+            try (connection) {
+                OptionalLong found = tables.findUserId(connection, phone, false);
+                if (firstDead != null) {
+                    LOG.infof("SMS login: %d pooled connection(s) to the app database were dead (SQLState %s), dropped; "
+                            + "the lookup of %s ran on a live one", attempt - 1, firstDead.getSQLState(), phone.masked());
+                }
+                return found;
+            } catch (SQLException e) {
+                if (!isDeadConnection(e) || attempt >= maxReadAttempts) {
+                    throw unavailable(phone, e);
+                }
+                if (firstDead == null) {
+                    firstDead = e;
+                }
+            }
+        }
+    }
+
+    /** The connection failed (SQLState class 08: connection exception), and not by a read timeout. */
+    static boolean isDeadConnection(SQLException e) {
+        String state = e.getSQLState();
+        if (state == null || !state.startsWith("08")) {
+            return false;
+        }
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SocketTimeoutException) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

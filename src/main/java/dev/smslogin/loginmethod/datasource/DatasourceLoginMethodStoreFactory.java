@@ -42,7 +42,10 @@ public final class DatasourceLoginMethodStoreFactory implements LoginMethodStore
     @Override
     public LoginMethodStore create(KeycloakSession session) {
         JtaTransactionManagerLookup lookup = session.getProvider(JtaTransactionManagerLookup.class);
-        return new DatasourceLoginMethodStore(dataSource, tables, lookup == null ? null : lookup.getTransactionManager());
+        AgroalDataSource pool = dataSource;
+        int maxReadAttempts = pool == null ? 1 : pool.getConfiguration().connectionPoolConfiguration().maxSize() + 1;
+        return new DatasourceLoginMethodStore(pool, tables, lookup == null ? null : lookup.getTransactionManager(),
+                maxReadAttempts);
     }
 
     @Override
