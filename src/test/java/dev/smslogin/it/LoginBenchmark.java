@@ -21,10 +21,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,6 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 
+import static dev.smslogin.it.BenchmarkKit.cpuTicks;
+import static dev.smslogin.it.BenchmarkKit.cpuTicksOf;
+import static dev.smslogin.it.BenchmarkKit.percentile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -72,7 +73,7 @@ class LoginBenchmark {
     /** A closed loop that keeps Keycloak's CPUs at least this busy measures its capacity (saturation). */
     private static final double SATURATED = 0.95;
     private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "5"));
-    private static final String PASSWORD = "bench-Password-1";
+    private static final String PASSWORD = BenchmarkKit.PASSWORD;
     /**
      * The returning users of each scenario: the returning SMS login cycles through this many signed-up numbers, the
      * password and ceiling logins through this many users, so that all three find their users in Keycloak's user
@@ -141,15 +142,8 @@ class LoginBenchmark {
         }
     }
 
-    /**
-     * A fresh browser (no SSO cookie) of a person at their own address: Keycloak runs behind a proxy here
-     * ({@code --proxy-headers=xforwarded}, set by bench.sh), so the per-IP send limit applies per person, as it does
-     * in production, and not to the whole benchmark.
-     */
     private Browser browser() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        return new Browser(server).withHeader("X-Forwarded-For",
-                "10." + random.nextInt(256) + "." + random.nextInt(256) + "." + (1 + random.nextInt(254)));
+        return BenchmarkKit.personalBrowser(server);
     }
 
     // ---- the four logins ----
@@ -404,24 +398,6 @@ class LoginBenchmark {
         return output;
     }
 
-    private static long percentile(List<Long> sorted, int p) {
-        if (sorted.isEmpty()) {
-            return -1;
-        }
-        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-    }
-
-    private static long cpuTicks(long pid) throws IOException {
-        return cpuTicksOf(Files.readString(Path.of("/proc/" + pid + "/stat")));
-    }
-
-    /** utime + stime of a process or thread {@code stat} line, in clock ticks (1/100 s). */
-    private static long cpuTicksOf(String stat) {
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-    }
-
     /** CPU time of Keycloak's JIT compiler threads: high while the JVM is still warming up. */
     private static long jitTicks(long pid) throws IOException {
         return threadTicks(pid, name -> name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler"));
@@ -501,9 +477,7 @@ class LoginBenchmark {
     // ---- setup ----
 
     private void createPasswordUser(int i) {
-        String id = admin.createUser(realm, "bench-user-" + i, Map.of());
-        admin.send("PUT", "/admin/realms/" + realm + "/users/" + id + "/reset-password",
-                "{\"type\":\"password\",\"value\":\"" + PASSWORD + "\",\"temporary\":false}", 204);
+        BenchmarkKit.createPasswordUser(admin, realm, "bench-user-" + i);
     }
 
     /** The returning numbers (137...) are apart from the new numbers of sms-new-number (139..., random). */
@@ -515,19 +489,7 @@ class LoginBenchmark {
 
     /** Runs {@code task} for 0..count-1 on as many threads as the benchmark has clients. */
     private static void inParallel(int count, IntConsumer task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
-        try {
-            List<Future<?>> tasks = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int index = i;
-                tasks.add(pool.submit(() -> task.accept(index)));
-            }
-            for (Future<?> done : tasks) {
-                done.get();
-            }
-        } finally {
-            pool.shutdown();
-        }
+        BenchmarkKit.inParallel(CLIENTS, count, task);
     }
 
     private void setUpClients() {
@@ -538,36 +500,9 @@ class LoginBenchmark {
         JsonNode execution = admin.get("/admin/realms/" + realm + "/authentication/flows/username%20only/executions").get(0);
         ((com.fasterxml.jackson.databind.node.ObjectNode) execution).put("requirement", "REQUIRED");
         admin.send("PUT", "/admin/realms/" + realm + "/authentication/flows/username%20only/executions", execution.toString(), 204);
-        client("bench-sms", flowId("sms browser"));
-        client("bench-password", flowId("browser"));
-        client("bench-username", flowId("username only"));
-    }
-
-    private String flowId(String alias) {
-        for (JsonNode flow : admin.get("/admin/realms/" + realm + "/authentication/flows")) {
-            if (flow.get("alias").asText().equals(alias)) {
-                return flow.get("id").asText();
-            }
-        }
-        throw new IllegalStateException("no flow " + alias);
-    }
-
-    private void client(String clientId, String browserFlowId) {
-        admin.send("POST", "/admin/realms/" + realm + "/clients", String.format(Locale.ROOT,
-                "{\"clientId\":\"%s\",\"publicClient\":true,\"standardFlowEnabled\":true,\"redirectUris\":[\"%s\"],"
-                        + "\"attributes\":{\"pkce.code.challenge.method\":\"S256\"},"
-                        + "\"authenticationFlowBindingOverrides\":{\"browser\":\"%s\"}}",
-                clientId, Browser.REDIRECT_URI, browserFlowId), 201);
-    }
-
-    /** CPUs in a {@code taskset} list such as {@code 0-3} or {@code 0,2}. */
-    private static int cpuCount(String cpuList) {
-        int count = 0;
-        for (String part : cpuList.split(",")) {
-            String[] range = part.trim().split("-");
-            count += range.length == 1 ? 1 : Integer.parseInt(range[1]) - Integer.parseInt(range[0]) + 1;
-        }
-        return count;
+        BenchmarkKit.client(admin, realm, "bench-sms", "sms browser");
+        BenchmarkKit.client(admin, realm, "bench-password", "browser");
+        BenchmarkKit.client(admin, realm, "bench-username", "username only");
     }
 
     private String report(List<Result> results) {
@@ -581,7 +516,7 @@ class LoginBenchmark {
                 warmUpRounds, WARMUP, WARMUP, SECONDS, CLIENTS, slices(), REWARM, SECONDS, RATE, cpus));
         out.append("| scenario | logins/s (saturation) | Keycloak's CPUs busy | p50 ms | p95 ms | p99 ms | CPU s/login | of which JIT compiler | of which GC | machine CPU s/login | Redis round trips/login | MySQL stmts/login | MySQL SELECTs/login | heap MB after (post-GC) | failed |\n");
         out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        int keycloakCpuCount = keycloakCpus.isBlank() ? Runtime.getRuntime().availableProcessors() : cpuCount(keycloakCpus);
+        int keycloakCpuCount = BenchmarkKit.keycloakCpuCount();
         List<String> unsaturated = new ArrayList<>();
         for (Result r : results) {
             double busy = r.loginsPerSecond() * r.cpuSecondsPerLogin() / keycloakCpuCount;

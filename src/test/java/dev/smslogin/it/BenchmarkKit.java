@@ -1,0 +1,111 @@
+package dev.smslogin.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntConsumer;
+
+/** What the benchmarks share: their people, their realm's clients and users, and reading Keycloak's CPU time. */
+final class BenchmarkKit {
+
+    static final String PASSWORD = "bench-Password-1";
+
+    private BenchmarkKit() {
+    }
+
+    /**
+     * A fresh browser (no SSO cookie) of a person at their own address: Keycloak runs behind a proxy in the benchmarks
+     * ({@code --proxy-headers=xforwarded}, set by bench.sh), so the per-IP send limit applies per person, as it does
+     * in production, and not to the whole benchmark.
+     */
+    static Browser personalBrowser(KeycloakServer server) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return new Browser(server).withHeader("X-Forwarded-For",
+                "10." + random.nextInt(256) + "." + random.nextInt(256) + "." + (1 + random.nextInt(254)));
+    }
+
+    /** A public client whose browser flow is the realm's flow {@code flowAlias}. */
+    static void client(KeycloakAdmin admin, String realm, String clientId, String flowAlias) {
+        admin.send("POST", "/admin/realms/" + realm + "/clients", String.format(Locale.ROOT,
+                "{\"clientId\":\"%s\",\"publicClient\":true,\"standardFlowEnabled\":true,\"redirectUris\":[\"%s\"],"
+                        + "\"attributes\":{\"pkce.code.challenge.method\":\"S256\"},"
+                        + "\"authenticationFlowBindingOverrides\":{\"browser\":\"%s\"}}",
+                clientId, Browser.REDIRECT_URI, flowId(admin, realm, flowAlias)), 201);
+    }
+
+    private static String flowId(KeycloakAdmin admin, String realm, String alias) {
+        for (JsonNode flow : admin.get("/admin/realms/" + realm + "/authentication/flows")) {
+            if (flow.get("alias").asText().equals(alias)) {
+                return flow.get("id").asText();
+            }
+        }
+        throw new IllegalStateException("no flow " + alias);
+    }
+
+    /** A user who logs in with {@link #PASSWORD}. */
+    static void createPasswordUser(KeycloakAdmin admin, String realm, String username) {
+        String id = admin.createUser(realm, username, Map.of());
+        admin.send("PUT", "/admin/realms/" + realm + "/users/" + id + "/reset-password",
+                "{\"type\":\"password\",\"value\":\"" + PASSWORD + "\",\"temporary\":false}", 204);
+    }
+
+    /** Runs {@code task} for 0..count-1 on {@code threads} threads. */
+    static void inParallel(int threads, int count, IntConsumer task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> tasks = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                tasks.add(pool.submit(() -> task.accept(index)));
+            }
+            for (Future<?> done : tasks) {
+                done.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    static long percentile(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return -1;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    /** CPU time of a process (Keycloak's JVM), in clock ticks (1/100 s). */
+    static long cpuTicks(long pid) throws IOException {
+        return cpuTicksOf(Files.readString(Path.of("/proc/" + pid + "/stat")));
+    }
+
+    /** utime + stime of a process or thread {@code stat} line, in clock ticks (1/100 s). */
+    static long cpuTicksOf(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    /** The CPUs Keycloak runs on: those bench.sh gave it ({@code keycloak.cpus}), or all of the machine's. */
+    static int keycloakCpuCount() {
+        String cpuList = System.getProperty("keycloak.cpus", "").strip();
+        if (cpuList.isEmpty()) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        int count = 0;
+        for (String part : cpuList.split(",")) {
+            String[] range = part.trim().split("-");
+            count += range.length == 1 ? 1 : Integer.parseInt(range[1]) - Integer.parseInt(range[0]) + 1;
+        }
+        return count;
+    }
+}
