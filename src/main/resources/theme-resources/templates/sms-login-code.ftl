@@ -2,7 +2,7 @@
 <@layout.registrationLayout displayMessage=!messagesPerField.existsError('code'); section>
 <!-- template: sms-login-code.ftl -->
     <#if section="header">
-        ${msg("smsLoginTitle")}
+        ${msg(smsLogin.titleKey)}
     <#elseif section="form">
         <form id="kc-sms-login-code-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post" novalidate>
             <p id="kc-sms-login-sent-to" class="${properties.kcFormHelperTextClass!}">${msg("smsLoginCodeSentTo", (smsLogin.maskedPhone)!'')}</p>
@@ -37,7 +37,7 @@
             <div class="${properties.kcFormGroupClass!}">
                 <div class="${properties.kcFormActionGroupClass!}">
                     <button id="kc-login" name="login" type="submit"
-                            class="${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("doLogIn")}</button>
+                            class="${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg(smsLogin.submitKey)}</button>
                     <button id="kc-resend" name="resend" type="submit" formnovalidate
                             class="${properties.kcButtonSecondaryClass!} ${properties.kcButtonBlockClass!}"
                             data-wait-seconds="${smsLogin.resendWaitSeconds?c}"
@@ -46,6 +46,10 @@
                     </button>
                     <button id="kc-change-number" name="change_number" type="submit" formnovalidate
                             class="${properties.kcButtonLinkClass!} ${properties.kcButtonBlockClass!}">${msg("smsLoginChangeNumber")}</button>
+                    <#if isAppInitiatedAction??>
+                        <button id="kc-cancel" name="cancel-aia" value="true" type="submit" formnovalidate
+                                class="${properties.kcButtonLinkClass!} ${properties.kcButtonBlockClass!}">${msg("doCancel")}</button>
+                    </#if>
                 </div>
             </div>
         </form>

@@ -2,7 +2,7 @@
 <@layout.registrationLayout displayMessage=!messagesPerField.existsError('phone_number'); section>
 <!-- template: sms-login-phone.ftl -->
     <#if section="header">
-        ${msg("smsLoginTitle")}
+        ${msg(smsLogin.titleKey)}
     <#elseif section="form">
         <form id="kc-sms-login-phone-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post" novalidate>
             <#if smsLogin.regions?has_content>
@@ -65,6 +65,10 @@
                 <div class="${properties.kcFormActionGroupClass!}">
                     <button id="kc-send-code" name="send" type="submit"
                             class="${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("smsLoginSendCode")}</button>
+                    <#if isAppInitiatedAction??>
+                        <button id="kc-cancel" name="cancel-aia" value="true" type="submit" formnovalidate
+                                class="${properties.kcButtonLinkClass!} ${properties.kcButtonBlockClass!}">${msg("doCancel")}</button>
+                    </#if>
                 </div>
             </div>
         </form>

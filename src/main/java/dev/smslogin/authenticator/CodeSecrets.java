@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the realm afresh (their records are named with it), nothing else. The hasher of each key is kept, so that a
  * request derives no key.
  */
-final class CodeSecrets {
+public final class CodeSecrets {
 
     /** Realms times keys a node keeps hashers for; past it the map starts again (keys rotate rarely). */
     private static final int MAX_KEPT = 1024;
@@ -26,7 +26,7 @@ final class CodeSecrets {
     private CodeSecrets() {
     }
 
-    static CodeHasher hasher(KeycloakSession session, RealmModel realm) {
+    public static CodeHasher hasher(KeycloakSession session, RealmModel realm) {
         KeyWrapper key = session.keys().getActiveKey(realm, KeyUse.SIG, Algorithm.HS512);
         if (key == null || key.getSecretKey() == null) {
             throw new IllegalStateException("realm " + realm.getName() + " has no active HS512 key (hmac-generated key provider)");

@@ -7,9 +7,9 @@ import org.keycloak.models.UserModel;
  * verified may log in with it: a number that arrived unverified (an identity-provider or LDAP mapper, a profile
  * edit, an admin who did not vouch for it) could be someone else's, and so could a number several users hold.
  */
-record PhoneHolder(Kind kind, UserModel user) {
+public record PhoneHolder(Kind kind, UserModel user) {
 
-    enum Kind {
+    public enum Kind {
         NONE,
         /** One user holds the number and it is verified ({@code phoneNumberVerified=true}). */
         VERIFIED,
@@ -22,7 +22,7 @@ record PhoneHolder(Kind kind, UserModel user) {
     static final PhoneHolder NONE = new PhoneHolder(Kind.NONE, null);
 
     /** The user that may log in with the number, or null. */
-    UserModel loginUser() {
+    public UserModel loginUser() {
         return kind == Kind.VERIFIED ? user : null;
     }
 }

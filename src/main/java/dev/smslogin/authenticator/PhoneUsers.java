@@ -8,10 +8,10 @@ import org.keycloak.models.UserModel;
 import java.util.List;
 
 /** Finds and creates the Keycloak user that holds a phone number ({@code phoneNumber} attribute, E.164). */
-final class PhoneUsers {
+public final class PhoneUsers {
 
-    static final String PHONE_NUMBER = "phoneNumber";
-    static final String PHONE_NUMBER_VERIFIED = "phoneNumberVerified";
+    public static final String PHONE_NUMBER = "phoneNumber";
+    public static final String PHONE_NUMBER_VERIFIED = "phoneNumberVerified";
     private static final int MAX_USERNAME_SUFFIX = 20;
 
     private PhoneUsers() {
@@ -21,7 +21,7 @@ final class PhoneUsers {
      * Who holds the number: every user whose {@code phoneNumber} attribute is it (at most two are read, which is
      * enough to tell one holder from several).
      */
-    static PhoneHolder find(KeycloakSession session, RealmModel realm, PhoneNumber phone) {
+    public static PhoneHolder find(KeycloakSession session, RealmModel realm, PhoneNumber phone) {
         List<UserModel> holders = session.users().searchForUserByUserAttributeStream(realm, PHONE_NUMBER, phone.e164())
                 .limit(2)
                 .toList();

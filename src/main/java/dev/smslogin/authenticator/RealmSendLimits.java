@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * its own limits ({@link SendLimits#withFlow}): they hold for its traffic, and another flow's traffic does not use
  * them up. The realm's most lenient limits are read from its flows at most every 30 seconds.
  */
-final class RealmSendLimits {
+public final class RealmSendLimits {
 
     private static final long KEEP_MILLIS = 30_000;
     private static final int MAX_REALMS = 10_000;
@@ -29,15 +29,19 @@ final class RealmSendLimits {
     private final SmsLoginConfigCache configs;
     private final Map<String, Kept> byRealm = new ConcurrentHashMap<>();
 
-    RealmSendLimits(SmsLoginConfigCache configs) {
+    public RealmSendLimits(SmsLoginConfigCache configs) {
         this.configs = configs;
     }
 
-    SendLimits of(RealmModel realm, AuthenticationExecutionModel execution, SmsLoginConfig config) {
+    /**
+     * The limits of a step with settings {@code config}: {@code stepId} names its own windows (an execution's id,
+     * or a required action's).
+     */
+    public SendLimits of(RealmModel realm, String stepId, SmsLoginConfig config) {
         SendLimits own = config.sendLimits();
-        // the execution itself is one of the realm's, also when an admin changed it since the realm was read
+        // the step itself counts as one of the realm's, also when an admin changed it since the realm was read
         SendLimits realmWide = mostLenient(realm).map(own::mostLenient).orElse(own);
-        return realmWide.withFlow(execution.getId(), own);
+        return realmWide.withFlow(stepId, own);
     }
 
     private Optional<SendLimits> mostLenient(RealmModel realm) {

@@ -2,8 +2,10 @@ package dev.smslogin.authenticator;
 
 import dev.smslogin.code.SendLimits;
 import dev.smslogin.code.VerifyLimits;
+import dev.smslogin.phonedialog.DialogSettings;
 import org.keycloak.models.AuthenticatorConfigModel;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -84,6 +86,12 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
 
     public VerifyLimits verifyLimits() {
         return new VerifyLimits(maxAttemptsPerCode, maxConsecutiveFailuresPerPhone, failureLockSeconds);
+    }
+
+    /** What a phone dialog of these settings runs with, sending within {@code sendLimits} (see {@link RealmSendLimits}). */
+    public DialogSettings dialogSettings(SendLimits sendLimits) {
+        return new DialogSettings(codeLength, Duration.ofSeconds(codeTtlSeconds), sendLimits, verifyLimits(), defaultRegion,
+                allowedRegions, humanCheck);
     }
 
     /** Thrown with every problem of a configuration, each naming its key. */

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * and a change by an admin (a new map of values) is parsed anew on the next request. Invalid settings are never
  * kept, so each request reports them.
  */
-final class SmsLoginConfigCache {
+public final class SmsLoginConfigCache {
 
     /** More executions than any realm set has: beyond it (configs created and deleted for years) start again. */
     private static final int MAX_ENTRIES = 1_000;

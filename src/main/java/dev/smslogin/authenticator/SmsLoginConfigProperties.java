@@ -8,12 +8,12 @@ import java.util.List;
 import static dev.smslogin.authenticator.SmsLoginConfig.*;
 
 /** The per-flow settings as the admin console shows them; labels and help texts are message keys. */
-final class SmsLoginConfigProperties {
+public final class SmsLoginConfigProperties {
 
     private SmsLoginConfigProperties() {
     }
 
-    static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
+    public static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
             .property().name(CODE_LENGTH).label("smsLoginCodeLength").helpText("smsLoginCodeLengthHelp")
             .type(ProviderConfigProperty.LIST_TYPE).options("6", "7", "8").defaultValue("6").add()
             .property().name(CODE_TTL_SECONDS).label("smsLoginCodeTtlSeconds").helpText("smsLoginCodeTtlSecondsHelp")

@@ -1,8 +1,7 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.phonedialog;
 
 import dev.smslogin.humancheck.HumanCheck;
 import dev.smslogin.phone.PhoneNumber;
-import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.utils.FormMessage;
 
@@ -11,46 +10,46 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Locale;
 
-/** Renders the two pages of the SMS login: the phone page and the code page. */
-final class LoginPages {
+/** Renders the two pages of a phone dialog: the phone page and the code page. */
+final class DialogPages {
 
     static final String PHONE_TEMPLATE = "sms-login-phone.ftl";
     static final String CODE_TEMPLATE = "sms-login-code.ftl";
     static final String PHONE_FIELD = "phone_number";
     static final String CODE_FIELD = "code";
 
-    private LoginPages() {
+    private DialogPages() {
     }
 
-    static Response phonePage(AuthenticationFlowContext context, SmsLoginConfig config, String typed, FormMessage error) {
-        LoginFormsProvider form = context.form();
+    static Response phonePage(DialogStep step, DialogSettings settings, DialogPurpose purpose, String typed, FormMessage error) {
+        LoginFormsProvider form = step.form();
         if (error != null) {
             form.addError(error);
         }
-        Locale locale = context.getSession().getContext().resolveLocale(context.getUser());
-        List<RegionChoice.Region> regions = RegionChoice.options(config, RegionChoice.chosen(context, config), locale);
-        form.setAttribute("smsLogin", new SmsLoginBean(typed, null, 0, config, regions));
-        addHumanCheck(context, config, form);
+        Locale locale = step.session().getContext().resolveLocale(step.user());
+        List<RegionChoice.Region> regions = RegionChoice.options(settings.allowedRegions(), RegionChoice.chosen(step.request(), settings), locale);
+        form.setAttribute("smsLogin", new SmsLoginBean(typed, null, 0, settings, purpose, regions));
+        addHumanCheck(step, settings, form);
         return form.createForm(PHONE_TEMPLATE);
     }
 
-    static Response codePage(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, long resendWaitSeconds,
+    static Response codePage(DialogStep step, DialogSettings settings, DialogPurpose purpose, PhoneNumber phone, long resendWaitSeconds,
                              FormMessage error, FormMessage info) {
-        LoginFormsProvider form = context.form();
+        LoginFormsProvider form = step.form();
         if (error != null) {
             form.addError(error);
         }
         if (info != null) {
             form.addSuccess(info);
         }
-        form.setAttribute("smsLogin", new SmsLoginBean(null, phone.maskedForDisplay(), resendWaitSeconds, config, List.of()));
-        addHumanCheck(context, config, form);
+        form.setAttribute("smsLogin", new SmsLoginBean(null, phone.maskedForDisplay(), resendWaitSeconds, settings, purpose, List.of()));
+        addHumanCheck(step, settings, form);
         return form.createForm(CODE_TEMPLATE);
     }
 
-    /** The flow's human check widget: both pages send SMS (the code page with "resend"), so both carry it. */
-    private static void addHumanCheck(AuthenticationFlowContext context, SmsLoginConfig config, LoginFormsProvider form) {
-        HumanCheck humanCheck = context.getSession().getProvider(HumanCheck.class, config.humanCheck());
+    /** The human check widget: both pages send SMS (the code page with "resend"), so both carry it. */
+    private static void addHumanCheck(DialogStep step, DialogSettings settings, LoginFormsProvider form) {
+        HumanCheck humanCheck = step.session().getProvider(HumanCheck.class, settings.humanCheck());
         if (humanCheck != null && !humanCheck.pageAttributes().isEmpty()) {
             form.setAttribute("humanCheck", humanCheck.pageAttributes());
         }
@@ -73,16 +72,28 @@ final class LoginPages {
         private final String phoneNumber;
         private final String maskedPhone;
         private final long resendWaitSeconds;
-        private final SmsLoginConfig config;
+        private final DialogSettings settings;
+        private final DialogPurpose purpose;
         private final List<RegionChoice.Region> regions;
 
-        SmsLoginBean(String phoneNumber, String maskedPhone, long resendWaitSeconds, SmsLoginConfig config,
+        SmsLoginBean(String phoneNumber, String maskedPhone, long resendWaitSeconds, DialogSettings settings, DialogPurpose purpose,
                      List<RegionChoice.Region> regions) {
             this.phoneNumber = phoneNumber;
             this.maskedPhone = maskedPhone;
             this.resendWaitSeconds = resendWaitSeconds;
-            this.config = config;
+            this.settings = settings;
+            this.purpose = purpose;
             this.regions = regions;
+        }
+
+        /** The message key of the pages' heading. */
+        public String getTitleKey() {
+            return purpose.titleKey();
+        }
+
+        /** The message key of the code page's submit button. */
+        public String getSubmitKey() {
+            return purpose.submitKey();
         }
 
         /** What the user typed, to refill the field after an error (escaped by the template). */
@@ -99,15 +110,15 @@ final class LoginPages {
         }
 
         public int getCodeLength() {
-            return config.codeLength();
+            return settings.codeLength();
         }
 
         public String getDefaultRegion() {
-            return config.defaultRegion();
+            return settings.defaultRegion();
         }
 
         public java.util.Set<String> getAllowedRegions() {
-            return config.allowedRegions();
+            return settings.allowedRegions();
         }
 
         /** The region selector's options; empty when the flow allows a single region (no selector). */

@@ -1,12 +1,13 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.phonedialog;
 
 import dev.smslogin.phone.PhoneNumberParser;
-import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.http.HttpRequest;
 
 import java.text.Collator;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The phone page's region selector, shown when a flow allows more than one region: which regions it lists and
@@ -48,20 +49,20 @@ final class RegionChoice {
      * The region the user picked on the phone page being submitted, when it is one of the allowed regions;
      * otherwise (no selector, a forged value, a GET) the flow's default region.
      */
-    static String chosen(AuthenticationFlowContext context, SmsLoginConfig config) {
-        if (!"POST".equalsIgnoreCase(context.getHttpRequest().getHttpMethod())) {
-            return config.defaultRegion();
+    static String chosen(HttpRequest request, DialogSettings settings) {
+        if (!"POST".equalsIgnoreCase(request.getHttpMethod())) {
+            return settings.defaultRegion();
         }
-        String picked = context.getHttpRequest().getDecodedFormParameters().getFirst(REGION_FIELD);
-        return picked != null && config.allowedRegions().contains(picked) ? picked : config.defaultRegion();
+        String picked = request.getDecodedFormParameters().getFirst(REGION_FIELD);
+        return picked != null && settings.allowedRegions().contains(picked) ? picked : settings.defaultRegion();
     }
 
     /** The selector's options in the page's language, sorted by name; empty when only one region is allowed. */
-    static List<Region> options(SmsLoginConfig config, String chosen, Locale locale) {
-        if (config.allowedRegions().size() < 2) {
+    static List<Region> options(Set<String> allowedRegions, String chosen, Locale locale) {
+        if (allowedRegions.size() < 2) {
             return List.of();
         }
-        return config.allowedRegions().stream()
+        return allowedRegions.stream()
                 .map(code -> new Region(code, label(code, locale), code.equals(chosen)))
                 .sorted(Comparator.comparing(Region::getLabel, Collator.getInstance(locale)))
                 .toList();

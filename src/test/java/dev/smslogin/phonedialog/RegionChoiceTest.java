@@ -1,10 +1,12 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.phonedialog;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.util.Locale;
-import java.util.Map;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,14 +15,13 @@ class RegionChoiceTest {
     @Test
     @DisplayName("one allowed region: no selector")
     void singleRegionHasNoSelector() {
-        assertThat(RegionChoice.options(SmsLoginConfig.parse(Map.of()), "CN", Locale.ENGLISH)).isEmpty();
+        assertThat(RegionChoice.options(Set.of("CN"), "CN", Locale.ENGLISH)).isEmpty();
     }
 
     @Test
     @DisplayName("several regions: each with its name in the page's language and its calling code, the chosen one selected")
     void severalRegions() {
-        SmsLoginConfig config = SmsLoginConfig.parse(Map.of("allowedRegions", "CN,HK,SG", "defaultRegion", "CN"));
-        assertThat(RegionChoice.options(config, "HK", Locale.ENGLISH))
+        assertThat(RegionChoice.options(new LinkedHashSet<>(List.of("CN", "HK", "SG")), "HK", Locale.ENGLISH))
                 .extracting(RegionChoice.Region::getCode, RegionChoice.Region::getLabel, RegionChoice.Region::isSelected)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("CN", "China (+86)", false),

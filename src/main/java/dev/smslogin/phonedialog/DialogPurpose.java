@@ -1,0 +1,34 @@
+package dev.smslogin.phonedialog;
+
+/**
+ * What a phone dialog is for. Each purpose has its own page texts, its own notes in the login session, and its own
+ * codes: a code asked for to verify a number does not log in, and the reverse.
+ */
+public enum DialogPurpose {
+
+    LOGIN("sms-login", "smsLoginTitle", "doLogIn"),
+    VERIFY_NUMBER("verify-phone-number", "verifyPhoneTitle", "verifyPhoneSubmit");
+
+    private final String id;
+    private final String titleKey;
+    private final String submitKey;
+
+    DialogPurpose(String id, String titleKey, String submitKey) {
+        this.id = id;
+        this.titleKey = titleKey;
+        this.submitKey = submitKey;
+    }
+
+    /** Names its login-session notes and binds its codes. */
+    String id() {
+        return id;
+    }
+
+    String titleKey() {
+        return titleKey;
+    }
+
+    String submitKey() {
+        return submitKey;
+    }
+}

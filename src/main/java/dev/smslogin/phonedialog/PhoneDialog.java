@@ -1,0 +1,306 @@
+package dev.smslogin.phonedialog;
+
+import dev.smslogin.code.CodeHasher;
+import dev.smslogin.code.CodeScope;
+import dev.smslogin.code.CodeStoreUnavailableException;
+import dev.smslogin.code.SendDecision;
+import dev.smslogin.code.Verification;
+import dev.smslogin.humancheck.HumanCheck;
+import dev.smslogin.humancheck.HumanCheckUnavailableException;
+import dev.smslogin.metrics.SmsLoginMetrics;
+import dev.smslogin.metrics.SmsLoginMetrics.SendResult;
+import dev.smslogin.metrics.SmsLoginMetrics.VerifyResult;
+import dev.smslogin.phone.InvalidPhoneNumberException;
+import dev.smslogin.phone.PhoneNumber;
+import dev.smslogin.phone.PhoneNumberParser;
+import dev.smslogin.phonecode.PhoneCodes;
+import dev.smslogin.phonecode.SendOutcome;
+import jakarta.ws.rs.core.MultivaluedMap;
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
+import org.keycloak.events.Errors;
+import org.keycloak.models.utils.FormMessage;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The pages that prove a person holds a phone number: the phone page; a valid number gets a code (once per
+ * cooldown, after the human check) and the code page, with "resend" and "change number"; the typed code is checked.
+ * What the proof is for (a login, verifying a number) is the caller's: {@link #act} hands it the checked code.
+ * A reload shows the current page again and never sends another SMS. The number in progress is kept in the login
+ * session, per {@link DialogPurpose}.
+ */
+public final class PhoneDialog {
+
+    public static final String PHONE_FIELD = "phone_number";
+    public static final String CODE_FIELD = "code";
+    static final String EVENT_DETAIL_PHONE = "phone_number";
+
+    private static final Logger LOG = Logger.getLogger(PhoneDialog.class);
+
+    /** A code of the right form, checked against the number's code: what the caller decides on. */
+    public record TypedCode(PhoneNumber phone, Verification verification) {
+        public boolean valid() {
+            return verification == Verification.VALID;
+        }
+
+        /** A wrong guess at a live code: the kind a brute-force protection counts. */
+        public boolean wrongGuess() {
+            return verification == Verification.WRONG || verification == Verification.WRONG_AND_BURNED;
+        }
+    }
+
+    private final DialogStep step;
+    private final DialogSettings settings;
+    private final DialogPurpose purpose;
+    private final CodeHasher hasher;
+    private final SmsLoginMetrics metrics;
+
+    public PhoneDialog(DialogStep step, DialogSettings settings, DialogPurpose purpose, CodeHasher hasher, SmsLoginMetrics metrics) {
+        this.step = step;
+        this.settings = settings;
+        this.purpose = purpose;
+        this.hasher = hasher;
+        this.metrics = metrics;
+    }
+
+    /** Shows the page the user is on: the code page while a number is in progress, else the phone page with {@code prefill}. */
+    public void show(String prefill) {
+        PhoneNumber phone = phone();
+        if (phone == null) {
+            step.challenge(DialogPages.phonePage(step, settings, purpose, prefill, null));
+        } else {
+            step.challenge(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(), null, null));
+        }
+    }
+
+    /**
+     * Handles a submitted page. Returns the typed code, checked, when the user submitted one of the right form and
+     * the code store answered: the caller then shows the next page ({@link #showWrongCode} for a code that is not
+     * valid). Otherwise this dialog has shown the next page itself and returns null.
+     */
+    public TypedCode act() {
+        MultivaluedMap<String, String> form = step.request().getDecodedFormParameters();
+        PhoneNumber phone = phone();
+        if (form.containsKey("change_number") || phone == null && !form.containsKey(PHONE_FIELD)) {
+            forget();
+            step.challenge(DialogPages.phonePage(step, settings, purpose, null, null));
+        } else if (phone == null) {
+            submitPhone(form);
+        } else if (form.containsKey("resend")) {
+            if (passesHumanCheck(form, phone, true)) {
+                sendCode(phone, true);
+            }
+        } else {
+            return submitCode(phone, form.getFirst(CODE_FIELD));
+        }
+        return null;
+    }
+
+    /** The code page again, telling why the typed code did not prove the number; the event records the error. */
+    public void showWrongCode(TypedCode typed, String eventError) {
+        String message = switch (typed.verification()) {
+            case WRONG -> DialogMessages.CODE_WRONG;
+            case WRONG_AND_BURNED -> DialogMessages.CODE_BURNED;
+            case LOCKED -> DialogMessages.PHONE_LOCKED;
+            default -> DialogMessages.CODE_EXPIRED;
+        };
+        step.event().detail(EVENT_DETAIL_PHONE, typed.phone().masked()).error(eventError);
+        step.failureChallenge(DialogPages.codePage(step, settings, purpose, typed.phone(), resendWaitSeconds(),
+                DialogPages.codeError(message), null));
+    }
+
+    /** The code page again with a message (the number was proven, but the caller cannot go on with it). */
+    public void showCodePage(PhoneNumber phone, String messageKey, Object... parameters) {
+        step.challenge(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(),
+                DialogPages.message(messageKey, parameters), null));
+    }
+
+    /** Forgets the number and starts again at the phone page, with a message. */
+    public void restart(String messageKey, Object... parameters) {
+        forget();
+        step.challenge(DialogPages.phonePage(step, settings, purpose, null, DialogPages.message(messageKey, parameters)));
+    }
+
+    /** The number in progress (a code was sent to it in this login session), or null. */
+    public PhoneNumber phone() {
+        AuthenticationSessionModel authSession = step.authSession();
+        String e164 = authSession.getAuthNote(note("phone"));
+        if (e164 == null) {
+            return null;
+        }
+        String region = authSession.getAuthNote(note("phone-region"));
+        // a login session begun on a node of the previous version has no region note
+        return region == null ? PhoneNumber.fromE164(e164) : PhoneNumber.restore(e164, region);
+    }
+
+    /** Ends the dialog: the number in progress is forgotten. */
+    public void forget() {
+        AuthenticationSessionModel authSession = step.authSession();
+        authSession.removeAuthNote(note("phone"));
+        authSession.removeAuthNote(note("phone-region"));
+        authSession.removeAuthNote(note("resend-at"));
+    }
+
+    private void submitPhone(MultivaluedMap<String, String> form) {
+        String typed = form.getFirst(PHONE_FIELD);
+        PhoneNumber phone;
+        try {
+            phone = new PhoneNumberParser(RegionChoice.chosen(step.request(), settings), settings.allowedRegions()).parse(typed);
+        } catch (InvalidPhoneNumberException e) {
+            step.event().error(Errors.INVALID_INPUT);
+            metrics.codeAsked(step.realm().getName(), SendResult.INVALID_NUMBER);
+            String refill = typed == null || typed.length() > PhoneNumberParser.MAX_INPUT_LENGTH ? null : typed;
+            step.challenge(DialogPages.phonePage(step, settings, purpose, refill, DialogPages.phoneError(rejectionMessage(e))));
+            return;
+        }
+        if (passesHumanCheck(form, phone, false)) {
+            sendCode(phone, false);
+        }
+    }
+
+    /** Every request that sends an SMS, the first and each resend, passes the human check with a fresh token. */
+    private boolean passesHumanCheck(MultivaluedMap<String, String> form, PhoneNumber phone, boolean onCodePage) {
+        HumanCheck check = step.session().getProvider(HumanCheck.class, settings.humanCheck());
+        String failure;
+        if (check == null) {
+            LOG.errorf("SMS login: humanCheck '%s' of realm '%s' is not an installed sms-human-check provider; no code is sent",
+                    settings.humanCheck(), step.realm().getName());
+            failure = DialogMessages.MISCONFIGURED;
+        } else {
+            try {
+                Map<String, String> fields = new HashMap<>();
+                form.forEach((name, values) -> fields.put(name, values.isEmpty() ? null : values.get(0)));
+                failure = check.passes(fields, step.remoteAddress()) ? null : DialogMessages.HUMAN_CHECK_FAILED;
+            } catch (HumanCheckUnavailableException e) {
+                LOG.warnf("SMS login: human check unavailable, no code sent to %s: %s", phone.masked(), e.getMessage());
+                failure = DialogMessages.SERVICE_UNAVAILABLE;
+            }
+        }
+        if (failure == null) {
+            return true;
+        }
+        step.event().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_INPUT);
+        metrics.codeAsked(step.realm().getName(), SendResult.HUMAN_CHECK_FAILED);
+        showSendError(phone, onCodePage, DialogPages.message(failure));
+        return false;
+    }
+
+    private void sendCode(PhoneNumber phone, boolean onCodePage) {
+        PhoneCodes codes = phoneCodes();
+        SendOutcome result = codes.send(codeScope(codes, phone), phone, step.remoteAddress(), settings.sendLimits(),
+                settings.codeLength(), settings.codeTtl());
+        if (result instanceof SendOutcome.Sent sent) {
+            showCodePage(phone, sent.cooldownSeconds(), null, DialogPages.message(DialogMessages.CODE_SENT, phone.maskedForDisplay()));
+            return;
+        }
+        step.event().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
+        if (result instanceof SendOutcome.Unconfirmed unconfirmed) {
+            // the SMS may still arrive: its code stays valid and the cooldown runs, as for a code that went out
+            showCodePage(phone, unconfirmed.cooldownSeconds(),
+                    DialogPages.message(DialogMessages.SMS_UNCONFIRMED, unconfirmed.cooldownSeconds()), null);
+        } else if (result instanceof SendOutcome.Refused refused) {
+            refuseSend(phone, onCodePage, refused.decision());
+        } else if (result instanceof SendOutcome.NotSent notSent) {
+            showSendError(phone, onCodePage, switch (notSent.failure()) {
+                case RATE_LIMITED -> DialogPages.message(DialogMessages.SMS_RATE_LIMITED);
+                case INVALID_NUMBER -> DialogPages.phoneError(DialogMessages.SMS_REFUSED_NUMBER);
+                case MISCONFIGURED, UNAVAILABLE -> DialogPages.message(DialogMessages.SMS_UNAVAILABLE);
+                case BUSY -> DialogPages.message(DialogMessages.SMS_BUSY);
+            });
+        } else {
+            showSendError(phone, onCodePage, DialogPages.message(DialogMessages.SERVICE_UNAVAILABLE));
+        }
+    }
+
+    /** The code page of {@code phone}, with a resend allowed after {@code resendWaitSeconds}. */
+    private void showCodePage(PhoneNumber phone, long resendWaitSeconds, FormMessage error, FormMessage info) {
+        AuthenticationSessionModel authSession = step.authSession();
+        authSession.setAuthNote(note("phone"), phone.e164());
+        authSession.setAuthNote(note("phone-region"), phone.region());
+        authSession.setAuthNote(note("resend-at"), String.valueOf(Time.currentTimeMillis() + resendWaitSeconds * 1000));
+        step.challenge(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds, error, info));
+    }
+
+    private void refuseSend(PhoneNumber phone, boolean onCodePage, SendDecision decision) {
+        if (decision.outcome() == SendDecision.Outcome.COOLDOWN) {
+            // a code went out a moment ago: the code page, with the time left before a resend
+            showCodePage(phone, decision.retryAfterSeconds(),
+                    DialogPages.message(DialogMessages.RESEND_WAIT, decision.retryAfterSeconds()), null);
+            return;
+        }
+        showSendError(phone, onCodePage, DialogPages.message(DialogMessages.TOO_MANY_CODES, minutes(decision.retryAfterSeconds())));
+    }
+
+    private void showSendError(PhoneNumber phone, boolean onCodePage, FormMessage error) {
+        if (onCodePage) {
+            step.challenge(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(), error, null));
+        } else {
+            step.challenge(DialogPages.phonePage(step, settings, purpose, phone.e164(), error));
+        }
+    }
+
+    /** Checks a typed code; a code of the wrong form, or a store that cannot answer, gets its page here. */
+    private TypedCode submitCode(PhoneNumber phone, String typed) {
+        String code = typed == null ? "" : typed.strip();
+        if (!isCodeOfLength(code, settings.codeLength())) {
+            step.event().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_CODE);
+            metrics.codeTyped(step.realm().getName(), VerifyResult.MALFORMED);
+            step.challenge(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(),
+                    DialogPages.codeError(DialogMessages.CODE_MALFORMED, settings.codeLength()), null));
+            return null;
+        }
+        PhoneCodes codes = phoneCodes();
+        try {
+            return new TypedCode(phone, codes.check(codeScope(codes, phone), phone, code, settings.verifyLimits()));
+        } catch (CodeStoreUnavailableException e) {
+            step.event().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
+            step.challenge(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(),
+                    DialogPages.message(DialogMessages.SERVICE_UNAVAILABLE), null));
+            return null;
+        }
+    }
+
+    private long resendWaitSeconds() {
+        String resendAt = step.authSession().getAuthNote(note("resend-at"));
+        if (resendAt == null) {
+            return 0;
+        }
+        long millis = Long.parseLong(resendAt) - Time.currentTimeMillis();
+        return millis <= 0 ? 0 : (millis + 999) / 1000;
+    }
+
+    private PhoneCodes phoneCodes() {
+        return new PhoneCodes(step.session(), step.realm(), hasher, metrics);
+    }
+
+    /** A code is valid only for its purpose, in the browser tab (login session) that asked for it. */
+    private CodeScope codeScope(PhoneCodes codes, PhoneNumber phone) {
+        AuthenticationSessionModel authSession = step.authSession();
+        String tab = authSession.getParentSession().getId() + "/" + authSession.getTabId();
+        return codes.scope(phone, purpose == DialogPurpose.LOGIN ? tab : purpose.id() + "/" + tab);
+    }
+
+    /** The login-session note {@code name} of this dialog's purpose (the login's keep their names of earlier versions). */
+    private String note(String name) {
+        return purpose.id() + "." + name;
+    }
+
+    private static boolean isCodeOfLength(String typed, int length) {
+        return typed.length() == length && typed.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    private static long minutes(long seconds) {
+        return Math.max(1, (seconds + 59) / 60);
+    }
+
+    private static String rejectionMessage(InvalidPhoneNumberException e) {
+        return switch (e.reason()) {
+            case MALFORMED -> DialogMessages.PHONE_MALFORMED;
+            case NOT_MOBILE -> DialogMessages.PHONE_NOT_MOBILE;
+            case REGION_NOT_ALLOWED -> DialogMessages.PHONE_REGION_NOT_ALLOWED;
+        };
+    }
+}
