@@ -26,6 +26,27 @@ public interface LoginMethodStore extends Provider {
      */
     AppAccount ensureAccount(PhoneNumber phone, Long existingUserId);
 
+    /**
+     * Makes the app's phone login rows agree with a Keycloak user linked to {@code appUserId}: afterwards that app
+     * user has exactly one phone login row, naming {@code current}, or none when {@code current} is null. A row it
+     * has for another number is moved to {@code current} (so the old number no longer logs into it), further ones
+     * are deleted; its other login methods ({@code 'WX'} ...) and its {@code user} row stay.
+     *
+     * @throws PhoneNumberTakenException when {@code current} has a row of another app user (nothing is written)
+     */
+    void syncPhone(long appUserId, PhoneNumber current);
+
+    /**
+     * A number change: the row of {@code from} of {@code appUserId} now names {@code to} (written when it has none,
+     * or when {@code from} is null). Other rows of the app user are left as they are.
+     *
+     * @throws PhoneNumberTakenException when {@code to} has a row of another app user (nothing is written)
+     */
+    void movePhone(long appUserId, PhoneNumber from, PhoneNumber to);
+
+    /** Deletes the phone login row of {@code phone} when it belongs to {@code appUserId}; nothing else. */
+    void removePhone(long appUserId, PhoneNumber phone);
+
     @Override
     default void close() {
     }

@@ -63,6 +63,19 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /** The first column of every row of a query. */
+    public java.util.List<String> strings(String sql) {
+        try (Connection c = connect(); Statement s = c.createStatement(); var rows = s.executeQuery(sql)) {
+            java.util.List<String> values = new java.util.ArrayList<>();
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+            return values;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /**
      * The server's statement counters ({@code SHOW GLOBAL STATUS}: {@code Questions}, {@code Com_select},
      * {@code Com_insert}, ...), for all its clients, read on one connection kept open (opening a connection runs the

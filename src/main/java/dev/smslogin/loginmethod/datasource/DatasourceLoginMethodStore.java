@@ -134,6 +134,37 @@ final class DatasourceLoginMethodStore implements LoginMethodStore {
         }
     }
 
+    @Override
+    public void syncPhone(long appUserId, PhoneNumber current) {
+        write(current, connection -> tables.syncPhone(connection, appUserId, current));
+    }
+
+    @Override
+    public void movePhone(long appUserId, PhoneNumber from, PhoneNumber to) {
+        write(to, connection -> tables.movePhone(connection, appUserId, from, to));
+    }
+
+    @Override
+    public void removePhone(long appUserId, PhoneNumber phone) {
+        write(phone, connection -> tables.removePhone(connection, appUserId, phone));
+    }
+
+    private interface Write {
+        void run(Connection connection) throws SQLException;
+    }
+
+    /** One write on a connection of the caller's transaction (enlisted by the pool); never repeated, never committed here. */
+    private void write(PhoneNumber phone, Write write) {
+        if (dataSource == null) {
+            return;     // no app database: nothing is mirrored
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            write.run(connection);
+        } catch (SQLException e) {
+            throw unavailable(phone, e);
+        }
+    }
+
     private Transaction suspend() {
         if (transactions == null) {
             return null;
@@ -157,7 +188,7 @@ final class DatasourceLoginMethodStore implements LoginMethodStore {
     }
 
     private static LoginMethodUnavailableException unavailable(PhoneNumber phone, SQLException e) {
-        return new LoginMethodUnavailableException("app database unavailable for " + phone.masked() + ": SQLState "
+        return new LoginMethodUnavailableException("app database unavailable for " + (phone == null ? "a number change" : phone.masked()) + ": SQLState "
                 + e.getSQLState() + ", error " + e.getErrorCode(), e);
     }
 }

@@ -2,6 +2,7 @@ package dev.smslogin.loginmethod.datasource;
 
 import dev.smslogin.loginmethod.AppAccount;
 import dev.smslogin.loginmethod.IdentificationFormat;
+import dev.smslogin.loginmethod.PhoneNumberTakenException;
 import dev.smslogin.phone.PhoneNumber;
 
 import java.io.IOException;
@@ -12,9 +13,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.Predicate;
 
 /**
  * The SQL of the original app's schema ({@code user}, {@code user_login_method}), on a connection the caller
@@ -35,6 +38,15 @@ final class LoginMethodTables {
     private static final String INSERT_USER = "INSERT INTO `user` (`name`, `age`) VALUES (?, 0)";
     private static final String INSERT_LOGIN_METHOD = "INSERT INTO `user_login_method` (`user_id`, `login_method`, `identification`, `access_code`) VALUES (?, ?, ?, NULL)";
     private static final String DELETE_USER = "DELETE FROM `user` WHERE `id` = ?";
+    /**
+     * An app user's phone login rows, through the index on user_id. Not a locking read: next-key locks on that
+     * index span the neighbouring app users' entries, and two changes of different app users deadlocked on them.
+     * The rows are then written by primary key, and the unique key settles who gets a number.
+     */
+    private static final String OWN_PHONE_ROWS = "SELECT `id`, `identification` FROM `user_login_method` "
+            + "WHERE `user_id` = ? AND `login_method` = ? ORDER BY `id`";
+    private static final String MOVE_ROW = "UPDATE `user_login_method` SET `identification` = ? WHERE `id` = ?";
+    private static final String DELETE_ROW = "DELETE FROM `user_login_method` WHERE `id` = ?";
     private static final String UNIQUE_KEY_COLUMNS = "SELECT `index_name`, GROUP_CONCAT(`column_name` ORDER BY `seq_in_index`) FROM information_schema.statistics "
             + "WHERE `table_schema` = DATABASE() AND `table_name` = 'user_login_method' AND `non_unique` = 0 GROUP BY `index_name`";
 
@@ -95,9 +107,14 @@ final class LoginMethodTables {
             return new AppAccount(found.getAsLong(), false);
         }
         if (existingUserId != null) {
-            return insertLoginMethod(connection, existingUserId, phone)
-                    ? new AppAccount(existingUserId, false)
-                    : new AppAccount(winner(connection, phone), false);
+            // a linked user whose number has no row: its number changed where nothing followed (realm import, a
+            // direct edit), so its row of the old number moves, and the old number stops logging into the app user
+            try {
+                place(connection, existingUserId, phone, row -> true);
+                return new AppAccount(existingUserId, false);
+            } catch (PhoneNumberTakenException e) {
+                return new AppAccount(e.holderAppUserId(), false);
+            }
         }
         long userId = insertUser(connection, phone);
         if (insertLoginMethod(connection, userId, phone)) {
@@ -108,6 +125,112 @@ final class LoginMethodTables {
             delete.executeUpdate();
         }
         return new AppAccount(winner(connection, phone), false);
+    }
+
+    /** {@link dev.smslogin.loginmethod.LoginMethodStore#syncPhone}: {@code appUserId}'s only phone row names {@code phone}. */
+    void syncPhone(Connection connection, long appUserId, PhoneNumber phone) throws SQLException {
+        if (phone == null) {
+            for (PhoneRow row : ownPhoneRows(connection, appUserId)) {
+                deleteRow(connection, row.id());
+            }
+            return;
+        }
+        place(connection, appUserId, phone, row -> true);
+    }
+
+    /** {@link dev.smslogin.loginmethod.LoginMethodStore#movePhone}: the row of {@code from}, if any, moves to {@code to}. */
+    void movePhone(Connection connection, long appUserId, PhoneNumber from, PhoneNumber to) throws SQLException {
+        List<String> fromForms = from == null ? List.of() : format.candidates(from);
+        place(connection, appUserId, to, row -> fromForms.contains(row.identification()));
+    }
+
+    /** {@link dev.smslogin.loginmethod.LoginMethodStore#removePhone}: only {@code appUserId}'s row of {@code phone}. */
+    void removePhone(Connection connection, long appUserId, PhoneNumber phone) throws SQLException {
+        List<String> forms = format.candidates(phone);
+        for (PhoneRow row : ownPhoneRows(connection, appUserId)) {
+            if (forms.contains(row.identification())) {
+                deleteRow(connection, row.id());
+            }
+        }
+    }
+
+    private record PhoneRow(long id, String identification) {
+    }
+
+    /**
+     * Puts {@code phone} on {@code appUserId}: when the app user has no row of it, its first {@code replaceable} row is
+     * moved to it (else one is written); its other {@code replaceable} rows are deleted. Refused, before anything is
+     * written, when the number's row belongs to another app user; a concurrent writer that gives the number a row
+     * first is caught by the unique key, and refused the same way when it wrote it for another app user.
+     */
+    private void place(Connection connection, long appUserId, PhoneNumber phone, Predicate<PhoneRow> replaceable) throws SQLException {
+        OptionalLong holder = findUserId(connection, phone, false);
+        if (holder.isPresent() && holder.getAsLong() != appUserId) {
+            throw new PhoneNumberTakenException(phone, holder.getAsLong());
+        }
+        List<String> forms = format.candidates(phone);
+        List<PhoneRow> stale = new ArrayList<>();
+        boolean named = false;
+        for (PhoneRow row : ownPhoneRows(connection, appUserId)) {
+            if (forms.contains(row.identification())) {
+                named = true;
+            } else if (replaceable.test(row)) {
+                stale.add(row);
+            }
+        }
+        if (!named) {
+            PhoneRow moved = stale.isEmpty() ? null : stale.remove(0);
+            Boolean movedIt = moved == null ? null : moveRow(connection, moved, phone);
+            // a row gone since it was read (a concurrent change of this app user) is written anew
+            boolean written = movedIt == null ? insertLoginMethod(connection, appUserId, phone) : movedIt;
+            if (!written) {
+                long winner = winner(connection, phone);
+                if (winner != appUserId) {
+                    throw new PhoneNumberTakenException(phone, winner);
+                }
+                if (moved != null) {
+                    stale.add(moved);    // a concurrent change of this app user put the number on it first
+                }
+            }
+        }
+        for (PhoneRow row : stale) {
+            deleteRow(connection, row.id());
+        }
+    }
+
+    private static List<PhoneRow> ownPhoneRows(Connection connection, long appUserId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(OWN_PHONE_ROWS)) {
+            select.setLong(1, appUserId);
+            select.setString(2, PHONE_METHOD);
+            try (ResultSet rows = select.executeQuery()) {
+                List<PhoneRow> result = new ArrayList<>();
+                while (rows.next()) {
+                    result.add(new PhoneRow(rows.getLong(1), rows.getString(2)));
+                }
+                return result;
+            }
+        }
+    }
+
+    /** {@code true} when moved, {@code false} when the number already has a row (unique key), null when the row is gone. */
+    private Boolean moveRow(Connection connection, PhoneRow row, PhoneNumber phone) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(MOVE_ROW)) {
+            update.setString(1, format.write(phone));
+            update.setLong(2, row.id());
+            return update.executeUpdate() == 1 ? Boolean.TRUE : null;
+        } catch (SQLException e) {
+            if (e.getErrorCode() == ER_DUP_ENTRY) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static void deleteRow(Connection connection, long id) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(DELETE_ROW)) {
+            delete.setLong(1, id);
+            delete.executeUpdate();
+        }
     }
 
     /** The row a concurrent login committed first: a locking read sees it past this transaction's snapshot. */

@@ -2,6 +2,7 @@ package dev.smslogin.loginmethod.datasource;
 
 import dev.smslogin.loginmethod.AppAccount;
 import dev.smslogin.loginmethod.IdentificationFormat;
+import dev.smslogin.loginmethod.PhoneNumberTakenException;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The app's tables on the real MariaDB: each login is one transaction, as inside Keycloak. */
 class LoginMethodTablesTest {
@@ -218,5 +220,154 @@ class LoginMethodTablesTest {
     @Test
     void displayNameNeverHoldsTheWholeNumber() {
         assertThat(LoginMethodTables.displayName(PHONE)).isEqualTo("手机用户5678").hasSizeLessThanOrEqualTo(20);
+    }
+
+    // --- number changes (lifecycle) ---
+
+    private static final PhoneNumber NEW = PhoneNumber.fromE164("+8613987654321");
+
+    private interface InTransaction {
+        void run(LoginMethodTables tables, Connection c) throws SQLException;
+    }
+
+    private void change(IdentificationFormat format, InTransaction change) throws SQLException {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            try {
+                change.run(new LoginMethodTables(format), c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** App user 7 with a WeChat row and the phone row {@code identification}; returns the phone row's id. */
+    private long appUserWithPhoneRow(long userId, String identification) throws SQLException {
+        createTables();
+        db.execute("INSERT INTO `user` (id, name, age) VALUES (" + userId + ", 'someone', 30)",
+                "INSERT INTO user_login_method (user_id, login_method, identification) VALUES (" + userId + ", 'WX', 'wx-openid-" + userId + "')",
+                "INSERT INTO user_login_method (user_id, login_method, identification) VALUES (" + userId + ", 'P', '" + identification + "')");
+        return db.count("SELECT id FROM user_login_method WHERE login_method = 'P' AND identification = '" + identification + "'");
+    }
+
+    private List<String> phoneRowsOf(long userId) {
+        return db.strings("SELECT identification FROM user_login_method WHERE login_method = 'P' AND user_id = " + userId + " ORDER BY id");
+    }
+
+    @Test
+    @DisplayName("syncPhone to a new number moves the app user's phone row (same row); its WeChat row and user row stay")
+    void syncMovesTheRow() throws SQLException {
+        long rowId = appUserWithPhoneRow(7, PHONE.e164());
+        change(E164, (t, c) -> t.syncPhone(c, 7, NEW));
+        assertThat(phoneRowsOf(7)).containsExactly(NEW.e164());
+        assertThat(db.count("SELECT id FROM user_login_method WHERE identification = '" + NEW.e164() + "'")).isEqualTo(rowId);
+        assertThat(db.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'WX' AND user_id = 7")).isEqualTo(1);
+        assertThat(db.count("SELECT COUNT(*) FROM `user` WHERE id = 7")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("syncPhone in the national format: the original app's 11-digit row moves to the new number's 11 digits")
+    void syncNationalRow() throws SQLException {
+        appUserWithPhoneRow(7, PHONE.nationalNumber());
+        change(NATIONAL, (t, c) -> t.syncPhone(c, 7, NEW));
+        assertThat(phoneRowsOf(7)).containsExactly(NEW.nationalNumber());
+        change(E164, (t, c) -> t.syncPhone(c, 7, NEW));
+        assertThat(phoneRowsOf(7)).as("already named, in the other form: nothing to do").containsExactly(NEW.nationalNumber());
+    }
+
+    @Test
+    @DisplayName("syncPhone with no number deletes only the phone rows; the user row and the WeChat row stay")
+    void syncClearDeletesOnlyThePhoneRow() throws SQLException {
+        appUserWithPhoneRow(7, PHONE.e164());
+        db.execute("INSERT INTO user_login_method (user_id, login_method, identification) VALUES (7, 'P', '+8613700000000')");
+        change(E164, (t, c) -> t.syncPhone(c, 7, null));
+        assertThat(phoneRowsOf(7)).isEmpty();
+        assertThat(db.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'WX' AND user_id = 7")).isEqualTo(1);
+        assertThat(db.count("SELECT COUNT(*) FROM `user` WHERE id = 7")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("syncPhone leaves the app user one phone row: the number's, extra rows of other numbers are deleted")
+    void syncKeepsOneRow() throws SQLException {
+        appUserWithPhoneRow(7, PHONE.e164());
+        db.execute("INSERT INTO user_login_method (user_id, login_method, identification) VALUES (7, 'P', '" + NEW.e164() + "')");
+        change(E164, (t, c) -> t.syncPhone(c, 7, NEW));
+        assertThat(phoneRowsOf(7)).containsExactly(NEW.e164());
+    }
+
+    @Test
+    @DisplayName("syncPhone and movePhone to a number whose row is another app user's: PhoneNumberTakenException, nothing changed")
+    void takenNumberIsRefused() throws SQLException {
+        appUserWithPhoneRow(7, PHONE.e164());
+        db.execute("INSERT INTO `user` (id, name, age) VALUES (8, 'other', 30)",
+                "INSERT INTO user_login_method (user_id, login_method, identification) VALUES (8, 'P', '" + NEW.nationalNumber() + "')");
+        for (InTransaction attempt : List.<InTransaction>of((t, c) -> t.syncPhone(c, 7, NEW), (t, c) -> t.movePhone(c, 7, PHONE, NEW))) {
+            assertThatThrownBy(() -> change(E164, attempt)).isInstanceOf(PhoneNumberTakenException.class)
+                    .hasMessageContaining("+86139****4321").hasMessageNotContaining(NEW.e164()).hasMessageNotContaining(NEW.nationalNumber())
+                    .satisfies(e -> assertThat(((PhoneNumberTakenException) e).holderAppUserId()).isEqualTo(8));
+        }
+        assertThat(phoneRowsOf(7)).containsExactly(PHONE.e164());
+        assertThat(phoneRowsOf(8)).containsExactly(NEW.nationalNumber());
+    }
+
+    @Test
+    @DisplayName("movePhone moves only the row of the old number; with no old number it adds one; removePhone deletes only its row")
+    void moveAndRemove() throws SQLException {
+        appUserWithPhoneRow(7, PHONE.e164());
+        PhoneNumber third = PhoneNumber.fromE164("+8613711112222");
+        change(E164, (t, c) -> t.movePhone(c, 7, null, third));
+        assertThat(phoneRowsOf(7)).containsExactly(PHONE.e164(), third.e164());
+        change(E164, (t, c) -> t.movePhone(c, 7, PHONE, NEW));
+        assertThat(phoneRowsOf(7)).containsExactly(NEW.e164(), third.e164());
+        change(E164, (t, c) -> t.removePhone(c, 7, third));
+        assertThat(phoneRowsOf(7)).containsExactly(NEW.e164());
+        change(E164, (t, c) -> t.removePhone(c, 8, NEW));
+        assertThat(phoneRowsOf(7)).as("another app user's remove touches nothing of 7").containsExactly(NEW.e164());
+        assertThat(db.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'WX'")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a linked user's login with a number changed where nothing followed: the app user's old row moves to it")
+    void loginRepairsAChangedNumber() throws SQLException {
+        appUserWithPhoneRow(7, PHONE.e164());
+        assertThat(inTransaction(E164, NEW, 7L)).isEqualTo(new AppAccount(7, false));
+        assertThat(phoneRowsOf(7)).containsExactly(NEW.e164());
+        assertThat(db.count("SELECT COUNT(*) FROM `user`")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("two app users put on one number at once: one gets the row, the other PhoneNumberTakenException")
+    void concurrentChangesToOneNumber() throws Exception {
+        appUserWithPhoneRow(7, PHONE.e164());
+        db.execute("INSERT INTO `user` (id, name, age) VALUES (8, 'other', 30)",
+                "INSERT INTO user_login_method (user_id, login_method, identification) VALUES (8, 'P', '+8613700000000')");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Long>> results = new ArrayList<>();
+            for (long userId : new long[] {7, 8}) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        change(E164, (t, c) -> t.syncPhone(c, userId, NEW));
+                        return userId;
+                    } catch (PhoneNumberTakenException e) {
+                        return -e.holderAppUserId();
+                    }
+                }));
+            }
+            start.countDown();
+            long first = results.get(0).get();
+            long second = results.get(1).get();
+            assertThat(List.of(first, second)).as("one won, the other was told who").containsAnyOf(7L, 8L)
+                    .anySatisfy(r -> assertThat(r).isNegative());
+            long winner = first > 0 ? first : second;
+            assertThat(db.count("SELECT user_id FROM user_login_method WHERE identification = '" + NEW.e164() + "'")).isEqualTo(winner);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(db.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'P'")).isEqualTo(2);
     }
 }
