@@ -3,6 +3,7 @@ package dev.smslogin.authenticator;
 import dev.smslogin.loginmethod.AppAccount;
 import dev.smslogin.loginmethod.LoginMethodStore;
 import dev.smslogin.loginmethod.LoginMethodUnavailableException;
+import dev.smslogin.loginmethod.PhoneNumberTakenException;
 import dev.smslogin.phone.PhoneNumber;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
@@ -15,7 +16,7 @@ import java.util.OptionalLong;
  * The linking rules between a verified phone number, its Keycloak user and the app's MySQL record. All writes
  * happen in the login's transaction: when the login fails after them, they roll back together.
  */
-final class PhoneAccounts {
+public final class PhoneAccounts {
 
     static final String APP_USER_ID = "appUserId";
     private static final Logger LOG = Logger.getLogger(PhoneAccounts.class);
@@ -28,7 +29,7 @@ final class PhoneAccounts {
     private final RealmModel realm;
     private final LoginMethodStore appAccounts;
 
-    PhoneAccounts(KeycloakSession session, RealmModel realm) {
+    public PhoneAccounts(KeycloakSession session, RealmModel realm) {
         this.session = session;
         this.realm = realm;
         this.appAccounts = session.getProvider(LoginMethodStore.class);
@@ -94,6 +95,41 @@ final class PhoneAccounts {
             user.setSingleAttribute(APP_USER_ID, String.valueOf(account.userId()));
         }
         return new Resolution(user, true, account);
+    }
+
+    /**
+     * The app's rows follow a number that {@code user} proved and now holds instead of {@code previous} (null: it
+     * had none): its app user's phone row moves to {@code current}, or a user not yet linked is linked as a login
+     * of the number would be (to the app's row of the number, or a new app user). With {@code takeover}, a row of
+     * {@code current} that belongs to another app user (the number's previous holder) is deleted first; without
+     * it, such a row refuses the change. In the caller's transaction.
+     *
+     * @throws PhoneNumberTakenException when another app user's row names {@code current} and {@code takeover} is false
+     * @throws LoginMethodUnavailableException when the app's database cannot be used
+     */
+    public void numberChanged(UserModel user, PhoneNumber previous, PhoneNumber current, boolean takeover) {
+        if (appAccounts == null || !appAccounts.isEnabled()) {
+            return;
+        }
+        Long linked = appUserId(user);
+        try {
+            follow(user, linked, previous, current);
+        } catch (PhoneNumberTakenException e) {
+            if (!takeover) {
+                throw e;
+            }
+            appAccounts.removePhone(e.holderAppUserId(), current);
+            follow(user, linked, previous, current);
+        }
+    }
+
+    private void follow(UserModel user, Long linked, PhoneNumber previous, PhoneNumber current) {
+        if (linked != null) {
+            appAccounts.movePhone(linked, previous, current);
+            return;
+        }
+        AppAccount account = appAccounts.ensureAccount(current, null);
+        user.setSingleAttribute(APP_USER_ID, String.valueOf(account.userId()));
     }
 
     /**

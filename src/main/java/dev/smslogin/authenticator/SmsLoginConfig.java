@@ -98,7 +98,7 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
     public static final class InvalidConfigException extends IllegalArgumentException {
         private final List<String> problems;
 
-        InvalidConfigException(List<String> problems) {
+        public InvalidConfigException(List<String> problems) {
             super(String.join("; ", problems));
             this.problems = List.copyOf(problems);
         }

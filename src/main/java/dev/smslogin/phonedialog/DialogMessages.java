@@ -28,5 +28,6 @@ public final class DialogMessages {
     public static final String ACCOUNT_LOCKED = "smsLoginAccountLocked";
     public static final String PHONE_ACCOUNT_CONFLICT = "smsLoginPhoneAccountConflict";
     public static final String MISCONFIGURED = "smsLoginMisconfigured";
+    public static final String VERIFY_NUMBER_IN_USE = "verifyPhoneNumberInUse";
     public static final String HUMAN_CHECK_FAILED = "smsLoginHumanCheckFailed";
 }

@@ -1,13 +1,10 @@
 package dev.smslogin.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,24 +29,6 @@ final class BenchmarkKit {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         return new Browser(server).withHeader("X-Forwarded-For",
                 "10." + random.nextInt(256) + "." + random.nextInt(256) + "." + (1 + random.nextInt(254)));
-    }
-
-    /** A public client whose browser flow is the realm's flow {@code flowAlias}. */
-    static void client(KeycloakAdmin admin, String realm, String clientId, String flowAlias) {
-        admin.send("POST", "/admin/realms/" + realm + "/clients", String.format(Locale.ROOT,
-                "{\"clientId\":\"%s\",\"publicClient\":true,\"standardFlowEnabled\":true,\"redirectUris\":[\"%s\"],"
-                        + "\"attributes\":{\"pkce.code.challenge.method\":\"S256\"},"
-                        + "\"authenticationFlowBindingOverrides\":{\"browser\":\"%s\"}}",
-                clientId, Browser.REDIRECT_URI, flowId(admin, realm, flowAlias)), 201);
-    }
-
-    private static String flowId(KeycloakAdmin admin, String realm, String alias) {
-        for (JsonNode flow : admin.get("/admin/realms/" + realm + "/authentication/flows")) {
-            if (flow.get("alias").asText().equals(alias)) {
-                return flow.get("id").asText();
-            }
-        }
-        throw new IllegalStateException("no flow " + alias);
     }
 
     /** A user who logs in with {@link #PASSWORD}. */

@@ -68,13 +68,25 @@ public final class Browser {
 
     /** Opens the login URL of {@code clientId} (whose browser-flow override picks the flow). */
     public Page startLogin(String realm, String clientId) {
+        return authorize(realm, clientId, "");
+    }
+
+    /**
+     * Opens the login URL of {@code clientId} asking for the required action {@code action} ({@code kc_action}: an
+     * application-initiated action), as an application does for a logged-in user.
+     */
+    public Page startAction(String realm, String clientId, String action) {
+        return authorize(realm, clientId, "&kc_action=" + KeycloakAdmin.encode(action));
+    }
+
+    private Page authorize(String realm, String clientId, String extraQuery) {
         this.realm = realm;
         this.clientId = clientId;
         codeVerifier = randomUrlSafe(32);
         String url = baseUrl + "/realms/" + realm + "/protocol/openid-connect/auth?client_id=" + clientId
                 + "&redirect_uri=" + KeycloakAdmin.encode(REDIRECT_URI) + "&response_type=code&scope=" + KeycloakAdmin.encode("openid phone")
                 + "&state=" + randomUrlSafe(8) + "&nonce=" + randomUrlSafe(8)
-                + "&code_challenge=" + challenge(codeVerifier) + "&code_challenge_method=S256";
+                + "&code_challenge=" + challenge(codeVerifier) + "&code_challenge_method=S256" + extraQuery;
         return get(url);
     }
 

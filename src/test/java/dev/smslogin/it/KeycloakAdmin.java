@@ -55,6 +55,24 @@ public final class KeycloakAdmin {
         }
     }
 
+    /** A public client (PKCE) of {@link Browser#REDIRECT_URI} whose browser flow is the realm's flow {@code flowAlias}. */
+    public void createClient(String realm, String clientId, String flowAlias) {
+        String flowId = null;
+        for (JsonNode flow : get("/admin/realms/" + realm + "/authentication/flows")) {
+            if (flow.get("alias").asText().equals(flowAlias)) {
+                flowId = flow.get("id").asText();
+            }
+        }
+        if (flowId == null) {
+            throw new IllegalStateException("no flow " + flowAlias);
+        }
+        send("POST", "/admin/realms/" + realm + "/clients", String.format(java.util.Locale.ROOT,
+                "{\"clientId\":\"%s\",\"publicClient\":true,\"standardFlowEnabled\":true,\"redirectUris\":[\"%s\"],"
+                        + "\"attributes\":{\"pkce.code.challenge.method\":\"S256\"},"
+                        + "\"authenticationFlowBindingOverrides\":{\"browser\":\"%s\"}}",
+                clientId, Browser.REDIRECT_URI, flowId), 201);
+    }
+
     public void deleteRealm(String realm) {
         send("DELETE", "/admin/realms/" + realm, null, 204);
     }

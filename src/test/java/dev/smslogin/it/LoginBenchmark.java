@@ -500,9 +500,9 @@ class LoginBenchmark {
         JsonNode execution = admin.get("/admin/realms/" + realm + "/authentication/flows/username%20only/executions").get(0);
         ((com.fasterxml.jackson.databind.node.ObjectNode) execution).put("requirement", "REQUIRED");
         admin.send("PUT", "/admin/realms/" + realm + "/authentication/flows/username%20only/executions", execution.toString(), 204);
-        BenchmarkKit.client(admin, realm, "bench-sms", "sms browser");
-        BenchmarkKit.client(admin, realm, "bench-password", "browser");
-        BenchmarkKit.client(admin, realm, "bench-username", "username only");
+        admin.createClient(realm, "bench-sms", "sms browser");
+        admin.createClient(realm, "bench-password", "browser");
+        admin.createClient(realm, "bench-username", "username only");
     }
 
     private String report(List<Result> results) {

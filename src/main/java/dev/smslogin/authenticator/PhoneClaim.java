@@ -1,0 +1,58 @@
+package dev.smslogin.authenticator;
+
+import dev.smslogin.phone.PhoneNumber;
+import org.keycloak.models.AbstractKeycloakTransaction;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+/**
+ * Gives a number to one user at a time, cluster-wide: whoever puts a number on a user (verifying or changing a
+ * number, a takeover) first claims it in Keycloak's single-use store, and the claim ends with the transaction that
+ * wrote the number. Two users racing for one number: the second waits for the first to commit, then sees the
+ * number held. A claim left by a node that died ends after {@link #CLAIM_SECONDS}.
+ */
+public final class PhoneClaim {
+
+    static final int CLAIM_SECONDS = 30;
+    /** How long a request waits for another's claim of the same number (a claim lasts one request). */
+    private static final long WAIT_MILLIS = 3_000;
+    private static final long POLL_MILLIS = 50;
+
+    private PhoneClaim() {
+    }
+
+    /**
+     * Claims {@code phone} in {@code realm} for this session's transaction, waiting a bounded time for another
+     * claim of it to end. Returns false when it did not end in time.
+     */
+    public static boolean claim(KeycloakSession session, RealmModel realm, PhoneNumber phone) throws InterruptedException {
+        // keyed with the realm's secret: the single-use store holds no number in clear
+        String key = "sms-login-claim:" + CodeSecrets.hasher(session, realm).scope(realm.getId(), phone.e164(), "claim").id();
+        long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000;
+        while (!session.singleUseObjects().putIfAbsent(key, CLAIM_SECONDS)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                release(factory, key);
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                release(factory, key);
+            }
+        });
+        return true;
+    }
+
+    private static void release(KeycloakSessionFactory factory, String key) {
+        KeycloakModelUtils.runJobInTransaction(factory, session -> session.singleUseObjects().remove(key));
+    }
+}

@@ -1,0 +1,383 @@
+package dev.smslogin.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.smslogin.it.Browser.Page;
+import dev.smslogin.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static dev.smslogin.it.UserSteps.logIn;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The {@code verify-phone-number} required action on the real Keycloak: adding, changing and proving a number,
+ * with the app's MySQL rows following, as an application starts it ({@code kc_action}), as an admin assigns it and
+ * as a default action.
+ */
+class PhoneNumberLifecycleIT {
+
+    static final String ACTION = "verify-phone-number";
+    static final String PASSWORD = "Lifecycle-Password-1";
+
+    static KeycloakServer server;
+    static KeycloakAdmin admin;
+    static TestDatabase app;
+    /** numberInUse = refuse (the default). */
+    static String realm;
+    /** numberInUse = takeover. */
+    static String takeoverRealm;
+
+    @BeforeAll
+    static void start() {
+        server = KeycloakServer.get();
+        admin = new KeycloakAdmin(server);
+        app = server.appDatabase();
+        realm = lifecycleRealm(Map.of());
+        takeoverRealm = lifecycleRealm(Map.of("numberInUse", "takeover"));
+    }
+
+    /** A realm with the SMS login (client demo-app), a password client and the required action registered. */
+    static String lifecycleRealm(Map<String, String> actionConfig) {
+        String name = admin.createRealm(Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1"));
+        admin.createClient(name, "password-app", "browser");
+        admin.send("POST", "/admin/realms/" + name + "/authentication/register-required-action",
+                "{\"providerId\":\"" + ACTION + "\",\"name\":\"Verify phone number\"}", 204);
+        Map<String, String> config = new java.util.HashMap<>(Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1"));
+        config.putAll(actionConfig);
+        admin.send("PUT", "/admin/realms/" + name + "/authentication/required-actions/" + ACTION + "/config",
+                json(Map.of("config", config)), 204);
+        return name;
+    }
+
+    @AfterAll
+    static void drop() {
+        admin.deleteRealm(realm);
+        admin.deleteRealm(takeoverRealm);
+    }
+
+    // ---- adding and changing a number ----
+
+    @Test
+    @DisplayName("a password user adds a number through the application (kc_action): verified, an app user and its 'P' row, a masked event")
+    void passwordUserAddsNumber() {
+        String id = passwordUser(realm);
+        String national = Phones.newNational();
+        Browser browser = new Browser(server);
+        Page phonePage = passwordLogin(browser, realm, id, browser.startAction(realm, "password-app", ACTION));
+        assertThat(phonePage.text()).contains("Verify your phone number");
+
+        Page done = prove(browser, phonePage, national);
+        assertThat(done.isRedirectToClient()).as(done.text()).isTrue();
+        assertThat(done.url()).contains("kc_action_status=success");
+
+        JsonNode user = admin.user(realm, id);
+        assertThat(attribute(user, "phoneNumber")).isEqualTo(Phones.e164(national));
+        assertThat(attribute(user, "phoneNumberVerified")).isEqualTo("true");
+        assertThat(attribute(user, "appUserId")).isEqualTo(String.valueOf(appUserOf(national)));
+        assertThat(app.count("SELECT COUNT(*) FROM user WHERE id = " + appUserOf(national))).isEqualTo(1);
+
+        JsonNode event = lastEvent(realm, "UPDATE_PROFILE", id);
+        assertThat(event.path("details").path("updated_phone_number").asText()).isEqualTo(masked(national));
+        assertThat(event.toString()).doesNotContain(national);
+
+        // the number now logs into the password user's account
+        sleep(1100);    // the number's resend cooldown
+        assertThat(logIn(server, realm, national)).isEqualTo(id);
+    }
+
+    @Test
+    @DisplayName("a phone user changes numbers: the 'P' row moves to the new number, the old number no longer logs into the account")
+    void phoneUserChangesNumber() {
+        String oldNumber = Phones.newNational();
+        String newNumber = Phones.newNational();
+        Browser browser = new Browser(server);
+        String id = UserSteps.idToken(browser.tokens(UserSteps.submitCode(browser, UserSteps.submitPhone(browser, realm, oldNumber),
+                server.aliyun().lastCodeTo(oldNumber)))).get("sub").asText();
+        long appUser = appUserOf(oldNumber);
+
+        Page phonePage = browser.startAction(realm, Browser.CLIENT_ID, ACTION);    // logged in: the action's page at once
+        assertThat(phonePage.isPhonePage()).as(phonePage.text()).isTrue();
+        Page done = prove(browser, phonePage, newNumber);
+        assertThat(done.url()).contains("kc_action_status=success");
+
+        assertThat(attribute(admin.user(realm, id), "phoneNumber")).isEqualTo(Phones.e164(newNumber));
+        assertThat(rows(oldNumber)).isZero();
+        assertThat(appUserOf(newNumber)).isEqualTo(appUser);
+        JsonNode event = lastEvent(realm, "UPDATE_PROFILE", id);
+        assertThat(event.path("details").path("previous_phone_number").asText()).isEqualTo(masked(oldNumber));
+        assertThat(event.path("details").path("updated_phone_number").asText()).isEqualTo(masked(newNumber));
+
+        sleep(1100);    // the number's resend cooldown
+        assertThat(logIn(server, realm, newNumber)).isEqualTo(id);
+        String oldNumbersUser = logIn(server, realm, oldNumber);
+        assertThat(oldNumbersUser).as("the old number signs up someone new").isNotEqualTo(id);
+        assertThat(appUserOf(oldNumber)).as("and gets an app user of its own").isNotEqualTo(appUser);
+    }
+
+    @Test
+    @DisplayName("cancelling the application's action changes nothing")
+    void cancelChangesNothing() {
+        String national = Phones.newNational();
+        Browser browser = new Browser(server);
+        String id = logInIn(browser, realm, national);
+        Page phonePage = browser.startAction(realm, Browser.CLIENT_ID, ACTION);
+        Page codePage = browser.submit(phonePage, Map.of("phone_number", Phones.newNational()), null);
+        assertThat(codePage.isCodePage()).as(codePage.text()).isTrue();
+
+        Page cancelled = browser.submit(codePage, Map.of("cancel-aia", "true"), null);
+        assertThat(cancelled.isRedirectToClient()).as(cancelled.text()).isTrue();
+        assertThat(cancelled.url()).contains("kc_action_status=cancelled");
+        assertThat(attribute(admin.user(realm, id), "phoneNumber")).isEqualTo(Phones.e164(national));
+        assertThat(rows(national)).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("an admin assigns the action: the user proves a number at the next login; a default action reaches new users only without a verified number")
+    void assignedAndDefaultAction() {
+        String id = passwordUser(realm);
+        admin.send("PUT", "/admin/realms/" + realm + "/users/" + id, "{\"requiredActions\":[\"" + ACTION + "\"]}", 204);
+        Browser browser = new Browser(server);
+        Page phonePage = passwordLogin(browser, realm, id, browser.startLogin(realm, "password-app"));
+        assertThat(phonePage.isPhonePage()).as(phonePage.text()).isTrue();
+        String national = Phones.newNational();
+        assertThat(prove(browser, phonePage, national).isRedirectToClient()).isTrue();
+        assertThat(attribute(admin.user(realm, id), "phoneNumberVerified")).isEqualTo("true");
+        assertThat(admin.user(realm, id).path("requiredActions")).isEmpty();
+
+        String defaultRealm = lifecycleRealm(Map.of());
+        try {
+            admin.send("PUT", "/admin/realms/" + defaultRealm + "/authentication/required-actions/" + ACTION,
+                    "{\"alias\":\"" + ACTION + "\",\"name\":\"Verify phone number\",\"providerId\":\"" + ACTION
+                            + "\",\"enabled\":true,\"defaultAction\":true}", 204);
+            String newUser = passwordUser(defaultRealm);
+            Browser newcomer = new Browser(server);
+            Page asked = passwordLogin(newcomer, defaultRealm, newUser, newcomer.startLogin(defaultRealm, "password-app"));
+            assertThat(asked.isPhonePage()).as("a new password user adds a phone: " + asked.text()).isTrue();
+
+            // an SMS sign-up gets the default action too, and passes it: its number is verified
+            Browser phoneNewcomer = new Browser(server);
+            String phoneNational = Phones.newNational();
+            Page codePage = UserSteps.submitPhone(phoneNewcomer, defaultRealm, phoneNational);
+            Page done = UserSteps.submitCode(phoneNewcomer, codePage, server.aliyun().lastCodeTo(phoneNational));
+            assertThat(done.isRedirectToClient()).as(done.text()).isTrue();
+        } finally {
+            admin.deleteRealm(defaultRealm);
+        }
+    }
+
+    // ---- a number another user holds ----
+
+    @Test
+    @DisplayName("refuse: a number of another account is revealed only after the right code, and nothing changes")
+    void numberInUseIsRefused() {
+        String holderNumber = Phones.newNational();
+        String holder = logIn(server, realm, holderNumber);
+        String id = passwordUser(realm);
+        Browser browser = new Browser(server);
+        Page phonePage = passwordLogin(browser, realm, id, browser.startAction(realm, "password-app", ACTION));
+        sleep(1100);    // the number's resend cooldown
+        Page codePage = browser.submit(phonePage, Map.of("phone_number", holderNumber), null);
+        assertThat(codePage.isCodePage()).as("the code goes out first: " + codePage.text()).isTrue();
+        assertThat(codePage.text()).doesNotContain("another account");
+
+        Page wrong = browser.submit(codePage, Map.of("code", wrongCode(holderNumber)), "login");
+        assertThat(wrong.fieldError("code")).contains("not correct");
+        assertThat(wrong.text()).doesNotContain("another account");
+
+        Page refused = browser.submit(wrong, Map.of("code", server.aliyun().lastCodeTo(holderNumber)), "login");
+        assertThat(refused.text()).contains("belongs to another account");
+        assertThat(refused.isPhonePage()).isTrue();
+        assertThat(attribute(admin.user(realm, id), "phoneNumber")).isNull();
+        assertThat(attribute(admin.user(realm, holder), "phoneNumber")).isEqualTo(Phones.e164(holderNumber));
+        assertThat(admin.usersWithPhone(realm, Phones.e164(holderNumber))).hasSize(1);
+        sleep(1100);    // the number's resend cooldown
+        assertThat(logIn(server, realm, holderNumber)).isEqualTo(holder);
+    }
+
+    @Test
+    @DisplayName("takeover: the number moves to the user who proved it, with its 'P' row; the old holder loses it and, with no other login, an event names it")
+    void takeover() {
+        String recycled = Phones.newNational();
+        String previousHolder = logIn(server, takeoverRealm, recycled);
+        String id = passwordUser(takeoverRealm);
+        Browser browser = new Browser(server);
+        Page phonePage = passwordLogin(browser, takeoverRealm, id, browser.startAction(takeoverRealm, "password-app", ACTION));
+        sleep(1100);    // the number's resend cooldown
+        Page done = prove(browser, phonePage, recycled);
+        assertThat(done.url()).contains("kc_action_status=success");
+
+        assertThat(attribute(admin.user(takeoverRealm, id), "phoneNumber")).isEqualTo(Phones.e164(recycled));
+        JsonNode old = admin.user(takeoverRealm, previousHolder);
+        assertThat(attribute(old, "phoneNumber")).isNull();
+        assertThat(attribute(old, "phoneNumberVerified")).isEqualTo("false");
+        assertThat(appUserOf(recycled)).isEqualTo(Long.parseLong(attribute(admin.user(takeoverRealm, id), "appUserId")));
+        sleep(1100);    // the number's resend cooldown
+        assertThat(logIn(server, takeoverRealm, recycled)).isEqualTo(id);
+
+        JsonNode taken = lastEvent(takeoverRealm, "UPDATE_PROFILE", id);
+        assertThat(taken.path("details").path("previous_holder_id").asText()).contains(previousHolder);
+        JsonNode lost = lastEvent(takeoverRealm, "UPDATE_PROFILE_ERROR", previousHolder);
+        assertThat(lost.path("error").asText()).isEqualTo("phone_number_taken_over_no_login_left");
+        assertThat(lost.path("details").path("taken_over_by").asText()).isEqualTo(id);
+        assertThat(lost.toString()).doesNotContain(recycled);
+    }
+
+    @Test
+    @DisplayName("two users proving one free number at once: exactly one holds it")
+    void raceForOneNumber() throws Exception {
+        String contested = Phones.newNational();
+        List<Browser> browsers = new ArrayList<>();
+        List<Page> codePages = new ArrayList<>();
+        List<String> codes = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String id = passwordUser(realm);
+            Browser browser = new Browser(server);
+            Page phonePage = passwordLogin(browser, realm, id, browser.startAction(realm, "password-app", ACTION));
+            if (i == 1) {
+                sleep(1100);    // the number's resend cooldown
+            }
+            Page codePage = browser.submit(phonePage, Map.of("phone_number", contested), null);
+            assertThat(codePage.isCodePage()).as(codePage.text()).isTrue();
+            browsers.add(browser);
+            codePages.add(codePage);
+            codes.add(server.aliyun().lastCodeTo(contested));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Page>> answers = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                int n = i;
+                answers.add(pool.submit(() -> browsers.get(n).submit(codePages.get(n), Map.of("code", codes.get(n)), "login")));
+            }
+            int succeeded = 0;
+            for (Future<Page> answer : answers) {
+                Page page = answer.get();
+                if (page.isRedirectToClient()) {
+                    succeeded++;
+                } else {
+                    assertThat(page.text()).containsAnyOf("belongs to another account", "temporarily unavailable");
+                }
+            }
+            assertThat(succeeded).isEqualTo(1);
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(admin.usersWithPhone(realm, Phones.e164(contested))).hasSize(1);
+        assertThat(rows(contested)).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("MySQL down during a change: 'temporarily unavailable', nothing changes in Keycloak or MySQL")
+    void mysqlDownDuringChange() throws Exception {
+        String oldNumber = Phones.newNational();
+        String newNumber = Phones.newNational();
+        Browser browser = new Browser(server);
+        String id = logInIn(browser, realm, oldNumber);
+        Page codePage = browser.submit(browser.startAction(realm, Browser.CLIENT_ID, ACTION), Map.of("phone_number", newNumber), null);
+        server.dependencies().appDatabaseLink().cut();
+        Page refused;
+        try {
+            refused = browser.submit(codePage, Map.of("code", server.aliyun().lastCodeTo(newNumber)), "login");
+        } finally {
+            server.dependencies().appDatabaseLink().restore();
+        }
+        assertThat(refused.text()).contains("temporarily unavailable");
+        assertThat(refused.text()).doesNotContain("Exception");
+        assertThat(attribute(admin.user(realm, id), "phoneNumber")).isEqualTo(Phones.e164(oldNumber));
+        assertThat(rows(oldNumber)).isEqualTo(1);
+        assertThat(rows(newNumber)).isZero();
+
+        // recovered without a restart: the same change now goes through
+        sleep(1100);
+        Page again = prove(browser, browser.startAction(realm, Browser.CLIENT_ID, ACTION), newNumber);
+        assertThat(again.url()).contains("kc_action_status=success");
+        assertThat(appUserOf(newNumber)).isEqualTo(Long.parseLong(attribute(admin.user(realm, id), "appUserId")));
+    }
+
+    // ---- steps ----
+
+    /** Types {@code national} on the action's phone page and the code it gets; returns the page after the code. */
+    static Page prove(Browser browser, Page phonePage, String national) {
+        assertThat(phonePage.isPhonePage()).as("phone page: " + phonePage.text()).isTrue();
+        Page codePage = browser.submit(phonePage, Map.of("phone_number", national), null);
+        assertThat(codePage.isCodePage()).as("code page: " + codePage.text()).isTrue();
+        return browser.submit(codePage, Map.of("code", server.aliyun().lastCodeTo(national)), "login");
+    }
+
+    /** An SMS login in {@code browser} (which keeps the session cookie); returns the user id. */
+    static String logInIn(Browser browser, String realm, String national) {
+        Page codePage = UserSteps.submitPhone(browser, realm, national);
+        return UserSteps.idToken(browser.tokens(UserSteps.submitCode(browser, codePage, server.aliyun().lastCodeTo(national))))
+                .get("sub").asText();
+    }
+
+    static String passwordUser(String realm) {
+        String username = "pw-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String id = admin.createUser(realm, username, Map.of());
+        admin.send("PUT", "/admin/realms/" + realm + "/users/" + id + "/reset-password",
+                "{\"type\":\"password\",\"value\":\"" + PASSWORD + "\",\"temporary\":false}", 204);
+        return id;
+    }
+
+    static Page passwordLogin(Browser browser, String realm, String userId, Page loginPage) {
+        String username = admin.user(realm, userId).get("username").asText();
+        return browser.submit(loginPage, Map.of("username", username, "password", PASSWORD), "login");
+    }
+
+    static String wrongCode(String national) {
+        String right = server.aliyun().lastCodeTo(national);
+        return right.equals("000000") ? "111111" : "000000";
+    }
+
+    static long rows(String national) {
+        return app.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'P' AND identification IN ('"
+                + Phones.e164(national) + "', '" + national + "')");
+    }
+
+    static long appUserOf(String national) {
+        return app.count("SELECT user_id FROM user_login_method WHERE login_method = 'P' AND identification IN ('"
+                + Phones.e164(national) + "', '" + national + "')");
+    }
+
+    static String attribute(JsonNode user, String name) {
+        JsonNode values = user.path("attributes").path(name);
+        return values.isArray() && values.size() > 0 ? values.get(0).asText() : null;
+    }
+
+    static String masked(String national) {
+        String e164 = Phones.e164(national);
+        return e164.substring(0, 6) + "****" + e164.substring(e164.length() - 4);
+    }
+
+    static JsonNode lastEvent(String realm, String type, String userId) {
+        return admin.events(realm, type).stream()
+                .filter(event -> userId.equals(event.path("userId").asText()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type + " event of user " + userId));
+    }
+
+    static String json(Object value) {
+        try {
+            return KeycloakAdmin.JSON.writeValueAsString(value);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
