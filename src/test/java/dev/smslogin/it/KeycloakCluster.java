@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * Two Keycloak nodes of one cluster on loopback, in production mode: one shared Keycloak database (a MariaDB
@@ -40,11 +39,11 @@ final class KeycloakCluster implements AutoCloseable {
         Path base = Path.of("target", "cluster").toAbsolutePath();
         LocalPorts.deleteRecursively(base);
         Path built = base.resolve("node-1");
-        copy(source, built);
+        LocalPorts.copyRecursively(source, built, "data");
         Files.copy(jar, built.resolve("providers/keycloak-sms-login.jar"), StandardCopyOption.REPLACE_EXISTING);
         run(built, base.resolve("build.log"), List.of("build", "--db=mariadb", "--cache=ispn",
                 "--spi-sms-code-store--provider=redis", "--spi-sms-sender--provider=aliyun"));
-        copy(built, base.resolve("node-2"));
+        LocalPorts.copyRecursively(built, base.resolve("node-2"), "data");
 
         KeycloakCluster cluster = new KeycloakCluster(TestDatabase.create());
         String redisPrefix = "cluster-" + UUID.randomUUID() + ":";
@@ -131,23 +130,6 @@ final class KeycloakCluster implements AutoCloseable {
     private static String tail(Path log) throws IOException {
         List<String> lines = Files.readAllLines(log);
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path source : walk.toList()) {
-                Path relative = from.relativize(source);
-                if (relative.startsWith("data")) {
-                    continue;
-                }
-                Path target = to.resolve(relative.toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
     }
 
     @Override

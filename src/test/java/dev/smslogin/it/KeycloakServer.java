@@ -23,9 +23,10 @@ import java.util.UUID;
 /**
  * A real Keycloak server distribution ({@code keycloak-quarkus-dist}, unpacked by the build) started as a
  * process with the built shaded jar in {@code providers/}, the real Redis, and the fake Aliyun endpoint of this
- * JVM. One server per test JVM, started on first use and stopped when the JVM exits.
+ * JVM. One shared server per test JVM ({@link #get()}), started on first use and stopped when the JVM exits;
+ * tests that need Keycloak on another Redis start their own ({@link #startWithRedis}).
  */
-public final class KeycloakServer {
+public final class KeycloakServer implements AutoCloseable {
 
     public static final String ADMIN = "admin";
     public static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
@@ -68,6 +69,7 @@ public final class KeycloakServer {
     private final int managementPort;
     private final Path log;
     private final Dependencies dependencies;
+    private boolean stopped;
 
     private KeycloakServer(Process process, int port, int managementPort, Path log, Dependencies dependencies) {
         this.process = process;
@@ -80,7 +82,8 @@ public final class KeycloakServer {
     public static synchronized KeycloakServer get() {
         if (instance == null) {
             try {
-                instance = start();
+                Path home = distribution();
+                instance = start(home, "keycloak-" + home.getFileName(), null);
             } catch (IOException | InterruptedException e) {
                 throw new IllegalStateException("could not start Keycloak", e);
             }
@@ -88,12 +91,34 @@ public final class KeycloakServer {
         return instance;
     }
 
-    private static KeycloakServer start() throws IOException, InterruptedException {
+    /**
+     * Another server with the shared one's options and fakes of its own, but its codes in the Redis at
+     * {@code redisUrl} (a Sentinel or Cluster the test started): the URL is a server option. It runs from its own copy
+     * of the distribution ({@code target/keycloak-<name>}): {@code start-dev} rebuilds the distribution it runs from
+     * and keeps its database there, so two servers cannot share one. {@link #close()} stops it.
+     */
+    static KeycloakServer startWithRedis(String name, String redisUrl) {
+        try {
+            Path home = Path.of("target", "keycloak-" + name).toAbsolutePath();
+            LocalPorts.deleteRecursively(home);
+            LocalPorts.copyRecursively(distribution(), home, "data");
+            return start(home, "keycloak-" + name, redisUrl);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("could not start Keycloak " + name, e);
+        }
+    }
+
+    private static Path distribution() {
         Path home = Path.of(System.getProperty("keycloak.home", "target/keycloak-dist/keycloak-26.7.0"));
-        Path jar = Path.of(System.getProperty("provider.jar", "target/keycloak-sms-login.jar"));
         if (!Files.isRegularFile(home.resolve("bin/kc.sh"))) {
             throw new IllegalStateException("no Keycloak distribution at " + home + " (run through mvn verify)");
         }
+        return home;
+    }
+
+    /** @param redisUrl the code store's Redis, or null for the machine's Redis through the cuttable link */
+    private static KeycloakServer start(Path home, String name, String redisUrl) throws IOException, InterruptedException {
+        Path jar = Path.of(System.getProperty("provider.jar", "target/keycloak-sms-login.jar"));
         Files.createDirectories(home.resolve("providers"));
         Files.copy(jar, home.resolve("providers/keycloak-sms-login.jar"), StandardCopyOption.REPLACE_EXISTING);
         LocalPorts.deleteRecursively(home.resolve("data"));
@@ -101,7 +126,10 @@ public final class KeycloakServer {
         Dependencies deps = Dependencies.start();
         int port = LocalPorts.free();
         int managementPort = LocalPorts.free();
-        Path log = Path.of("target", "keycloak-" + home.getFileName() + ".log").toAbsolutePath();
+        Path log = Path.of("target", name + ".log").toAbsolutePath();
+        if (redisUrl == null) {
+            redisUrl = "redis://127.0.0.1:" + (DIRECT ? 6379 : deps.redisLink().port()) + "/" + REDIS_DB;
+        }
 
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
                 "--http-port=" + port,
@@ -118,7 +146,7 @@ public final class KeycloakServer {
                 "--spi-sms-sender--aliyun--protocol=http",
                 "--spi-sms-sender--aliyun--read-timeout-ms=2000",
                 "--spi-sms-code-store--provider=redis",
-                "--spi-sms-code-store--redis--url=redis://127.0.0.1:" + (DIRECT ? 6379 : deps.redisLink().port()) + "/" + REDIS_DB,
+                "--spi-sms-code-store--redis--url=" + redisUrl,
                 "--spi-sms-code-store--redis--key-prefix=" + deps.redisPrefix(),
                 "--spi-sms-code-store--redis--timeout-ms=1000",
                 "--spi-sms-human-check--siteverify--verify-url=" + deps.captcha().verifyUrl(),
@@ -159,7 +187,12 @@ public final class KeycloakServer {
         Process process = builder.start();
         KeycloakServer server = new KeycloakServer(process, port, managementPort, log, deps);
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
-        server.awaitReady(Duration.ofMinutes(4));
+        try {
+            server.awaitReady(Duration.ofMinutes(4));
+        } catch (RuntimeException | InterruptedException e) {
+            server.stop();
+            throw e;
+        }
         return server;
     }
 
@@ -233,7 +266,19 @@ public final class KeycloakServer {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 
-    private void stop() {
+    /** Stops a server of {@link #startWithRedis}; the shared one stops when the JVM exits. */
+    @Override
+    public void close() {
+        if (this != instance) {
+            stop();
+        }
+    }
+
+    private synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
         process.destroy();
         try {
             if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {

@@ -5,10 +5,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Small helpers for the processes the tests start: free loopback ports and throw-away directories. */
@@ -48,6 +51,49 @@ public final class LocalPorts {
             return start > LOWEST + 1000 ? start : 32_768;
         } catch (IOException | RuntimeException e) {
             return 32_768;
+        }
+    }
+
+    /** Kills the processes (SIGKILL) and waits until they are gone. */
+    public static void stopAll(List<Process> processes) throws IOException {
+        for (Process process : processes) {
+            process.destroyForcibly();
+        }
+        try {
+            for (Process process : processes) {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    throw new IOException("process " + process.pid() + " did not stop");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    /** Sends {@code signal} ({@code -STOP}, {@code -CONT}) to a process the test started. */
+    public static void signal(Process process, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill " + signal + " " + process.pid() + " failed");
+        }
+    }
+
+    /** Copies the tree {@code from} to {@code to}, leaving out its top-level folder {@code skipped}. */
+    public static void copyRecursively(Path from, Path to, String skipped) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path source : walk.toList()) {
+                Path relative = from.relativize(source);
+                if (relative.startsWith(skipped)) {
+                    continue;
+                }
+                Path target = to.resolve(relative.toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
         }
     }
 

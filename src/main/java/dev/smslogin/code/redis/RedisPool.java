@@ -5,6 +5,7 @@ import redis.clients.jedis.CommandObjects;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisMovedDataException;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
 import redis.clients.jedis.providers.ConnectionProvider;
@@ -43,9 +44,10 @@ final class RedisPool extends UnifiedJedis {
     }
 
     /**
-     * Runs {@code work} on one connection, borrowed once, to the master that serves {@code command}'s keys. A
-     * Cluster's MOVED answer (the slot has another master; the command did not run) renews the map of slots and is
-     * thrown on, for the caller to try again.
+     * Runs {@code work} on one connection, borrowed once, to the master that serves {@code command}'s keys. In a
+     * Cluster, the map of slots is renewed and the failure thrown on, for the caller to try again, when the slot has
+     * another master (MOVED: the command did not run), and when the connection failed: the master may be lost and a
+     * replica have taken over its slots, which only a renewed map knows (nothing else renews it for these commands).
      */
     <T> T onOneConnection(CommandObject<?> command, Function<Connection, T> work) {
         try (Connection connection = provider.getConnection(command.getArguments())) {
@@ -57,6 +59,15 @@ final class RedisPool extends UnifiedJedis {
                 }
                 throw e;
             }
+        } catch (JedisConnectionException e) {
+            if (provider instanceof ClusterConnectionProvider cluster) {
+                try {
+                    cluster.renewSlotCache();
+                } catch (RuntimeException renewal) {
+                    e.addSuppressed(renewal);  // no node answered: the next try renews again
+                }
+            }
+            throw e;
         }
     }
 }

@@ -29,7 +29,8 @@ final class RedisScriptRunner {
 
     /**
      * @param replicasToAck replicas that must hold a confirmed script's writes (a consumed code's deletion) before it
-     *                      counts as done (0: none; with Sentinel, 1, so that a failover cannot bring a code back)
+     *                      counts as done (0: none; with Sentinel or Cluster, 1, so that a failover cannot bring a
+     *                      code back)
      */
     RedisScriptRunner(RedisPool redis, int replicasToAck, long timeoutMillis) {
         this.redis = redis;
@@ -84,7 +85,7 @@ final class RedisScriptRunner {
         long acknowledged = connection.executeCommand(commands.waitReplicas(key, replicasToAck, timeoutMillis));
         if (acknowledged < replicasToAck) {
             throw new CodeStoreUnavailableException("only " + acknowledged + " of " + replicasToAck
-                    + " Redis replicas acknowledged a script's writes within " + timeoutMillis + " ms", null);
+                    + " Redis replicas acknowledged a script's writes within " + timeoutMillis + " ms (min-replicas-ack)", null);
         }
     }
 

@@ -15,6 +15,8 @@ import java.util.Locale;
  *       over to the new master on failover ({@code rediss-sentinel://} for TLS);</li>
  *   <li>{@code redis-cluster://[user:password@]host:port,host:port}: Redis Cluster ({@code rediss-cluster://}).</li>
  * </ul>
+ * With Sentinel and Cluster, {@code min-replicas-ack} defaults to 1: a replica the deployment may promote must hold a
+ * used code's deletion before the login goes on.
  */
 record RedisSettings(String url, Mode mode, boolean tls, List<Node> nodes, String user, String password, int database,
                      String masterName, String keyPrefix, int timeoutMillis, int replicasToAck) {
@@ -98,7 +100,8 @@ record RedisSettings(String url, Mode mode, boolean tls, List<Node> nodes, Strin
         if (timeout < 10 || timeout > 60_000) {
             throw invalid("'timeout-ms' must be between 10 and 60000");
         }
-        int replicas = mode == Mode.SENTINEL ? 1 : 0;
+        // a deployment with failover (Sentinel, Cluster) promotes replicas: a used code's deletion must be on one
+        int replicas = mode == Mode.STANDALONE ? 0 : 1;
         if (minReplicasAck != null && !minReplicasAck.isBlank()) {
             try {
                 replicas = Integer.parseInt(minReplicasAck.trim());

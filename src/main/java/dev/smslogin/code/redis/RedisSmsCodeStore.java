@@ -15,8 +15,8 @@ import java.util.UUID;
 /**
  * Codes and counters in Redis. Round trips: a send takes two (the client IP's and the realm's windows, then the
  * number's cooldown and windows and the code: the two sets of keys live in different Redis Cluster slots); a verify
- * takes one, and with Sentinel a second for a right code ({@code WAIT} for a replica, so that a failover cannot make
- * a used code usable again).
+ * takes one, and with Sentinel or Cluster a second for a right code ({@code WAIT} for a replica, so that a failover
+ * cannot make a used code usable again).
  */
 final class RedisSmsCodeStore implements SmsCodeStore {
 

@@ -117,7 +117,7 @@ public final class RedisSmsCodeStoreFactory implements SmsCodeStoreFactory, Serv
                 .defaultValue(DEFAULT_TIMEOUT_MS).add()
                 .property().name("min-replicas-ack").type(ProviderConfigProperty.INTEGER_TYPE)
                 .helpText("Replicas that must acknowledge a used code's deletion (WAIT) before the login goes on; "
-                        + "default 1 with redis-sentinel://, else 0.").add()
+                        + "default 1 with redis-sentinel:// and redis-cluster://, else 0 (0 for a Cluster without replicas).").add()
                 .build();
     }
 

@@ -7,6 +7,7 @@ import dev.smslogin.code.SendLimits;
 import dev.smslogin.code.SmsCodeStore;
 import dev.smslogin.code.Verification;
 import dev.smslogin.code.VerifyLimits;
+import dev.smslogin.testing.SentinelCluster;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;

@@ -300,10 +300,14 @@ class RedisSmsCodeStoreTest extends CodeStoreContract {
         assertThat(sentinel.password()).isEqualTo("s3cret");
         assertThat(sentinel.replicasToAck()).isEqualTo(1);
         assertThat(sentinel.redactedUrl()).isEqualTo("redis-sentinel://***@s1:26379,s2/2?master=codes");
-        RedisSettings cluster = RedisSettings.from("rediss-cluster://c1:7000,c2:7001", null, null, "1");
+        RedisSettings cluster = RedisSettings.from("rediss-cluster://c1:7000,c2:7001", null, null, "2");
         assertThat(cluster.mode()).isEqualTo(RedisSettings.Mode.CLUSTER);
         assertThat(cluster.tls()).isTrue();
-        assertThat(cluster.replicasToAck()).isEqualTo(1);
+        assertThat(cluster.replicasToAck()).isEqualTo(2);
+        assertThat(RedisSettings.from("redis-cluster://c1:7000", null, null).replicasToAck())
+                .as("a Cluster promotes replicas: a used code's deletion waits for one by default").isEqualTo(1);
+        assertThat(RedisSettings.from("redis-cluster://c1:7000", null, null, "0").replicasToAck()).isZero();
+        assertThat(RedisSettings.from("redis://r:6379/0", null, null).replicasToAck()).isZero();
         assertThatThrownBy(() -> RedisSettings.from(null, null, "fast")).hasMessageContaining("timeout-ms");
         assertThat(RedisSettings.from("redis://user:pw@redis.internal:6380/2", null, null).redactedUrl())
                 .isEqualTo("redis://***@redis.internal:6380/2");
