@@ -1,9 +1,11 @@
 <#import "template.ftl" as layout>
+<#import "sms-login-tabs.ftl" as smsTabs>
 <@layout.registrationLayout displayMessage=!messagesPerField.existsError('phone_number'); section>
 <!-- template: sms-login-phone.ftl -->
     <#if section="header">
-        ${msg("smsLoginTitle")}
+        <@smsTabs.title>${msg("smsLoginTitle")}</@smsTabs.title>
     <#elseif section="form">
+        <@smsTabs.tabs>
         <form id="kc-sms-login-phone-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post" novalidate>
             <#if smsLogin.regions?has_content>
                 <div class="${properties.kcFormGroupClass!}">
@@ -68,5 +70,6 @@
                 </div>
             </div>
         </form>
+        </@smsTabs.tabs>
     </#if>
 </@layout.registrationLayout>
