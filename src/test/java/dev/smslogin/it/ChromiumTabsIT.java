@@ -53,6 +53,9 @@ class ChromiumTabsIT {
     static final String SMS_ONLY_CLIENT = "sms-only-app";
     /** Logs in through Keycloak's built-in browser flow (username and password, no SMS), with the realm's theme. */
     static final String PASSWORD_ONLY_CLIENT = "password-only-app";
+    /** Logs in through a flow that offers a passkey too (WebAuthn passwordless), a third alternative. */
+    static final String THREE_WAYS_CLIENT = "three-ways-app";
+    static final String THREE_WAYS_FLOW = "password, sms or passkey";
     /** Logs in through the tabbed flow, but with the login theme keycloak.v2 (client setting). */
     static final String PLAIN_THEME_CLIENT = "keycloak-v2-app";
 
@@ -73,6 +76,7 @@ class ChromiumTabsIT {
         client(SMS_ONLY_CLIENT, flowId("sms browser"), null);
         client(PASSWORD_ONLY_CLIENT, flowId("browser"), null);
         client(PLAIN_THEME_CLIENT, null, "keycloak.v2");
+        client(THREE_WAYS_CLIENT, flowId(THREE_WAYS_FLOW), null);
         driver = ChromiumLoginIT.startChromium();
         Files.createDirectories(SCREENSHOTS);
     }
@@ -260,6 +264,15 @@ class ChromiumTabsIT {
         assertThat(isDisplayed("try-another-way")).as("keycloak.v2 offers the SMS login behind 'Try another way'").isTrue();
     }
 
+    @Test
+    @DisplayName("a flow that offers a third way (a passkey) keeps the tabs and 'Try another way' for the third")
+    void thirdAlternative() {
+        openLogin(THREE_WAYS_CLIENT, "en");
+        wait.until(d -> d.findElement(By.id("username")));
+        assertTabs("Password", "SMS code", "Password");
+        assertThat(isDisplayed("try-another-way")).isTrue();
+    }
+
     // ---- steps and checks ----
 
     private void openLogin(String clientId, String language) {
@@ -340,7 +353,7 @@ class ChromiumTabsIT {
 
     /**
      * The example realm's flows plus the tabbed flow: cookie, else Keycloak's username/password form, else the SMS login
-     * (with the example's SMS settings), all three ALTERNATIVE.
+     * (with the example's SMS settings), all three ALTERNATIVE; and the same with a passkey as a fourth ALTERNATIVE.
      */
     private static JsonNode flowsWithTheTabbedFlow() throws IOException {
         JsonNode example = KeycloakAdmin.JSON.readTree(Files.readString(Path.of("examples/realm-sms-demo.json")));
@@ -357,6 +370,15 @@ class ChromiumTabsIT {
         password.put("userSetupAllowed", false);
         executions.insert(1, password);
         flows.add(tabbed);
+
+        ObjectNode threeWays = tabbed.deepCopy();
+        threeWays.put("alias", THREE_WAYS_FLOW);
+        threeWays.put("description", "Cookie, else username and password, else SMS code login, else a passkey");
+        ObjectNode passkey = password.deepCopy();
+        passkey.put("authenticator", "webauthn-authenticator-passwordless");
+        passkey.put("priority", 30);
+        ((ArrayNode) threeWays.get("authenticationExecutions")).add(passkey);
+        flows.add(threeWays);
         return flows;
     }
 
