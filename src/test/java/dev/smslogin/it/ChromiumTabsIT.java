@@ -160,13 +160,19 @@ class ChromiumTabsIT {
     }
 
     @Test
-    @DisplayName("an SMS login from the tabbed page: the code page keeps the tabs; a visit to the password tab and back keeps "
-            + "the number and sends no second SMS; the code logs in")
+    @DisplayName("an SMS login from the tabbed page: a wrong number's error and the code page keep the tabs; a visit to the "
+            + "password tab and back keeps the number and sends no second SMS; the code logs in")
     void smsLogin() throws IOException {
         String national = Phones.newNational();
         openLogin(Browser.CLIENT_ID, "en");
         clickAndWaitForTheNextPage("kc-sms-login-tab-sms");
-        wait.until(d -> d.findElement(By.id("phone_number"))).sendKeys(national);
+        wait.until(d -> d.findElement(By.id("phone_number"))).sendKeys("12345");
+        clickAndWaitForTheNextPage("kc-send-code");
+        assertThat(wait.until(d -> d.findElement(By.id("input-error-phone_number"))).getText())
+                .as("the phone page's errors under the tab").isEqualTo("Enter a valid mobile number.");
+        assertTabs("Password", "SMS code", "SMS code");
+        driver.findElement(By.id("phone_number")).clear();
+        driver.findElement(By.id("phone_number")).sendKeys(national);
         clickAndWaitForTheNextPage("kc-send-code");
         wait.until(d -> d.findElement(By.id("code")));
         assertTabs("Password", "SMS code", "SMS code");
