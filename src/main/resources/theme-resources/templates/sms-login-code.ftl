@@ -1,9 +1,11 @@
 <#import "template.ftl" as layout>
+<#import "sms-login-tabs.ftl" as smsTabs>
 <@layout.registrationLayout displayMessage=!messagesPerField.existsError('code'); section>
 <!-- template: sms-login-code.ftl -->
     <#if section="header">
-        ${msg(smsLogin.titleKey)}
+        <@smsTabs.title>${msg(smsLogin.titleKey)}</@smsTabs.title>
     <#elseif section="form">
+        <@smsTabs.tabs>
         <form id="kc-sms-login-code-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post" novalidate>
             <p id="kc-sms-login-sent-to" class="${properties.kcFormHelperTextClass!}">${msg("smsLoginCodeSentTo", (smsLogin.maskedPhone)!'')}</p>
             <div class="${properties.kcFormGroupClass!}">
@@ -73,5 +75,6 @@
                 render();
             })();
         </script>
+        </@smsTabs.tabs>
     </#if>
 </@layout.registrationLayout>

@@ -1,9 +1,11 @@
 <#import "template.ftl" as layout>
+<#import "sms-login-tabs.ftl" as smsTabs>
 <@layout.registrationLayout displayMessage=!messagesPerField.existsError('phone_number'); section>
 <!-- template: sms-login-phone.ftl -->
     <#if section="header">
-        ${msg(smsLogin.titleKey)}
+        <@smsTabs.title>${msg(smsLogin.titleKey)}</@smsTabs.title>
     <#elseif section="form">
+        <@smsTabs.tabs>
         <form id="kc-sms-login-phone-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post" novalidate>
             <#if smsLogin.regions?has_content>
                 <div class="${properties.kcFormGroupClass!}">
@@ -72,5 +74,6 @@
                 </div>
             </div>
         </form>
+        </@smsTabs.tabs>
     </#if>
 </@layout.registrationLayout>
