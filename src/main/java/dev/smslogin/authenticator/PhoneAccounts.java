@@ -112,7 +112,7 @@ final class PhoneAccounts {
         };
     }
 
-    private static Long appUserId(UserModel user) {
+    static Long appUserId(UserModel user) {
         String value = user.getFirstAttribute(APP_USER_ID);
         try {
             return value == null ? null : Long.valueOf(value.trim());
