@@ -30,7 +30,9 @@ import org.keycloak.services.ErrorResponseException;
  * prepare phase that fails it: everything rolls back, Keycloak's own user change included, and the admin gets the
  * error (503 or 409) with a message saying so.
  *
- * <p>A user without {@code appUserId} is left to its first SMS login, which links it. Paths without admin events
+ * <p>Only a request that changes the number touches the app's database: {@link PhoneNumberValidator}, which sees the
+ * old and the new value before the change, marks it. A user without {@code appUserId} is left to its first SMS
+ * login, which links it. Paths without admin events
  * (a realm import, a change in Keycloak's database) are repaired by the user's next SMS login, which moves the app
  * user's row to the number it logs in with.
  */
@@ -65,6 +67,11 @@ final class PhoneNumberEdits implements EventListenerProvider {
         if (store == null || !store.isEnabled()) {
             return;
         }
+        if (event.getOperationType() == OperationType.UPDATE && session.getAttribute(CHANGED + user.getId()) == null) {
+            // an edit that kept the number (enabling the user, a new email) does not touch the app's database: it is
+            // not held up when that database is down, and a failed enlistment cannot spoil Keycloak's own change
+            return;
+        }
         String value = user.getFirstAttribute(PhoneUsers.PHONE_NUMBER);
         PhoneNumber phone;
         try {
@@ -74,32 +81,20 @@ final class PhoneNumberEdits implements EventListenerProvider {
                     + "are left as they are", user.getId(), realm.getName(), appUserId);
             return;
         }
-        boolean changed = event.getOperationType() == OperationType.CREATE || session.getAttribute(CHANGED + user.getId()) != null;
         try {
             store.syncPhone(appUserId, phone);
         } catch (LoginMethodUnavailableException e) {
-            refuseIf(changed, Response.Status.SERVICE_UNAVAILABLE, "The phone number cannot be changed now: the app's "
-                    + "login-method database is temporarily unavailable. Nothing was changed; try again in a moment.",
-                    user, appUserId, phone, e.getMessage());
+            refuse(Response.Status.SERVICE_UNAVAILABLE, "The phone number cannot be changed now: the app's login-method "
+                    + "database is temporarily unavailable. Nothing was changed; try again in a moment.", user, phone, e.getMessage());
         } catch (PhoneNumberTakenException e) {
-            refuseIf(changed, Response.Status.CONFLICT, "The app's login record of this phone number belongs to another "
-                    + "app account. Nothing was changed.", user, appUserId, phone, e.getMessage());
+            refuse(Response.Status.CONFLICT, "The app's login record of this phone number belongs to another app account. "
+                    + "Nothing was changed.", user, phone, e.getMessage());
         }
     }
 
-    /**
-     * A change of the number is refused; an edit that leaves the number as it was (enabling the user, a new email) is
-     * not held up by the app's database, whose rows the next change or SMS login puts right.
-     */
-    private void refuseIf(boolean changed, Response.Status status, String message, UserModel user, long appUserId,
-                          PhoneNumber phone, String cause) {
-        String number = phone == null ? "no number" : phone.masked();
-        if (!changed) {
-            LOG.warnf("SMS login: the app's rows of app user %d (Keycloak user %s, %s) could not be checked after an admin "
-                    + "edit that kept the number: %s", appUserId, user.getId(), number, cause);
-            return;
-        }
-        LOG.warnf("SMS login: admin change of user %s to %s refused, nothing changed: %s", user.getId(), number, cause);
+    private void refuse(Response.Status status, String message, UserModel user, PhoneNumber phone, String cause) {
+        LOG.warnf("SMS login: admin change of user %s to %s refused, nothing changed: %s", user.getId(),
+                phone == null ? "no number" : phone.masked(), cause);
         session.getTransactionManager().enlistPrepare(new Refusal(ErrorResponse.error(message, status)));
     }
 
