@@ -20,8 +20,8 @@ import org.keycloak.services.ErrorResponseException;
 
 /**
  * Keeps the app's {@code 'P'} row of a linked user (one with {@code appUserId}) in step with its {@code phoneNumber}
- * when an admin creates or updates the user through the Admin REST API or the admin console (and a partial import,
- * which records the same admin events): a global admin-event listener, so no realm setting is needed.
+ * when an admin creates or updates the user through the Admin REST API or the admin console: a global admin-event
+ * listener, so no realm setting is needed.
  *
  * <p>Keycloak sends the admin event of {@code PUT /users/{id}} after the user was changed and before the request's
  * transaction commits; the app's rows are written here on a connection enlisted in that transaction, so they commit
@@ -32,8 +32,8 @@ import org.keycloak.services.ErrorResponseException;
  *
  * <p>Only a request that changes the number touches the app's database: {@link PhoneNumberValidator}, which sees the
  * old and the new value before the change, marks it. A user without {@code appUserId} is left to its first SMS
- * login, which links it. Paths without admin events
- * (a realm import, a change in Keycloak's database) are repaired by the user's next SMS login, which moves the app
+ * login, which links it. Paths without per-user admin events (a realm or partial import, a change in Keycloak's
+ * database) are repaired by the user's next SMS login, which moves the app
  * user's row to the number it logs in with.
  */
 final class PhoneNumberEdits implements EventListenerProvider {

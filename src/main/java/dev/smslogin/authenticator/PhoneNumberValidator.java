@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 
 /**
  * {@code sms-login-phone-number}: the user-profile validator of {@code phoneNumber}, for every way a value arrives
- * (the admin console, the Admin REST API, a partial import, a user's own profile form): a new value must be a mobile
+ * (the admin console, the Admin REST API, a user's own profile form; imports bypass the user profile): a new value must be a mobile
  * number in E.164 form ({@code +8613912345678}) of a region one of the realm's SMS login executions allows, and no
  * other user may hold it. An empty value passes (clearing the number removes the phone login), and so does a value
  * the user already holds, so that a number that predates a stricter setting does not block every other edit.

@@ -165,7 +165,7 @@ class AdminPhoneEditIT {
     }
 
     @Test
-    @DisplayName("the number's 'P' row is another app user's: 409, nothing changed in Keycloak or MySQL")
+    @DisplayName("the number's 'P' row is another app user's: 409 on update and on create, nothing changed in Keycloak or MySQL")
     void numberTakenInTheAppIsRefused() {
         String old = Phones.newNational();
         String taken = Phones.newNational();
@@ -182,6 +182,12 @@ class AdminPhoneEditIT {
         assertThat(attribute(admin.user(realm, userId), "phoneNumber")).isEqualTo(Phones.e164(old));
         assertThat(appUserIdOf(Phones.e164(old))).isEqualTo(appUserId);
         assertThat(appUserIdOf(taken)).isEqualTo(otherAppUser);
+
+        ObjectNode linked = newUser("linked-" + taken, Phones.e164(taken));
+        ((ObjectNode) linked.get("attributes")).putArray("appUserId").add(String.valueOf(appUserId));
+        HttpResponse<String> created = admin.send("POST", "/admin/realms/" + realm + "/users", linked.toString(), 409);
+        assertThat(created.body()).as("a create is refused the same way").contains("belongs to another app account");
+        assertThat(admin.usersWithPhone(realm, Phones.e164(taken))).as("and no user was created").isEmpty();
     }
 
     @Test
