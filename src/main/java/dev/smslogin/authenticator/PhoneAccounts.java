@@ -67,10 +67,10 @@ public final class PhoneAccounts {
 
     /**
      * A number without a Keycloak user: links the app's existing record, or (when {@code allowRegistration})
-     * creates one, then creates the Keycloak user. Returns null when registration is closed and the app does not
+     * creates one, then creates the Keycloak user, named as {@code usernameFormat} says. Returns null when registration is closed and the app does not
      * know the number. When a concurrent login of the same number won, its user is returned.
      */
-    Resolution newNumber(PhoneNumber phone, boolean allowRegistration) {
+    Resolution newNumber(PhoneNumber phone, boolean allowRegistration, UsernameFormat usernameFormat) {
         AppAccount account = null;
         if (appAccounts != null && appAccounts.isEnabled()) {
             if (allowRegistration) {
@@ -90,7 +90,7 @@ public final class PhoneAccounts {
         if (account == null && !allowRegistration) {
             return null;
         }
-        UserModel user = PhoneUsers.create(session, realm, phone);
+        UserModel user = PhoneUsers.create(session, realm, phone, usernameFormat);
         if (account != null) {
             user.setSingleAttribute(APP_USER_ID, String.valueOf(account.userId()));
         }
@@ -148,7 +148,7 @@ public final class PhoneAccounts {
         };
     }
 
-    private static Long appUserId(UserModel user) {
+    static Long appUserId(UserModel user) {
         String value = user.getFirstAttribute(APP_USER_ID);
         try {
             return value == null ? null : Long.valueOf(value.trim());

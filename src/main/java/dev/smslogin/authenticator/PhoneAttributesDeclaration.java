@@ -9,7 +9,9 @@ import org.keycloak.representations.userprofile.config.UPConfig;
 import org.keycloak.userprofile.UserProfileProvider;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,8 +25,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * else's number. Declared here, admins see the three attributes and only admins may change them. Declarations an
  * admin already made are kept as they are; one that lets users edit the number is warned about at start.
  *
- * <p>Runs at start for every realm with an {@code sms-login} execution, and at the first SMS login page of a realm
- * on each node (for realms created or given the execution later).
+ * <p>{@code phoneNumber} carries the {@link PhoneNumberValidator}: admin edits and imports cannot give a number two
+ * users, nor store one that is not an E.164 mobile number of an allowed region. A realm whose declaration lacks it
+ * gets it added.
+ *
+ * <p>Runs at start for every realm with an {@code sms-login} execution, when a realm is created or imported, and at
+ * the first SMS login page of a realm on each node (for realms given the execution later).
  */
 final class PhoneAttributesDeclaration {
 
@@ -50,6 +56,20 @@ final class PhoneAttributesDeclaration {
         });
     }
 
+    /** For a realm just created or imported: declares the attributes when its flows hold an {@code sms-login} execution. */
+    void ensureIfUsesSmsLogin(KeycloakSession session, RealmModel realm) {
+        if (!usesSmsLogin(realm)) {
+            return;
+        }
+        RealmModel previous = session.getContext().getRealm();
+        session.getContext().setRealm(realm);
+        try {
+            ensureOnce(session, realm);
+        } finally {
+            session.getContext().setRealm(previous);
+        }
+    }
+
     private static boolean usesSmsLogin(RealmModel realm) {
         return realm.getAuthenticationFlowsStream()
                 .flatMap(flow -> realm.getAuthenticationExecutionsStream(flow.getId()))
@@ -61,18 +81,28 @@ final class PhoneAttributesDeclaration {
         UPConfig config = profiles.getConfiguration();
         List<String> added = new ArrayList<>();
         for (UPAttribute wanted : List.of(
-                attribute(PhoneUsers.PHONE_NUMBER, "${phoneNumber}", ADMIN_AND_USER),
+                validated(attribute(PhoneUsers.PHONE_NUMBER, "${phoneNumber}", ADMIN_AND_USER)),
                 attribute(PhoneUsers.PHONE_NUMBER_VERIFIED, "${phoneNumberVerified}", ADMIN_AND_USER),
                 attribute(PhoneAccounts.APP_USER_ID, "App user id", ADMIN))) {
             UPAttribute existing = config.getAttribute(wanted.getName());
             if (existing == null) {
                 config.addOrReplaceAttribute(wanted);
                 added.add(wanted.getName());
-            } else if (existing.getPermissions() != null && existing.getPermissions().getEdit() != null
+                continue;
+            }
+            if (existing.getPermissions() != null && existing.getPermissions().getEdit() != null
                     && existing.getPermissions().getEdit().contains("user")) {
                 LOG.warnf("SMS login: the user profile of realm '%s' lets users edit '%s'; a user could claim another "
                         + "person's phone number. Make it editable by admins only (Realm settings > User profile).",
                         realm.getName(), wanted.getName());
+            }
+            if (wanted.getValidations() != null && !hasValidations(existing, wanted.getValidations().keySet())) {
+                // a realm declared before the validator existed, or an admin removed it: edits must stay safe
+                Map<String, Map<String, Object>> validations = existing.getValidations() == null
+                        ? new HashMap<>() : new HashMap<>(existing.getValidations());
+                wanted.getValidations().forEach(validations::putIfAbsent);
+                existing.setValidations(validations);
+                added.add("the " + PhoneNumberValidator.ID + " validator of " + wanted.getName());
             }
         }
         if (added.isEmpty()) {
@@ -80,13 +110,23 @@ final class PhoneAttributesDeclaration {
         }
         try {
             profiles.setConfiguration(config);
-            LOG.infof("SMS login: declared %s in the user profile of realm '%s' (visible to admins, editable by admins only)",
+            LOG.infof("SMS login: declared %s in the user profile of realm '%s' (visible to admins, editable by admins only, numbers validated)",
                     String.join(", ", added), realm.getName());
         } catch (RuntimeException e) {
             LOG.warnf("SMS login: could not declare %s in the user profile of realm '%s' (%s); admins will not see "
                     + "these attributes until they are declared (README: User profile)", String.join(", ", added),
                     realm.getName(), e.getMessage());
         }
+    }
+
+    private static boolean hasValidations(UPAttribute attribute, Set<String> validatorIds) {
+        return attribute.getValidations() != null && attribute.getValidations().keySet().containsAll(validatorIds);
+    }
+
+    /** {@code phoneNumber}: E.164, a mobile number of an allowed region, held by no other user ({@link PhoneNumberValidator}). */
+    private static UPAttribute validated(UPAttribute attribute) {
+        attribute.addValidation(PhoneNumberValidator.ID, new HashMap<>());
+        return attribute;
     }
 
     private static UPAttribute attribute(String name, String displayName, Set<String> viewers) {

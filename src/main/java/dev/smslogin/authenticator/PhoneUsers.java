@@ -1,5 +1,6 @@
 package dev.smslogin.authenticator;
 
+import dev.smslogin.code.CodeHasher;
 import dev.smslogin.phone.PhoneNumber;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -13,6 +14,7 @@ public final class PhoneUsers {
     public static final String PHONE_NUMBER = "phoneNumber";
     public static final String PHONE_NUMBER_VERIFIED = "phoneNumberVerified";
     private static final int MAX_USERNAME_SUFFIX = 20;
+    static final String OPAQUE_PREFIX = "phone-";
 
     private PhoneUsers() {
     }
@@ -37,29 +39,36 @@ public final class PhoneUsers {
     }
 
     /**
-     * Creates the user of a number never seen before. The username is the E.164 number: Keycloak's unique
-     * username constraint makes two concurrent sign-ups of one number end in one user. When that username belongs
-     * to a user who now has another number (an admin moved them; carriers recycle numbers), the next free one of
-     * {@code +8613912345678-2}, {@code -3}, ... is used, the same for every concurrent sign-up of the number.
+     * Creates the user of a number never seen before. Its username ({@link #username}) is derived from the number alone,
+     * so Keycloak's unique username constraint makes two concurrent sign-ups of one number end in one user.
      */
-    static UserModel create(KeycloakSession session, RealmModel realm, PhoneNumber phone) {
-        UserModel user = session.users().addUser(realm, username(session, realm, phone));
+    static UserModel create(KeycloakSession session, RealmModel realm, PhoneNumber phone, UsernameFormat format) {
+        UserModel user = session.users().addUser(realm, username(session, realm, phone, format));
         user.setEnabled(true);
         user.setSingleAttribute(PHONE_NUMBER, phone.e164());
         user.setSingleAttribute(PHONE_NUMBER_VERIFIED, "true");
         return user;
     }
 
-    private static String username(KeycloakSession session, RealmModel realm, PhoneNumber phone) {
-        String username = phone.e164();
-        for (int n = 2; n <= MAX_USERNAME_SUFFIX; n++) {
+    /**
+     * {@code opaque}: {@code phone-} and 24 hex digits of a keyed hash of the number under the realm's HS512 key
+     * ({@link CodeSecrets}), so that the username, and Keycloak's events and log lines naming it, hold no number.
+     * {@code phone}: the E.164 number. When that name belongs to a user who now has another number (an admin moved
+     * them; carriers recycle numbers), the next of a fixed sequence is used ({@code opaque}: the hash of the number
+     * and {@code #1}, {@code #2} ...; {@code phone}: {@code +8613912345678-2}, {@code -3} ...), the same for every
+     * concurrent sign-up of the number.
+     */
+    static String username(KeycloakSession session, RealmModel realm, PhoneNumber phone, UsernameFormat format) {
+        CodeHasher hasher = format == UsernameFormat.OPAQUE ? CodeSecrets.hasher(session, realm) : null;
+        String username = null;
+        for (int attempt = 0; attempt < MAX_USERNAME_SUFFIX; attempt++) {
+            username = hasher != null ? OPAQUE_PREFIX + hasher.username(realm.getId(), phone.e164(), attempt)
+                    : attempt == 0 ? phone.e164() : phone.e164() + "-" + (attempt + 1);
             UserModel holder = session.users().getUserByUsername(realm, username);
             if (holder == null || phone.e164().equals(holder.getFirstAttribute(PHONE_NUMBER))) {
                 return username;    // free, or taken by a concurrent sign-up of this number: Keycloak refuses the second
             }
-            username = phone.e164() + "-" + n;
         }
         return username;
     }
-
 }

@@ -100,7 +100,7 @@ final class SmsLoginAuthenticator implements Authenticator {
             if (existing != null) {
                 user = accounts.existing(existing, phone);
             } else {
-                PhoneAccounts.Resolution resolution = accounts.newNumber(phone, config.allowRegistration());
+                PhoneAccounts.Resolution resolution = accounts.newNumber(phone, config.allowRegistration(), config.usernameFormat());
                 if (resolution == null) {
                     context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.USER_NOT_FOUND);
                     dialog.showCodePage(phone, DialogMessages.NO_ACCOUNT);

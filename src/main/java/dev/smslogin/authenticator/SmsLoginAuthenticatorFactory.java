@@ -11,6 +11,7 @@ import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.PostMigrationEvent;
@@ -92,6 +93,17 @@ public final class SmsLoginAuthenticatorFactory implements AuthenticatorFactory,
     public void postInit(KeycloakSessionFactory factory) {
         this.sessionFactory = factory;
         factory.register(event -> {
+            if (event instanceof RealmModel.RealmPostCreateEvent created) {
+                // a realm imported with an SMS login flow: its user profile declares the phone attributes (and
+                // validates phoneNumber) before any admin edits a user, in the import's transaction
+                try {
+                    phoneAttributes.ensureIfUsesSmsLogin(created.getKeycloakSession(), created.getCreatedRealm());
+                } catch (RuntimeException e) {
+                    // never fails the import: the first login page of the realm tries again
+                    Logger.getLogger(SmsLoginAuthenticatorFactory.class).warnf("SMS login: could not check the user "
+                            + "profile of realm '%s' at its creation: %s", created.getCreatedRealm().getName(), e.getMessage());
+                }
+            }
             if (event instanceof PostMigrationEvent) {
                 try {
                     KeycloakModelUtils.runJobInTransaction(factory, phoneAttributes::ensureInRealmsUsingSmsLogin);

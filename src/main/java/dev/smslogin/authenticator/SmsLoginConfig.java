@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
 public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCooldownSeconds, int maxAttemptsPerCode,
                              int maxSendsPerPhonePerHour, int maxSendsPerPhonePerDay, int maxSendsPerIpPerHour,
                              int maxSendsPerRealmPerHour, int maxConsecutiveFailuresPerPhone, int failureLockSeconds,
-                             boolean allowRegistration, String defaultRegion, Set<String> allowedRegions, String humanCheck) {
+                             boolean allowRegistration, String defaultRegion, Set<String> allowedRegions, String humanCheck,
+                             UsernameFormat usernameFormat) {
 
     public static final String CODE_LENGTH = "codeLength";
     public static final String CODE_TTL_SECONDS = "codeTtlSeconds";
@@ -39,6 +40,7 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
     public static final String DEFAULT_REGION = "defaultRegion";
     public static final String ALLOWED_REGIONS = "allowedRegions";
     public static final String HUMAN_CHECK = "humanCheck";
+    public static final String USERNAME_FORMAT = "usernameFormat";
 
     private static final Set<String> ISO_REGIONS = Set.of(Locale.getISOCountries());
     // compiled once: the settings are read on every request of the flow
@@ -69,6 +71,7 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
         String defaultRegion = reader.region(DEFAULT_REGION, "CN");
         Set<String> allowed = reader.regions(ALLOWED_REGIONS, "CN");
         String humanCheck = reader.providerId(HUMAN_CHECK, "none");
+        UsernameFormat usernameFormat = reader.usernameFormat(USERNAME_FORMAT, UsernameFormat.OPAQUE);
         if (perDay < perHour) {
             reader.problems.add(MAX_SENDS_PER_PHONE_PER_DAY + " must not be lower than " + MAX_SENDS_PER_PHONE_PER_HOUR);
         }
@@ -76,7 +79,7 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
             throw new InvalidConfigException(reader.problems);
         }
         return new SmsLoginConfig(codeLength, codeTtl, cooldown, attempts, perHour, perDay, perIp, perRealm, failures,
-                lockSeconds, allowRegistration, defaultRegion, allowed, humanCheck);
+                lockSeconds, allowRegistration, defaultRegion, allowed, humanCheck, usernameFormat);
     }
 
     public SendLimits sendLimits() {
@@ -161,6 +164,20 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
                 return fallback;
             }
             return upper;
+        }
+
+        UsernameFormat usernameFormat(String key, UsernameFormat fallback) {
+            String value = value(key);
+            if (value == null) {
+                return fallback;
+            }
+            for (UsernameFormat format : UsernameFormat.values()) {
+                if (format.value().equalsIgnoreCase(value)) {
+                    return format;
+                }
+            }
+            problems.add(key + " must be opaque or phone");
+            return fallback;
         }
 
         String providerId(String key, String fallback) {

@@ -36,6 +36,8 @@ public final class SmsLoginConfigProperties {
             .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(86400).add()
             .property().name(ALLOW_REGISTRATION).label("smsLoginAllowRegistration").helpText("smsLoginAllowRegistrationHelp")
             .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("true").add()
+            .property().name(USERNAME_FORMAT).label("smsLoginUsernameFormat").helpText("smsLoginUsernameFormatHelp")
+            .type(ProviderConfigProperty.LIST_TYPE).options("opaque", "phone").defaultValue("opaque").add()
             .property().name(HUMAN_CHECK).label("smsLoginHumanCheck").helpText("smsLoginHumanCheckHelp")
             .type(ProviderConfigProperty.STRING_TYPE).defaultValue("none").add()
             .property().name(DEFAULT_REGION).label("smsLoginDefaultRegion").helpText("smsLoginDefaultRegionHelp")

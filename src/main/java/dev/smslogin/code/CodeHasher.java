@@ -19,9 +19,11 @@ public final class CodeHasher {
     private static final String ALGORITHM = "HmacSHA256";
     private static final byte[] CODE_DOMAIN = "keycloak-sms-login/code/v1".getBytes(StandardCharsets.UTF_8);
     private static final byte[] NAME_DOMAIN = "keycloak-sms-login/record-name/v1".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] USERNAME_DOMAIN = "keycloak-sms-login/username/v1".getBytes(StandardCharsets.UTF_8);
 
     private final byte[] codeKey;
     private final byte[] nameKey;
+    private final byte[] usernameKey;
 
     /** @param secret the server-side secret; a key for each purpose is derived from it */
     public CodeHasher(byte[] secret) {
@@ -30,12 +32,23 @@ public final class CodeHasher {
         }
         this.codeKey = hmac(secret, CODE_DOMAIN);
         this.nameKey = hmac(secret, NAME_DOMAIN);
+        this.usernameKey = hmac(secret, USERNAME_DOMAIN);
     }
 
     /** The scope of a code for {@code phoneE164} in {@code realmId}, asked for in the login session {@code sessionBinding}. */
     public CodeScope scope(String realmId, String phoneE164, String sessionBinding) {
         return new CodeScope(realmId, phoneE164, sessionBinding,
                 name("number", realmId, phoneE164, 32), name("session", realmId, sessionBinding, 24));
+    }
+
+    /**
+     * The {@code attempt}-th opaque username of {@code phoneE164} in {@code realmId} (0 first): 24 hex digits (96 bits)
+     * of a keyed hash, the same on every node for the same realm key, and telling nothing of the number without it.
+     */
+    public String username(String realmId, String phoneE164, int attempt) {
+        String value = attempt == 0 ? phoneE164 : phoneE164 + "#" + attempt;
+        byte[] message = String.join("\n", "username", realmId, value).getBytes(StandardCharsets.UTF_8);
+        return HexFormat.of().formatHex(hmac(usernameKey, message)).substring(0, 24);
     }
 
     public String hash(CodeScope scope, String code) {

@@ -28,6 +28,7 @@ class SmsLoginConfigTest {
         assertThat(config.allowRegistration()).isTrue();
         assertThat(config.defaultRegion()).isEqualTo("CN");
         assertThat(config.allowedRegions()).containsExactly("CN");
+        assertThat(config.usernameFormat()).isEqualTo(UsernameFormat.OPAQUE);
         assertThat(SmsLoginConfig.from(null)).isEqualTo(config);
     }
 
@@ -41,7 +42,9 @@ class SmsLoginConfigTest {
         values.put("defaultRegion", "hk");
         values.put("allowedRegions", "cn, HK ,mo");
         values.put("maxSendsPerPhonePerHour", "");
+        values.put("usernameFormat", " Phone ");
         SmsLoginConfig config = SmsLoginConfig.parse(values);
+        assertThat(config.usernameFormat()).isEqualTo(UsernameFormat.PHONE);
         assertThat(config.codeLength()).isEqualTo(8);
         assertThat(config.codeTtlSeconds()).isEqualTo(600);
         assertThat(config.allowRegistration()).isFalse();
@@ -59,11 +62,13 @@ class SmsLoginConfigTest {
                 "resendCooldownSeconds", "ten",
                 "allowRegistration", "yes",
                 "defaultRegion", "China",
-                "allowedRegions", "CN,XX");
+                "allowedRegions", "CN,XX",
+                "usernameFormat", "email");
         assertThatThrownBy(() -> SmsLoginConfig.parse(values))
                 .isInstanceOf(SmsLoginConfig.InvalidConfigException.class)
                 .satisfies(e -> assertThat(((SmsLoginConfig.InvalidConfigException) e).problems())
-                        .hasSize(6)
+                        .hasSize(7)
+                        .anySatisfy(p -> assertThat(p).isEqualTo("usernameFormat must be opaque or phone"))
                         .anySatisfy(p -> assertThat(p).startsWith("codeLength must be a whole number from 6 to 8"))
                         .anySatisfy(p -> assertThat(p).startsWith("codeTtlSeconds"))
                         .anySatisfy(p -> assertThat(p).startsWith("resendCooldownSeconds"))

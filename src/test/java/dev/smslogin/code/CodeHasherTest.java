@@ -67,4 +67,19 @@ class CodeHasherTest {
         assertThat(hasher.scope("realm-1", "+8613912345678", "session-b").sessionId()).isNotEqualTo(scope.sessionId());
         assertThat(hasher.scope("realm-1", "+8613912345679", "session-a").id()).isNotEqualTo(scope.id());
     }
+
+    @Test
+    @DisplayName("opaque usernames: deterministic per realm key, realm and number, a sequence per attempt, no digits of the number")
+    void usernames() {
+        String first = hasher.username("realm-1", "+8613912345678", 0);
+        assertThat(first).matches("[0-9a-f]{24}").doesNotContain("5678").doesNotContain("139123");
+        assertThat(new CodeHasher("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8)).username("realm-1", "+8613912345678", 0))
+                .as("the same on every node").isEqualTo(hasher.username("realm-1", "+8613912345678", 0));
+        assertThat(hasher.username("realm-1", "+8613912345678", 1)).isNotEqualTo(first);
+        assertThat(hasher.username("realm-2", "+8613912345678", 0)).isNotEqualTo(first);
+        assertThat(hasher.username("realm-1", "+8613912345679", 0)).isNotEqualTo(first);
+        byte[] otherSecret = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.UTF_8);
+        assertThat(new CodeHasher(otherSecret).username("realm-1", "+8613912345678", 0)).isNotEqualTo(first);
+        assertThat(first).as("not the record name of the number").isNotEqualTo(scope.id().substring("realm-1:".length(), 32));
+    }
 }

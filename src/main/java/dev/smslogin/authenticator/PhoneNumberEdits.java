@@ -1,0 +1,147 @@
+package dev.smslogin.authenticator;
+
+import dev.smslogin.loginmethod.LoginMethodStore;
+import dev.smslogin.loginmethod.LoginMethodUnavailableException;
+import dev.smslogin.loginmethod.PhoneNumberTakenException;
+import dev.smslogin.phone.PhoneNumber;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.keycloak.events.Event;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakTransaction;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.ErrorResponse;
+import org.keycloak.services.ErrorResponseException;
+
+/**
+ * Keeps the app's {@code 'P'} row of a linked user (one with {@code appUserId}) in step with its {@code phoneNumber}
+ * when an admin creates or updates the user through the Admin REST API or the admin console: a global admin-event
+ * listener, so no realm setting is needed.
+ *
+ * <p>Keycloak sends the admin event of {@code PUT /users/{id}} after the user was changed and before the request's
+ * transaction commits; the app's rows are written here on a connection enlisted in that transaction, so they commit
+ * with the Keycloak change or roll back with it. Keycloak ignores what a listener throws, so a refusal (the app's
+ * database is unavailable, or the number's row is another app user's) is a transaction enlisted in the commit's
+ * prepare phase that fails it: everything rolls back, Keycloak's own user change included, and the admin gets the
+ * error (503 or 409) with a message saying so.
+ *
+ * <p>Only a request that changes the number touches the app's database: {@link PhoneNumberValidator}, which sees the
+ * old and the new value before the change, marks it. A user without {@code appUserId} is left to its first SMS
+ * login, which links it. Paths without per-user admin events (a realm or partial import, a change in Keycloak's
+ * database) are repaired by the user's next SMS login, which moves the app
+ * user's row to the number it logs in with.
+ */
+final class PhoneNumberEdits implements EventListenerProvider {
+
+    private static final Logger LOG = Logger.getLogger(PhoneNumberEdits.class);
+    /** Session attribute set by {@link PhoneNumberValidator} when a request changes a user's {@code phoneNumber}. */
+    private static final String CHANGED = "sms-login.phone-number-changed:";
+
+    private final KeycloakSession session;
+
+    PhoneNumberEdits(KeycloakSession session) {
+        this.session = session;
+    }
+
+    /** Called by the validator: this request gives {@code user} another number (or none). */
+    static void changing(KeycloakSession session, UserModel user) {
+        session.setAttribute(CHANGED + user.getId(), Boolean.TRUE);
+    }
+
+    @Override
+    public void onEvent(AdminEvent event, boolean includeRepresentation) {
+        if (event.getResourceType() != ResourceType.USER || event.getError() != null
+                || (event.getOperationType() != OperationType.CREATE && event.getOperationType() != OperationType.UPDATE)) {
+            return;
+        }
+        String userId = userId(event.getResourcePath());
+        RealmModel realm = userId == null ? null : session.realms().getRealm(event.getRealmId());
+        UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
+        Long appUserId = user == null ? null : PhoneAccounts.appUserId(user);
+        LoginMethodStore store = appUserId == null ? null : session.getProvider(LoginMethodStore.class);
+        if (store == null || !store.isEnabled()) {
+            return;
+        }
+        if (event.getOperationType() == OperationType.UPDATE && session.getAttribute(CHANGED + user.getId()) == null) {
+            // an edit that kept the number (enabling the user, a new email) does not touch the app's database: it is
+            // not held up when that database is down, and a failed enlistment cannot spoil Keycloak's own change
+            return;
+        }
+        String value = user.getFirstAttribute(PhoneUsers.PHONE_NUMBER);
+        PhoneNumber phone;
+        try {
+            phone = value == null || value.isBlank() ? null : PhoneNumber.fromE164(value);
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("SMS login: user %s of realm '%s' holds a phoneNumber that is not E.164; the app's rows of app user %d "
+                    + "are left as they are", user.getId(), realm.getName(), appUserId);
+            return;
+        }
+        try {
+            store.syncPhone(appUserId, phone);
+        } catch (LoginMethodUnavailableException e) {
+            refuse(Response.Status.SERVICE_UNAVAILABLE, "The phone number cannot be changed now: the app's login-method "
+                    + "database is temporarily unavailable. Nothing was changed; try again in a moment.", user, phone, e.getMessage());
+        } catch (PhoneNumberTakenException e) {
+            refuse(Response.Status.CONFLICT, "The app's login record of this phone number belongs to another app account. "
+                    + "Nothing was changed.", user, phone, e.getMessage());
+        }
+    }
+
+    private void refuse(Response.Status status, String message, UserModel user, PhoneNumber phone, String cause) {
+        LOG.warnf("SMS login: admin change of user %s to %s refused, nothing changed: %s", user.getId(),
+                phone == null ? "no number" : phone.masked(), cause);
+        session.getTransactionManager().enlistPrepare(new Refusal(ErrorResponse.error(message, status)));
+    }
+
+    /** {@code users/{id}}: the user itself, not one of its sub-resources. */
+    private static String userId(String resourcePath) {
+        if (resourcePath == null || !resourcePath.startsWith("users/")) {
+            return null;
+        }
+        String id = resourcePath.substring("users/".length());
+        return id.isEmpty() || id.contains("/") ? null : id;
+    }
+
+    @Override
+    public void onEvent(Event event) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    /** Fails the commit's prepare phase: Keycloak then rolls back every resource of the request and throws the error. */
+    private record Refusal(ErrorResponseException error) implements KeycloakTransaction {
+        @Override
+        public void begin() {
+        }
+
+        @Override
+        public void commit() {
+            throw error;
+        }
+
+        @Override
+        public void rollback() {
+        }
+
+        @Override
+        public void setRollbackOnly() {
+        }
+
+        @Override
+        public boolean getRollbackOnly() {
+            return false;
+        }
+
+        @Override
+        public boolean isActive() {
+            return true;
+        }
+    }
+}

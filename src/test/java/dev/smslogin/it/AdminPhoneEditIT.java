@@ -1,0 +1,380 @@
+package dev.smslogin.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.smslogin.it.Browser.Page;
+import dev.smslogin.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static dev.smslogin.it.UserSteps.logIn;
+import static dev.smslogin.it.UserSteps.submitPhone;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Admin edits of {@code phoneNumber} on the real Keycloak: the validator refuses what must not be stored, the app's
+ * {@code 'P'} row follows a change in the same transaction (or the change is refused and nothing changes), the next
+ * SMS login repairs what changed without a hook; and new phone users get usernames that hold no number.
+ */
+class AdminPhoneEditIT {
+
+    static KeycloakServer server;
+    static KeycloakAdmin admin;
+    static TestDatabase app;
+    static String realm;
+
+    @BeforeAll
+    static void start() {
+        server = KeycloakServer.get();
+        admin = new KeycloakAdmin(server);
+        app = server.appDatabase();
+        // the example realm as it was before the validator: the extension adds it when the realm is imported
+        realm = importRealm(withoutPhoneValidator(exampleRealm(Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1",
+                "maxSendsPerPhonePerHour", "20", "maxSendsPerPhonePerDay", "20"))));
+    }
+
+    @AfterAll
+    static void drop() {
+        admin.deleteRealm(realm);
+    }
+
+    // --- the validator ---
+
+    @Test
+    @DisplayName("an imported realm whose phoneNumber lacks the validator gets it")
+    void importedRealmGetsTheValidator() {
+        JsonNode profile = admin.get("/admin/realms/" + realm + "/users/profile");
+        JsonNode phoneNumber = null;
+        for (JsonNode attribute : profile.get("attributes")) {
+            if (attribute.get("name").asText().equals("phoneNumber")) {
+                phoneNumber = attribute;
+            }
+        }
+        assertThat(phoneNumber).isNotNull();
+        assertThat(phoneNumber.get("validations").has("sms-login-phone-number")).as(phoneNumber.toString()).isTrue();
+        assertThat(phoneNumber.get("validations").has("length")).as("the realm's own validations stay").isTrue();
+    }
+
+    @Test
+    @DisplayName("not E.164, not a mobile number, a region the realm does not allow: 400 with the reason; nothing changed")
+    void invalidNumbersAreRefused() {
+        String userId = admin.createUser(realm, "plain-" + UUID.randomUUID(), Map.of());
+        Map<String, String> refused = Map.of(
+                "13912345678", "smsLoginPhoneNumberInvalid",              // national, no country code
+                "+86 139 1234 5678", "smsLoginPhoneNumberInvalid",        // not the E.164 form
+                "+8613912345", "smsLoginPhoneNumberInvalid",              // too short for a mainland number
+                "+861062345678", "smsLoginPhoneNumberNotMobile",          // a Beijing landline
+                "+85261234567", "smsLoginPhoneNumberRegionNotAllowed");   // Hong Kong mobile, the realm allows CN
+        refused.forEach((value, message) -> {
+            HttpResponse<String> response = admin.send("PUT", "/admin/realms/" + realm + "/users/" + userId,
+                    withPhone(admin.user(realm, userId), value).toString(), 400);
+            assertThat(response.body()).as(value).contains(message).contains("phoneNumber");
+            assertThat(attribute(admin.user(realm, userId), "phoneNumber")).as(value).isNull();
+        });
+        admin.send("POST", "/admin/realms/" + realm + "/users", newUser("created-" + UUID.randomUUID(), "13912345678").toString(), 400);
+    }
+
+    @Test
+    @DisplayName("a number another user holds: refused on update and on create, with the message; the holder keeps it")
+    void duplicateIsRefused() {
+        String national = Phones.newNational();
+        String e164 = Phones.e164(national);
+        String holder = logIn(server, realm, national);
+        String other = admin.createUser(realm, "other-" + national, Map.of());
+
+        HttpResponse<String> update = admin.send("PUT", "/admin/realms/" + realm + "/users/" + other,
+                withPhone(admin.user(realm, other), e164).toString(), 400);
+        assertThat(update.body()).contains("smsLoginPhoneNumberInUse");
+        HttpResponse<String> create = admin.send("POST", "/admin/realms/" + realm + "/users", newUser("dup-" + national, e164).toString(), 400);
+        assertThat(create.body()).contains("smsLoginPhoneNumberInUse");
+
+        assertThat(admin.usersWithPhone(realm, e164)).extracting(u -> u.get("id").asText()).containsExactly(holder);
+    }
+
+    @Test
+    @DisplayName("an edit that keeps the number (the holder itself) passes the validator and leaves the app's row as it is")
+    void unchangedNumberPasses() {
+        String national = Phones.newNational();
+        String userId = logIn(server, realm, national);
+        long rowId = rowIdOf(Phones.e164(national));
+        ObjectNode user = (ObjectNode) admin.user(realm, userId);
+        user.put("firstName", "Kept");
+        admin.send("PUT", "/admin/realms/" + realm + "/users/" + userId, user.toString(), 204);
+        JsonNode after = admin.user(realm, userId);
+        assertThat(after.get("firstName").asText()).isEqualTo("Kept");
+        assertThat(attribute(after, "phoneNumber")).isEqualTo(Phones.e164(national));
+        assertThat(rowIdOf(Phones.e164(national))).isEqualTo(rowId);
+    }
+
+    // --- the app's row follows ---
+
+    @Test
+    @DisplayName("a change moves the app user's 'P' row: the new number logs into the account, the old one is a stranger")
+    void changeMovesTheAppRow() {
+        String old = Phones.newNational();
+        String moved = Phones.newNational();
+        String userId = logIn(server, realm, old);
+        long appUserId = appUserIdOf(Phones.e164(old));
+        long rowId = rowIdOf(Phones.e164(old));
+        app.execute("INSERT INTO user_login_method (user_id, login_method, identification) VALUES (" + appUserId + ", 'WX', 'wx-" + old + "')");
+
+        admin.send("PUT", "/admin/realms/" + realm + "/users/" + userId, withPhone(admin.user(realm, userId), Phones.e164(moved)).toString(), 204);
+
+        assertThat(rowIdOf(Phones.e164(moved))).as("the same row, moved").isEqualTo(rowId);
+        assertThat(appUserIdOf(Phones.e164(moved))).isEqualTo(appUserId);
+        assertThat(loginRows(Phones.e164(old))).isZero();
+        assertThat(app.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'WX' AND user_id = " + appUserId)).isEqualTo(1);
+        assertThat(logIn(server, realm, moved)).isEqualTo(userId);
+        sleep(1100);
+        String newcomer = logIn(server, realm, old);
+        assertThat(newcomer).as("the old number no longer logs into the account").isNotEqualTo(userId);
+        assertThat(appUserIdOf(Phones.e164(old))).as("and has an app user of its own").isNotEqualTo(appUserId);
+    }
+
+    @Test
+    @DisplayName("clearing the number deletes only the 'P' row: the user row and the 'WX' row stay, the number signs up anew")
+    void clearDeletesOnlyThePhoneRow() {
+        String national = Phones.newNational();
+        String e164 = Phones.e164(national);
+        String userId = logIn(server, realm, national);
+        long appUserId = appUserIdOf(e164);
+        app.execute("INSERT INTO user_login_method (user_id, login_method, identification) VALUES (" + appUserId + ", 'WX', 'wx-" + national + "')");
+
+        ObjectNode user = (ObjectNode) admin.user(realm, userId);
+        ((ObjectNode) user.get("attributes")).putArray("phoneNumber");
+        admin.send("PUT", "/admin/realms/" + realm + "/users/" + userId, user.toString(), 204);
+
+        assertThat(attribute(admin.user(realm, userId), "phoneNumber")).isNull();
+        assertThat(loginRows(e164)).isZero();
+        assertThat(app.count("SELECT COUNT(*) FROM `user` WHERE id = " + appUserId)).isEqualTo(1);
+        assertThat(app.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'WX' AND user_id = " + appUserId)).isEqualTo(1);
+        sleep(1100);
+        assertThat(logIn(server, realm, national)).as("the number is a stranger to the account").isNotEqualTo(userId);
+    }
+
+    @Test
+    @DisplayName("the number's 'P' row is another app user's: 409 on update and on create, nothing changed in Keycloak or MySQL")
+    void numberTakenInTheAppIsRefused() {
+        String old = Phones.newNational();
+        String taken = Phones.newNational();
+        String userId = logIn(server, realm, old);
+        long appUserId = appUserIdOf(Phones.e164(old));
+        app.execute("INSERT INTO `user` (name, age) VALUES ('老用户', 30)");
+        long otherAppUser = app.count("SELECT MAX(id) FROM `user`");
+        app.execute("INSERT INTO user_login_method (user_id, login_method, identification) VALUES (" + otherAppUser + ", 'P', '" + taken + "')");
+
+        HttpResponse<String> refused = admin.send("PUT", "/admin/realms/" + realm + "/users/" + userId,
+                withPhone(admin.user(realm, userId), Phones.e164(taken)).toString(), 409);
+
+        assertThat(refused.body()).contains("belongs to another app account").doesNotContain(taken);
+        assertThat(attribute(admin.user(realm, userId), "phoneNumber")).isEqualTo(Phones.e164(old));
+        assertThat(appUserIdOf(Phones.e164(old))).isEqualTo(appUserId);
+        assertThat(appUserIdOf(taken)).isEqualTo(otherAppUser);
+
+        ObjectNode linked = newUser("linked-" + taken, Phones.e164(taken));
+        ((ObjectNode) linked.get("attributes")).putArray("appUserId").add(String.valueOf(appUserId));
+        HttpResponse<String> created = admin.send("POST", "/admin/realms/" + realm + "/users", linked.toString(), 409);
+        assertThat(created.body()).as("a create is refused the same way").contains("belongs to another app account");
+        assertThat(admin.usersWithPhone(realm, Phones.e164(taken))).as("and no user was created").isEmpty();
+    }
+
+    @Test
+    @DisplayName("MySQL unreachable: a number change is refused with 503 and nothing changes on either side; an edit that keeps the number goes through")
+    void mysqlDownRefusesTheChange() throws IOException {
+        String old = Phones.newNational();
+        String moved = Phones.newNational();
+        String userId = logIn(server, realm, old);
+        long appUserId = appUserIdOf(Phones.e164(old));
+
+        server.dependencies().appDatabaseLink().cut();
+        try {
+            HttpResponse<String> refused = admin.send("PUT", "/admin/realms/" + realm + "/users/" + userId,
+                    withPhone(admin.user(realm, userId), Phones.e164(moved)).toString(), 503);
+            assertThat(refused.body()).contains("temporarily unavailable").doesNotContain("SQLState").doesNotContain("Exception");
+
+            ObjectNode renamed = (ObjectNode) admin.user(realm, userId);
+            renamed.put("firstName", "Renamed");
+            admin.send("PUT", "/admin/realms/" + realm + "/users/" + userId, renamed.toString(), 204);
+        } finally {
+            server.dependencies().appDatabaseLink().restore();
+        }
+        JsonNode user = admin.user(realm, userId);
+        assertThat(attribute(user, "phoneNumber")).isEqualTo(Phones.e164(old));
+        assertThat(user.get("firstName").asText()).isEqualTo("Renamed");
+        assertThat(appUserIdOf(Phones.e164(old))).isEqualTo(appUserId);
+        assertThat(loginRows(Phones.e164(moved))).isZero();
+        assertThat(admin.usersWithPhone(realm, Phones.e164(moved))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a realm import changes a linked user's number (no hook): the next SMS login moves the app user's row")
+    void importIsRepairedAtNextLogin() {
+        String old = Phones.newNational();
+        String current = Phones.newNational();
+        app.execute("INSERT INTO `user` (name, age) VALUES ('迁移用户', 30)");
+        long appUserId = app.count("SELECT MAX(id) FROM `user`");
+        app.execute("INSERT INTO user_login_method (user_id, login_method, identification) VALUES (" + appUserId + ", 'P', '" + Phones.e164(old) + "'), ("
+                + appUserId + ", 'WX', 'wx-" + old + "')");
+        ObjectNode imported = exampleRealm(Map.of());
+        ObjectNode user = newUser("migrated-" + current, Phones.e164(current));
+        ((ObjectNode) user.get("attributes")).putArray("phoneNumberVerified").add("true");
+        ((ObjectNode) user.get("attributes")).putArray("appUserId").add(String.valueOf(appUserId));
+        imported.putArray("users").add(user);
+        String importedRealm = importRealm(imported);
+        try {
+            String userId = admin.usersWithPhone(importedRealm, Phones.e164(current)).get(0).get("id").asText();
+            assertThat(loginRows(Phones.e164(old))).as("nothing followed the import").isEqualTo(1);
+
+            assertThat(logIn(server, importedRealm, current)).isEqualTo(userId);
+
+            assertThat(appUserIdOf(Phones.e164(current))).isEqualTo(appUserId);
+            assertThat(loginRows(Phones.e164(old))).as("the old number no longer logs into the app user").isZero();
+            assertThat(app.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'WX' AND user_id = " + appUserId)).isEqualTo(1);
+        } finally {
+            admin.deleteRealm(importedRealm);
+        }
+    }
+
+    // --- usernames ---
+
+    @Test
+    @DisplayName("opaque (default): a new phone user's username holds no number, nor do its REGISTER and LOGIN events or the server log; admins find it by number")
+    void opaqueUsername() {
+        String national = Phones.newNational();
+        String e164 = Phones.e164(national);
+        String userId = logIn(server, realm, national);
+        sleep(1100);
+        logIn(server, realm, national);
+
+        List<JsonNode> found = admin.usersWithPhone(realm, e164);
+        assertThat(found).extracting(u -> u.get("id").asText()).containsExactly(userId);
+        String username = admin.user(realm, userId).get("username").asText();
+        assertThat(username).matches("phone-[0-9a-f]{24}").doesNotContain(national.substring(7));
+        List<JsonNode> events = new ArrayList<>();
+        for (String type : List.of("REGISTER", "LOGIN")) {
+            admin.events(realm, type).stream().filter(e -> userId.equals(e.path("userId").asText())).forEach(events::add);
+        }
+        assertThat(events).as("a REGISTER and two LOGIN events").hasSize(3);
+        assertThat(events).allSatisfy(e -> assertThat(e.toString()).doesNotContain(national).contains(username));
+        assertThat(server.logText()).doesNotContain(national);
+    }
+
+    @Test
+    @DisplayName("usernameFormat=phone: the username is the E.164 number, as before the setting")
+    void phoneUsername() {
+        String phoneNames = admin.createRealm(Map.of("usernameFormat", "phone"));
+        try {
+            String national = Phones.newNational();
+            String userId = logIn(server, phoneNames, national);
+            assertThat(admin.user(phoneNames, userId).get("username").asText()).isEqualTo(Phones.e164(national));
+        } finally {
+            admin.deleteRealm(phoneNames);
+        }
+    }
+
+    @Test
+    @DisplayName("two sign-ups of one new number at once end in one user with one opaque username")
+    void concurrentSignUpsEndInOneUser() throws Exception {
+        String national = Phones.newNational();
+        List<Browser> browsers = new ArrayList<>();
+        List<Page> codePages = new ArrayList<>();
+        List<String> codes = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Browser browser = new Browser(server);
+            codePages.add(submitPhone(browser, realm, national));
+            browsers.add(browser);
+            codes.add(server.aliyun().lastCodeTo(national));
+            sleep(1100);
+        }
+        List<Page> results = LoginMethodMirrorIT.submitCodesAtOnce(browsers, codePages, codes);
+        assertThat(results).filteredOn(Page::isRedirectToClient).isNotEmpty();
+        List<JsonNode> users = admin.usersWithPhone(realm, Phones.e164(national));
+        assertThat(users).hasSize(1);
+        assertThat(users.get(0).get("username").asText()).startsWith("phone-");
+        assertThat(loginRows(Phones.e164(national))).isEqualTo(1);
+    }
+
+    // --- helpers ---
+
+    static ObjectNode exampleRealm(Map<String, String> smsSettings) {
+        try {
+            ObjectNode realm = (ObjectNode) KeycloakAdmin.JSON.readTree(Files.readString(Path.of("examples/realm-sms-demo.json")));
+            realm.put("realm", "it-" + UUID.randomUUID().toString().substring(0, 8));
+            ObjectNode config = (ObjectNode) realm.get("authenticatorConfig").get(0).get("config");
+            smsSettings.forEach(config::put);
+            return realm;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The user-profile component's JSON without the {@code sms-login-phone-number} validator. */
+    static ObjectNode withoutPhoneValidator(ObjectNode realm) {
+        String json = realm.toString();
+        String stripped = json.replace(", \\\"sms-login-phone-number\\\": {}", "");
+        assertThat(stripped).as("the example declares the validator").isNotEqualTo(json).doesNotContain("sms-login-phone-number");
+        try {
+            return (ObjectNode) KeycloakAdmin.JSON.readTree(stripped);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String importRealm(ObjectNode realm) {
+        admin.send("POST", "/admin/realms", realm.toString(), 201);
+        return realm.get("realm").asText();
+    }
+
+    static ObjectNode withPhone(JsonNode user, String value) {
+        ObjectNode copy = user.deepCopy();
+        ObjectNode attributes = copy.has("attributes") ? (ObjectNode) copy.get("attributes") : copy.putObject("attributes");
+        attributes.putArray("phoneNumber").add(value);
+        return copy;
+    }
+
+    static ObjectNode newUser(String username, String phone) {
+        ObjectNode user = KeycloakAdmin.JSON.createObjectNode();
+        user.put("username", username);
+        user.put("enabled", true);
+        ArrayNode phoneNumber = user.putObject("attributes").putArray("phoneNumber");
+        phoneNumber.add(phone);
+        return user;
+    }
+
+    static String attribute(JsonNode user, String name) {
+        JsonNode values = user.path("attributes").path(name);
+        return values.isArray() && values.size() > 0 ? values.get(0).asText() : null;
+    }
+
+    static long loginRows(String identification) {
+        return app.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'P' AND identification = '" + identification + "'");
+    }
+
+    static long appUserIdOf(String identification) {
+        return app.count("SELECT user_id FROM user_login_method WHERE login_method = 'P' AND identification = '" + identification + "'");
+    }
+
+    static long rowIdOf(String identification) {
+        return app.count("SELECT id FROM user_login_method WHERE login_method = 'P' AND identification = '" + identification + "'");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
