@@ -1,5 +1,6 @@
 package dev.smslogin.authenticator;
 
+import dev.smslogin.credential.PhoneNumberCredentialProvider;
 import dev.smslogin.loginmethod.AppAccount;
 import dev.smslogin.loginmethod.LoginMethodStore;
 import dev.smslogin.loginmethod.LoginMethodUnavailableException;
@@ -44,6 +45,8 @@ public final class PhoneAccounts {
      * a user not yet linked cannot, since the link must be written.
      */
     UserModel existing(UserModel user, PhoneNumber phone) {
+        // users of earlier versions, and numbers an admin changed, get the account console's row at their next login
+        PhoneNumberCredentialProvider.markVerified(user, phone);
         if (appAccounts == null || !appAccounts.isEnabled()) {
             return user;
         }

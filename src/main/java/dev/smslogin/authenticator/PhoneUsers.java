@@ -1,6 +1,7 @@
 package dev.smslogin.authenticator;
 
 import dev.smslogin.code.CodeHasher;
+import dev.smslogin.credential.PhoneNumberCredentialProvider;
 import dev.smslogin.phone.PhoneNumber;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -47,6 +48,7 @@ public final class PhoneUsers {
         user.setEnabled(true);
         user.setSingleAttribute(PHONE_NUMBER, phone.e164());
         user.setSingleAttribute(PHONE_NUMBER_VERIFIED, "true");
+        PhoneNumberCredentialProvider.markVerified(user, phone);
         return user;
     }
 

@@ -1,6 +1,7 @@
 package dev.smslogin.authenticator;
 
 import dev.smslogin.code.SmsCodeStore;
+import dev.smslogin.credential.PhoneNumberCredentialProvider;
 import dev.smslogin.loginmethod.LoginMethodStore;
 import dev.smslogin.metrics.SmsLoginMetrics;
 import dev.smslogin.sms.SmsSender;
@@ -62,6 +63,12 @@ public final class SmsLoginAuthenticatorFactory implements AuthenticatorFactory,
     @Override
     public String getReferenceCategory() {
         return OTPCredentialModel.TYPE;
+    }
+
+    /** The account console lists the user's phone number under "Signing in" in realms whose flows use this step. */
+    @Override
+    public java.util.Set<String> getOptionalReferenceCategories(KeycloakSession session) {
+        return java.util.Set.of(PhoneNumberCredentialProvider.TYPE);
     }
 
     @Override

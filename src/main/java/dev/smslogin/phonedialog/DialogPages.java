@@ -22,11 +22,11 @@ final class DialogPages {
     }
 
     static Response phonePage(DialogStep step, DialogSettings settings, DialogPurpose purpose, String typed, FormMessage error) {
-        LoginFormsProvider form = step.form();
+        LoginFormsProvider form = step.newForm();
         if (error != null) {
             form.addError(error);
         }
-        Locale locale = step.session().getContext().resolveLocale(step.user());
+        Locale locale = step.session().getContext().resolveLocale(step.currentUser());
         List<RegionChoice.Region> regions = RegionChoice.options(settings.allowedRegions(), RegionChoice.chosen(step.request(), settings), locale);
         form.setAttribute("smsLogin", new SmsLoginBean(typed, null, 0, settings, purpose, regions));
         addHumanCheck(step, settings, form);
@@ -35,7 +35,7 @@ final class DialogPages {
 
     static Response codePage(DialogStep step, DialogSettings settings, DialogPurpose purpose, PhoneNumber phone, long resendWaitSeconds,
                              FormMessage error, FormMessage info) {
-        LoginFormsProvider form = step.form();
+        LoginFormsProvider form = step.newForm();
         if (error != null) {
             form.addError(error);
         }

@@ -70,9 +70,9 @@ public final class PhoneDialog {
     public void show(String prefill) {
         PhoneNumber phone = phone();
         if (phone == null) {
-            step.challenge(DialogPages.phonePage(step, settings, purpose, prefill, null));
+            step.show(DialogPages.phonePage(step, settings, purpose, prefill, null));
         } else {
-            step.challenge(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(), null, null));
+            step.show(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(), null, null));
         }
     }
 
@@ -86,7 +86,7 @@ public final class PhoneDialog {
         PhoneNumber phone = phone();
         if (form.containsKey("change_number") || phone == null && !form.containsKey(PHONE_FIELD)) {
             forget();
-            step.challenge(DialogPages.phonePage(step, settings, purpose, null, null));
+            step.show(DialogPages.phonePage(step, settings, purpose, null, null));
         } else if (phone == null) {
             submitPhone(form);
         } else if (form.containsKey("resend")) {
@@ -108,20 +108,20 @@ public final class PhoneDialog {
             default -> DialogMessages.CODE_EXPIRED;
         };
         step.event().detail(EVENT_DETAIL_PHONE, typed.phone().masked()).error(eventError);
-        step.failureChallenge(DialogPages.codePage(step, settings, purpose, typed.phone(), resendWaitSeconds(),
+        step.showFailure(DialogPages.codePage(step, settings, purpose, typed.phone(), resendWaitSeconds(),
                 DialogPages.codeError(message), null));
     }
 
     /** The code page again with a message (the number was proven, but the caller cannot go on with it). */
     public void showCodePage(PhoneNumber phone, String messageKey, Object... parameters) {
-        step.challenge(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(),
+        step.show(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(),
                 DialogPages.message(messageKey, parameters), null));
     }
 
     /** Forgets the number and starts again at the phone page, with a message. */
     public void restart(String messageKey, Object... parameters) {
         forget();
-        step.challenge(DialogPages.phonePage(step, settings, purpose, null, DialogPages.message(messageKey, parameters)));
+        step.show(DialogPages.phonePage(step, settings, purpose, null, DialogPages.message(messageKey, parameters)));
     }
 
     /** The number in progress (a code was sent to it in this login session), or null. */
@@ -153,7 +153,7 @@ public final class PhoneDialog {
             step.event().error(Errors.INVALID_INPUT);
             metrics.codeAsked(step.realm().getName(), SendResult.INVALID_NUMBER);
             String refill = typed == null || typed.length() > PhoneNumberParser.MAX_INPUT_LENGTH ? null : typed;
-            step.challenge(DialogPages.phonePage(step, settings, purpose, refill, DialogPages.phoneError(rejectionMessage(e))));
+            step.show(DialogPages.phonePage(step, settings, purpose, refill, DialogPages.phoneError(rejectionMessage(e))));
             return;
         }
         if (passesHumanCheck(form, phone, false)) {
@@ -221,7 +221,7 @@ public final class PhoneDialog {
         authSession.setAuthNote(note("phone"), phone.e164());
         authSession.setAuthNote(note("phone-region"), phone.region());
         authSession.setAuthNote(note("resend-at"), String.valueOf(Time.currentTimeMillis() + resendWaitSeconds * 1000));
-        step.challenge(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds, error, info));
+        step.show(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds, error, info));
     }
 
     private void refuseSend(PhoneNumber phone, boolean onCodePage, SendDecision decision) {
@@ -236,9 +236,9 @@ public final class PhoneDialog {
 
     private void showSendError(PhoneNumber phone, boolean onCodePage, FormMessage error) {
         if (onCodePage) {
-            step.challenge(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(), error, null));
+            step.show(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(), error, null));
         } else {
-            step.challenge(DialogPages.phonePage(step, settings, purpose, phone.e164(), error));
+            step.show(DialogPages.phonePage(step, settings, purpose, phone.e164(), error));
         }
     }
 
@@ -248,7 +248,7 @@ public final class PhoneDialog {
         if (!isCodeOfLength(code, settings.codeLength())) {
             step.event().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_CODE);
             metrics.codeTyped(step.realm().getName(), VerifyResult.MALFORMED);
-            step.challenge(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(),
+            step.show(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(),
                     DialogPages.codeError(DialogMessages.CODE_MALFORMED, settings.codeLength()), null));
             return null;
         }
@@ -257,7 +257,7 @@ public final class PhoneDialog {
             return new TypedCode(phone, codes.check(codeScope(codes, phone), phone, code, settings.verifyLimits()));
         } catch (CodeStoreUnavailableException e) {
             step.event().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
-            step.challenge(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(),
+            step.show(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(),
                     DialogPages.message(DialogMessages.SERVICE_UNAVAILABLE), null));
             return null;
         }

@@ -3,6 +3,7 @@ package dev.smslogin.requiredaction;
 import dev.smslogin.authenticator.PhoneAccounts;
 import dev.smslogin.authenticator.PhoneClaim;
 import dev.smslogin.authenticator.PhoneUsers;
+import dev.smslogin.credential.PhoneNumberCredentialProvider;
 import dev.smslogin.loginmethod.PhoneNumberTakenException;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.requiredaction.VerifyPhoneSettings.NumberInUse;
@@ -74,6 +75,7 @@ final class NumberChange {
         }
         user.setSingleAttribute(PhoneUsers.PHONE_NUMBER, phone.e164());
         user.setSingleAttribute(PhoneUsers.PHONE_NUMBER_VERIFIED, "true");
+        PhoneNumberCredentialProvider.markVerified(user, phone);
         EventBuilder changed = event.clone().event(EventType.UPDATE_PROFILE).user(user)
                 .detail(Details.CONTEXT, "verify-phone-number")
                 .detail(DETAIL_UPDATED, phone.masked());
@@ -101,6 +103,7 @@ final class NumberChange {
     private void takeOver(UserModel loser, UserModel winner, PhoneNumber phone) {
         loser.removeAttribute(PhoneUsers.PHONE_NUMBER);
         loser.setSingleAttribute(PhoneUsers.PHONE_NUMBER_VERIFIED, "false");
+        PhoneNumberCredentialProvider.unmark(loser);
         EventBuilder lost = event.clone().event(EventType.UPDATE_PROFILE).user(loser)
                 .detail(Details.CONTEXT, "verify-phone-number")
                 .detail(DETAIL_PREVIOUS, phone.masked())
@@ -114,9 +117,10 @@ final class NumberChange {
         }
     }
 
-    /** A password or another credential, an identity provider link, or a user federation link. */
+    /** A password or another credential (not the phone number's marker), an identity provider link, or a user federation link. */
     private boolean canStillLogIn(UserModel user) {
-        return user.credentialManager().getStoredCredentialsStream().findAny().isPresent()
+        return user.credentialManager().getStoredCredentialsStream()
+                .anyMatch(credential -> !PhoneNumberCredentialProvider.TYPE.equals(credential.getType()))
                 || session.users().getFederatedIdentitiesStream(realm, user).findAny().isPresent()
                 || user.getFederationLink() != null;
     }

@@ -60,6 +60,8 @@ class ChromiumPagesIT {
         aliyun = server.aliyun();
         realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "1000"));
         regionsRealm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "1000", "allowedRegions", "CN,HK", "defaultRegion", "CN"));
+        admin.send("POST", "/admin/realms/" + realm + "/authentication/register-required-action",
+                "{\"providerId\":\"verify-phone-number\",\"name\":\"Verify phone number\"}", 204);
         driver = ChromiumLoginIT.startChromium();
         Files.createDirectories(SCREENSHOTS);
     }
@@ -147,6 +149,32 @@ class ChromiumPagesIT {
         screenshot("sms-login-code-" + device + "-" + language);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"en, Verify your phone number, Cancel", "zh-CN, 验证手机号, 取消"})
+    @DisplayName("the verify-phone-number action's pages, started by the application, in English and Simplified Chinese (screenshots)")
+    void verifyPhonePages(String language, String title, String cancel) throws IOException {
+        String national = Phones.newNational();
+        openLogin(realm, language);
+        submitNumber(national);
+        WebElement code = wait.until(d -> d.findElement(By.id("code")));
+        code.sendKeys(aliyun.lastCodeTo(national));
+        clickAndWaitForTheNextPage("kc-login");
+
+        openLogin(realm, language, "&kc_action=verify-phone-number");
+        wait.until(d -> d.findElement(By.id("phone_number")));
+        assertThat(driver.findElement(By.tagName("body")).getText()).contains(title);
+        assertThat(driver.findElement(By.id("kc-cancel")).getText()).isEqualTo(cancel);
+        assertEveryFieldIsLabelled();
+        screenshot("verify-phone-phone-desktop-" + language);
+
+        String newNumber = Phones.newNational();
+        submitNumber(newNumber);
+        wait.until(d -> d.findElement(By.id("code")));
+        assertThat(driver.findElement(By.id("kc-sms-login-sent-to")).getText()).contains("+86 139****" + newNumber.substring(7));
+        assertFitsTheWidth("code", "kc-login", "kc-resend", "kc-change-number", "kc-cancel");
+        screenshot("verify-phone-code-desktop-" + language);
+    }
+
     @Test
     @DisplayName("several allowed regions: a labelled region selector; a number typed without its country code goes to the chosen region")
     void regionSelector() throws IOException {
@@ -172,10 +200,14 @@ class ChromiumPagesIT {
     // ---- steps and checks ----
 
     private void openLogin(String realm, String language) {
+        openLogin(realm, language, "");
+    }
+
+    private void openLogin(String realm, String language, String extraQuery) {
         driver.get(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/auth?client_id=" + Browser.CLIENT_ID
                 + "&redirect_uri=" + KeycloakAdmin.encode(Browser.REDIRECT_URI) + "&response_type=code&scope=openid"
                 + "&ui_locales=" + language
-                + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256");
+                + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256" + extraQuery);
     }
 
     private void submitNumber(String typed) {

@@ -72,7 +72,7 @@ class PhoneNumberLifecycleIT {
         String id = passwordUser(realm);
         String national = Phones.newNational();
         Browser browser = new Browser(server);
-        Page phonePage = passwordLogin(browser, realm, id, browser.startAction(realm, "password-app", ACTION));
+        Page phonePage = startActionAsPasswordUser(browser, realm, id);
         assertThat(phonePage.text()).contains("Verify your phone number");
 
         Page done = prove(browser, phonePage, national);
@@ -92,6 +92,27 @@ class PhoneNumberLifecycleIT {
         // the number now logs into the password user's account
         sleep(1100);    // the number's resend cooldown
         assertThat(logIn(server, realm, national)).isEqualTo(id);
+    }
+
+    @Test
+    @DisplayName("the account console's Signing in lists the phone number: 'Set up' without one, the masked number and 'Update' with one")
+    void accountConsoleShowsTheNumber() throws Exception {
+        String id = passwordUser(realm);
+        Browser browser = new Browser(server);
+        // before: the type is offered with its "Set up" action and no row
+        JsonNode before = phoneNumberType(browser.tokens(passwordLogin(browser, realm, id, browser.startLogin(realm, "password-app"))));
+        assertThat(before.path("createAction").asText()).isEqualTo(ACTION);
+        assertThat(before.path("updateAction").isMissingNode() || before.path("updateAction").isNull()).isTrue();
+        assertThat(before.path("userCredentialMetadatas")).isEmpty();
+
+        String national = Phones.newNational();
+        Page done = prove(browser, browser.startAction(realm, "password-app", ACTION), national);
+        JsonNode after = phoneNumberType(browser.tokens(done));
+        assertThat(after.path("updateAction").asText()).isEqualTo(ACTION);
+        assertThat(after.path("userCredentialMetadatas")).hasSize(1);
+        String label = after.path("userCredentialMetadatas").get(0).path("credential").path("userLabel").asText();
+        assertThat(label).isEqualTo("+86 " + national.substring(0, 3) + "****" + national.substring(7));
+        assertThat(after.path("userCredentialMetadatas").get(0).path("credential").path("createdDate").asLong()).isPositive();
     }
 
     @Test
@@ -183,7 +204,7 @@ class PhoneNumberLifecycleIT {
         String holder = logIn(server, realm, holderNumber);
         String id = passwordUser(realm);
         Browser browser = new Browser(server);
-        Page phonePage = passwordLogin(browser, realm, id, browser.startAction(realm, "password-app", ACTION));
+        Page phonePage = startActionAsPasswordUser(browser, realm, id);
         sleep(1100);    // the number's resend cooldown
         Page codePage = browser.submit(phonePage, Map.of("phone_number", holderNumber), null);
         assertThat(codePage.isCodePage()).as("the code goes out first: " + codePage.text()).isTrue();
@@ -210,7 +231,7 @@ class PhoneNumberLifecycleIT {
         String previousHolder = logIn(server, takeoverRealm, recycled);
         String id = passwordUser(takeoverRealm);
         Browser browser = new Browser(server);
-        Page phonePage = passwordLogin(browser, takeoverRealm, id, browser.startAction(takeoverRealm, "password-app", ACTION));
+        Page phonePage = startActionAsPasswordUser(browser, takeoverRealm, id);
         sleep(1100);    // the number's resend cooldown
         Page done = prove(browser, phonePage, recycled);
         assertThat(done.url()).contains("kc_action_status=success");
@@ -241,7 +262,7 @@ class PhoneNumberLifecycleIT {
         for (int i = 0; i < 2; i++) {
             String id = passwordUser(realm);
             Browser browser = new Browser(server);
-            Page phonePage = passwordLogin(browser, realm, id, browser.startAction(realm, "password-app", ACTION));
+            Page phonePage = startActionAsPasswordUser(browser, realm, id);
             if (i == 1) {
                 sleep(1100);    // the number's resend cooldown
             }
@@ -320,12 +341,32 @@ class PhoneNumberLifecycleIT {
                 .get("sub").asText();
     }
 
+    /** The {@code phone-number} type of the account console's "Signing in" page (account REST API), as the user sees it. */
+    static JsonNode phoneNumberType(JsonNode tokens) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(server.baseUrl() + "/realms/" + realm + "/account/credentials"))
+                .header("Authorization", "Bearer " + tokens.get("access_token").asText())
+                .header("Accept", "application/json").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        for (JsonNode type : KeycloakAdmin.JSON.readTree(response.body())) {
+            if ("phone-number".equals(type.path("type").asText())) {
+                return type;
+            }
+        }
+        throw new AssertionError("no phone-number type in " + response.body());
+    }
+
     static String passwordUser(String realm) {
         String username = "pw-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         String id = admin.createUser(realm, username, Map.of());
         admin.send("PUT", "/admin/realms/" + realm + "/users/" + id + "/reset-password",
                 "{\"type\":\"password\",\"value\":\"" + PASSWORD + "\",\"temporary\":false}", 204);
         return id;
+    }
+
+    /** The application starts the action for a password user, who logs in with the password first: the action's first page. */
+    static Page startActionAsPasswordUser(Browser browser, String realm, String userId) {
+        return passwordLogin(browser, realm, userId, browser.startAction(realm, "password-app", ACTION));
     }
 
     static Page passwordLogin(Browser browser, String realm, String userId, Page loginPage) {
