@@ -3,10 +3,14 @@ package dev.smslogin.authenticator;
 import dev.smslogin.loginmethod.LoginMethodStore;
 import dev.smslogin.loginmethod.LoginMethodUnavailableException;
 import dev.smslogin.loginmethod.PhoneNumberTakenException;
+import dev.smslogin.phone.PhoneMasking;
 import dev.smslogin.phone.PhoneNumber;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
+import org.keycloak.events.Details;
 import org.keycloak.events.Event;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.events.admin.OperationType;
@@ -48,9 +52,9 @@ final class PhoneNumberEdits implements EventListenerProvider {
         this.session = session;
     }
 
-    /** Called by the validator: this request gives {@code user} another number (or none). */
-    static void changing(KeycloakSession session, UserModel user) {
-        session.setAttribute(CHANGED + user.getId(), Boolean.TRUE);
+    /** Called by the validator: this request gives {@code user} another number (or none) than {@code previous}. */
+    static void changing(KeycloakSession session, UserModel user, String previous) {
+        session.setAttribute(CHANGED + user.getId(), previous == null ? "" : previous);
     }
 
     @Override
@@ -62,6 +66,9 @@ final class PhoneNumberEdits implements EventListenerProvider {
         String userId = userId(event.getResourcePath());
         RealmModel realm = userId == null ? null : session.realms().getRealm(event.getRealmId());
         UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
+        if (user != null && session.getAttribute(CHANGED + user.getId()) instanceof String previous) {
+            recordChange(realm, user, previous);
+        }
         Long appUserId = user == null ? null : PhoneAccounts.appUserId(user);
         LoginMethodStore store = appUserId == null ? null : session.getProvider(LoginMethodStore.class);
         if (store == null || !store.isEnabled()) {
@@ -90,6 +97,26 @@ final class PhoneNumberEdits implements EventListenerProvider {
             refuse(Response.Status.CONFLICT, "The app's login record of this phone number belongs to another app account. "
                     + "Nothing was changed.", user, phone, e.getMessage());
         }
+    }
+
+    /**
+     * The user event of an admin's change of the number, as the required action records one: {@code UPDATE_PROFILE}
+     * with the masked numbers (Keycloak's own admin event of the request holds the representation, if configured).
+     * It rolls back with the change when the change is refused.
+     */
+    private void recordChange(RealmModel realm, UserModel user, String previous) {
+        EventBuilder changed = new EventBuilder(realm, session, session.getContext().getConnection())
+                .event(EventType.UPDATE_PROFILE)
+                .user(user)
+                .detail(Details.CONTEXT, "ADMIN");
+        String updated = user.getFirstAttribute(PhoneUsers.PHONE_NUMBER);
+        if (!previous.isBlank()) {
+            changed.detail("previous_phone_number", PhoneMasking.mask(previous));
+        }
+        if (updated != null && !updated.isBlank()) {
+            changed.detail("updated_phone_number", PhoneMasking.mask(updated));
+        }
+        changed.success();
     }
 
     private void refuse(Response.Status status, String message, UserModel user, PhoneNumber phone, String cause) {

@@ -50,7 +50,7 @@ public final class PhoneNumberValidator implements SimpleValidator {
                 ? profile.getAttributeContext().getUser() : null;
         if (user != null && !Objects.equals(user.getFirstAttribute(inputHint), values.isEmpty() ? null : values.get(0))) {
             // this request changes the number: the app's row must follow, or the change is refused (PhoneNumberEdits)
-            PhoneNumberEdits.changing(context.getSession(), user);
+            PhoneNumberEdits.changing(context.getSession(), user, user.getFirstAttribute(inputHint));
         }
         for (String value : values) {
             String error = check(value, inputHint, user, context);

@@ -136,6 +136,12 @@ class AdminPhoneEditIT {
         assertThat(appUserIdOf(Phones.e164(moved))).isEqualTo(appUserId);
         assertThat(loginRows(Phones.e164(old))).isZero();
         assertThat(app.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'WX' AND user_id = " + appUserId)).isEqualTo(1);
+        com.fasterxml.jackson.databind.JsonNode changed = admin.events(realm, "UPDATE_PROFILE").stream()
+                .filter(event -> userId.equals(event.path("userId").asText())).findFirst()
+                .orElseThrow(() -> new AssertionError("no UPDATE_PROFILE event of the user"));
+        assertThat(changed.path("details").path("previous_phone_number").asText()).isEqualTo(Phones.e164(old).substring(0, 6) + "****" + old.substring(7));
+        assertThat(changed.path("details").path("updated_phone_number").asText()).isEqualTo(Phones.e164(moved).substring(0, 6) + "****" + moved.substring(7));
+        assertThat(changed.toString()).doesNotContain(old).doesNotContain(moved);
         assertThat(logIn(server, realm, moved)).isEqualTo(userId);
         sleep(1100);
         String newcomer = logIn(server, realm, old);

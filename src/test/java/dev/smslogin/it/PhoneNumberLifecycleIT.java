@@ -145,6 +145,18 @@ class PhoneNumberLifecycleIT {
     }
 
     @Test
+    @DisplayName("an application asks a user who is not logged in: the SMS login first, then the action's pages")
+    void actionAfterLogin() {
+        String national = Phones.newNational();
+        Browser browser = new Browser(server);
+        Page loginPage = browser.startAction(realm, Browser.CLIENT_ID, ACTION);
+        Page codePage = browser.submit(loginPage, Map.of("phone_number", national), null);
+        Page actionPage = browser.submit(codePage, Map.of("code", server.aliyun().lastCodeTo(national)), "login");
+        assertThat(actionPage.text()).contains("Verify your phone number");
+        assertThat(actionPage.isPhonePage()).as(actionPage.text()).isTrue();
+    }
+
+    @Test
     @DisplayName("cancelling the application's action changes nothing")
     void cancelChangesNothing() {
         String national = Phones.newNational();
