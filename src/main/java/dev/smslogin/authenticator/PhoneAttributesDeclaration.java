@@ -56,7 +56,11 @@ final class PhoneAttributesDeclaration {
         });
     }
 
-    /** For a realm just created or imported: declares the attributes when its flows hold an {@code sms-login} execution. */
+    /**
+     * For a realm just created or imported: declares the attributes when its flows hold an {@code sms-login} execution.
+     * Does not count as the node's declaration of the realm: an admin may change the user profile before its first
+     * SMS login page, which then declares again what is missing (and a creation that rolls back leaves no mark).
+     */
     void ensureIfUsesSmsLogin(KeycloakSession session, RealmModel realm) {
         if (!usesSmsLogin(realm)) {
             return;
@@ -64,7 +68,7 @@ final class PhoneAttributesDeclaration {
         RealmModel previous = session.getContext().getRealm();
         session.getContext().setRealm(realm);
         try {
-            ensureOnce(session, realm);
+            ensure(session, realm);
         } finally {
             session.getContext().setRealm(previous);
         }
