@@ -72,8 +72,16 @@ public final class PhoneAccounts {
      * A number without a Keycloak user: links the app's existing record, or (when {@code allowRegistration})
      * creates one, then creates the Keycloak user, named as {@code usernameFormat} says. Returns null when registration is closed and the app does not
      * know the number. When a concurrent login of the same number won, its user is returned.
+     *
+     * @throws PhoneClaim.Busy when another change of the number did not end within the claim's wait
      */
     Resolution newNumber(PhoneNumber phone, boolean allowRegistration, UsernameFormat usernameFormat) {
+        PhoneClaim.claim(session, realm, phone);
+        PhoneHolder holder = PhoneUsers.find(session, realm, phone);
+        if (holder.kind() != PhoneHolder.Kind.NONE) {
+            // given to a user while this login waited for the claim (a verify-phone-number of the same number)
+            return new Resolution(existing(loginUser(holder, phone), phone), false, null);
+        }
         AppAccount account = null;
         if (appAccounts != null && appAccounts.isEnabled()) {
             if (allowRegistration) {

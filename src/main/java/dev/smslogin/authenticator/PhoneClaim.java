@@ -8,8 +8,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
- * Gives a number to one user at a time, cluster-wide: whoever puts a number on a user (verifying or changing a
- * number, a takeover) first claims it in Keycloak's single-use store, and the claim ends with the transaction that
+ * Gives a number to one user at a time, cluster-wide: whoever puts a number on a user (a sign-up, verifying or
+ * changing a number, a takeover) first claims it in Keycloak's single-use store, and the claim ends with the transaction that
  * wrote the number. Two users racing for one number: the second waits for the first to commit, then sees the
  * number held. A claim left by a node that died ends after {@link #CLAIM_SECONDS}.
  */
@@ -23,19 +23,33 @@ public final class PhoneClaim {
     private PhoneClaim() {
     }
 
+    /** Another change of the number did not end within the wait: the caller says "try again in a moment". */
+    public static final class Busy extends RuntimeException {
+        Busy(PhoneNumber phone) {
+            super("another change of " + phone.masked() + " is under way", null, false, false);
+        }
+    }
+
     /**
      * Claims {@code phone} in {@code realm} for this session's transaction, waiting a bounded time for another
-     * claim of it to end. Returns false when it did not end in time.
+     * claim of it to end.
+     *
+     * @throws Busy when the other claim did not end in time
      */
-    public static boolean claim(KeycloakSession session, RealmModel realm, PhoneNumber phone) throws InterruptedException {
+    public static void claim(KeycloakSession session, RealmModel realm, PhoneNumber phone) {
         // keyed with the realm's secret: the single-use store holds no number in clear
         String key = "sms-login-claim:" + CodeSecrets.hasher(session, realm).scope(realm.getId(), phone.e164(), "claim").id();
         long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000;
         while (!session.singleUseObjects().putIfAbsent(key, CLAIM_SECONDS)) {
             if (System.nanoTime() > deadline) {
-                return false;
+                throw new Busy(phone);
             }
-            Thread.sleep(POLL_MILLIS);
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Busy(phone);
+            }
         }
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
         session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
@@ -49,7 +63,6 @@ public final class PhoneClaim {
                 release(factory, key);
             }
         });
-        return true;
     }
 
     private static void release(KeycloakSessionFactory factory, String key) {

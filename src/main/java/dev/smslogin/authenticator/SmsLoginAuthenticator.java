@@ -121,7 +121,7 @@ final class SmsLoginAuthenticator implements Authenticator {
             context.getEvent().detail(EVENT_DETAIL_PHONE, phone.masked()).detail(Details.REASON, e.reason()).error(Errors.INVALID_USER);
             dialog.restart(DialogMessages.PHONE_ACCOUNT_CONFLICT);
             return;
-        } catch (LoginMethodUnavailableException | ModelDuplicateException e) {
+        } catch (LoginMethodUnavailableException | ModelDuplicateException | PhoneClaim.Busy e) {
             // nothing of this login may be kept: the Keycloak user and the app's rows roll back together
             context.getSession().getTransactionManager().setRollbackOnly();
             LOG.warnf("SMS login: login of %s refused: %s", phone.masked(), e instanceof ModelDuplicateException

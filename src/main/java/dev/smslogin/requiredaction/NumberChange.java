@@ -51,8 +51,10 @@ final class NumberChange {
      *
      * @throws dev.smslogin.loginmethod.LoginMethodUnavailableException when the app's rows cannot follow (the caller rolls back)
      */
-    Result apply(UserModel user, PhoneNumber phone, NumberInUse numberInUse) throws InterruptedException {
-        if (!PhoneClaim.claim(session, realm, phone)) {
+    Result apply(UserModel user, PhoneNumber phone, NumberInUse numberInUse) {
+        try {
+            PhoneClaim.claim(session, realm, phone);
+        } catch (PhoneClaim.Busy e) {
             return Result.BUSY;
         }
         List<UserModel> others = session.users().searchForUserByUserAttributeStream(realm, PhoneUsers.PHONE_NUMBER, phone.e164())

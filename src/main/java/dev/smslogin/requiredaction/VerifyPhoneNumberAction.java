@@ -83,9 +83,6 @@ final class VerifyPhoneNumberAction implements RequiredActionProvider {
         } catch (LoginMethodUnavailableException e) {
             LOG.warnf("verify-phone-number: %s not given to a user: %s", typed.phone().masked(), e.getMessage());
             result = NumberChange.Result.BUSY;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            result = NumberChange.Result.BUSY;
         }
         switch (result) {
             case CHANGED -> {

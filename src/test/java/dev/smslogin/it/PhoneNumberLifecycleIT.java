@@ -309,6 +309,34 @@ class PhoneNumberLifecycleIT {
     }
 
     @Test
+    @DisplayName("an SMS sign-up and a verify-phone-number of one free number at once: exactly one user holds it")
+    void signUpRacesTheAction() throws Exception {
+        String contested = Phones.newNational();
+        Browser actionBrowser = new Browser(server);
+        Page actionPhone = startActionAsPasswordUser(actionBrowser, realm, passwordUser(realm));
+        Page actionCode = actionBrowser.submit(actionPhone, Map.of("phone_number", contested), null);
+        assertThat(actionCode.isCodePage()).as(actionCode.text()).isTrue();
+        String actionCodeValue = server.aliyun().lastCodeTo(contested);
+        sleep(1100);    // the number's resend cooldown
+        Browser signUpBrowser = new Browser(server);
+        Page signUpCode = UserSteps.submitPhone(signUpBrowser, realm, contested);
+        assertThat(signUpCode.isCodePage()).as(signUpCode.text()).isTrue();
+        String signUpCodeValue = server.aliyun().lastCodeTo(contested);
+
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Page> action = pool.submit(() -> actionBrowser.submit(actionCode, Map.of("code", actionCodeValue), "login"));
+            Future<Page> signUp = pool.submit(() -> signUpBrowser.submit(signUpCode, Map.of("code", signUpCodeValue), "login"));
+            action.get();
+            signUp.get();
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(admin.usersWithPhone(realm, Phones.e164(contested))).hasSize(1);
+        assertThat(rows(contested)).isEqualTo(1);
+    }
+
+    @Test
     @DisplayName("MySQL down during a change: 'temporarily unavailable', nothing changes in Keycloak or MySQL")
     void mysqlDownDuringChange() throws Exception {
         String oldNumber = Phones.newNational();

@@ -120,9 +120,13 @@ public final class SentinelCluster implements AutoCloseable {
         awaitPromotionAwayFrom(killed);
     }
 
-    /** Starts a killed server again on its port, empty; Sentinel makes it a replica of the current master. */
+    /**
+     * Starts a killed server again on its port, empty, as a replica of the current master, as its configuration file
+     * says once Sentinel rewrote it. (Started as a master, the empty server would answer for a moment to clients
+     * that had not yet heard of the promotion, with none of the codes: a code typed then read "expired".)
+     */
     public void restart(int port) throws IOException, InterruptedException {
-        redis(port);
+        redis(port, "--replicaof", "127.0.0.1", String.valueOf(currentMaster().getPort()));
         awaitReplicas(1);
     }
 
