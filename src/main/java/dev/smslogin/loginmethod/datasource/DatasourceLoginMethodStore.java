@@ -153,10 +153,17 @@ final class DatasourceLoginMethodStore implements LoginMethodStore {
         void run(Connection connection) throws SQLException;
     }
 
-    /** One write on a connection of the caller's transaction (enlisted by the pool); never repeated, never committed here. */
+    /**
+     * One write on a connection of the caller's transaction (enlisted by the pool); never repeated, never committed
+     * here. As in {@link #ensureAccount}, a lookup of the number goes first: it moves past pooled connections that
+     * died with a database restart (the write itself cannot be run again), and leaves this thread a live one.
+     */
     private void write(PhoneNumber phone, Write write) {
         if (dataSource == null) {
             return;     // no app database: nothing is mirrored
+        }
+        if (phone != null) {
+            findUserId(phone);
         }
         try (Connection connection = dataSource.getConnection()) {
             write.run(connection);
