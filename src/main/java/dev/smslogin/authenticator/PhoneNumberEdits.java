@@ -5,6 +5,7 @@ import dev.smslogin.loginmethod.LoginMethodUnavailableException;
 import dev.smslogin.loginmethod.PhoneNumberTakenException;
 import dev.smslogin.phone.PhoneMasking;
 import dev.smslogin.phone.PhoneNumber;
+import dev.smslogin.phonedialog.PhoneDialog;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.events.Details;
@@ -111,10 +112,10 @@ final class PhoneNumberEdits implements EventListenerProvider {
                 .detail(Details.CONTEXT, "ADMIN");
         String updated = user.getFirstAttribute(PhoneUsers.PHONE_NUMBER);
         if (!previous.isBlank()) {
-            changed.detail("previous_phone_number", PhoneMasking.mask(previous));
+            changed.detail(PhoneDialog.EVENT_DETAIL_PREVIOUS_PHONE, PhoneMasking.mask(previous));
         }
         if (updated != null && !updated.isBlank()) {
-            changed.detail("updated_phone_number", PhoneMasking.mask(updated));
+            changed.detail(PhoneDialog.EVENT_DETAIL_UPDATED_PHONE, PhoneMasking.mask(updated));
         }
         changed.success();
     }

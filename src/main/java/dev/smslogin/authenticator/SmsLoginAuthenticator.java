@@ -35,7 +35,7 @@ final class SmsLoginAuthenticator implements Authenticator {
 
     private static final Logger LOG = Logger.getLogger(SmsLoginAuthenticator.class);
 
-    static final String EVENT_DETAIL_PHONE = "phone_number";
+    static final String EVENT_DETAIL_PHONE = PhoneDialog.EVENT_DETAIL_PHONE;
     static final String EVENT_DETAIL_APP_USER_ID = "app_user_id";
     static final String EVENT_DETAIL_APP_USER_CREATED = "app_user_created";
 

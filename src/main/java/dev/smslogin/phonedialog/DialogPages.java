@@ -15,8 +15,8 @@ final class DialogPages {
 
     static final String PHONE_TEMPLATE = "sms-login-phone.ftl";
     static final String CODE_TEMPLATE = "sms-login-code.ftl";
-    static final String PHONE_FIELD = "phone_number";
-    static final String CODE_FIELD = "code";
+    static final String PHONE_FIELD = PhoneDialog.PHONE_FIELD;
+    static final String CODE_FIELD = PhoneDialog.CODE_FIELD;
 
     private DialogPages() {
     }

@@ -36,7 +36,11 @@ public final class PhoneDialog {
 
     public static final String PHONE_FIELD = "phone_number";
     public static final String CODE_FIELD = "code";
-    static final String EVENT_DETAIL_PHONE = "phone_number";
+    /** The event detail naming the number (masked) a step was about. */
+    public static final String EVENT_DETAIL_PHONE = "phone_number";
+    /** The event details of a number change: the number before and after (masked). */
+    public static final String EVENT_DETAIL_PREVIOUS_PHONE = "previous_phone_number";
+    public static final String EVENT_DETAIL_UPDATED_PHONE = "updated_phone_number";
 
     private static final Logger LOG = Logger.getLogger(PhoneDialog.class);
 

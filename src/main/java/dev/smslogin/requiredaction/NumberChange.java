@@ -6,6 +6,7 @@ import dev.smslogin.authenticator.PhoneUsers;
 import dev.smslogin.credential.PhoneNumberCredentialProvider;
 import dev.smslogin.loginmethod.PhoneNumberTakenException;
 import dev.smslogin.phone.PhoneNumber;
+import dev.smslogin.phonedialog.PhoneDialog;
 import dev.smslogin.requiredaction.VerifyPhoneSettings.NumberInUse;
 import org.jboss.logging.Logger;
 import org.keycloak.events.Details;
@@ -25,8 +26,8 @@ import java.util.List;
  */
 final class NumberChange {
 
-    static final String DETAIL_PREVIOUS = "previous_phone_number";
-    static final String DETAIL_UPDATED = "updated_phone_number";
+    static final String DETAIL_PREVIOUS = PhoneDialog.EVENT_DETAIL_PREVIOUS_PHONE;
+    static final String DETAIL_UPDATED = PhoneDialog.EVENT_DETAIL_UPDATED_PHONE;
     static final String DETAIL_PREVIOUS_HOLDER = "previous_holder_id";
     static final String DETAIL_TAKEN_OVER_BY = "taken_over_by";
     /** The error of the event of a previous holder left with no way to log in: what admins alert on. */
