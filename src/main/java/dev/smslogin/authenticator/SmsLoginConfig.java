@@ -24,7 +24,7 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
                              int maxSendsPerPhonePerHour, int maxSendsPerPhonePerDay, int maxSendsPerIpPerHour,
                              int maxSendsPerRealmPerHour, int maxConsecutiveFailuresPerPhone, int failureLockSeconds,
                              boolean allowRegistration, String defaultRegion, Set<String> allowedRegions, String humanCheck,
-                             UsernameFormat usernameFormat) {
+                             UsernameFormat usernameFormat, String smsSignName, String smsTemplateCode) {
 
     public static final String CODE_LENGTH = "codeLength";
     public static final String CODE_TTL_SECONDS = "codeTtlSeconds";
@@ -41,11 +41,17 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
     public static final String ALLOWED_REGIONS = "allowedRegions";
     public static final String HUMAN_CHECK = "humanCheck";
     public static final String USERNAME_FORMAT = "usernameFormat";
+    public static final String SMS_SIGN_NAME = "smsSignName";
+    public static final String SMS_TEMPLATE_CODE = "smsTemplateCode";
 
     private static final Set<String> ISO_REGIONS = Set.of(Locale.getISOCountries());
     // compiled once: the settings are read on every request of the flow
     private static final Pattern PROVIDER_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
     private static final Pattern REGION_SEPARATOR = Pattern.compile("[,\\s]+");
+    /** Aliyun's template codes, e.g. SMS_123456789. */
+    private static final Pattern TEMPLATE_CODE = Pattern.compile("[A-Za-z0-9_]{1,64}");
+    /** A sign name as providers approve them: letters (any script), digits, spaces, a few marks; no markup. */
+    private static final Pattern SIGN_NAME = Pattern.compile("[\\p{L}\\p{N} ._-]{2,30}");
 
     public static SmsLoginConfig defaults() {
         return parse(Map.of());
@@ -72,6 +78,8 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
         Set<String> allowed = reader.regions(ALLOWED_REGIONS, "CN");
         String humanCheck = reader.providerId(HUMAN_CHECK, "none");
         UsernameFormat usernameFormat = reader.usernameFormat(USERNAME_FORMAT, UsernameFormat.OPAQUE);
+        String signName = reader.matching(SMS_SIGN_NAME, SIGN_NAME, "an approved SMS sign name of 2 to 30 letters or digits");
+        String templateCode = reader.matching(SMS_TEMPLATE_CODE, TEMPLATE_CODE, "an approved template code such as SMS_123456789");
         if (perDay < perHour) {
             reader.problems.add(MAX_SENDS_PER_PHONE_PER_DAY + " must not be lower than " + MAX_SENDS_PER_PHONE_PER_HOUR);
         }
@@ -79,7 +87,7 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
             throw new InvalidConfigException(reader.problems);
         }
         return new SmsLoginConfig(codeLength, codeTtl, cooldown, attempts, perHour, perDay, perIp, perRealm, failures,
-                lockSeconds, allowRegistration, defaultRegion, allowed, humanCheck, usernameFormat);
+                lockSeconds, allowRegistration, defaultRegion, allowed, humanCheck, usernameFormat, signName, templateCode);
     }
 
     public SendLimits sendLimits() {
@@ -94,7 +102,7 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
     /** What a phone dialog of these settings runs with, sending within {@code sendLimits} (see {@link RealmSendLimits}). */
     public DialogSettings dialogSettings(SendLimits sendLimits) {
         return new DialogSettings(codeLength, Duration.ofSeconds(codeTtlSeconds), sendLimits, verifyLimits(), defaultRegion,
-                allowedRegions, humanCheck);
+                allowedRegions, humanCheck, smsSignName, smsTemplateCode);
     }
 
     /** Thrown with every problem of a configuration, each naming its key. */
@@ -178,6 +186,16 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
             }
             problems.add(key + " must be opaque or phone");
             return fallback;
+        }
+
+        /** An optional value of the form {@code pattern}: null when not set. */
+        String matching(String key, Pattern pattern, String what) {
+            String value = value(key);
+            if (value != null && !pattern.matcher(value).matches()) {
+                problems.add(key + " must be " + what);
+                return null;
+            }
+            return value;
         }
 
         String providerId(String key, String fallback) {

@@ -44,5 +44,9 @@ public final class SmsLoginConfigProperties {
             .type(ProviderConfigProperty.STRING_TYPE).defaultValue("CN").add()
             .property().name(ALLOWED_REGIONS).label("smsLoginAllowedRegions").helpText("smsLoginAllowedRegionsHelp")
             .type(ProviderConfigProperty.STRING_TYPE).defaultValue("CN").add()
+            .property().name(SMS_SIGN_NAME).label("smsLoginSmsSignName").helpText("smsLoginSmsSignNameHelp")
+            .type(ProviderConfigProperty.STRING_TYPE).add()
+            .property().name(SMS_TEMPLATE_CODE).label("smsLoginSmsTemplateCode").helpText("smsLoginSmsTemplateCodeHelp")
+            .type(ProviderConfigProperty.STRING_TYPE).add()
             .build();
 }

@@ -15,6 +15,7 @@ import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.sms.SmsFailure;
 import dev.smslogin.sms.SmsSendException;
 import dev.smslogin.sms.SmsSender;
+import dev.smslogin.sms.SmsTemplate;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -49,8 +50,12 @@ public final class PhoneCodes {
         return hasher.scope(realm.getId(), phone.e164(), binding);
     }
 
-    /** Reserves a send within {@code limits}, then sends a new code of {@code codeLength} digits valid for {@code ttl}. */
-    public SendOutcome send(CodeScope scope, PhoneNumber phone, String clientAddress, SendLimits limits, int codeLength, Duration ttl) {
+    /**
+     * Reserves a send within {@code limits}, then sends a new code of {@code codeLength} digits valid for {@code ttl}
+     * in the message {@code template} names.
+     */
+    public SendOutcome send(CodeScope scope, PhoneNumber phone, String clientAddress, SendLimits limits, int codeLength, Duration ttl,
+                            SmsTemplate template) {
         SmsCodeStore store = session.getProvider(SmsCodeStore.class);
         String client = ClientKey.of(clientAddress);
         String code = CodeGenerator.generate(codeLength);
@@ -72,7 +77,7 @@ public final class PhoneCodes {
             return new SendOutcome.Refused(decision);
         }
         try {
-            deliver(phone, code);
+            deliver(phone, code, template);
         } catch (SmsSendException e) {
             if (e.mayHaveBeenDelivered()) {
                 LOG.warnf("SMS login: %s; the code may still arrive, so it stays valid and the cooldown runs", e.getMessage());
@@ -111,12 +116,12 @@ public final class PhoneCodes {
     }
 
     /** Hands the code to the SMS sender, timing it. */
-    private void deliver(PhoneNumber phone, String code) throws SmsSendException {
+    private void deliver(PhoneNumber phone, String code, SmsTemplate template) throws SmsSendException {
         String sender = session.getKeycloakSessionFactory().getProviderFactory(SmsSender.class).getId();
         long start = System.nanoTime();
         SmsFailure failure = null;
         try {
-            session.getProvider(SmsSender.class).sendCode(phone, code);
+            session.getProvider(SmsSender.class).sendCode(phone, code, template);
         } catch (SmsSendException e) {
             failure = e.failure();
             throw e;

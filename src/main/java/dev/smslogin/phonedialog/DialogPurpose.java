@@ -1,22 +1,31 @@
 package dev.smslogin.phonedialog;
 
+import dev.smslogin.sms.SmsPurpose;
+
 /**
  * What a phone dialog is for. Each purpose has its own page texts, its own notes in the login session, and its own
  * codes: a code asked for to verify a number does not log in, and the reverse.
  */
 public enum DialogPurpose {
 
-    LOGIN("sms-login", "smsLoginTitle", "doLogIn"),
-    VERIFY_NUMBER("verify-phone-number", "verifyPhoneTitle", "verifyPhoneSubmit");
+    LOGIN("sms-login", "smsLoginTitle", "doLogIn", SmsPurpose.LOGIN),
+    VERIFY_NUMBER("verify-phone-number", "verifyPhoneTitle", "verifyPhoneSubmit", SmsPurpose.VERIFY);
 
     private final String id;
     private final String titleKey;
     private final String submitKey;
+    private final SmsPurpose smsPurpose;
 
-    DialogPurpose(String id, String titleKey, String submitKey) {
+    DialogPurpose(String id, String titleKey, String submitKey, SmsPurpose smsPurpose) {
         this.id = id;
         this.titleKey = titleKey;
         this.submitKey = submitKey;
+        this.smsPurpose = smsPurpose;
+    }
+
+    /** Which of the sender's templates its codes go out in. */
+    SmsPurpose smsPurpose() {
+        return smsPurpose;
     }
 
     /** Names its login-session notes and binds its codes. */

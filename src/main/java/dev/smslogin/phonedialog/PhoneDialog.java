@@ -195,7 +195,7 @@ public final class PhoneDialog {
     private void sendCode(PhoneNumber phone, boolean onCodePage) {
         PhoneCodes codes = phoneCodes();
         SendOutcome result = codes.send(codeScope(codes, phone), phone, step.remoteAddress(), settings.sendLimits(),
-                settings.codeLength(), settings.codeTtl());
+                settings.codeLength(), settings.codeTtl(), settings.smsTemplate(purpose.smsPurpose()));
         if (result instanceof SendOutcome.Sent sent) {
             showCodePage(phone, sent.cooldownSeconds(), null, DialogPages.message(DialogMessages.CODE_SENT, phone.maskedForDisplay()));
             return;

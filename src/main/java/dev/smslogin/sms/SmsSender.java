@@ -3,15 +3,16 @@ package dev.smslogin.sms;
 import dev.smslogin.phone.PhoneNumber;
 import org.keycloak.provider.Provider;
 
-/** Sends one login code by SMS. */
+/** Sends one code by SMS. */
 public interface SmsSender extends Provider {
 
     /**
-     * Sends {@code code} to {@code to}. Returns only when the provider accepted the message.
+     * Sends {@code code} to {@code to} in the message {@code template} names. Returns only when the provider accepted
+     * the message.
      *
      * @throws SmsSendException with the reason the message was not accepted
      */
-    void sendCode(PhoneNumber to, String code) throws SmsSendException;
+    void sendCode(PhoneNumber to, String code, SmsTemplate template) throws SmsSendException;
 
     @Override
     default void close() {

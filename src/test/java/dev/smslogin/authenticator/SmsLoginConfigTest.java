@@ -78,6 +78,20 @@ class SmsLoginConfigTest {
     }
 
     @Test
+    @DisplayName("a flow's SMS sign name and template: unset by default, approved-looking values kept, markup refused")
+    void smsSignNameAndTemplate() {
+        SmsLoginConfig unset = SmsLoginConfig.parse(Map.of());
+        assertThat(unset.smsSignName()).isNull();
+        assertThat(unset.smsTemplateCode()).isNull();
+        SmsLoginConfig set = SmsLoginConfig.parse(Map.of("smsSignName", " 第二品牌 ", "smsTemplateCode", "SMS_300000001"));
+        assertThat(set.smsSignName()).isEqualTo("第二品牌");
+        assertThat(set.smsTemplateCode()).isEqualTo("SMS_300000001");
+        assertThatThrownBy(() -> SmsLoginConfig.parse(Map.of("smsSignName", "<b>x</b>", "smsTemplateCode", "SMS 1; DROP")))
+                .hasMessageContaining("smsSignName must be an approved SMS sign name")
+                .hasMessageContaining("smsTemplateCode must be an approved template code");
+    }
+
+    @Test
     void aDailyLimitBelowTheHourlyLimitIsRefused() {
         assertThatThrownBy(() -> SmsLoginConfig.parse(Map.of("maxSendsPerPhonePerHour", "6", "maxSendsPerPhonePerDay", "5")))
                 .hasMessageContaining("maxSendsPerPhonePerDay must not be lower than maxSendsPerPhonePerHour");

@@ -142,6 +142,10 @@ public final class KeycloakServer implements AutoCloseable {
                 "--spi-sms-sender--aliyun--access-key-secret=" + FakeAliyunSms.ACCESS_KEY_SECRET,
                 "--spi-sms-sender--aliyun--sign-name=" + FakeAliyunSms.SIGN_NAME,
                 "--spi-sms-sender--aliyun--template-code=" + FakeAliyunSms.TEMPLATE_CODE,
+                // the login keeps template-code; the other purposes have templates of their own
+                "--spi-sms-sender--aliyun--template-code-verify=" + FakeAliyunSms.TEMPLATE_CODE_VERIFY,
+                "--spi-sms-sender--aliyun--template-code-second-factor=" + FakeAliyunSms.TEMPLATE_CODE_SECOND_FACTOR,
+                "--spi-sms-sender--aliyun--template-code-reset=" + FakeAliyunSms.TEMPLATE_CODE_RESET,
                 "--spi-sms-sender--aliyun--endpoint=127.0.0.1:" + (DIRECT ? deps.aliyun().port() : deps.aliyunLink().port()),
                 "--spi-sms-sender--aliyun--protocol=http",
                 "--spi-sms-sender--aliyun--read-timeout-ms=2000",

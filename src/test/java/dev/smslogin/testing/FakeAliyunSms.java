@@ -36,6 +36,16 @@ public final class FakeAliyunSms implements AutoCloseable {
     public static final String ACCESS_KEY_SECRET = "testAccessKeySecret";
     public static final String SIGN_NAME = "短信登录测试";
     public static final String TEMPLATE_CODE = "SMS_123456789";
+    /** Templates approved for one purpose each (identity verification, second factor, password change). */
+    public static final String TEMPLATE_CODE_VERIFY = "SMS_200000001";
+    public static final String TEMPLATE_CODE_SECOND_FACTOR = "SMS_200000002";
+    public static final String TEMPLATE_CODE_RESET = "SMS_200000003";
+    /** A second brand's sign name and template, approved on the same account (a realm's flow picks them). */
+    public static final String OTHER_BRAND_SIGN_NAME = "第二品牌";
+    public static final String OTHER_BRAND_TEMPLATE_CODE = "SMS_300000001";
+    private static final Set<String> APPROVED_SIGN_NAMES = Set.of(SIGN_NAME, OTHER_BRAND_SIGN_NAME);
+    private static final Set<String> APPROVED_TEMPLATES = Set.of(TEMPLATE_CODE, TEMPLATE_CODE_VERIFY, TEMPLATE_CODE_SECOND_FACTOR,
+            TEMPLATE_CODE_RESET, OTHER_BRAND_TEMPLATE_CODE);
 
     private static final Pattern CODE_PARAM = Pattern.compile("\"code\"\\s*:\\s*\"([0-9]+)\"");
 
@@ -232,10 +242,10 @@ public final class FakeAliyunSms implements AutoCloseable {
                 return "Missing" + name;
             }
         }
-        if (!SIGN_NAME.equals(params.get("SignName"))) {
+        if (!APPROVED_SIGN_NAMES.contains(params.get("SignName"))) {
             return "isv.SMS_SIGNATURE_ILLEGAL";
         }
-        if (!TEMPLATE_CODE.equals(params.get("TemplateCode"))) {
+        if (!APPROVED_TEMPLATES.contains(params.get("TemplateCode"))) {
             return "isv.SMS_TEMPLATE_ILLEGAL";
         }
         return null;

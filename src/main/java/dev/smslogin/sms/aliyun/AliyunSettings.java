@@ -1,14 +1,23 @@
 package dev.smslogin.sms.aliyun;
 
 import dev.smslogin.sms.SendBulkhead;
+import dev.smslogin.sms.SmsPurpose;
+
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
-/** The Aliyun sender's server options ({@code --spi-sms-sender--aliyun--*}), checked once at start. */
+/**
+ * The Aliyun sender's server options ({@code --spi-sms-sender--aliyun--*}), checked once at start.
+ *
+ * @param templateCode         the template of every purpose without its own
+ * @param purposeTemplateCodes {@code template-code-<purpose>}: the template approved for one purpose
+ */
 record AliyunSettings(String accessKeyId, String accessKeySecret, String signName, String templateCode,
-                      String regionId, String templateParam, String endpoint, String protocol,
+                      Map<SmsPurpose, String> purposeTemplateCodes, String regionId, String templateParam, String endpoint, String protocol,
                       int connectTimeoutMillis, int readTimeoutMillis, int maxConcurrentSends) {
 
     static final String DEFAULT_REGION = "cn-hangzhou";
@@ -37,11 +46,17 @@ record AliyunSettings(String accessKeyId, String accessKeySecret, String signNam
                 trimToNull(option.apply("access-key-secret")),
                 trimToNull(option.apply("sign-name")),
                 trimToNull(option.apply("template-code")),
+                purposeTemplateCodes(option),
                 orDefault(option.apply("region-id"), DEFAULT_REGION),
                 templateParam, endpoint, protocol,
                 millis(option.apply("connect-timeout-ms"), DEFAULT_CONNECT_TIMEOUT_MS, "connect-timeout-ms"),
                 millis(option.apply("read-timeout-ms"), DEFAULT_READ_TIMEOUT_MS, "read-timeout-ms"),
                 maxConcurrentSends(option.apply("max-concurrent-sends")));
+    }
+
+    /** The template approved for {@code purpose}: its own, else {@code template-code}. */
+    String templateCodeFor(SmsPurpose purpose) {
+        return purposeTemplateCodes.getOrDefault(purpose, templateCode);
     }
 
     /** The options an admin still has to set; empty when the sender can send. */
@@ -50,14 +65,29 @@ record AliyunSettings(String accessKeyId, String accessKeySecret, String signNam
         if (accessKeyId == null) missing.add("access-key-id");
         if (accessKeySecret == null) missing.add("access-key-secret");
         if (signName == null) missing.add("sign-name");
-        if (templateCode == null) missing.add("template-code");
+        if (templateCode == null && purposeTemplateCodes.size() < SmsPurpose.values().length) missing.add("template-code");
         return missing;
+    }
+
+    static String templateCodeOption(SmsPurpose purpose) {
+        return "template-code-" + purpose.id();
+    }
+
+    private static Map<SmsPurpose, String> purposeTemplateCodes(Function<String, String> option) {
+        Map<SmsPurpose, String> codes = new EnumMap<>(SmsPurpose.class);
+        for (SmsPurpose purpose : SmsPurpose.values()) {
+            String code = trimToNull(option.apply(templateCodeOption(purpose)));
+            if (code != null) {
+                codes.put(purpose, code);
+            }
+        }
+        return Map.copyOf(codes);
     }
 
     @Override
     public String toString() {
         return "AliyunSettings[endpoint=" + protocol + "://" + endpoint + ", region=" + regionId + ", signName=" + signName
-                + ", templateCode=" + templateCode + ", accessKeyId=" + (accessKeyId == null ? "unset" : "set")
+                + ", templateCode=" + templateCode + ", purposeTemplateCodes=" + purposeTemplateCodes + ", accessKeyId=" + (accessKeyId == null ? "unset" : "set")
                 + ", accessKeySecret=" + (accessKeySecret == null ? "unset" : "set") + "]";
     }
 

@@ -17,6 +17,7 @@ import dev.smslogin.sms.SendBulkhead;
 import dev.smslogin.sms.SmsFailure;
 import dev.smslogin.sms.SmsSendException;
 import dev.smslogin.sms.SmsSender;
+import dev.smslogin.sms.SmsTemplate;
 
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -42,7 +43,7 @@ final class AliyunSmsSender implements SmsSender {
     }
 
     @Override
-    public void sendCode(PhoneNumber to, String code) throws SmsSendException {
+    public void sendCode(PhoneNumber to, String code, SmsTemplate template) throws SmsSendException {
         if (client == null) {
             throw new SmsSendException(SmsFailure.MISCONFIGURED,
                     "Aliyun SMS is not configured; missing options: " + settings.missingOptions());
@@ -52,15 +53,15 @@ final class AliyunSmsSender implements SmsSender {
                     + " sends are already in flight on this node (max-concurrent-sends)");
         }
         try {
-            checkReply(to, call(to, code));
+            checkReply(to, call(to, code, template));
         } finally {
             bulkhead.leave();
         }
     }
 
-    private CommonResponse call(PhoneNumber to, String code) throws SmsSendException {
+    private CommonResponse call(PhoneNumber to, String code, SmsTemplate template) throws SmsSendException {
         try {
-            return client.getCommonResponse(request(to, code));
+            return client.getCommonResponse(request(to, code, template));
         } catch (ServerException e) {
             throw SmsSendException.notSent(AliyunErrorCodes.failureFor(e.getErrCode()),
                     "Aliyun SendSms failed for " + to.masked() + ": HTTP error " + e.getErrCode() + " (request " + e.getRequestId() + ")", null);
@@ -75,7 +76,7 @@ final class AliyunSmsSender implements SmsSender {
         }
     }
 
-    private CommonRequest request(PhoneNumber to, String code) {
+    private CommonRequest request(PhoneNumber to, String code, SmsTemplate template) {
         CommonRequest request = new CommonRequest();
         request.setSysMethod(MethodType.POST);
         request.setSysProtocol(settings.protocol().equals("http") ? ProtocolType.HTTP : ProtocolType.HTTPS);
@@ -88,8 +89,10 @@ final class AliyunSmsSender implements SmsSender {
         request.setSysRetryPolicy(RetryPolicy.none());
         request.putQueryParameter("RegionId", settings.regionId());
         request.putQueryParameter("PhoneNumbers", aliyunNumber(to));
-        request.putQueryParameter("SignName", settings.signName());
-        request.putQueryParameter("TemplateCode", settings.templateCode());
+        // a flow's own sign name and template (another brand's realm) come before the server's for the purpose
+        request.putQueryParameter("SignName", template.signName() != null ? template.signName() : settings.signName());
+        request.putQueryParameter("TemplateCode", template.templateCode() != null ? template.templateCode()
+                : settings.templateCodeFor(template.purpose()));
         JsonObject templateParam = new JsonObject();
         templateParam.addProperty(settings.templateParam(), code);
         request.putQueryParameter("TemplateParam", templateParam.toString());

@@ -2,6 +2,7 @@ package dev.smslogin.sms.log;
 
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.sms.SmsSender;
+import dev.smslogin.sms.SmsTemplate;
 import dev.smslogin.sms.SmsSenderFactory;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
@@ -17,7 +18,7 @@ public final class LogSmsSenderFactory implements SmsSenderFactory {
     private static final Logger LOG = Logger.getLogger("dev.smslogin.sms.log");
     private static final SmsSender SENDER = LogSmsSenderFactory::log;
 
-    private static void log(PhoneNumber to, String code) {
+    private static void log(PhoneNumber to, String code, SmsTemplate template) {
         LOG.infof("SMS login code for %s: %s", to.masked(), code);
     }
 

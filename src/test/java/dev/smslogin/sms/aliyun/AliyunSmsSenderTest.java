@@ -4,7 +4,9 @@ import com.aliyuncs.DefaultAcsClient;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.sms.SendBulkhead;
 import dev.smslogin.sms.SmsFailure;
+import dev.smslogin.sms.SmsPurpose;
 import dev.smslogin.sms.SmsSendException;
+import dev.smslogin.sms.SmsTemplate;
 import dev.smslogin.testing.FakeAliyunSms;
 import dev.smslogin.testing.FakeAliyunSms.Misbehaviour;
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static dev.smslogin.sms.SmsPurpose.LOGIN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -69,7 +72,7 @@ class AliyunSmsSenderTest {
     @Test
     @DisplayName("given Aliyun accepts, then one signed SendSms carries the national number, sign name, template and code")
     void sends() throws Exception {
-        new AliyunSmsSender(client, settings, BULKHEAD).sendCode(MAINLAND, "012345");
+        new AliyunSmsSender(client, settings, BULKHEAD).sendCode(MAINLAND, "012345", SmsTemplate.of(LOGIN));
 
         assertThat(fake.rejections()).isEmpty();
         assertThat(fake.messages()).singleElement().satisfies(m -> {
@@ -81,8 +84,41 @@ class AliyunSmsSenderTest {
     }
 
     @Test
+    @DisplayName("each purpose goes out in its own template where the server names one, else in template-code; a flow's"
+            + " sign name and template come before the server's")
+    void templatesPerPurposeAndFlow() throws Exception {
+        AliyunSettings perPurpose = settings(Map.of(
+                "template-code-second-factor", FakeAliyunSms.TEMPLATE_CODE_SECOND_FACTOR,
+                "template-code-reset", FakeAliyunSms.TEMPLATE_CODE_RESET));
+        AliyunSmsSender sender = new AliyunSmsSender(client, perPurpose, BULKHEAD);
+        sender.sendCode(MAINLAND, "111111", SmsTemplate.of(SmsPurpose.SECOND_FACTOR));
+        sender.sendCode(MAINLAND, "222222", SmsTemplate.of(SmsPurpose.RESET));
+        sender.sendCode(MAINLAND, "333333", SmsTemplate.of(SmsPurpose.VERIFY));
+        sender.sendCode(MAINLAND, "444444", new SmsTemplate(SmsPurpose.RESET, FakeAliyunSms.OTHER_BRAND_SIGN_NAME,
+                FakeAliyunSms.OTHER_BRAND_TEMPLATE_CODE));
+
+        assertThat(fake.rejections()).isEmpty();
+        assertThat(fake.messages()).extracting(FakeAliyunSms.Message::templateCode).containsExactly(
+                FakeAliyunSms.TEMPLATE_CODE_SECOND_FACTOR, FakeAliyunSms.TEMPLATE_CODE_RESET, FakeAliyunSms.TEMPLATE_CODE,
+                FakeAliyunSms.OTHER_BRAND_TEMPLATE_CODE);
+        assertThat(fake.messages()).extracting(FakeAliyunSms.Message::signName).containsExactly(
+                FakeAliyunSms.SIGN_NAME, FakeAliyunSms.SIGN_NAME, FakeAliyunSms.SIGN_NAME, FakeAliyunSms.OTHER_BRAND_SIGN_NAME);
+    }
+
+    @Test
+    @DisplayName("template-code may be left out only when every purpose has its own template")
+    void templateCodeNeededForPurposesWithoutTheirOwn() {
+        Map<String, String> noDefault = new HashMap<>(Map.of("template-code", ""));
+        assertThat(settings(noDefault).missingOptions()).containsExactly("template-code");
+        for (SmsPurpose purpose : SmsPurpose.values()) {
+            noDefault.put(AliyunSettings.templateCodeOption(purpose), "SMS_1");
+        }
+        assertThat(settings(noDefault).missingOptions()).isEmpty();
+    }
+
+    @Test
     void theTemplateVariableIsConfigurable() throws Exception {
-        new AliyunSmsSender(client, settings(Map.of("template-param", "otp")), BULKHEAD).sendCode(MAINLAND, "654321");
+        new AliyunSmsSender(client, settings(Map.of("template-param", "otp")), BULKHEAD).sendCode(MAINLAND, "654321", SmsTemplate.of(LOGIN));
         assertThat(fake.messages()).singleElement().satisfies(m -> assertThat(m.templateParam()).isEqualTo("{\"otp\":\"654321\"}"));
     }
 
@@ -157,7 +193,7 @@ class AliyunSmsSenderTest {
                 results.add(pool.submit(() -> {
                     start.await();
                     try {
-                        sender.sendCode(MAINLAND, "123456");
+                        sender.sendCode(MAINLAND, "123456", SmsTemplate.of(LOGIN));
                         return null;
                     } catch (SmsSendException e) {
                         if (e.failure() == SmsFailure.BUSY) {
@@ -179,13 +215,13 @@ class AliyunSmsSenderTest {
         assertThat(bulkhead.inFlight()).isZero();
         assertThat(fake.requests()).as("only the two admitted sends reached Aliyun").isEqualTo(2);
         fake.behave();
-        sender.sendCode(MAINLAND, "654321");
+        sender.sendCode(MAINLAND, "654321", SmsTemplate.of(LOGIN));
     }
 
     @Test
     void anUnconfiguredSenderRefusesEverySend() {
         AliyunSettings unconfigured = AliyunSettings.from(Map.<String, String>of()::get);
-        assertThatThrownBy(() -> new AliyunSmsSender(null, unconfigured, BULKHEAD).sendCode(MAINLAND, "123456"))
+        assertThatThrownBy(() -> new AliyunSmsSender(null, unconfigured, BULKHEAD).sendCode(MAINLAND, "123456", SmsTemplate.of(LOGIN)))
                 .isInstanceOf(SmsSendException.class)
                 .hasMessageContaining("access-key-id")
                 .satisfies(e -> assertThat(((SmsSendException) e).failure()).isEqualTo(SmsFailure.MISCONFIGURED));
@@ -194,13 +230,13 @@ class AliyunSmsSenderTest {
     @Test
     void failureMessagesNeverContainTheCodeOrTheFullNumber() {
         fake.misbehave(Misbehaviour.businessError("isv.BUSINESS_LIMIT_CONTROL", "limit"));
-        assertThatThrownBy(() -> new AliyunSmsSender(client, settings, BULKHEAD).sendCode(MAINLAND, "987654"))
+        assertThatThrownBy(() -> new AliyunSmsSender(client, settings, BULKHEAD).sendCode(MAINLAND, "987654", SmsTemplate.of(LOGIN)))
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("987654").doesNotContain("13912345678").contains("+86139****5678"));
     }
 
     /** A refusal, or Aliyun never reached: the message was not sent. */
     private static void assertFailure(AliyunSmsSender sender, SmsFailure expected) {
-        assertThatThrownBy(() -> sender.sendCode(MAINLAND, "123456"))
+        assertThatThrownBy(() -> sender.sendCode(MAINLAND, "123456", SmsTemplate.of(LOGIN)))
                 .isInstanceOf(SmsSendException.class)
                 .satisfies(e -> assertThat(((SmsSendException) e).failure()).isEqualTo(expected))
                 .satisfies(e -> assertThat(((SmsSendException) e).mayHaveBeenDelivered()).as("may have been delivered").isFalse());
@@ -208,7 +244,7 @@ class AliyunSmsSenderTest {
 
     /** The request went out and no usable answer came back: the message may reach the phone. */
     private static void assertUnconfirmed(AliyunSmsSender sender) {
-        assertThatThrownBy(() -> sender.sendCode(MAINLAND, "123456"))
+        assertThatThrownBy(() -> sender.sendCode(MAINLAND, "123456", SmsTemplate.of(LOGIN)))
                 .isInstanceOf(SmsSendException.class)
                 .satisfies(e -> assertThat(((SmsSendException) e).failure()).isEqualTo(SmsFailure.UNAVAILABLE))
                 .satisfies(e -> assertThat(((SmsSendException) e).mayHaveBeenDelivered()).as("may have been delivered").isTrue());
