@@ -46,8 +46,10 @@
                             data-label="${msg("smsLoginResend")}" data-label-wait="${msg("smsLoginResendIn", "{0}")}">
                         <#if (smsLogin.resendWaitSeconds > 0)>${msg("smsLoginResendIn", smsLogin.resendWaitSeconds?c)}<#else>${msg("smsLoginResend")}</#if>
                     </button>
+                    <#if smsLogin.numberChangeable>
                     <button id="kc-change-number" name="change_number" type="submit" formnovalidate
                             class="${properties.kcButtonLinkClass!} ${properties.kcButtonBlockClass!}">${msg("smsLoginChangeNumber")}</button>
+                    </#if>
                     <#if isAppInitiatedAction??>
                         <button id="kc-cancel" name="cancel-aia" value="true" type="submit" formnovalidate
                                 class="${properties.kcButtonLinkClass!} ${properties.kcButtonBlockClass!}">${msg("doCancel")}</button>

@@ -39,6 +39,9 @@ public final class PhoneClaim {
     public static void claim(KeycloakSession session, RealmModel realm, PhoneNumber phone) {
         // keyed with the realm's secret: the single-use store holds no number in clear
         String key = "sms-login-claim:" + CodeSecrets.hasher(session, realm).scope(realm.getId(), phone.e164(), "claim").id();
+        if (session.getAttribute(key) != null) {
+            return;  // this transaction holds the claim already (a request may validate a profile more than once)
+        }
         long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000;
         while (!session.singleUseObjects().putIfAbsent(key, CLAIM_SECONDS)) {
             if (System.nanoTime() > deadline) {
@@ -51,6 +54,7 @@ public final class PhoneClaim {
                 throw new Busy(phone);
             }
         }
+        session.setAttribute(key, Boolean.TRUE);
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
         session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
             @Override

@@ -1,5 +1,7 @@
 package dev.smslogin.authenticator;
 
+import dev.smslogin.credential.PhoneNumberCredentialProvider;
+
 import dev.smslogin.loginmethod.LoginMethodStore;
 import dev.smslogin.loginmethod.LoginMethodUnavailableException;
 import dev.smslogin.loginmethod.PhoneNumberTakenException;
@@ -70,6 +72,9 @@ final class PhoneNumberEdits implements EventListenerProvider {
         if (user != null && session.getAttribute(CHANGED + user.getId()) instanceof String previous) {
             recordChange(realm, user, previous);
         }
+        if (user != null) {
+            markVerifiedNumber(user);
+        }
         Long appUserId = user == null ? null : PhoneAccounts.appUserId(user);
         LoginMethodStore store = appUserId == null ? null : session.getProvider(LoginMethodStore.class);
         if (store == null || !store.isEnabled()) {
@@ -97,6 +102,26 @@ final class PhoneNumberEdits implements EventListenerProvider {
         } catch (PhoneNumberTakenException e) {
             refuse(Response.Status.CONFLICT, "The app's login record of this phone number belongs to another app account. "
                     + "Nothing was changed.", user, phone, e.getMessage());
+        }
+    }
+
+    /**
+     * The account console's row and the second factor's "Try another way" follow what the admin set: a user whose
+     * number the admin marked verified holds the marker of a verified number, any other user none.
+     */
+    private static void markVerifiedNumber(UserModel user) {
+        PhoneNumber verified = null;
+        if (PhoneNumberCredentialProvider.hasVerifiedNumber(user)) {
+            try {
+                verified = PhoneNumber.fromE164(user.getFirstAttribute(PhoneUsers.PHONE_NUMBER));
+            } catch (IllegalArgumentException e) {
+                // not a number (the validator refuses such values since the phone attributes were declared)
+            }
+        }
+        if (verified != null) {
+            PhoneNumberCredentialProvider.markVerified(user, verified);
+        } else {
+            PhoneNumberCredentialProvider.unmark(user);
         }
     }
 

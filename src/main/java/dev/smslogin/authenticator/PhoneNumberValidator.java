@@ -34,6 +34,7 @@ public final class PhoneNumberValidator implements SimpleValidator {
     static final String NOT_MOBILE = "smsLoginPhoneNumberNotMobile";
     static final String REGION_NOT_ALLOWED = "smsLoginPhoneNumberRegionNotAllowed";
     static final String IN_USE = "smsLoginPhoneNumberInUse";
+    static final String BUSY = "smsLoginPhoneNumberBusy";
 
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
     private final SmsLoginConfigCache configs = new SmsLoginConfigCache();
@@ -82,6 +83,12 @@ public final class PhoneNumberValidator implements SimpleValidator {
         }
         if (!phone.e164().equals(value)) {
             return INVALID;
+        }
+        try {
+            // a concurrent change of the number (another admin, a sign-up) commits before this one looks: one holder
+            PhoneClaim.claim(session, realm, phone);
+        } catch (PhoneClaim.Busy e) {
+            return BUSY;
         }
         boolean heldByAnother = session.users().searchForUserByUserAttributeStream(realm, attribute, value)
                 .anyMatch(holder -> user == null || !holder.getId().equals(user.getId()));

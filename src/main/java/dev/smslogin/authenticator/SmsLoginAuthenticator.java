@@ -5,12 +5,9 @@ import dev.smslogin.metrics.SmsLoginMetrics;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phonedialog.DialogMessages;
 import dev.smslogin.phonedialog.DialogPurpose;
-import dev.smslogin.phonedialog.DialogSettings;
-import dev.smslogin.phonedialog.DialogStep;
 import dev.smslogin.phonedialog.PhoneDialog;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
-import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.browser.AbstractUsernameFormAuthenticator;
 import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
@@ -39,35 +36,33 @@ final class SmsLoginAuthenticator implements Authenticator {
     static final String EVENT_DETAIL_APP_USER_ID = "app_user_id";
     static final String EVENT_DETAIL_APP_USER_CREATED = "app_user_created";
 
-    private final SmsLoginMetrics metrics;
+    private final FlowDialogs dialogs;
     private final PhoneAttributesDeclaration phoneAttributes;
-    private final SmsLoginConfigCache configs = new SmsLoginConfigCache();
-    private final RealmSendLimits sendLimits = new RealmSendLimits(configs);
 
     SmsLoginAuthenticator(SmsLoginMetrics metrics, PhoneAttributesDeclaration phoneAttributes) {
-        this.metrics = metrics;
+        this.dialogs = new FlowDialogs(DialogPurpose.LOGIN, metrics);
         this.phoneAttributes = phoneAttributes;
     }
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
-        SmsLoginConfig config = config(context);
+        SmsLoginConfig config = dialogs.config(context);
         if (config == null) {
             return;
         }
         phoneAttributes.ensureOnce(context.getSession(), context.getRealm());
-        dialog(context, config).show(null);
+        dialogs.dialog(context, config).show(null);
     }
 
     @Override
     public void action(AuthenticationFlowContext context) {
-        SmsLoginConfig config = config(context);
+        SmsLoginConfig config = dialogs.config(context);
         if (config == null) {
             return;
         }
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         authSession.removeAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME);
-        PhoneDialog dialog = dialog(context, config);
+        PhoneDialog dialog = dialogs.dialog(context, config);
         PhoneDialog.TypedCode typed = dialog.act();
         if (typed == null) {
             return;
@@ -159,24 +154,6 @@ final class SmsLoginAuthenticator implements Authenticator {
                     .detail(EVENT_DETAIL_APP_USER_CREATED, String.valueOf(resolution.appAccount().created()));
         }
         event.success();
-    }
-
-    private SmsLoginConfig config(AuthenticationFlowContext context) {
-        try {
-            return configs.get(context.getAuthenticatorConfig());
-        } catch (SmsLoginConfig.InvalidConfigException e) {
-            LOG.errorf("SMS login: the execution's settings in realm '%s' are invalid: %s", context.getRealm().getName(), e.getMessage());
-            context.getEvent().error(Errors.INVALID_CONFIG);
-            context.failure(AuthenticationFlowError.INTERNAL_ERROR,
-                    context.form().setError(DialogMessages.MISCONFIGURED).createErrorPage(jakarta.ws.rs.core.Response.Status.INTERNAL_SERVER_ERROR));
-            return null;
-        }
-    }
-
-    private PhoneDialog dialog(AuthenticationFlowContext context, SmsLoginConfig config) {
-        DialogSettings settings = config.dialogSettings(sendLimits.of(context.getRealm(), context.getExecution().getId(), config));
-        return new PhoneDialog(DialogStep.of(context), settings, DialogPurpose.LOGIN,
-                CodeSecrets.hasher(context.getSession(), context.getRealm()), metrics);
     }
 
     @Override

@@ -2,14 +2,9 @@ package dev.smslogin.credential;
 
 import dev.smslogin.phone.PhoneNumber;
 import org.keycloak.common.util.Time;
-import org.keycloak.credential.CredentialInput;
-import org.keycloak.credential.CredentialInputValidator;
 import org.keycloak.credential.CredentialModel;
-import org.keycloak.credential.CredentialProvider;
 import org.keycloak.credential.CredentialTypeMetadata;
-import org.keycloak.credential.CredentialTypeMetadataContext;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 /**
@@ -19,17 +14,14 @@ import org.keycloak.models.UserModel;
  * marker of the type, labelled with the masked number and dated when the number was verified, is the row the page
  * lists; {@link #markVerified} writes it wherever a number is verified.
  */
-public final class PhoneNumberCredentialProvider implements CredentialProvider<CredentialModel>, CredentialInputValidator {
+public final class PhoneNumberCredentialProvider extends VerifiedNumberCredentialProvider {
 
     public static final String TYPE = "phone-number";
-    private static final String ACTION = "verify-phone-number";
     private static final String PHONE_NUMBER = "phoneNumber";
     private static final String PHONE_NUMBER_VERIFIED = "phoneNumberVerified";
 
-    private final KeycloakSession session;
-
     PhoneNumberCredentialProvider(KeycloakSession session) {
-        this.session = session;
+        super(session);
     }
 
     /** {@code user}'s marker now names {@code phone}, verified now (unless it already did). */
@@ -62,35 +54,11 @@ public final class PhoneNumberCredentialProvider implements CredentialProvider<C
     }
 
     @Override
-    public CredentialModel createCredential(RealmModel realm, UserModel user, CredentialModel credential) {
-        return user.credentialManager().createStoredCredential(credential);
-    }
-
-    @Override
-    public boolean deleteCredential(RealmModel realm, UserModel user, String credentialId) {
-        return user.credentialManager().removeStoredCredentialById(credentialId);
-    }
-
-    @Override
-    public CredentialModel getCredentialFromModel(CredentialModel model) {
-        return model;
-    }
-
-    @Override
-    public CredentialTypeMetadata getCredentialTypeMetadata(CredentialTypeMetadataContext context) {
-        CredentialTypeMetadata.CredentialTypeMetadataBuilder metadata = CredentialTypeMetadata.builder()
-                .type(TYPE)
-                .category(CredentialTypeMetadata.Category.BASIC_AUTHENTICATION)
+    CredentialTypeMetadata.CredentialTypeMetadataBuilder describe(CredentialTypeMetadata.CredentialTypeMetadataBuilder metadata) {
+        return metadata.category(CredentialTypeMetadata.Category.BASIC_AUTHENTICATION)
                 .displayName("phone-number-display-name")
                 .helpText("phone-number-help-text")
-                .iconCssClass("kcAuthenticatorDefaultClass")
-                .removeable(false);
-        if (hasVerifiedNumber(context.getUser())) {
-            metadata.updateAction(ACTION);
-        } else {
-            metadata.createAction(ACTION);
-        }
-        return metadata.build(session);
+                .iconCssClass("kcAuthenticatorDefaultClass");
     }
 
     @Override
@@ -98,18 +66,8 @@ public final class PhoneNumberCredentialProvider implements CredentialProvider<C
         return TYPE.equals(credentialType);
     }
 
-    @Override
-    public boolean isConfiguredFor(RealmModel realm, UserModel user, String credentialType) {
-        return supportsCredentialType(credentialType) && hasVerifiedNumber(user);
-    }
-
-    /** Not a way to log in. */
-    @Override
-    public boolean isValid(RealmModel realm, UserModel user, CredentialInput input) {
-        return false;
-    }
-
-    private static boolean hasVerifiedNumber(UserModel user) {
+    /** The user has a number proven with a code: what the SMS second factor sends to. */
+    public static boolean hasVerifiedNumber(UserModel user) {
         return user != null && user.getFirstAttribute(PHONE_NUMBER) != null && "true".equals(user.getFirstAttribute(PHONE_NUMBER_VERIFIED));
     }
 }

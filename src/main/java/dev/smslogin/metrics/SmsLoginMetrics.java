@@ -45,7 +45,9 @@ public final class SmsLoginMetrics {
     /** What became of an ask for a code. */
     public enum SendResult {
         SENT, COOLDOWN, PHONE_LIMIT, IP_LIMIT, REALM_LIMIT, INVALID_NUMBER, HUMAN_CHECK_FAILED,
-        SMS_RATE_LIMITED, SMS_REFUSED_NUMBER, SMS_UNAVAILABLE, SMS_UNCONFIRMED, SMS_BUSY, STORE_UNAVAILABLE
+        SMS_RATE_LIMITED, SMS_REFUSED_NUMBER, SMS_UNAVAILABLE, SMS_UNCONFIRMED, SMS_BUSY, STORE_UNAVAILABLE,
+        /** Counted as a send, but no SMS went out (a reset to a number no account may reset with). */
+        WITHHELD
     }
 
     /** What a typed code turned out to be. */

@@ -56,6 +56,21 @@ public final class PhoneCodes {
      */
     public SendOutcome send(CodeScope scope, PhoneNumber phone, String clientAddress, SendLimits limits, int codeLength, Duration ttl,
                             SmsTemplate template) {
+        return reserveAndSend(scope, phone, clientAddress, limits, codeLength, ttl, template);
+    }
+
+    /**
+     * Everything a send does (the limits and cooldown reserved, a code stored that nobody will see) but the SMS,
+     * taking about as long as sends take: for a number that must not be told apart from one that gets a code (a
+     * password reset to a number no account has). The outcome is what a send to it would have been.
+     */
+    public SendOutcome withhold(CodeScope scope, PhoneNumber phone, String clientAddress, SendLimits limits, int codeLength, Duration ttl) {
+        return reserveAndSend(scope, phone, clientAddress, limits, codeLength, ttl, null);
+    }
+
+    /** Reserves a send, then delivers the code in {@code template}, or withholds it when {@code template} is null. */
+    private SendOutcome reserveAndSend(CodeScope scope, PhoneNumber phone, String clientAddress, SendLimits limits, int codeLength,
+                                       Duration ttl, SmsTemplate template) {
         SmsCodeStore store = session.getProvider(SmsCodeStore.class);
         String client = ClientKey.of(clientAddress);
         String code = CodeGenerator.generate(codeLength);
@@ -75,6 +90,12 @@ public final class PhoneCodes {
             }
             metrics.codeRefused(realm.getName(), decision.outcome());
             return new SendOutcome.Refused(decision);
+        }
+        if (template == null) {
+            SendDurations.NODE.imitate();
+            LOG.debugf("SMS login: no SMS to %s (withheld), limits counted as for a send", phone.masked());
+            metrics.codeAsked(realm.getName(), SmsLoginMetrics.SendResult.WITHHELD);
+            return new SendOutcome.Sent(limits.cooldownSeconds());
         }
         try {
             deliver(phone, code, template);
@@ -126,7 +147,11 @@ public final class PhoneCodes {
             failure = e.failure();
             throw e;
         } finally {
-            metrics.sendTook(sender, failure, System.nanoTime() - start);
+            long took = System.nanoTime() - start;
+            metrics.sendTook(sender, failure, took);
+            if (failure == null) {
+                SendDurations.NODE.record(took);
+            }
         }
     }
 

@@ -30,4 +30,5 @@ public final class DialogMessages {
     public static final String MISCONFIGURED = "smsLoginMisconfigured";
     public static final String VERIFY_NUMBER_IN_USE = "verifyPhoneNumberInUse";
     public static final String HUMAN_CHECK_FAILED = "smsLoginHumanCheckFailed";
+    public static final String HUMAN_CHECK_FIRST = "smsOtpHumanCheckFirst";
 }

@@ -91,6 +91,11 @@ final class DialogPages {
             return purpose.titleKey();
         }
 
+        /** False when the number is the account's: the code page offers no "use another number". */
+        public boolean isNumberChangeable() {
+            return purpose.numberChosenByUser();
+        }
+
         /** The message key of the code page's submit button. */
         public String getSubmitKey() {
             return purpose.submitKey();

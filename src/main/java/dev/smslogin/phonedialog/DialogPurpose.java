@@ -9,7 +9,10 @@ import dev.smslogin.sms.SmsPurpose;
 public enum DialogPurpose {
 
     LOGIN("sms-login", "smsLoginTitle", "doLogIn", SmsPurpose.LOGIN),
-    VERIFY_NUMBER("verify-phone-number", "verifyPhoneTitle", "verifyPhoneSubmit", SmsPurpose.VERIFY);
+    VERIFY_NUMBER("verify-phone-number", "verifyPhoneTitle", "verifyPhoneSubmit", SmsPurpose.VERIFY),
+    /** The account's own verified number: no phone page, no "use another number". */
+    SECOND_FACTOR("sms-otp", "smsOtpTitle", "doLogIn", SmsPurpose.SECOND_FACTOR),
+    RESET_PASSWORD("sms-reset-credentials", "smsResetTitle", "doSubmit", SmsPurpose.RESET);
 
     private final String id;
     private final String titleKey;
@@ -21,6 +24,11 @@ public enum DialogPurpose {
         this.titleKey = titleKey;
         this.submitKey = submitKey;
         this.smsPurpose = smsPurpose;
+    }
+
+    /** Whether the user picks the number (a phone page, "use another number"), or it is the account's. */
+    boolean numberChosenByUser() {
+        return this != SECOND_FACTOR;
     }
 
     /** Which of the sender's templates its codes go out in. */

@@ -15,7 +15,9 @@ import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phone.PhoneNumberParser;
 import dev.smslogin.phonecode.PhoneCodes;
 import dev.smslogin.phonecode.SendOutcome;
+import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Errors;
@@ -24,6 +26,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The pages that prove a person holds a phone number: the phone page; a valid number gets a code (once per
@@ -61,6 +64,7 @@ public final class PhoneDialog {
     private final DialogPurpose purpose;
     private final CodeHasher hasher;
     private final SmsLoginMetrics metrics;
+    private Predicate<PhoneNumber> recipients = phone -> true;
 
     public PhoneDialog(DialogStep step, DialogSettings settings, DialogPurpose purpose, CodeHasher hasher, SmsLoginMetrics metrics) {
         this.step = step;
@@ -68,6 +72,15 @@ public final class PhoneDialog {
         this.purpose = purpose;
         this.hasher = hasher;
         this.metrics = metrics;
+    }
+
+    /**
+     * Only numbers {@code recipients} accepts get an SMS; the others go through the same pages, limits and timing,
+     * without one (see {@link PhoneCodes#withhold}).
+     */
+    public PhoneDialog sendingOnlyTo(Predicate<PhoneNumber> recipients) {
+        this.recipients = recipients;
+        return this;
     }
 
     /** Shows the page the user is on: the code page while a number is in progress, else the phone page with {@code prefill}. */
@@ -88,6 +101,9 @@ public final class PhoneDialog {
     public TypedCode act() {
         MultivaluedMap<String, String> form = step.request().getDecodedFormParameters();
         PhoneNumber phone = phone();
+        if (!purpose.numberChosenByUser()) {
+            return actOnAccountNumber(form, phone);
+        }
         if (form.containsKey("change_number") || phone == null && !form.containsKey(PHONE_FIELD)) {
             forget();
             step.show(DialogPages.phonePage(step, settings, purpose, null, null));
@@ -103,6 +119,42 @@ public final class PhoneDialog {
         return null;
     }
 
+    /**
+     * Starts a dialog on the account's own number (the second factor): its first code goes out now, after the human
+     * check when the flow has one with a widget (then the code page asks for it first). A reload, or a return to the
+     * step in the same login session, shows the code page of the code already sent.
+     */
+    public void begin(PhoneNumber accountNumber) {
+        if (accountNumber.equals(phone())) {
+            show(null);
+            return;
+        }
+        remember(accountNumber, 0);
+        HumanCheck check = step.session().getProvider(HumanCheck.class, settings.humanCheck());
+        if (check != null && check.pageAttributes().isEmpty()) {
+            sendCode(accountNumber, true);
+        } else if (check != null) {
+            step.show(DialogPages.codePage(step, settings, purpose, accountNumber, 0, null,
+                    DialogPages.message(DialogMessages.HUMAN_CHECK_FIRST)));
+        } else {
+            passesHumanCheck(new MultivaluedHashMap<>(), accountNumber, true);  // shows the misconfiguration
+        }
+    }
+
+    /** The account's number: "resend" sends again, anything else is a typed code; no phone page. */
+    private TypedCode actOnAccountNumber(MultivaluedMap<String, String> form, PhoneNumber phone) {
+        if (phone == null) {
+            return null;  // the caller begins again
+        }
+        if (form.containsKey("resend")) {
+            if (passesHumanCheck(form, phone, true)) {
+                sendCode(phone, true);
+            }
+            return null;
+        }
+        return submitCode(phone, form.getFirst(CODE_FIELD));
+    }
+
     /** The code page again, telling why the typed code did not prove the number; the event records the error. */
     public void showWrongCode(TypedCode typed, String eventError) {
         String message = switch (typed.verification()) {
@@ -112,8 +164,12 @@ public final class PhoneDialog {
             default -> DialogMessages.CODE_EXPIRED;
         };
         step.event().detail(EVENT_DETAIL_PHONE, typed.phone().masked()).error(eventError);
-        step.showFailure(DialogPages.codePage(step, settings, purpose, typed.phone(), resendWaitSeconds(),
-                DialogPages.codeError(message), null));
+        Response page = DialogPages.codePage(step, settings, purpose, typed.phone(), resendWaitSeconds(), DialogPages.codeError(message), null);
+        if (typed.wrongGuess()) {
+            step.showFailure(page);  // counted by Keycloak's brute-force protection where the step knows the user
+        } else {
+            step.show(page);
+        }
     }
 
     /** The code page again with a message (the number was proven, but the caller cannot go on with it). */
@@ -194,8 +250,11 @@ public final class PhoneDialog {
 
     private void sendCode(PhoneNumber phone, boolean onCodePage) {
         PhoneCodes codes = phoneCodes();
-        SendOutcome result = codes.send(codeScope(codes, phone), phone, step.remoteAddress(), settings.sendLimits(),
-                settings.codeLength(), settings.codeTtl(), settings.smsTemplate(purpose.smsPurpose()));
+        SendOutcome result = recipients.test(phone)
+                ? codes.send(codeScope(codes, phone), phone, step.remoteAddress(), settings.sendLimits(), settings.codeLength(),
+                        settings.codeTtl(), settings.smsTemplate(purpose.smsPurpose()))
+                : codes.withhold(codeScope(codes, phone), phone, step.remoteAddress(), settings.sendLimits(), settings.codeLength(),
+                        settings.codeTtl());
         if (result instanceof SendOutcome.Sent sent) {
             showCodePage(phone, sent.cooldownSeconds(), null, DialogPages.message(DialogMessages.CODE_SENT, phone.maskedForDisplay()));
             return;
@@ -221,11 +280,16 @@ public final class PhoneDialog {
 
     /** The code page of {@code phone}, with a resend allowed after {@code resendWaitSeconds}. */
     private void showCodePage(PhoneNumber phone, long resendWaitSeconds, FormMessage error, FormMessage info) {
+        remember(phone, resendWaitSeconds);
+        step.show(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds, error, info));
+    }
+
+    /** {@code phone} is the number in progress, a new code allowed in {@code resendWaitSeconds}. */
+    private void remember(PhoneNumber phone, long resendWaitSeconds) {
         AuthenticationSessionModel authSession = step.authSession();
         authSession.setAuthNote(note("phone"), phone.e164());
         authSession.setAuthNote(note("phone-region"), phone.region());
         authSession.setAuthNote(note("resend-at"), String.valueOf(Time.currentTimeMillis() + resendWaitSeconds * 1000));
-        step.show(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds, error, info));
     }
 
     private void refuseSend(PhoneNumber phone, boolean onCodePage, SendDecision decision) {

@@ -104,6 +104,48 @@ class AdminPhoneEditIT {
     }
 
     @Test
+    @DisplayName("two admins give one number to two users at the same instant: one edit is refused, one user holds it (5 rounds)")
+    void concurrentEditsEndWithOneHolder() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 5; round++) {
+                String e164 = Phones.e164(Phones.newNational());
+                List<String> users = List.of(admin.createUser(realm, "race-a-" + UUID.randomUUID(), Map.of()),
+                        admin.createUser(realm, "race-b-" + UUID.randomUUID(), Map.of()));
+                List<String> bodies = users.stream().map(id -> withPhone(admin.user(realm, id), e164).toString()).toList();
+                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<Integer>> edits = new java.util.ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    String id = users.get(i);
+                    String body = bodies.get(i);
+                    edits.add(pool.submit(() -> {
+                        start.await();
+                        return statusOfPut("/admin/realms/" + realm + "/users/" + id, body);
+                    }));
+                }
+                start.countDown();
+                List<Integer> statuses = new java.util.ArrayList<>();
+                for (java.util.concurrent.Future<Integer> edit : edits) {
+                    statuses.add(edit.get());
+                }
+                assertThat(statuses).as("round " + round).containsExactlyInAnyOrder(204, 400);
+                assertThat(admin.usersWithPhone(realm, e164)).as("round " + round).hasSize(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The status of an admin PUT, whatever it is. */
+    private static int statusOfPut(String path, String json) {
+        try {
+            return admin.send("PUT", path, json, 204).statusCode();
+        } catch (AssertionError refused) {
+            return refused.getMessage().contains("answered 400") ? 400 : -1;
+        }
+    }
+
+    @Test
     @DisplayName("an edit that keeps the number (the holder itself) passes the validator and leaves the app's row as it is")
     void unchangedNumberPasses() {
         String national = Phones.newNational();

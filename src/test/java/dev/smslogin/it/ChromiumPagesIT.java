@@ -47,6 +47,8 @@ class ChromiumPagesIT {
 
     static KeycloakServer server;
     static KeycloakAdmin admin;
+    /** Password, then the SMS second factor; "Forgot password?" by SMS. */
+    static String mfaRealm;
     static FakeAliyunSms aliyun;
     static String realm;
     static String regionsRealm;
@@ -62,6 +64,15 @@ class ChromiumPagesIT {
         regionsRealm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "1000", "allowedRegions", "CN,HK", "defaultRegion", "CN"));
         admin.send("POST", "/admin/realms/" + realm + "/authentication/register-required-action",
                 "{\"providerId\":\"verify-phone-number\",\"name\":\"Verify phone number\"}", 204);
+        Map<String, Object> mfaSettings = new java.util.HashMap<>(FlowJson.ofExampleRealm()
+                .config("sms-codes", Map.of("maxSendsPerIpPerHour", "1000"))
+                .flow("password then sms", FlowJson.step("auth-cookie", "ALTERNATIVE"), FlowJson.subflow("password then sms forms", "ALTERNATIVE"))
+                .subflowDefinition("password then sms forms", FlowJson.step("auth-username-password-form", "REQUIRED"),
+                        FlowJson.step("sms-otp", "REQUIRED", "sms-codes"))
+                .flow("sms reset", FlowJson.step("sms-reset-credentials", "REQUIRED", "sms-codes"), FlowJson.step("reset-password", "REQUIRED"))
+                .realmSettings());
+        mfaSettings.putAll(Map.of("browserFlow", "password then sms", "resetCredentialsFlow", "sms reset", "resetPasswordAllowed", true));
+        mfaRealm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "1000"), mfaSettings);
         driver = ChromiumLoginIT.startChromium();
         Files.createDirectories(SCREENSHOTS);
     }
@@ -73,6 +84,7 @@ class ChromiumPagesIT {
         }
         admin.deleteRealm(realm);
         admin.deleteRealm(regionsRealm);
+        admin.deleteRealm(mfaRealm);
     }
 
     @BeforeEach
@@ -181,6 +193,46 @@ class ChromiumPagesIT {
         assertThat(driver.findElement(By.id("kc-sms-login-sent-to")).getText()).contains("+86 139****" + newNumber.substring(7));
         assertFitsTheWidth("code", "kc-login", "kc-resend", "kc-change-number", "kc-cancel");
         screenshot("verify-phone-code-desktop-" + language);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"en, Enter the code we texted you, Reset your password by text message",
+            "zh-CN, 请输入短信验证码, 通过短信重置密码"})
+    @DisplayName("the second factor's code page (no other number offered) and the reset's pages, in English and Simplified"
+            + " Chinese (screenshots)")
+    void secondFactorAndResetPages(String language, String otpTitle, String resetTitle) throws IOException {
+        String national = Phones.newNational();
+        String username = "pages-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String id = admin.createUser(mfaRealm, username, Map.of("phoneNumber", Phones.e164(national), "phoneNumberVerified", "true"));
+        admin.send("PUT", "/admin/realms/" + mfaRealm + "/users/" + id + "/reset-password",
+                "{\"type\":\"password\",\"value\":\"Pages-password-1\",\"temporary\":false}", 204);
+
+        openLogin(mfaRealm, language);
+        wait.until(d -> d.findElement(By.id("username"))).sendKeys(username);
+        driver.findElement(By.id("password")).sendKeys("Pages-password-1");
+        clickAndWaitForTheNextPage("kc-login");
+        wait.until(d -> d.findElement(By.id("code")));
+        assertThat(driver.findElement(By.tagName("body")).getText()).contains(otpTitle);
+        assertThat(driver.findElements(By.id("kc-change-number"))).as("the number is the account's").isEmpty();
+        // the page's other field is Keycloak's own read-only "attempted username" of a known user
+        assertThat(driver.findElement(By.cssSelector("label[for=code]")).getText()).isNotBlank();
+        assertFitsTheWidth("code", "kc-login", "kc-resend");
+        screenshot("sms-otp-code-desktop-" + language);
+
+        freshBrowser();
+        openLogin(mfaRealm, language);
+        WebElement forgot = wait.until(d -> d.findElement(By.cssSelector("a[href*=reset-credentials]")));
+        WebElement page = driver.findElement(By.tagName("html"));
+        forgot.click();
+        wait.until(ExpectedConditions.stalenessOf(page));
+        wait.until(d -> d.findElement(By.id("phone_number")));
+        assertThat(driver.findElement(By.tagName("body")).getText()).contains(resetTitle);
+        assertEveryFieldIsLabelled();
+        screenshot("sms-reset-phone-desktop-" + language);
+        submitNumber(Phones.newNational());  // the page of a number no account has is the same, without an SMS
+        wait.until(d -> d.findElement(By.id("code")));
+        assertThat(driver.findElement(By.tagName("body")).getText()).contains(resetTitle);
+        screenshot("sms-reset-code-desktop-" + language);
     }
 
     @Test

@@ -16,4 +16,9 @@ final class Phones {
     static String e164(String national) {
         return "+86" + national;
     }
+
+    /** As the pages show a mainland number: {@code +86 139****5678}. */
+    static String maskedForDisplay(String national) {
+        return "+86 " + national.substring(0, 3) + "****" + national.substring(7);
+    }
 }

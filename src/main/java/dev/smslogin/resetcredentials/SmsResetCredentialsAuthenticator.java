@@ -1,0 +1,105 @@
+package dev.smslogin.resetcredentials;
+
+import dev.smslogin.authenticator.FlowDialogs;
+import dev.smslogin.authenticator.PhoneUsers;
+import dev.smslogin.authenticator.SmsLoginConfig;
+import dev.smslogin.phone.PhoneNumber;
+import dev.smslogin.phonedialog.PhoneDialog;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.authenticators.browser.AbstractUsernameFormAuthenticator;
+import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
+import org.keycloak.events.Errors;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * "Forgot password?" by SMS: the user types a number and proves it with a code, and becomes the user of the
+ * reset, whose next step (Keycloak's "Reset Password") sets the new password. Only an enabled account holding the
+ * number verified gets an SMS; any other number goes through the same pages, limits and timing without one, and
+ * the event says what happened ({@code RESET_PASSWORD_ERROR}, {@code user_not_found}).
+ */
+final class SmsResetCredentialsAuthenticator implements Authenticator {
+
+    private final FlowDialogs dialogs;
+
+    SmsResetCredentialsAuthenticator(FlowDialogs dialogs) {
+        this.dialogs = dialogs;
+    }
+
+    @Override
+    public void authenticate(AuthenticationFlowContext context) {
+        SmsLoginConfig config = dialogs.config(context);
+        if (config != null) {
+            dialogs.dialog(context, config).show(null);
+        }
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context) {
+        SmsLoginConfig config = dialogs.config(context);
+        if (config == null) {
+            return;
+        }
+        context.getAuthenticationSession().removeAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME);
+        PhoneDialog dialog = dialogs.dialog(context, config).sendingOnlyTo(phone -> resettableUser(context, phone) != null);
+        PhoneDialog.TypedCode typed = dialog.act();
+        if (typed == null) {
+            return;
+        }
+        UserModel user = resettableUser(context, typed.phone());
+        if (user == null) {
+            // no code went out: whatever was typed is wrong, as it would be for an account's number
+            dialog.showWrongCode(typed, Errors.USER_NOT_FOUND);
+            return;
+        }
+        context.getEvent().user(user);
+        if (!typed.valid()) {
+            if (typed.wrongGuess()) {
+                // read by Keycloak's brute-force protection when this request ends; removed by the next request
+                context.getAuthenticationSession().setAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME, user.getUsername());
+            }
+            dialog.showWrongCode(typed, Errors.INVALID_USER_CREDENTIALS);
+            return;
+        }
+        dialog.forget();
+        context.getEvent().detail(PhoneDialog.EVENT_DETAIL_PHONE, typed.phone().masked());
+        context.setUser(user);
+        context.success();
+    }
+
+    /**
+     * The account whose password the holder of {@code phone} may reset: the number's single verified holder, enabled
+     * and not locked by Keycloak's brute-force protection; else null, and the event says so.
+     */
+    private static UserModel resettableUser(AuthenticationFlowContext context, PhoneNumber phone) {
+        UserModel user = PhoneUsers.find(context.getSession(), context.getRealm(), phone).loginUser();
+        String error = user == null ? Errors.USER_NOT_FOUND
+                : !user.isEnabled() ? Errors.USER_DISABLED
+                : AuthenticatorUtils.getDisabledByBruteForceEventError(context, user);
+        if (error == null) {
+            return user;
+        }
+        context.getEvent().detail(PhoneDialog.EVENT_DETAIL_PHONE, phone.masked()).error(error);
+        return null;
+    }
+
+    @Override
+    public boolean requiresUser() {
+        return false;
+    }
+
+    @Override
+    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
+        return true;
+    }
+
+    @Override
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+    }
+
+    @Override
+    public void close() {
+    }
+}
