@@ -55,7 +55,9 @@ public final class SentinelCluster implements AutoCloseable {
                 "bind 127.0.0.1",
                 "dir " + dir,
                 "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + masterPort + " 1",
-                "sentinel down-after-milliseconds " + MASTER_NAME + " 1000",
+                // not lower: with 1 s, a Sentinel resumed after SIGSTOP on a loaded machine once found the master it had
+                // just promoted "down" too and failed over a second time, back to the restarted server, mid-test
+                "sentinel down-after-milliseconds " + MASTER_NAME + " 5000",
                 "sentinel failover-timeout " + MASTER_NAME + " 5000",
                 "sentinel parallel-syncs " + MASTER_NAME + " 1", ""));
         servers.put(sentinelPort, new ProcessBuilder("redis-server", config.toString(), "--sentinel")
