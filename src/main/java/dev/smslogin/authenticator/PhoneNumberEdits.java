@@ -39,9 +39,10 @@ import org.keycloak.services.ErrorResponseException;
  *
  * <p>Only a request that changes the number touches the app's database: {@link PhoneNumberValidator}, which sees the
  * old and the new value before the change, marks it. A user without {@code appUserId} is left to its first SMS
- * login, which links it. Paths without per-user admin events (a realm or partial import, a change in Keycloak's
- * database) are repaired by the user's next SMS login, which moves the app
- * user's row to the number it logs in with.
+ * login, which links it. A partial import, which runs no validator, sends one event per imported user: an imported
+ * number another user holds refuses the whole import. Paths without per-user admin events (a realm import, a change
+ * in Keycloak's database) are repaired by the user's next SMS login, which moves the app user's row to the number it
+ * logs in with; a number two users hold logs into neither ("contact support") until an admin fixes it.
  */
 final class PhoneNumberEdits implements EventListenerProvider {
 
@@ -62,13 +63,20 @@ final class PhoneNumberEdits implements EventListenerProvider {
 
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
-        if (event.getResourceType() != ResourceType.USER || event.getError() != null
+        // a user's own events, and a partial import's (resource type REALM, one event per imported user)
+        if ((event.getResourceType() != ResourceType.USER && event.getResourceType() != ResourceType.REALM) || event.getError() != null
                 || (event.getOperationType() != OperationType.CREATE && event.getOperationType() != OperationType.UPDATE)) {
             return;
         }
         String userId = userId(event.getResourcePath());
         RealmModel realm = userId == null ? null : session.realms().getRealm(event.getRealmId());
         UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
+        if (user != null && heldByAnother(realm, user)) {
+            // only a path the validator does not see gets here (a partial import): it is refused whole
+            refuse(Response.Status.CONFLICT, "Another user already has the phone number of user '" + user.getId()
+                    + "'. Nothing was changed.", user, "phoneNumber held by another user");
+            return;
+        }
         if (user != null && session.getAttribute(CHANGED + user.getId()) instanceof String previous) {
             recordChange(realm, user, previous);
         }
@@ -98,11 +106,17 @@ final class PhoneNumberEdits implements EventListenerProvider {
             store.syncPhone(appUserId, phone);
         } catch (LoginMethodUnavailableException e) {
             refuse(Response.Status.SERVICE_UNAVAILABLE, "The phone number cannot be changed now: the app's login-method "
-                    + "database is temporarily unavailable. Nothing was changed; try again in a moment.", user, phone, e.getMessage());
+                    + "database is temporarily unavailable. Nothing was changed; try again in a moment.", user, e.getMessage());
         } catch (PhoneNumberTakenException e) {
             refuse(Response.Status.CONFLICT, "The app's login record of this phone number belongs to another app account. "
-                    + "Nothing was changed.", user, phone, e.getMessage());
+                    + "Nothing was changed.", user, e.getMessage());
         }
+    }
+
+    private boolean heldByAnother(RealmModel realm, UserModel user) {
+        String value = user.getFirstAttribute(PhoneUsers.PHONE_NUMBER);
+        return value != null && !value.isBlank() && session.users().searchForUserByUserAttributeStream(realm, PhoneUsers.PHONE_NUMBER, value)
+                .anyMatch(other -> !other.getId().equals(user.getId()));
     }
 
     /**
@@ -145,9 +159,10 @@ final class PhoneNumberEdits implements EventListenerProvider {
         changed.success();
     }
 
-    private void refuse(Response.Status status, String message, UserModel user, PhoneNumber phone, String cause) {
+    private void refuse(Response.Status status, String message, UserModel user, String cause) {
+        String number = user.getFirstAttribute(PhoneUsers.PHONE_NUMBER);
         LOG.warnf("SMS login: admin change of user %s to %s refused, nothing changed: %s", user.getId(),
-                phone == null ? "no number" : phone.masked(), cause);
+                number == null || number.isBlank() ? "no number" : PhoneMasking.mask(number), cause);
         session.getTransactionManager().enlistPrepare(new Refusal(ErrorResponse.error(message, status)));
     }
 

@@ -136,6 +136,31 @@ class AdminPhoneEditIT {
         }
     }
 
+    @Test
+    @DisplayName("a partial import (which runs no validator) of a number another user holds, or of one number twice, is"
+            + " refused whole: 409, no user imported, the holder keeps the number")
+    void partialImportOfAHeldNumberIsRefused() {
+        String national = Phones.newNational();
+        String e164 = Phones.e164(national);
+        String holder = logIn(server, realm, national);
+        String imported = "imported-" + UUID.randomUUID();
+        HttpResponse<String> clash = admin.send("POST", "/admin/realms/" + realm + "/partialImport",
+                "{\"ifResourceExists\":\"FAIL\",\"users\":[" + importedUser(imported, e164) + "]}", 409);
+        assertThat(clash.body()).contains("Another user already has the phone number");
+        assertThat(admin.get("/admin/realms/" + realm + "/users?exact=true&username=" + imported)).isEmpty();
+        assertThat(admin.usersWithPhone(realm, e164)).extracting(u -> u.get("id").asText()).containsExactly(holder);
+
+        String twice = Phones.e164(Phones.newNational());
+        admin.send("POST", "/admin/realms/" + realm + "/partialImport", "{\"ifResourceExists\":\"FAIL\",\"users\":["
+                + importedUser("twice-a-" + UUID.randomUUID(), twice) + "," + importedUser("twice-b-" + UUID.randomUUID(), twice) + "]}", 409);
+        assertThat(admin.usersWithPhone(realm, twice)).isEmpty();
+    }
+
+    private static String importedUser(String username, String e164) {
+        return "{\"username\":\"" + username + "\",\"enabled\":true,\"attributes\":{\"phoneNumber\":[\"" + e164
+                + "\"],\"phoneNumberVerified\":[\"true\"]}}";
+    }
+
     /** The status of an admin PUT, whatever it is. */
     private static int statusOfPut(String path, String json) {
         try {
