@@ -10,7 +10,10 @@ RUN mv /opt/keycloak-${KEYCLOAK_VERSION} /opt/keycloak \
  && mkdir -p /opt/keycloak/data \
  && chown -R 1000:0 /opt/keycloak \
  && chmod -R g+rwX /opt/keycloak
-ENV LANG=C.UTF-8
+# as the official image: KC_RUN_IN_CONTAINER makes kc.sh size the heap from the container's memory and start-dev
+# listen on 0.0.0.0 instead of localhost
+ENV LANG=C.UTF-8 \
+    KC_RUN_IN_CONTAINER=true
 USER 1000
 EXPOSE 8080 8443 9000
 ENTRYPOINT ["/opt/keycloak/bin/kc.sh"]
