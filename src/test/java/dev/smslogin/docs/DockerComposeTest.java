@@ -66,9 +66,23 @@ class DockerComposeTest {
     }
 
     @Test
-    @DisplayName("runs the Keycloak 26.7.x server image the extension is built for")
+    @DisplayName("runs, unless KEYCLOAK_IMAGE says otherwise, the Keycloak 26.7.x server image the extension is built for")
     void keycloakImage() {
-        assertThat((String) service("keycloak").get("image")).matches("quay\\.io/keycloak/keycloak:26\\.7\\.\\d+");
+        String image = (String) service("keycloak").get("image");
+        assertThat(image).matches(VARIABLE);
+        assertThat(effectiveValue(image)).matches("quay\\.io/keycloak/keycloak:26\\.7\\.\\d+");
+    }
+
+    @Test
+    @DisplayName("runs, unless REDIS_IMAGE and MYSQL_IMAGE say otherwise, the upstream Redis 7 and MySQL 8.0 images")
+    void upstreamImagesByDefault() {
+        assertThat(effectiveValue((String) service("redis").get("image"))).isEqualTo("redis:7");
+        assertThat(effectiveValue((String) service("mysql").get("image"))).isEqualTo("mysql:8.0");
+        for (String name : List.of("keycloak", "redis", "mysql")) {
+            Matcher variable = VARIABLE.matcher((String) service(name).get("image"));
+            assertThat(variable.matches()).as(name + ": the image is one ${..._IMAGE:-default} variable").isTrue();
+            assertThat(variable.group(1)).as(name).endsWith("_IMAGE");
+        }
     }
 
     @Test

@@ -94,7 +94,15 @@ public final class FakeAliyunSms implements AutoCloseable {
     }
 
     public static FakeAliyunSms start() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+        return start("127.0.0.1");
+    }
+
+    /**
+     * Listening on {@code address} only: loopback for a Keycloak on this machine, the gateway of a Docker network the
+     * test created for a Keycloak in a container on it.
+     */
+    public static FakeAliyunSms start(String address) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(address, 0), 50);
         FakeAliyunSms fake = new FakeAliyunSms(server);
         server.createContext("/", fake::handle);
         server.setExecutor(Executors.newCachedThreadPool());
@@ -106,9 +114,9 @@ public final class FakeAliyunSms implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** {@code 127.0.0.1:port}, the form of the sender's {@code endpoint} option. */
+    /** {@code address:port} (such as {@code 127.0.0.1:port}), the form of the sender's {@code endpoint} option. */
     public String endpoint() {
-        return "127.0.0.1:" + server.getAddress().getPort();
+        return server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
     }
 
     public List<Message> messages() {
