@@ -21,7 +21,7 @@ public final class SmsLoginConfigCache {
 
     private final Map<String, Parsed> byConfigId = new ConcurrentHashMap<>();
 
-    SmsLoginConfig get(AuthenticatorConfigModel model) {
+    public SmsLoginConfig get(AuthenticatorConfigModel model) {
         if (model == null || model.getId() == null || model.getConfig() == null) {
             return SmsLoginConfig.from(model);
         }
