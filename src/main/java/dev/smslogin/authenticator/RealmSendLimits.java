@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RealmSendLimits {
 
     /** The steps whose limits count: the login pages and the native-app direct grant (same keys, same windows). */
-    static final Set<String> SENDING_STEPS = Set.of(SmsLoginAuthenticatorFactory.PROVIDER_ID, "sms-login-direct-grant");
+    private static final Set<String> SENDING_STEPS = Set.of(SmsLoginAuthenticatorFactory.PROVIDER_ID, "sms-login-direct-grant");
     private static final long KEEP_MILLIS = 30_000;
     private static final int MAX_REALMS = 10_000;
 
@@ -63,11 +63,16 @@ public final class RealmSendLimits {
     private SendLimits read(RealmModel realm) {
         return realm.getAuthenticationFlowsStream()
                 .flatMap(flow -> realm.getAuthenticationExecutionsStream(flow.getId()))
-                .filter(execution -> SENDING_STEPS.contains(execution.getAuthenticator()) && !execution.isDisabled())
+                .filter(execution -> isSendingStep(execution) && !execution.isDisabled())
                 .map(execution -> limits(realm, execution))
                 .filter(Objects::nonNull)
                 .reduce(SendLimits::mostLenient)
                 .orElse(null);
+    }
+
+    /** Whether {@code execution} is one of the steps whose limits count (a sub-flow's execution names no authenticator). */
+    static boolean isSendingStep(AuthenticationExecutionModel execution) {
+        return execution.getAuthenticator() != null && SENDING_STEPS.contains(execution.getAuthenticator());
     }
 
     /** An execution's limits; null for one whose settings are invalid (it sends nothing). */
