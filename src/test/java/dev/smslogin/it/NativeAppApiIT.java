@@ -479,6 +479,44 @@ class NativeAppApiIT {
     }
 
     @Test
+    @DisplayName("sms-login-direct-grant as an ALTERNATIVE beside username and password: a request without phone_number "
+            + "logs in with the password, one with it through the SMS code, on the same client")
+    void alternativeBesidePassword() throws Exception {
+        com.fasterxml.jackson.databind.node.ArrayNode flows = (com.fasterxml.jackson.databind.node.ArrayNode) KeycloakAdmin.JSON
+                .readTree(java.nio.file.Files.readString(java.nio.file.Path.of("examples/realm-sms-demo.json"))).get("authenticationFlows");
+        flows.add(KeycloakAdmin.JSON.readTree("""
+                {"alias": "sms or password", "providerId": "basic-flow", "topLevel": true, "builtIn": false,
+                 "authenticationExecutions": [
+                   {"authenticator": "sms-login-direct-grant", "authenticatorConfig": "sms-login-direct-grant",
+                    "requirement": "ALTERNATIVE", "priority": 10, "authenticatorFlow": false, "userSetupAllowed": false},
+                   {"flowAlias": "password sub-flow", "requirement": "ALTERNATIVE", "priority": 20, "authenticatorFlow": true,
+                    "userSetupAllowed": false}]}"""));
+        flows.add(KeycloakAdmin.JSON.readTree("""
+                {"alias": "password sub-flow", "providerId": "basic-flow", "topLevel": false, "builtIn": false,
+                 "authenticationExecutions": [
+                   {"authenticator": "direct-grant-validate-username", "requirement": "REQUIRED", "priority": 10,
+                    "authenticatorFlow": false, "userSetupAllowed": false},
+                   {"authenticator": "direct-grant-validate-password", "requirement": "REQUIRED", "priority": 20,
+                    "authenticatorFlow": false, "userSetupAllowed": false}]}"""));
+        String mixed = admin.createRealm(Map.of("resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "100"),
+                Map.of("authenticationFlows", flows, "directGrantFlow", "sms or password"));
+        try {
+            NativeApp client = new NativeApp(server, mixed);
+            BenchmarkKit.createPasswordUser(admin, mixed, "mixed-user");
+            Answer password = client.passwordToken(NativeApp.CLIENT_ID, "mixed-user", BenchmarkKit.PASSWORD);
+            assertThat(password.status()).as(password.json().toString()).isEqualTo(200);
+
+            String national = Phones.newNational();
+            assertThat(client.sendCode(national).status()).as("the step is found in the flow").isEqualTo(200);
+            Answer sms = client.token(national, aliyun.lastCodeTo(national));
+            assertThat(sms.status()).as(sms.json().toString()).isEqualTo(200);
+            assertThat(NativeApp.idToken(sms).get("phone_number").asText()).isEqualTo(Phones.e164(national));
+        } finally {
+            admin.deleteRealm(mixed);
+        }
+    }
+
+    @Test
     @DisplayName("Redis down: the send answers 503 temporarily_unavailable and sends nothing; the token call answers 503 and the same code "
             + "works once Redis is back")
     void redisOutage() throws Exception {
