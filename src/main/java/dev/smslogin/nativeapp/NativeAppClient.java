@@ -33,7 +33,10 @@ record NativeAppClient(ClientModel client, NativeAppFlow flow) {
         if (client == null || !client.isPublicClient()) {
             client = authenticated(session, realm, client, cors);
         }
-        if (!OIDCLoginProtocol.LOGIN_PROTOCOL.equals(client.getProtocol()) || !client.isDirectAccessGrantsEnabled()) {
+        if (client.getProtocol() != null && !OIDCLoginProtocol.LOGIN_PROTOCOL.equals(client.getProtocol())) {
+            throw new Refused("The client cannot use the SMS code API: it is not an OpenID Connect client.");
+        }
+        if (!client.isDirectAccessGrantsEnabled()) {
             throw new Refused("The client cannot use the SMS code API: its 'Direct access grants' are off.");
         }
         ClientModel allowed = client;
