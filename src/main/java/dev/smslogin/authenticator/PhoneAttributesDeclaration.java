@@ -77,7 +77,7 @@ final class PhoneAttributesDeclaration {
     private static boolean usesSmsLogin(RealmModel realm) {
         return realm.getAuthenticationFlowsStream()
                 .flatMap(flow -> realm.getAuthenticationExecutionsStream(flow.getId()))
-                .anyMatch(execution -> SmsLoginAuthenticatorFactory.PROVIDER_ID.equals(execution.getAuthenticator()));
+                .anyMatch(RealmSendLimits::isSendingStep);
     }
 
     private static void ensure(KeycloakSession session, RealmModel realm) {

@@ -8,18 +8,22 @@ import org.keycloak.models.RealmModel;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The send limits of one execution as the code store counts them. Limits are set per flow, but a phone number, a
  * client and a realm are one whichever flow sends: their windows are counted realm-wide, against the most lenient
- * limits of the realm's enabled SMS login executions, so that an attacker who picks the weakest flow gets what
+ * limits of the realm's enabled SMS login executions (pages and direct grant), so that an attacker who picks the weakest flow gets what
  * that flow allows and never the sum of several. An execution stricter than that also counts its own sends against
  * its own limits ({@link SendLimits#withFlow}): they hold for its traffic, and another flow's traffic does not use
  * them up. The realm's most lenient limits are read from its flows at most every 30 seconds.
  */
 public final class RealmSendLimits {
 
+    /** The steps whose limits count: the login pages and the native-app direct grant (same keys, same windows). */
+    private static final Set<String> SENDING_STEPS = Set.of(SmsLoginAuthenticatorFactory.PROVIDER_ID, "sms-login-direct-grant", "sms-otp",
+            "sms-reset-credentials");
     private static final long KEEP_MILLIS = 30_000;
     private static final int MAX_REALMS = 10_000;
 
@@ -60,11 +64,16 @@ public final class RealmSendLimits {
     private SendLimits read(RealmModel realm) {
         return realm.getAuthenticationFlowsStream()
                 .flatMap(flow -> realm.getAuthenticationExecutionsStream(flow.getId()))
-                .filter(execution -> SmsLoginAuthenticatorFactory.PROVIDER_ID.equals(execution.getAuthenticator()) && !execution.isDisabled())
+                .filter(execution -> isSendingStep(execution) && !execution.isDisabled())
                 .map(execution -> limits(realm, execution))
                 .filter(Objects::nonNull)
                 .reduce(SendLimits::mostLenient)
                 .orElse(null);
+    }
+
+    /** Whether {@code execution} is one of the steps whose limits count (a sub-flow's execution names no authenticator). */
+    static boolean isSendingStep(AuthenticationExecutionModel execution) {
+        return execution.getAuthenticator() != null && SENDING_STEPS.contains(execution.getAuthenticator());
     }
 
     /** An execution's limits; null for one whose settings are invalid (it sends nothing). */

@@ -3,6 +3,8 @@ package dev.smslogin.authenticator;
 import dev.smslogin.code.SendLimits;
 import dev.smslogin.code.VerifyLimits;
 import dev.smslogin.phonedialog.DialogSettings;
+import dev.smslogin.sms.SmsPurpose;
+import dev.smslogin.sms.SmsTemplate;
 import org.keycloak.models.AuthenticatorConfigModel;
 
 import java.time.Duration;
@@ -103,6 +105,11 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
     public DialogSettings dialogSettings(SendLimits sendLimits) {
         return new DialogSettings(codeLength, Duration.ofSeconds(codeTtlSeconds), sendLimits, verifyLimits(), defaultRegion,
                 allowedRegions, humanCheck, smsSignName, smsTemplateCode);
+    }
+
+    /** The message a code of {@code purpose} sent with these settings goes out in (the flow's sign name and template, if set). */
+    public SmsTemplate smsTemplate(SmsPurpose purpose) {
+        return new SmsTemplate(purpose, smsSignName, smsTemplateCode);
     }
 
     /** Thrown with every problem of a configuration, each naming its key. */

@@ -48,4 +48,14 @@ public enum DialogPurpose {
     String submitKey() {
         return submitKey;
     }
+
+    /**
+     * The binding of codes asked for through the native-app API ({@code POST /realms/{realm}/sms-login/codes}) by the
+     * client {@code clientUuid} (its internal id) and checked by that client's direct grant: such a code logs in
+     * through no page, no other client and no other purpose, and no code of theirs through it (their bindings name
+     * a browser tab, never {@code native-app/}).
+     */
+    public static String nativeAppBinding(String clientUuid) {
+        return "native-app/client/" + clientUuid;
+    }
 }

@@ -26,9 +26,13 @@ final class BenchmarkKit {
      * in production, and not to the whole benchmark.
      */
     static Browser personalBrowser(KeycloakServer server) {
+        return new Browser(server).withHeader("X-Forwarded-For", personalAddress());
+    }
+
+    /** A simulated person's address (X-Forwarded-For), as the per-IP send limit expects. */
+    static String personalAddress() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        return new Browser(server).withHeader("X-Forwarded-For",
-                "10." + random.nextInt(256) + "." + random.nextInt(256) + "." + (1 + random.nextInt(254)));
+        return "10." + random.nextInt(256) + "." + random.nextInt(256) + "." + (1 + random.nextInt(254));
     }
 
     /** A user who logs in with {@link #PASSWORD}. */

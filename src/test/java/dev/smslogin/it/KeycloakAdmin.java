@@ -34,7 +34,7 @@ public final class KeycloakAdmin {
         this.baseUrl = baseUrl;
     }
 
-    /** The example realm of {@code examples/realm-sms-demo.json}, under a new name, with settings overridden. */
+    /** The example realm of {@code examples/realm-sms-demo.json}, under a new name, with the SMS steps' settings overridden. */
     public String createRealm(Map<String, String> smsSettings) {
         return createRealm(smsSettings, Map.of());
     }
@@ -45,8 +45,10 @@ public final class KeycloakAdmin {
             ObjectNode realm = (ObjectNode) JSON.readTree(Files.readString(Path.of("examples/realm-sms-demo.json")));
             String name = "it-" + UUID.randomUUID().toString().substring(0, 8);
             realm.put("realm", name);
-            ObjectNode config = (ObjectNode) realm.get("authenticatorConfig").get(0).get("config");
-            smsSettings.forEach(config::put);
+            // the settings of every SMS step: the login page's, and the native-app direct grant's
+            for (JsonNode step : realm.get("authenticatorConfig")) {
+                smsSettings.forEach(((ObjectNode) step.get("config"))::put);
+            }
             realmSettings.forEach((key, value) -> realm.set(key, JSON.valueToTree(value)));
             send("POST", "/admin/realms", JSON.writeValueAsString(realm), 201);
             return name;
@@ -71,6 +73,16 @@ public final class KeycloakAdmin {
                         + "\"attributes\":{\"pkce.code.challenge.method\":\"S256\"},"
                         + "\"authenticationFlowBindingOverrides\":{\"browser\":\"%s\"}}",
                 clientId, Browser.REDIRECT_URI, flowId), 201);
+    }
+
+    /** The id of the realm's flow {@code alias}. */
+    public String flowId(String realm, String alias) {
+        for (JsonNode flow : get("/admin/realms/" + realm + "/authentication/flows")) {
+            if (flow.get("alias").asText().equals(alias)) {
+                return flow.get("id").asText();
+            }
+        }
+        throw new IllegalStateException("no flow " + alias);
     }
 
     public void deleteRealm(String realm) {

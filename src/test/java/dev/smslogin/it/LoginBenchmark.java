@@ -39,7 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Logins per second, latency, CPU and backend work of four logins on one Keycloak running the built jar (real
  * Redis and MariaDB, the fake Aliyun), each through its own client's browser-flow override:
  * the SMS login of a returning number, the SMS sign-up of a new number, Keycloak's username and password login,
- * and a flow holding only Keycloak's Username Form (the ceiling: the flow machinery with no credential work).
+ * and a flow holding only Keycloak's Username Form (the ceiling: the flow machinery with no credential work);
+ * and the native-app API: codes sent ({@code POST /sms-login/codes} to new numbers), both calls for a returning
+ * number (a code, then tokens), and Keycloak's password grant at the same token endpoint.
  *
  * <p>First a shared warm-up: rounds of every scenario in turn for {@code bench.warmup} seconds each, until Keycloak's
  * JIT compiler threads use less than 3% of its CPU in a round (at most {@code bench.warmup-rounds} rounds). The JIT
@@ -93,6 +95,9 @@ class LoginBenchmark {
     /** Signed-up numbers not in a login right now, longest idle first: no two clients log in one number at once. */
     private final BlockingQueue<IdleNumber> idleNumbers = new LinkedBlockingQueue<>();
     private final AtomicInteger nextPasswordUser = new AtomicInteger();
+    /** The same for the native-app API's returning numbers (136...). */
+    private final BlockingQueue<IdleNumber> idleApiNumbers = new LinkedBlockingQueue<>();
+    private NativeApp api;
 
     record Scenario(String name, String clientId, Login login) {
     }
@@ -118,15 +123,20 @@ class LoginBenchmark {
         aliyun = server.aliyun();
         realm = admin.createRealm(Map.of("resendCooldownSeconds", String.valueOf(RESEND_COOLDOWN_SECONDS), "maxSendsPerPhonePerHour", "100",
                 "maxSendsPerPhonePerDay", "1000", "maxSendsPerIpPerHour", "10000", "maxSendsPerRealmPerHour", "1000000"));
+        api = new NativeApp(server, realm);
         setUpClients();
         inParallel(RETURNING_USERS, this::createPasswordUser);
         inParallel(RETURNING_USERS, this::signUpReturningNumber);
+        inParallel(RETURNING_USERS, this::signUpReturningApiNumber);
 
         List<Scenario> scenarios = List.of(
                 new Scenario("sms-new-number", "bench-sms", this::smsNewNumber),
                 new Scenario("sms-returning", "bench-sms", this::smsReturning),
                 new Scenario("password", "bench-password", this::password),
-                new Scenario("username-form-only", "bench-username", this::usernameOnly));
+                new Scenario("username-form-only", "bench-username", this::usernameOnly),
+                new Scenario("api-code-sent", NativeApp.CLIENT_ID, this::apiCodeSent),
+                new Scenario("api-returning", NativeApp.CLIENT_ID, this::apiReturning),
+                new Scenario("password-grant", "bench-password-grant", this::passwordGrant));
         warmUp(scenarios);
         Map<Scenario, Saturation> saturation = saturate(scenarios);
         List<Result> results = new ArrayList<>();
@@ -189,6 +199,56 @@ class LoginBenchmark {
         Page loginPage = browser.startLogin(realm, "bench-username");
         String user = nextPasswordUser();
         browser.tokens(browser.submit(loginPage, Map.of("username", user), "login"));
+    }
+
+    // ---- the native-app API: codes sent, tokens for a returning number, and Keycloak's password grant beside them ----
+
+    /** One {@code POST /sms-login/codes} to a new number: what a code costs at the API. */
+    private void apiCodeSent(Browser browser) {
+        apiSend(Phones.newNational());
+    }
+
+    /** Both calls for a returning number: a code, then tokens for it. */
+    private void apiReturning(Browser browser) throws Exception {
+        IdleNumber idle = idleApiNumbers.poll();
+        if (idle == null) {
+            throw new IllegalStateException("fewer returning numbers (bench.users) than clients");
+        }
+        long cooldownLeftMillis = RESEND_COOLDOWN_SECONDS * 1000L + 100 - (System.nanoTime() - idle.sinceNanos()) / 1_000_000;
+        if (cooldownLeftMillis > 0) {
+            Thread.sleep(cooldownLeftMillis);
+        }
+        try {
+            apiLogin(idle.national());
+        } finally {
+            idleApiNumbers.add(new IdleNumber(idle.national(), System.nanoTime()));
+        }
+    }
+
+    private void apiLogin(String national) {
+        apiSend(national);
+        NativeApp.Answer tokens = api.post(api.tokenUrl(), NativeApp.form("grant_type", "password", "client_id", NativeApp.CLIENT_ID,
+                "phone_number", national, "code", aliyun.lastCodeTo(national)), Map.of("X-Forwarded-For", BenchmarkKit.personalAddress()));
+        if (tokens.status() != 200) {
+            throw new IllegalStateException("no tokens: " + tokens.json());
+        }
+    }
+
+    private void apiSend(String national) {
+        NativeApp.Answer sent = api.post(api.codesUrl(), NativeApp.form("client_id", NativeApp.CLIENT_ID, "phone_number", national),
+                Map.of("X-Forwarded-For", BenchmarkKit.personalAddress()));
+        if (sent.status() != 200) {
+            throw new IllegalStateException("no code sent: " + sent.json());
+        }
+    }
+
+    /** Keycloak's own direct grant: username and password at the token endpoint. */
+    private void passwordGrant(Browser browser) {
+        NativeApp.Answer tokens = api.post(api.tokenUrl(), NativeApp.form("grant_type", "password", "client_id", "bench-password-grant",
+                "username", nextPasswordUser(), "password", PASSWORD), Map.of("X-Forwarded-For", BenchmarkKit.personalAddress()));
+        if (tokens.status() != 200) {
+            throw new IllegalStateException("no tokens: " + tokens.json());
+        }
     }
 
     private String nextPasswordUser() {
@@ -487,6 +547,13 @@ class LoginBenchmark {
         idleNumbers.add(new IdleNumber(national, System.nanoTime()));
     }
 
+    /** The API's returning numbers (136...), signed up through the API. */
+    private void signUpReturningApiNumber(int i) {
+        String national = String.format(Locale.ROOT, "136%08d", i);
+        apiLogin(national);
+        idleApiNumbers.add(new IdleNumber(national, System.nanoTime()));
+    }
+
     /** Runs {@code task} for 0..count-1 on as many threads as the benchmark has clients. */
     private static void inParallel(int count, IntConsumer task) throws Exception {
         BenchmarkKit.inParallel(CLIENTS, count, task);
@@ -503,6 +570,10 @@ class LoginBenchmark {
         admin.createClient(realm, "bench-sms", "sms browser");
         admin.createClient(realm, "bench-password", "browser");
         admin.createClient(realm, "bench-username", "username only");
+        // Keycloak's built-in direct-grant flow: username and password (the example realm's own is the SMS one)
+        admin.send("POST", "/admin/realms/" + realm + "/clients", "{\"clientId\":\"bench-password-grant\",\"publicClient\":true,"
+                + "\"standardFlowEnabled\":false,\"directAccessGrantsEnabled\":true,"
+                + "\"authenticationFlowBindingOverrides\":{\"direct_grant\":\"" + admin.flowId(realm, "direct grant") + "\"}}", 201);
     }
 
     private String report(List<Result> results) {
@@ -534,6 +605,10 @@ class LoginBenchmark {
         Result ceiling = results.get(3);
         out.append(String.format(Locale.ROOT, "%nsms-returning / password: %.2fx (target >= 1.5x); sms-returning / username-form-only: %.2fx (target >= 0.7x)%n",
                 returning.loginsPerSecond() / password.loginsPerSecond(), returning.loginsPerSecond() / ceiling.loginsPerSecond()));
+        Result apiReturning = results.get(5);
+        Result passwordGrant = results.get(6);
+        out.append(String.format(Locale.ROOT, "native-app API: %.1f codes sent/s; api-returning (code + tokens) / password-grant: %.2fx%n",
+                results.get(4).loginsPerSecond(), apiReturning.loginsPerSecond() / passwordGrant.loginsPerSecond()));
         if (!unsaturated.isEmpty()) {
             out.append(String.format(Locale.ROOT, "Not saturated (Keycloak's CPUs less than %.0f%% busy): %s; their logins/s are %d clients' pace, "
                     + "not Keycloak's capacity: run with more clients%n", 100 * SATURATED, String.join(", ", unsaturated), CLIENTS));

@@ -1,0 +1,87 @@
+package dev.smslogin.nativeapp;
+
+import dev.smslogin.authenticator.SmsLoginConfigCache;
+import dev.smslogin.authenticator.SmsLoginConfigProperties;
+import dev.smslogin.metrics.SmsLoginMetrics;
+import org.keycloak.Config;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.AuthenticatorFactory;
+import org.keycloak.models.AuthenticationExecutionModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.credential.OTPCredentialModel;
+import org.keycloak.provider.ProviderConfigProperty;
+
+import java.util.List;
+
+/** {@code sms-login-direct-grant}: "SMS Code Login (direct grant)", the native-app API's token step. */
+public final class SmsDirectGrantAuthenticatorFactory implements AuthenticatorFactory {
+
+    public static final String PROVIDER_ID = "sms-login-direct-grant";
+    private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
+            AuthenticationExecutionModel.Requirement.REQUIRED,
+            AuthenticationExecutionModel.Requirement.ALTERNATIVE,
+            AuthenticationExecutionModel.Requirement.DISABLED
+    };
+
+    private final SmsDirectGrantAuthenticator authenticator = new SmsDirectGrantAuthenticator(new SmsLoginConfigCache(), SmsLoginMetrics.global());
+
+    @Override
+    public Authenticator create(KeycloakSession session) {
+        return authenticator;
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public String getDisplayType() {
+        return "SMS Code Login (direct grant)";
+    }
+
+    @Override
+    public String getHelpText() {
+        return "Native apps: tokens for grant_type=password with phone_number and a code sent by POST /realms/{realm}/sms-login/codes. "
+                + "Signs up new numbers as SMS Code Login does.";
+    }
+
+    /** "otp": Keycloak's brute-force protection counts the failures of password, otp and recovery-code steps only. */
+    @Override
+    public String getReferenceCategory() {
+        return OTPCredentialModel.TYPE;
+    }
+
+    @Override
+    public boolean isConfigurable() {
+        return true;
+    }
+
+    @Override
+    public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
+        return REQUIREMENTS;
+    }
+
+    @Override
+    public boolean isUserSetupAllowed() {
+        return false;
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return SmsLoginConfigProperties.PROPERTIES;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

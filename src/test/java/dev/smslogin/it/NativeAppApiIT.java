@@ -1,0 +1,623 @@
+package dev.smslogin.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.smslogin.it.Browser.Page;
+import dev.smslogin.it.NativeApp.Answer;
+import dev.smslogin.testing.FakeAliyunSms;
+import dev.smslogin.testing.FakeAliyunSms.Misbehaviour;
+import dev.smslogin.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static dev.smslogin.it.UserSteps.submitCode;
+import static dev.smslogin.it.UserSteps.submitPhone;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The native-app API on the real Keycloak, Redis, MariaDB and the fake Aliyun: {@code POST /realms/{realm}/sms-login/codes}
+ * sends a code, the token endpoint ({@code grant_type=password}, {@code phone_number}, {@code code}) through the
+ * {@code sms-login-direct-grant} step gives tokens. The example realm's {@code demo-native-app} is the client.
+ */
+class NativeAppApiIT {
+
+    static KeycloakServer server;
+    static KeycloakAdmin admin;
+    static FakeAliyunSms aliyun;
+    static TestDatabase app;
+    static String realm;
+    static NativeApp api;
+
+    @BeforeAll
+    static void start() {
+        server = KeycloakServer.get();
+        admin = new KeycloakAdmin(server);
+        aliyun = server.aliyun();
+        app = server.appDatabase();
+        realm = admin.createRealm(Map.of("resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "10000",
+                "maxSendsPerPhonePerHour", "20", "maxSendsPerPhonePerDay", "20"));
+        api = new NativeApp(server, realm);
+    }
+
+    @AfterAll
+    static void drop() {
+        admin.deleteRealm(realm);
+    }
+
+    @AfterEach
+    void heal() throws Exception {
+        server.dependencies().redisLink().restore();
+        server.dependencies().aliyunLink().restore();
+        server.dependencies().appDatabaseLink().restore();
+        aliyun.behave();
+    }
+
+    @Test
+    @DisplayName("a new number signs up through the two calls (tokens carry phone_number, REGISTER and LOGIN with the client, one MySQL row); "
+            + "the number then logs in again as the same user")
+    void signUpThenReturningLogin() throws Exception {
+        String national = Phones.newNational();
+        String e164 = Phones.e164(national);
+        Answer sent = api.sendCode(national);
+        assertThat(sent.status()).as(sent.json().toString()).isEqualTo(200);
+        assertThat(sent.json().get("expires_in").asLong()).isEqualTo(300);
+        assertThat(sent.json().get("resend_in").asLong()).isEqualTo(1);
+        assertThat(sent.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(aliyun.messagesTo(national)).hasSize(1);
+
+        Answer tokens = api.token(national, aliyun.lastCodeTo(national));
+        assertThat(tokens.status()).as(tokens.json().toString()).isEqualTo(200);
+        assertThat(tokens.json().get("access_token").asText()).isNotEmpty();
+        assertThat(tokens.json().get("refresh_token").asText()).isNotEmpty();
+        JsonNode claims = NativeApp.idToken(tokens);
+        assertThat(claims.get("phone_number").asText()).isEqualTo(e164);
+        assertThat(claims.get("phone_number_verified").asBoolean()).isTrue();
+        String sub = claims.get("sub").asText();
+
+        JsonNode register = eventOf("REGISTER", sub);
+        assertThat(register.get("clientId").asText()).isEqualTo(NativeApp.CLIENT_ID);
+        assertThat(register.at("/details/register_method").asText()).isEqualTo("sms-login-direct-grant");
+        assertThat(register.at("/details/phone_number").asText()).isEqualTo("+86139****" + national.substring(7));
+        JsonNode login = eventOf("LOGIN", sub);
+        assertThat(login.get("clientId").asText()).isEqualTo(NativeApp.CLIENT_ID);
+        assertThat(login.at("/details/grant_type").asText()).isEqualTo("password");
+
+        assertThat(loginRows(e164)).isEqualTo(1);
+        JsonNode user = admin.user(realm, sub);
+        assertThat(user.at("/attributes/appUserId/0").asText()).isEqualTo(String.valueOf(appUserIdOf(e164)));
+        assertThat(user.at("/attributes/phoneNumberVerified/0").asText()).isEqualTo("true");
+
+        Thread.sleep(1100);    // the cooldown
+        assertThat(api.sendCode(e164).status()).as("E.164 works as well as the national number").isEqualTo(200);
+        Answer again = api.token(national, aliyun.lastCodeTo(national));
+        assertThat(again.status()).as(again.json().toString()).isEqualTo(200);
+        assertThat(NativeApp.idToken(again).get("sub").asText()).isEqualTo(sub);
+        assertThat(admin.events(realm, "REGISTER").stream().filter(e -> sub.equals(e.path("userId").asText()))).hasSize(1);
+        assertThat(loginRows(e164)).isEqualTo(1);
+
+        String log = server.logText();
+        assertThat(log).doesNotContain(e164).doesNotContain(aliyun.lastCodeTo(national) + "\"");
+    }
+
+    @Test
+    @DisplayName("the original app's MySQL row of a number (national format) is linked, not duplicated")
+    void originalAppRowIsLinked() {
+        String national = Phones.newNational();
+        app.execute("INSERT INTO user (name, age) VALUES ('api-" + national.substring(7) + "', 30)",
+                "INSERT INTO user_login_method (user_id, login_method, identification) VALUES (LAST_INSERT_ID(), 'P', '" + national + "')");
+        long appUserId = app.count("SELECT user_id FROM user_login_method WHERE login_method = 'P' AND identification = '" + national + "'");
+        assertThat(api.sendCode(national).status()).isEqualTo(200);
+        Answer tokens = api.token(national, aliyun.lastCodeTo(national));
+        assertThat(tokens.status()).as(tokens.json().toString()).isEqualTo(200);
+        JsonNode user = admin.user(realm, NativeApp.idToken(tokens).get("sub").asText());
+        assertThat(user.at("/attributes/appUserId/0").asText()).isEqualTo(String.valueOf(appUserId));
+        assertThat(loginRows(national) + loginRows(Phones.e164(national))).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("send answers: 400 invalid_phone_number for what the login page refuses, 400 invalid_client for unknown clients, "
+            + "clients without direct access grants or without the step; a confidential client authenticates as at the token endpoint; JSON bodies work")
+    void sendErrorAnswers() {
+        for (String bad : List.of("12345", "+1 202 555 0143", "010 6552 9988", "x".repeat(40))) {
+            Answer refused = api.sendCode(bad);
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.error()).as(bad).isEqualTo("invalid_phone_number");
+            assertThat(refused.json().get("error_description").asText()).isNotBlank();
+        }
+        String national = Phones.newNational();
+        Answer unknown = api.sendCode("no-such-client", national);
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.error()).isEqualTo("invalid_client");
+        Answer browserClient = api.sendCode(Browser.CLIENT_ID, national);
+        assertThat(browserClient.status()).as("demo-app has no direct access grants").isEqualTo(400);
+        assertThat(browserClient.error()).isEqualTo("invalid_client");
+        assertThat(browserClient.json().get("error_description").asText()).contains("Direct access grants");
+        createClient("password-app", true, "direct grant");
+        Answer passwordFlow = api.sendCode("password-app", national);
+        assertThat(passwordFlow.status()).as("its direct-grant flow is Keycloak's username and password").isEqualTo(400);
+        assertThat(passwordFlow.error()).isEqualTo("invalid_client");
+        assertThat(passwordFlow.json().get("error_description").asText()).contains("sms-login-direct-grant");
+        assertThat(aliyun.messagesTo(national)).as("no client above sent anything").isEmpty();
+
+        Answer missing = api.post(api.codesUrl(), NativeApp.form("phone_number", national), Map.of());
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.error()).isEqualTo("invalid_client");
+
+        createClient("confidential-app", false, "sms direct grant");
+        Answer noSecret = api.sendCode("confidential-app", national);
+        assertThat(noSecret.status()).isEqualTo(401);
+        assertThat(noSecret.error()).isIn("invalid_client", "unauthorized_client");
+        Answer wrongSecret = api.post(api.codesUrl(), NativeApp.form("client_id", "confidential-app", "client_secret", "wrong",
+                "phone_number", national), Map.of());
+        assertThat(wrongSecret.status()).isEqualTo(401);
+        assertThat(aliyun.messagesTo(national)).isEmpty();
+        Answer basic = api.post(api.codesUrl(), NativeApp.form("phone_number", national),
+                Map.of("Authorization", NativeApp.basic("confidential-app", "confidential-secret")));
+        assertThat(basic.status()).as(basic.json().toString()).isEqualTo(200);
+        String code = aliyun.lastCodeTo(national);
+        Answer tokens = api.post(api.tokenUrl(), NativeApp.form("grant_type", "password", "client_id", "confidential-app",
+                "client_secret", "confidential-secret", "phone_number", national, "code", code), Map.of());
+        assertThat(tokens.status()).as(tokens.json().toString()).isEqualTo(200);
+
+        String other = Phones.newNational();
+        Answer json = api.sendCodeJson(NativeApp.CLIENT_ID, other);
+        assertThat(json.status()).as(json.json().toString()).isEqualTo(200);
+        assertThat(api.token(other, aliyun.lastCodeTo(other)).status()).isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("token answers: invalid_request for a missing or malformed number or code, invalid_grant for a code never sent, "
+            + "each with a description; LOGIN_ERROR events name the client")
+    void tokenErrorAnswers() {
+        String national = Phones.newNational();
+        Answer noCode = api.post(api.tokenUrl(), NativeApp.form("grant_type", "password", "client_id", NativeApp.CLIENT_ID,
+                "phone_number", national), Map.of());
+        assertThat(noCode.status()).isEqualTo(400);
+        assertThat(noCode.error()).isEqualTo("invalid_request");
+        assertThat(noCode.json().get("error_description").asText()).contains("code");
+        Answer noPhone = api.post(api.tokenUrl(), NativeApp.form("grant_type", "password", "client_id", NativeApp.CLIENT_ID,
+                "code", "123456"), Map.of());
+        assertThat(noPhone.error()).isEqualTo("invalid_request");
+        assertThat(noPhone.json().get("error_description").asText()).contains("phone_number");
+        assertThat(api.token("12345", "123456").error()).isEqualTo("invalid_request");
+        Answer shortCode = api.token(national, "123");
+        assertThat(shortCode.error()).isEqualTo("invalid_request");
+        assertThat(shortCode.json().get("error_description").asText()).contains("6 digits");
+
+        Answer never = api.token(national, "123456");
+        assertThat(never.status()).isEqualTo(400);
+        assertThat(never.error()).isEqualTo("invalid_grant");
+        assertThat(never.json().get("error_description").asText()).contains("ask for a new code");
+        assertThat(admin.events(realm, "LOGIN_ERROR")).anySatisfy(event -> {
+            assertThat(event.get("clientId").asText()).isEqualTo(NativeApp.CLIENT_ID);
+            assertThat(event.get("error").asText()).isEqualTo("invalid_code");
+            assertThat(event.at("/details/phone_number").asText()).isEqualTo("+86139****" + national.substring(7));
+        });
+    }
+
+    @Test
+    @DisplayName("cooldown and every cap answer 429 slow_down with retry_after and Retry-After, the same whichever limit")
+    void cooldownAndCaps() throws Exception {
+        String limited = admin.createRealm(Map.of("resendCooldownSeconds", "60", "maxSendsPerPhonePerHour", "5",
+                "maxSendsPerIpPerHour", "2"));
+        try {
+            NativeApp client = new NativeApp(server, limited);
+            String national = Phones.newNational();
+            assertThat(client.sendCode(national).status()).isEqualTo(200);
+            Answer cooldown = client.sendCode(national);
+            assertThat(cooldown.status()).isEqualTo(429);
+            assertThat(cooldown.error()).isEqualTo("slow_down");
+            long retryAfter = cooldown.json().get("retry_after").asLong();
+            assertThat(retryAfter).isBetween(1L, 60L);
+            assertThat(cooldown.header("Retry-After")).isEqualTo(String.valueOf(retryAfter));
+            assertThat(aliyun.messagesTo(national)).hasSize(1);
+
+            assertThat(client.sendCode(Phones.newNational()).status()).isEqualTo(200);
+            String third = Phones.newNational();
+            Answer ipCap = client.sendCode(third);
+            assertThat(ipCap.status()).isEqualTo(429);
+            assertThat(ipCap.error()).isEqualTo("slow_down");
+            assertThat(ipCap.json().get("retry_after").asLong()).isGreaterThan(60L);
+            assertThat(ipCap.header("Retry-After")).isEqualTo(ipCap.json().get("retry_after").asText());
+            assertThat(fieldNames(ipCap.json())).isEqualTo(fieldNames(cooldown.json()));
+            assertThat(ipCap.json().get("error_description")).isEqualTo(cooldown.json().get("error_description"));
+            assertThat(aliyun.messagesTo(third)).isEmpty();
+        } finally {
+            admin.deleteRealm(limited);
+        }
+    }
+
+    @Test
+    @DisplayName("the per-number hourly cap at the API: the sixth code of an hour is refused with slow_down")
+    void perNumberCap() throws Exception {
+        String limited = admin.createRealm(Map.of("resendCooldownSeconds", "1", "maxSendsPerPhonePerHour", "2",
+                "maxSendsPerPhonePerDay", "2", "maxSendsPerIpPerHour", "100"));
+        try {
+            NativeApp client = new NativeApp(server, limited);
+            String national = Phones.newNational();
+            for (int i = 0; i < 2; i++) {
+                assertThat(client.sendCode(national).status()).isEqualTo(200);
+                Thread.sleep(1100);
+            }
+            Answer capped = client.sendCode(national);
+            assertThat(capped.status()).isEqualTo(429);
+            assertThat(capped.error()).isEqualTo("slow_down");
+            assertThat(capped.json().get("retry_after").asLong()).isGreaterThan(60L);
+            assertThat(aliyun.messagesTo(national)).hasSize(2);
+        } finally {
+            admin.deleteRealm(limited);
+        }
+    }
+
+    @Test
+    @DisplayName("50 concurrent sends to one number: one SMS, one 200, the others 429 slow_down")
+    void fiftyConcurrentSendsOneSms() throws Exception {
+        String national = Phones.newNational();
+        String slow = admin.createRealm(Map.of("resendCooldownSeconds", "60", "maxSendsPerIpPerHour", "10000"));
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        try {
+            NativeApp client = new NativeApp(server, slow);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Answer>> answers = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return client.sendCode(national);
+                }));
+            }
+            go.countDown();
+            int ok = 0;
+            int slowDown = 0;
+            for (Future<Answer> answer : answers) {
+                Answer a = answer.get(2, TimeUnit.MINUTES);
+                if (a.status() == 200) {
+                    ok++;
+                } else {
+                    assertThat(a.status()).as(a.json().toString()).isEqualTo(429);
+                    assertThat(a.error()).isEqualTo("slow_down");
+                    slowDown++;
+                }
+            }
+            assertThat(ok).isEqualTo(1);
+            assertThat(slowDown).isEqualTo(49);
+            assertThat(aliyun.messagesTo(national)).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+            admin.deleteRealm(slow);
+        }
+    }
+
+    @Test
+    @DisplayName("a code is bound to its client and to the API: a login page's code gets no tokens, an API code logs in no page "
+            + "and no other client")
+    void codesAreNotPortable() throws Exception {
+        createClient("second-native-app", true, "sms direct grant");
+        String national = Phones.newNational();
+
+        Browser browser = new Browser(server);
+        Page codePage = submitPhone(browser, realm, national);
+        String browserCode = aliyun.lastCodeTo(national);
+        Answer fromBrowser = api.token(national, browserCode);
+        assertThat(fromBrowser.status()).isEqualTo(400);
+        assertThat(fromBrowser.error()).isEqualTo("invalid_grant");
+
+        Thread.sleep(1100);
+        assertThat(api.sendCode(national).status()).isEqualTo(200);
+        String apiCode = aliyun.lastCodeTo(national);
+        if (!apiCode.equals(browserCode)) {
+            Page refused = submitCode(browser, codePage, apiCode);
+            assertThat(refused.isRedirectToClient()).as("the API's code on the login page").isFalse();
+        }
+        Answer otherClient = api.token("second-native-app", national, apiCode);
+        assertThat(otherClient.status()).isEqualTo(400);
+        assertThat(otherClient.error()).isEqualTo("invalid_grant");
+        Answer own = api.token(national, apiCode);
+        assertThat(own.status()).as("the client that asked: " + own.json()).isEqualTo(200);
+        assertThat(api.token(national, apiCode).error()).as("a code is good once").isEqualTo("invalid_grant");
+
+        // and the reverse: the second client's code is not the first's
+        Thread.sleep(1100);
+        assertThat(api.sendCode("second-native-app", national).status()).isEqualTo(200);
+        String secondCode = aliyun.lastCodeTo(national);
+        assertThat(api.token(national, secondCode).error()).isEqualTo("invalid_grant");
+        assertThat(api.token("second-native-app", national, secondCode).status()).isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("wrong codes: invalid_grant saying what to do, the code burned at maxAttemptsPerCode, the number locked after "
+            + "maxConsecutiveFailuresPerPhone, and each wrong guess counted by Keycloak's brute-force protection against the holder")
+    void wrongCodesAndTheCap() throws Exception {
+        String strict = admin.createRealm(Map.of("resendCooldownSeconds", "1", "maxAttemptsPerCode", "3",
+                "maxConsecutiveFailuresPerPhone", "5", "maxSendsPerIpPerHour", "10000"));
+        try {
+            NativeApp client = new NativeApp(server, strict);
+            String national = Phones.newNational();
+            assertThat(client.sendCode(national).status()).isEqualTo(200);
+            Answer first = client.token(national, aliyun.lastCodeTo(national));
+            assertThat(first.status()).isEqualTo(200);
+            String userId = NativeApp.idToken(first).get("sub").asText();
+
+            Thread.sleep(1100);
+            assertThat(client.sendCode(national).status()).isEqualTo(200);
+            String code = aliyun.lastCodeTo(national);
+            String wrong = code.equals("000000") ? "111111" : "000000";
+            for (int i = 0; i < 2; i++) {
+                Answer a = client.token(national, wrong);
+                assertThat(a.error()).isEqualTo("invalid_grant");
+                assertThat(a.json().get("error_description").asText()).startsWith("Wrong code; check the text message");
+            }
+            Answer burned = client.token(national, wrong);
+            assertThat(burned.json().get("error_description").asText()).contains("can no longer be used");
+            Answer gone = client.token(national, code);
+            assertThat(gone.error()).as("the right code after the cap").isEqualTo("invalid_grant");
+            assertThat(admin.attackDetection(strict, userId).get("numFailures").asInt()).isEqualTo(3);
+            assertThat(admin.events(strict, "LOGIN_ERROR")).filteredOn(e -> userId.equals(e.path("userId").asText()))
+                    .as("three wrong guesses and the right code after the cap").hasSize(4).allSatisfy(e -> {
+                        assertThat(e.get("error").asText()).isEqualTo("invalid_user_credentials");
+                        assertThat(e.get("clientId").asText()).isEqualTo(NativeApp.CLIENT_ID);
+                    });
+
+            Thread.sleep(1100);
+            assertThat(client.sendCode(national).status()).isEqualTo(200);
+            String fresh = aliyun.lastCodeTo(national);
+            String wrongAgain = fresh.equals("000000") ? "111111" : "000000";
+            client.token(national, wrongAgain);
+            client.token(national, wrongAgain);
+            Answer locked = client.token(national, fresh);
+            assertThat(locked.error()).isEqualTo("invalid_grant");
+            assertThat(locked.json().get("error_description").asText()).contains("Too many wrong codes for this number");
+        } finally {
+            admin.deleteRealm(strict);
+        }
+    }
+
+    @Test
+    @DisplayName("no enumeration: registered and unknown numbers get the same answers at each call, in similar times")
+    void noEnumeration() throws Exception {
+        String known = Phones.newNational();
+        assertThat(api.sendCode(known).status()).isEqualTo(200);
+        assertThat(api.token(known, aliyun.lastCodeTo(known)).status()).isEqualTo(200);
+        Thread.sleep(1100);
+
+        List<Long> knownMillis = new ArrayList<>();
+        List<Long> unknownMillis = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            String unknown = Phones.newNational();
+            long t0 = System.nanoTime();
+            Answer k = api.sendCode(known);
+            long t1 = System.nanoTime();
+            Answer u = api.sendCode(unknown);
+            long t2 = System.nanoTime();
+            knownMillis.add((t1 - t0) / 1_000_000);
+            unknownMillis.add((t2 - t1) / 1_000_000);
+            assertThat(k.status()).isEqualTo(u.status()).isEqualTo(200);
+            assertThat(k.json()).isEqualTo(u.json());
+            assertThat(k.response().headers().map().keySet()).isEqualTo(u.response().headers().map().keySet());
+
+            String wrongK = aliyun.lastCodeTo(known).equals("000000") ? "111111" : "000000";
+            String wrongU = aliyun.lastCodeTo(unknown).equals("000000") ? "111111" : "000000";
+            Answer kw = api.token(known, wrongK);
+            Answer uw = api.token(unknown, wrongU);
+            assertThat(kw.status()).isEqualTo(uw.status()).isEqualTo(400);
+            assertThat(kw.json()).isEqualTo(uw.json());
+            Thread.sleep(1100);
+        }
+        long knownMedian = median(knownMillis);
+        long unknownMedian = median(unknownMillis);
+        System.out.printf("native-app API: send to a registered number %d ms, to an unknown one %d ms (medians of 5)%n", knownMedian, unknownMedian);
+        // loose: the send path reads no user at all; this only catches a lookup that takes far longer for one kind
+        assertThat(Math.abs(knownMedian - unknownMedian)).isLessThan(Math.max(250, 2 * Math.min(knownMedian, unknownMedian)));
+
+        String closed = admin.createRealm(Map.of("allowRegistration", "false", "resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "100"));
+        try {
+            NativeApp client = new NativeApp(server, closed);
+            String stranger = Phones.newNational();
+            Answer sent = client.sendCode(stranger);
+            assertThat(sent.status()).as("sign-up closed: the send looks the same").isEqualTo(200);
+            Answer refused = client.token(stranger, aliyun.lastCodeTo(stranger));
+            assertThat(refused.error()).isEqualTo("invalid_grant");
+            assertThat(refused.json().get("error_description").asText()).contains("sign-up by SMS is closed");
+            assertThat(admin.usersWithPhone(closed, Phones.e164(stranger))).isEmpty();
+        } finally {
+            admin.deleteRealm(closed);
+        }
+    }
+
+    @Test
+    @DisplayName("CORS: the POST answers the client's web origins only; the preflight is answered")
+    void cors() {
+        String national = Phones.newNational();
+        Answer allowed = api.post(api.codesUrl(), NativeApp.form("client_id", NativeApp.CLIENT_ID, "phone_number", national),
+                Map.of("Origin", "http://localhost:8000"));
+        assertThat(allowed.status()).isEqualTo(200);
+        assertThat(allowed.header("Access-Control-Allow-Origin")).isEqualTo("http://localhost:8000");
+        assertThat(allowed.header("Access-Control-Expose-Headers")).contains("Retry-After");
+
+        Answer foreign = api.post(api.codesUrl(), NativeApp.form("client_id", NativeApp.CLIENT_ID, "phone_number", Phones.newNational()),
+                Map.of("Origin", "http://evil.example"));
+        assertThat(foreign.header("Access-Control-Allow-Origin")).isNull();
+
+        Answer preflight = api.send(HttpRequest.newBuilder(URI.create(api.codesUrl()))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "http://localhost:8000").header("Access-Control-Request-Method", "POST"));
+        assertThat(preflight.status()).isEqualTo(200);
+        assertThat(preflight.header("Access-Control-Allow-Methods")).contains("POST");
+    }
+
+    @Test
+    @DisplayName("the flow's humanCheck: a send without a good token is refused (400) and sends nothing; a fresh token each time sends")
+    void humanCheck() {
+        String checked = admin.createRealm(Map.of("humanCheck", "siteverify", "maxSendsPerIpPerHour", "100"));
+        try {
+            NativeApp client = new NativeApp(server, checked);
+            String national = Phones.newNational();
+            Answer without = client.sendCode(national);
+            assertThat(without.status()).isEqualTo(400);
+            assertThat(without.error()).isEqualTo("invalid_request");
+            assertThat(without.json().get("error_description").asText()).contains("human check");
+            assertThat(aliyun.messagesTo(national)).isEmpty();
+            Answer with = client.post(client.codesUrl(), NativeApp.form("client_id", NativeApp.CLIENT_ID, "phone_number", national,
+                    "captcha_token", "human-" + national), Map.of());
+            assertThat(with.status()).as(with.json().toString()).isEqualTo(200);
+            assertThat(aliyun.messagesTo(national)).hasSize(1);
+        } finally {
+            admin.deleteRealm(checked);
+        }
+    }
+
+    @Test
+    @DisplayName("sms-login-direct-grant as an ALTERNATIVE beside username and password: a request without phone_number "
+            + "logs in with the password, one with it through the SMS code, on the same client")
+    void alternativeBesidePassword() throws Exception {
+        com.fasterxml.jackson.databind.node.ArrayNode flows = (com.fasterxml.jackson.databind.node.ArrayNode) KeycloakAdmin.JSON
+                .readTree(java.nio.file.Files.readString(java.nio.file.Path.of("examples/realm-sms-demo.json"))).get("authenticationFlows");
+        flows.add(KeycloakAdmin.JSON.readTree("""
+                {"alias": "sms or password", "providerId": "basic-flow", "topLevel": true, "builtIn": false,
+                 "authenticationExecutions": [
+                   {"authenticator": "sms-login-direct-grant", "authenticatorConfig": "sms-login-direct-grant",
+                    "requirement": "ALTERNATIVE", "priority": 10, "authenticatorFlow": false, "userSetupAllowed": false},
+                   {"flowAlias": "password sub-flow", "requirement": "ALTERNATIVE", "priority": 20, "authenticatorFlow": true,
+                    "userSetupAllowed": false}]}"""));
+        flows.add(KeycloakAdmin.JSON.readTree("""
+                {"alias": "password sub-flow", "providerId": "basic-flow", "topLevel": false, "builtIn": false,
+                 "authenticationExecutions": [
+                   {"authenticator": "direct-grant-validate-username", "requirement": "REQUIRED", "priority": 10,
+                    "authenticatorFlow": false, "userSetupAllowed": false},
+                   {"authenticator": "direct-grant-validate-password", "requirement": "REQUIRED", "priority": 20,
+                    "authenticatorFlow": false, "userSetupAllowed": false}]}"""));
+        String mixed = admin.createRealm(Map.of("resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "100"),
+                Map.of("authenticationFlows", flows, "directGrantFlow", "sms or password"));
+        try {
+            NativeApp client = new NativeApp(server, mixed);
+            BenchmarkKit.createPasswordUser(admin, mixed, "mixed-user");
+            Answer password = client.passwordToken(NativeApp.CLIENT_ID, "mixed-user", BenchmarkKit.PASSWORD);
+            assertThat(password.status()).as(password.json().toString()).isEqualTo(200);
+
+            String national = Phones.newNational();
+            assertThat(client.sendCode(national).status()).as("the step is found in the flow").isEqualTo(200);
+            Answer sms = client.token(national, aliyun.lastCodeTo(national));
+            assertThat(sms.status()).as(sms.json().toString()).isEqualTo(200);
+            assertThat(NativeApp.idToken(sms).get("phone_number").asText()).isEqualTo(Phones.e164(national));
+        } finally {
+            admin.deleteRealm(mixed);
+        }
+    }
+
+    @Test
+    @DisplayName("Redis down: the send answers 503 temporarily_unavailable and sends nothing; the token call answers 503 and the same code "
+            + "works once Redis is back")
+    void redisOutage() throws Exception {
+        String national = Phones.newNational();
+        server.dependencies().redisLink().cut();
+        Answer send = api.sendCode(national);
+        assertThat(send.status()).isEqualTo(503);
+        assertThat(send.error()).isEqualTo("temporarily_unavailable");
+        assertThat(aliyun.messagesTo(national)).isEmpty();
+        server.dependencies().redisLink().restore();
+
+        assertThat(api.sendCode(national).status()).isEqualTo(200);
+        String code = aliyun.lastCodeTo(national);
+        server.dependencies().redisLink().cut();
+        Answer token = api.token(national, code);
+        assertThat(token.status()).isEqualTo(503);
+        assertThat(token.error()).isEqualTo("temporarily_unavailable");
+        assertThat(admin.usersWithPhone(realm, Phones.e164(national))).isEmpty();
+        server.dependencies().redisLink().restore();
+        assertThat(api.token(national, code).status()).isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("Aliyun failing: 503 temporarily_unavailable, the send given back (no cooldown holds the number), then a code")
+    void aliyunOutage() {
+        String national = Phones.newNational();
+        aliyun.misbehave(Misbehaviour.httpError(503));
+        Answer refused = api.sendCode(national);
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.error()).isEqualTo("temporarily_unavailable");
+        assertThat(refused.json().toString()).doesNotContain("Exception");
+        aliyun.behave();
+        Answer sent = api.sendCode(national);
+        assertThat(sent.status()).as("nothing was sent, so no cooldown holds the number: " + sent.json()).isEqualTo(200);
+        assertThat(api.token(national, aliyun.lastCodeTo(national)).status()).isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("MySQL down at a sign-up: 503 temporarily_unavailable, no Keycloak user and no row; back up: a new code signs up")
+    void mysqlOutage() throws Exception {
+        String national = Phones.newNational();
+        String e164 = Phones.e164(national);
+        assertThat(api.sendCode(national).status()).isEqualTo(200);
+        String code = aliyun.lastCodeTo(national);
+        server.dependencies().appDatabaseLink().cut();
+        try {
+            Answer refused = api.token(national, code);
+            assertThat(refused.status()).as(refused.json().toString()).isEqualTo(503);
+            assertThat(refused.error()).isEqualTo("temporarily_unavailable");
+            assertThat(refused.json().toString()).doesNotContain("SQL");
+            assertThat(admin.usersWithPhone(realm, e164)).isEmpty();
+        } finally {
+            server.dependencies().appDatabaseLink().restore();
+        }
+        assertThat(loginRows(e164)).isZero();
+        Thread.sleep(1100);
+        assertThat(api.sendCode(national).status()).isEqualTo(200);
+        Answer tokens = api.token(national, aliyun.lastCodeTo(national));
+        assertThat(tokens.status()).as(tokens.json().toString()).isEqualTo(200);
+        assertThat(loginRows(e164)).isEqualTo(1);
+        assertThat(admin.usersWithPhone(realm, e164)).hasSize(1);
+    }
+
+    // ---- helpers ----
+
+    /**
+     * A client of the test realm with direct access grants: public or confidential (secret {@code confidential-secret}),
+     * its direct-grant flow overridden with {@code flowAlias} (the example realm's own is {@code sms direct grant}).
+     */
+    private static void createClient(String clientId, boolean publicClient, String flowAlias) {
+        if (admin.get("/admin/realms/" + realm + "/clients?clientId=" + clientId).size() > 0) {
+            return;
+        }
+        String overrides = ",\"authenticationFlowBindingOverrides\":{\"direct_grant\":\"" + admin.flowId(realm, flowAlias) + "\"}";
+        admin.send("POST", "/admin/realms/" + realm + "/clients", "{\"clientId\":\"" + clientId + "\",\"publicClient\":" + publicClient
+                + (publicClient ? "" : ",\"secret\":\"confidential-secret\"")
+                + ",\"standardFlowEnabled\":false,\"directAccessGrantsEnabled\":true,\"defaultClientScopes\":[\"basic\",\"phone\",\"profile\"]"
+                + overrides + "}", 201);
+    }
+
+    private static JsonNode eventOf(String type, String userId) {
+        return admin.events(realm, type).stream().filter(e -> userId.equals(e.path("userId").asText())).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type + " event of " + userId));
+    }
+
+    private static long loginRows(String identification) {
+        return app.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'P' AND identification = '" + identification + "'");
+    }
+
+    private static long appUserIdOf(String identification) {
+        return app.count("SELECT user_id FROM user_login_method WHERE login_method = 'P' AND identification = '" + identification + "'");
+    }
+
+    private static List<String> fieldNames(JsonNode json) {
+        List<String> names = new ArrayList<>();
+        json.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static long median(List<Long> values) {
+        long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
+        return sorted[sorted.length / 2];
+    }
+}
