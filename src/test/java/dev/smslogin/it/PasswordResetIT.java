@@ -49,6 +49,7 @@ class PasswordResetIT {
         Map<String, Object> settings = new HashMap<>(flows.realmSettings());
         settings.put("resetPasswordAllowed", true);
         settings.put("resetCredentialsFlow", RESET_FLOW);
+        settings.put("directGrantFlow", "direct grant");  // the password grant that checks old and new passwords
         realm = admin.createRealm(limits, settings);
         admin.createClient(realm, PASSWORD_CLIENT, "browser");
         admin.send("POST", "/admin/realms/" + realm + "/clients",
