@@ -10,6 +10,7 @@
 #                        the first half of the CPUs, everything else the other half, as on separate machines)
 #   BENCH_JFR=true       a JFR profile of each scenario's closed loop in target/jfr/
 #   BENCH_JFR_SETTINGS   the recording's settings: profile (default), or a .jfc file
+#   BENCH_WARMUP_ROUNDS  the login benchmark's shared warm-up rounds at most (default 12; the CI smoke uses 1)
 #   BENCH_JAVA_HOME      the Java that runs Keycloak (default: the one running Maven)
 #   BENCH_JAVA_OPTS      more options for Keycloak's JVM
 #   BENCH_KEYCLOAK_ARGS  more options for Keycloak (kc.sh start-dev), such as
@@ -23,7 +24,7 @@ if [ "${1:-}" = isolation ]; then
     -Dbench.password-rate="${4:-2}" -Dbench.clients="${5:-32}")
 else
   benchmark=(-Dit.test=LoginBenchmark -Dbench.seconds="${1:-30}" -Dbench.warmup="${2:-10}" -Dbench.clients="${3:-12}"
-    -Dbench.rate="${4:-5}" -Dbench.users="${5:-200}")
+    -Dbench.rate="${4:-5}" -Dbench.users="${5:-200}" -Dbench.warmup-rounds="${BENCH_WARMUP_ROUNDS:-12}")
 fi
 
 args=(-B verify -Dkeycloak.direct=true -Dkeycloak.log-level=INFO
