@@ -40,8 +40,9 @@ import org.keycloak.services.ErrorResponseException;
  * <p>Only a request that changes the number touches the app's database: {@link PhoneNumberValidator}, which sees the
  * old and the new value before the change, marks it. A user without {@code appUserId} is left to its first SMS
  * login, which links it. A partial import, which runs no validator, sends one event per imported user: an imported
- * number another user holds refuses the whole import. Paths without per-user admin events (a realm import, a change
- * in Keycloak's database) are repaired by the user's next SMS login, which moves the app user's row to the number it
+ * number another user holds refuses the whole import ({@link ImportedPhoneNumbers} checks a realm import's numbers).
+ * Paths without per-user admin events (a realm import's app rows, a change in Keycloak's database) are repaired by
+ * the user's next SMS login, which moves the app user's row to the number it
  * logs in with; a number two users hold logs into neither ("contact support") until an admin fixes it.
  */
 final class PhoneNumberEdits implements EventListenerProvider {

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code sms-login-phone-number}: the user-profile validator of {@code phoneNumber}, for every way a value arrives
- * (the admin console, the Admin REST API, a user's own profile form; imports bypass the user profile): a new value must be a mobile
+ * (the admin console, the Admin REST API, a user's own profile form; imports bypass the user profile: see
+ * {@link PhoneNumberEdits} and {@link ImportedPhoneNumbers}): a new value must be a mobile
  * number in E.164 form ({@code +8613912345678}) of a region one of the realm's SMS login executions allows, and no
  * other user may hold it. An empty value passes (clearing the number removes the phone login), and so does a value
  * the user already holds, so that a number that predates a stricter setting does not block every other edit.
@@ -66,24 +67,13 @@ public final class PhoneNumberValidator implements SimpleValidator {
         if (user != null && Objects.equals(user.getFirstAttribute(attribute), value)) {
             return null;
         }
-        if (!E164.matcher(value).matches()) {
-            return INVALID;
-        }
         KeycloakSession session = context.getSession();
         RealmModel realm = session.getContext().getRealm();
-        PhoneNumber phone;
-        try {
-            phone = new PhoneNumberParser("ZZ", allowedRegions(realm)).parse(value);
-        } catch (InvalidPhoneNumberException e) {
-            return switch (e.reason()) {
-                case MALFORMED -> INVALID;
-                case NOT_MOBILE -> NOT_MOBILE;
-                case REGION_NOT_ALLOWED -> REGION_NOT_ALLOWED;
-            };
+        String malformed = formatError(parser(realm, configs), value);
+        if (malformed != null) {
+            return malformed;
         }
-        if (!phone.e164().equals(value)) {
-            return INVALID;
-        }
+        PhoneNumber phone = PhoneNumber.fromE164(value);
         try {
             // a concurrent change of the number (another admin, a sign-up) commits before this one looks: one holder
             PhoneClaim.claim(session, realm, phone);
@@ -95,17 +85,36 @@ public final class PhoneNumberValidator implements SimpleValidator {
         return heldByAnother ? IN_USE : null;
     }
 
-    /** The regions any of the realm's SMS login executions allows (their settings' {@code allowedRegions}); CN with none. */
-    Set<String> allowedRegions(RealmModel realm) {
+    /**
+     * The message key of why {@code value} is no number a user may hold, or null: it must be a mobile number in its
+     * E.164 form, of a region the parser allows.
+     */
+    static String formatError(PhoneNumberParser parser, String value) {
+        if (!E164.matcher(value).matches()) {
+            return INVALID;
+        }
+        try {
+            return parser.parse(value).e164().equals(value) ? null : INVALID;
+        } catch (InvalidPhoneNumberException e) {
+            return switch (e.reason()) {
+                case MALFORMED -> INVALID;
+                case NOT_MOBILE -> NOT_MOBILE;
+                case REGION_NOT_ALLOWED -> REGION_NOT_ALLOWED;
+            };
+        }
+    }
+
+    /** Parses numbers of the regions any of the realm's SMS login executions allows ({@code allowedRegions}; CN with none). */
+    static PhoneNumberParser parser(RealmModel realm, SmsLoginConfigCache configs) {
         Set<String> regions = new LinkedHashSet<>();
         realm.getAuthenticationFlowsStream()
                 .flatMap(flow -> realm.getAuthenticationExecutionsStream(flow.getId()))
                 .filter(execution -> SmsLoginAuthenticatorFactory.PROVIDER_ID.equals(execution.getAuthenticator()))
-                .forEach(execution -> regions.addAll(regionsOf(realm, execution)));
-        return regions.isEmpty() ? SmsLoginConfig.defaults().allowedRegions() : regions;
+                .forEach(execution -> regions.addAll(regionsOf(realm, execution, configs)));
+        return new PhoneNumberParser("ZZ", regions.isEmpty() ? SmsLoginConfig.defaults().allowedRegions() : regions);
     }
 
-    private Set<String> regionsOf(RealmModel realm, AuthenticationExecutionModel execution) {
+    private static Set<String> regionsOf(RealmModel realm, AuthenticationExecutionModel execution, SmsLoginConfigCache configs) {
         try {
             String configId = execution.getAuthenticatorConfig();
             return configs.get(configId == null ? null : realm.getAuthenticatorConfigById(configId)).allowedRegions();

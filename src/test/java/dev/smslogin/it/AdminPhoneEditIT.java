@@ -156,6 +156,39 @@ class AdminPhoneEditIT {
         assertThat(admin.usersWithPhone(realm, twice)).isEmpty();
     }
 
+    @Test
+    @DisplayName("a realm import (which runs no validator either) of one number twice is refused with 409, of a value that is no"
+            + " number with 400; no realm is made and nothing unmasked is said; distinct numbers import")
+    void realmImportIsCheckedWhole() {
+        String national = Phones.newNational();
+        String twice = Phones.e164(national);
+        ObjectNode clash = exampleRealm(Map.of());
+        clash.putArray("users").add(newUser("first-" + UUID.randomUUID(), twice)).add(newUser("second-" + UUID.randomUUID(), twice));
+        HttpResponse<String> duplicate = admin.send("POST", "/admin/realms", clash.toString(), 409);
+        assertThat(duplicate.body()).contains("have the same phoneNumber (+86" + national.substring(0, 3) + "****")
+                .contains("Nothing was imported").doesNotContain(national);
+        admin.send("GET", "/admin/realms/" + clash.get("realm").asText(), null, 404);
+
+        ObjectNode national11 = exampleRealm(Map.of());
+        national11.putArray("users").add(newUser("national-" + UUID.randomUUID(), national));
+        HttpResponse<String> invalid = admin.send("POST", "/admin/realms", national11.toString(), 400);
+        assertThat(invalid.body()).contains("is not a mobile number in E.164 form").doesNotContain(national);
+        admin.send("GET", "/admin/realms/" + national11.get("realm").asText(), null, 404);
+        assertThat(server.logText()).as("the refusals' log lines").doesNotContain(national);
+
+        String other = Phones.e164(Phones.newNational());
+        ObjectNode distinct = exampleRealm(Map.of());
+        distinct.putArray("users").add(newUser("one-" + UUID.randomUUID(), twice)).add(newUser("two-" + UUID.randomUUID(), other))
+                .add(KeycloakAdmin.JSON.createObjectNode().put("username", "no-phone-" + UUID.randomUUID()).put("enabled", true));
+        String imported = importRealm(distinct);
+        try {
+            assertThat(admin.usersWithPhone(imported, twice)).hasSize(1);
+            assertThat(admin.usersWithPhone(imported, other)).hasSize(1);
+        } finally {
+            admin.deleteRealm(imported);
+        }
+    }
+
     private static String importedUser(String username, String e164) {
         return "{\"username\":\"" + username + "\",\"enabled\":true,\"attributes\":{\"phoneNumber\":[\"" + e164
                 + "\"],\"phoneNumberVerified\":[\"true\"]}}";

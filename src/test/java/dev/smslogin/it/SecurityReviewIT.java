@@ -181,21 +181,15 @@ class SecurityReviewIT {
     }
 
     @Test
-    @DisplayName("finding 5: a number its holder has not verified, or that several users hold, logs nobody in, even with the right code")
-    void onlyASingleVerifiedHolderLogsIn() {
-        // two users holding one number: the admin API refuses to make them (AdminPhoneEditIT), a realm import does not
-        String shared = Phones.newNational();
-        String realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "1000"), Map.of("users", List.of(
-                importedUser("first-" + shared, Map.of("phoneNumber", Phones.e164(shared), "phoneNumberVerified", "true")),
-                importedUser("second-" + shared, Map.of("phoneNumber", Phones.e164(shared), "phoneNumberVerified", "true")))));
+    @DisplayName("finding 5: a number its holder has not verified logs nobody in, even with the right code")
+    void onlyAVerifiedHolderLogsIn() {
+        // (a number several users hold logs nobody in either; Keycloak's admin API, partial and realm imports cannot
+        // make such users any more: AdminPhoneEditIT)
+        String realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "1000"));
         try {
             String unverified = Phones.newNational();
             String mappedUser = admin.createUser(realm, "mapped-" + unverified, Map.of("phoneNumber", Phones.e164(unverified)));
             assertRefused(realm, unverified, "phone_number_not_verified", mappedUser);
-
-            assertThat(admin.usersWithPhone(realm, Phones.e164(shared))).as("both imported").hasSize(2);
-            assertRefused(realm, shared, "phone_number_on_several_users", null);
-            assertThat(admin.usersWithPhone(realm, Phones.e164(shared))).as("no third user signed up").hasSize(2);
         } finally {
             admin.deleteRealm(realm);
         }
