@@ -6,9 +6,7 @@ import dev.smslogin.loginmethod.LoginMethodStore;
 import dev.smslogin.metrics.SmsLoginMetrics;
 import dev.smslogin.sms.SmsSender;
 import org.jboss.logging.Logger;
-import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -16,14 +14,14 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.PostMigrationEvent;
-import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
 
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** {@code sms-login}: "SMS Code Login", one execution that asks for a number, sends a code and checks it. */
-public final class SmsLoginAuthenticatorFactory implements AuthenticatorFactory, ServerInfoAwareProviderFactory {
+public final class SmsLoginAuthenticatorFactory extends SmsStepFactory implements ServerInfoAwareProviderFactory {
 
     public static final String PROVIDER_ID = "sms-login";
     private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
@@ -35,6 +33,10 @@ public final class SmsLoginAuthenticatorFactory implements AuthenticatorFactory,
     private final PhoneAttributesDeclaration phoneAttributes = new PhoneAttributesDeclaration();
     private volatile KeycloakSessionFactory sessionFactory;
     private final SmsLoginAuthenticator authenticator = new SmsLoginAuthenticator(SmsLoginMetrics.global(), phoneAttributes);
+
+    public SmsLoginAuthenticatorFactory() {
+        super(Set.of());
+    }
 
     @Override
     public Authenticator create(KeycloakSession session) {
@@ -67,13 +69,8 @@ public final class SmsLoginAuthenticatorFactory implements AuthenticatorFactory,
 
     /** The account console lists the user's phone number under "Signing in" in realms whose flows use this step. */
     @Override
-    public java.util.Set<String> getOptionalReferenceCategories(KeycloakSession session) {
-        return java.util.Set.of(PhoneNumberCredentialProvider.TYPE);
-    }
-
-    @Override
-    public boolean isConfigurable() {
-        return true;
+    public Set<String> getOptionalReferenceCategories(KeycloakSession session) {
+        return Set.of(PhoneNumberCredentialProvider.TYPE);
     }
 
     @Override
@@ -84,15 +81,6 @@ public final class SmsLoginAuthenticatorFactory implements AuthenticatorFactory,
     @Override
     public boolean isUserSetupAllowed() {
         return false;
-    }
-
-    @Override
-    public List<ProviderConfigProperty> getConfigProperties() {
-        return SmsLoginConfigProperties.PROPERTIES;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
     }
 
     /** Once Keycloak has started (realms imported and migrated), declares the phone attributes where missing. */
@@ -124,14 +112,10 @@ public final class SmsLoginAuthenticatorFactory implements AuthenticatorFactory,
     }
 
     @Override
-    public void close() {
-    }
-
-    @Override
     public Map<String, String> getOperationalInfo() {
         Package pkg = SmsLoginAuthenticatorFactory.class.getPackage();
         String version = pkg == null || pkg.getImplementationVersion() == null ? "dev" : pkg.getImplementationVersion();
-        Map<String, String> info = new java.util.LinkedHashMap<>();
+        Map<String, String> info = new LinkedHashMap<>();
         info.put("version", version);
         if (sessionFactory != null) {
             // the providers this server uses: each SPI's default (or only) provider

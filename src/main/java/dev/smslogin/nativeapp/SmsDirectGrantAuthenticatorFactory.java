@@ -1,21 +1,17 @@
 package dev.smslogin.nativeapp;
 
 import dev.smslogin.authenticator.SmsLoginConfigCache;
-import dev.smslogin.authenticator.SmsLoginConfigProperties;
+import dev.smslogin.authenticator.SmsStepFactory;
 import dev.smslogin.metrics.SmsLoginMetrics;
-import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.credential.OTPCredentialModel;
-import org.keycloak.provider.ProviderConfigProperty;
 
-import java.util.List;
+import java.util.Set;
 
 /** {@code sms-login-direct-grant}: "SMS Code Login (direct grant)", the native-app API's token step. */
-public final class SmsDirectGrantAuthenticatorFactory implements AuthenticatorFactory {
+public final class SmsDirectGrantAuthenticatorFactory extends SmsStepFactory {
 
     public static final String PROVIDER_ID = "sms-login-direct-grant";
     private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
@@ -25,6 +21,10 @@ public final class SmsDirectGrantAuthenticatorFactory implements AuthenticatorFa
     };
 
     private final SmsDirectGrantAuthenticator authenticator = new SmsDirectGrantAuthenticator(new SmsLoginConfigCache(), SmsLoginMetrics.global());
+
+    public SmsDirectGrantAuthenticatorFactory() {
+        super(Set.of());
+    }
 
     @Override
     public Authenticator create(KeycloakSession session) {
@@ -54,11 +54,6 @@ public final class SmsDirectGrantAuthenticatorFactory implements AuthenticatorFa
     }
 
     @Override
-    public boolean isConfigurable() {
-        return true;
-    }
-
-    @Override
     public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
         return REQUIREMENTS;
     }
@@ -66,22 +61,5 @@ public final class SmsDirectGrantAuthenticatorFactory implements AuthenticatorFa
     @Override
     public boolean isUserSetupAllowed() {
         return false;
-    }
-
-    @Override
-    public List<ProviderConfigProperty> getConfigProperties() {
-        return SmsLoginConfigProperties.PROPERTIES;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }
