@@ -3,6 +3,7 @@ package dev.smslogin.it;
 import dev.smslogin.it.Browser.Page;
 import dev.smslogin.testing.FakeAliyunSms;
 import dev.smslogin.testing.FakeAliyunSms.Misbehaviour;
+import dev.smslogin.testing.FakeSiteVerify;
 import dev.smslogin.testing.TcpProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -15,13 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +45,7 @@ class OutageIT {
     static KeycloakServer server;
     static KeycloakAdmin admin;
     static FakeAliyunSms aliyun;
+    static FakeSiteVerify captcha;
     static TcpProxy redisLink;
     static TcpProxy aliyunLink;
     static String realm;
@@ -60,6 +55,7 @@ class OutageIT {
         server = KeycloakServer.get();
         admin = new KeycloakAdmin(server);
         aliyun = server.aliyun();
+        captcha = server.dependencies().captcha();
         redisLink = server.dependencies().redisLink();
         aliyunLink = server.dependencies().aliyunLink();
         realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1"));
@@ -76,6 +72,7 @@ class OutageIT {
         redisLink.restore();
         aliyunLink.restore();
         aliyun.behave();
+        captcha.down(false);
     }
 
     @Test
@@ -215,6 +212,41 @@ class OutageIT {
         System.out.printf("Redis restart: %d connections pooled before the restart%n", pooled);
         assertThat(pooled).as("the Redis pool grew with the concurrent sends").isGreaterThanOrEqualTo(10);
         return pending;
+    }
+
+    @Test
+    @DisplayName("the CAPTCHA service down (humanCheck=siteverify): the page and the API say temporarily unavailable and send"
+            + " nothing; back up: the same page sends the code, the API too")
+    void humanCheckDown() {
+        String checked = admin.createRealm(Map.of("humanCheck", "siteverify", "maxSendsPerIpPerHour", "1000"));
+        try {
+            String national = Phones.newNational();
+            Browser browser = new Browser(server);
+            Page phonePage = browser.startLogin(checked);
+            NativeApp app = new NativeApp(server, checked);
+            String appNational = Phones.newNational();
+            captcha.down(true);
+            Page refused = browser.submit(phonePage, Map.of("phone_number", national, "captcha_token", "human-down-" + national), null);
+            assertThat(refused.text()).contains(UNAVAILABLE);
+            assertThat(refused.body()).doesNotContain("Exception");
+            NativeApp.Answer refusedByApi = app.post(app.codesUrl(), NativeApp.form("client_id", NativeApp.CLIENT_ID,
+                    "phone_number", appNational, "captcha_token", "human-down-" + appNational), Map.of());
+            assertThat(refusedByApi.status()).isEqualTo(503);
+            assertThat(refusedByApi.error()).isEqualTo("temporarily_unavailable");
+            assertThat(aliyun.messagesTo(national)).isEmpty();
+            assertThat(aliyun.messagesTo(appNational)).isEmpty();
+
+            captcha.down(false);
+            Page codePage = browser.submit(refused, Map.of("phone_number", national, "captcha_token", "human-up-" + national), null);
+            assertThat(codePage.isCodePage()).as(codePage.text()).isTrue();
+            assertThat(submitCode(browser, codePage, aliyun.lastCodeTo(national)).isRedirectToClient()).isTrue();
+            NativeApp.Answer sent = app.post(app.codesUrl(), NativeApp.form("client_id", NativeApp.CLIENT_ID,
+                    "phone_number", appNational, "captcha_token", "human-up-" + appNational), Map.of());
+            assertThat(sent.status()).as(sent.json().toString()).isEqualTo(200);
+            assertThat(aliyun.messagesTo(appNational)).hasSize(1);
+        } finally {
+            admin.deleteRealm(checked);
+        }
     }
 
     @Test

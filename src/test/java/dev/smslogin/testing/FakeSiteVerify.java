@@ -19,6 +19,7 @@ public final class FakeSiteVerify implements AutoCloseable {
     public static final String SECRET = "test-captcha-secret";
     private final HttpServer server;
     private final AtomicInteger calls = new AtomicInteger();
+    private volatile boolean down;
     private final java.util.Set<String> used = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private FakeSiteVerify(HttpServer server) {
@@ -30,6 +31,11 @@ public final class FakeSiteVerify implements AutoCloseable {
         FakeSiteVerify fake = new FakeSiteVerify(server);
         server.createContext("/siteverify", exchange -> {
             fake.calls.incrementAndGet();
+            if (fake.down) {
+                exchange.sendResponseHeaders(503, -1);
+                exchange.close();
+                return;
+            }
             Map<String, String> form = FakeAliyunSms.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             String token = form.getOrDefault("response", "");
             boolean human = SECRET.equals(form.get("secret")) && token.startsWith("human-");
@@ -51,6 +57,11 @@ public final class FakeSiteVerify implements AutoCloseable {
 
     public String verifyUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/siteverify";
+    }
+
+    /** While down, every check is answered {@code 503} (the CAPTCHA service's outage). */
+    public void down(boolean down) {
+        this.down = down;
     }
 
     public int calls() {
