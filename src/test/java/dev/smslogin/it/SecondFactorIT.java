@@ -35,6 +35,8 @@ class SecondFactorIT {
     static final String CONDITIONAL_CLIENT = "conditional-app";
     static final String ALTERNATIVE_CLIENT = "alternative-app";
     static final String SMS_LOGIN_CLIENT = "sms-app";
+    static final String HUMAN_CHECK_FLOW = "password then sms after a human check";
+    static final String HUMAN_CHECK_CLIENT = "human-check-app";
     static final String WRONG_CODE = "That code is not correct. Check the text message and try again.";
 
     static KeycloakServer server;
@@ -67,12 +69,19 @@ class SecondFactorIT {
                         step("auth-username-password-form", "REQUIRED"), subflow("otp or sms", "REQUIRED"))
                 .subflowDefinition("otp or sms",
                         step("auth-otp-form", "ALTERNATIVE"), step("sms-otp", "ALTERNATIVE", "sms-otp other brand"));
+        Map<String, String> humanCheck = new HashMap<>(limits);
+        humanCheck.put("humanCheck", "siteverify");
+        flows.config("sms-otp human check", humanCheck)
+                .flow(HUMAN_CHECK_FLOW, step("auth-cookie", "ALTERNATIVE"), subflow("human check forms", "ALTERNATIVE"))
+                .subflowDefinition("human check forms",
+                        step("auth-username-password-form", "REQUIRED"), step("sms-otp", "REQUIRED", "sms-otp human check"));
         Map<String, Object> settings = new HashMap<>(flows.realmSettings());
         settings.put("browserFlow", REQUIRED_FLOW);
         realm = admin.createRealm(limits, settings);
         admin.createClient(realm, CONDITIONAL_CLIENT, CONDITIONAL_FLOW);
         admin.createClient(realm, ALTERNATIVE_CLIENT, ALTERNATIVE_FLOW);
         admin.createClient(realm, SMS_LOGIN_CLIENT, "sms browser");
+        admin.createClient(realm, HUMAN_CHECK_CLIENT, HUMAN_CHECK_FLOW);
         admin.send("POST", "/admin/realms/" + realm + "/authentication/register-required-action",
                 "{\"providerId\":\"" + ACTION + "\",\"name\":\"Verify phone number\"}", 204);
         admin.send("PUT", "/admin/realms/" + realm + "/authentication/required-actions/" + ACTION + "/config",
@@ -104,6 +113,29 @@ class SecondFactorIT {
         Page done = UserSteps.submitCode(browser, codePage, sms.code());
         assertThat(done.isRedirectToClient()).as(done.text()).isTrue();
         assertThat(UserSteps.idToken(browser.tokens(done)).get("preferred_username").asText()).isEqualTo(username);
+    }
+
+    @Test
+    @DisplayName("humanCheck=siteverify: after the password no SMS goes out until the widget's token comes with \"Resend code\";"
+            + " a missing token is refused; then the code logs in")
+    void humanCheckBeforeTheFirstCode() {
+        String national = Phones.newNational();
+        Browser browser = new Browser(server);
+        Page codePage = password(browser, browser.startLogin(realm, HUMAN_CHECK_CLIENT), userWithNumber(national));
+        assertThat(codePage.isCodePage()).as(codePage.text()).isTrue();
+        assertThat(codePage.text()).contains("Complete the verification, then choose \"Resend code\"");
+        assertThat(codePage.document().select("#kc-human-check [data-sitekey=test-site-key]")).hasSize(1);
+        assertThat(aliyun.messagesTo(national)).isEmpty();
+
+        Page noToken = browser.submit(codePage, Map.of(), "resend");
+        assertThat(noToken.text()).contains("Please complete the verification before we send a code.");
+        assertThat(aliyun.messagesTo(national)).isEmpty();
+
+        Page sent = browser.submit(noToken, Map.of("captcha_token", "human-mfa-" + national), "resend");
+        assertThat(sent.isCodePage()).as(sent.text()).isTrue();
+        assertThat(aliyun.messagesTo(national)).hasSize(1);
+        Page done = UserSteps.submitCode(browser, sent, aliyun.lastCodeTo(national));
+        assertThat(done.isRedirectToClient()).as(done.text()).isTrue();
     }
 
     @Test
