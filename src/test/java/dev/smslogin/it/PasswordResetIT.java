@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.smslogin.it.FlowJson.step;
+import static dev.smslogin.it.FlowJson.subflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -32,6 +33,8 @@ class PasswordResetIT {
     static final String PASSWORD_CLIENT = "password-app";
     static final String TOKEN_CLIENT = "token-app";
 
+    static final Map<String, String> LIMITS = Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1");
+
     static KeycloakServer server;
     static KeycloakAdmin admin;
     static FakeAliyunSms aliyun;
@@ -42,18 +45,22 @@ class PasswordResetIT {
         server = KeycloakServer.get();
         admin = new KeycloakAdmin(server);
         aliyun = server.aliyun();
-        Map<String, String> limits = Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1");
-        FlowJson flows = FlowJson.ofExampleRealm()
-                .config("sms-reset", limits)
-                .flow(RESET_FLOW, step("sms-reset-credentials", "REQUIRED", "sms-reset"), step("reset-password", "REQUIRED"));
+        realm = realmResettingWith(FlowJson.ofExampleRealm()
+                .config("sms-reset", LIMITS)
+                .flow(RESET_FLOW, step("sms-reset-credentials", "REQUIRED", "sms-reset"), step("reset-password", "REQUIRED")));
+        admin.send("POST", "/admin/realms/" + realm + "/clients",
+                "{\"clientId\":\"" + TOKEN_CLIENT + "\",\"publicClient\":true,\"directAccessGrantsEnabled\":true,\"standardFlowEnabled\":false}", 201);
+    }
+
+    /** A realm whose reset-credentials flow is {@link #RESET_FLOW} of {@code flows}, with the password login's client. */
+    static String realmResettingWith(FlowJson flows) {
         Map<String, Object> settings = new HashMap<>(flows.realmSettings());
         settings.put("resetPasswordAllowed", true);
         settings.put("resetCredentialsFlow", RESET_FLOW);
         settings.put("directGrantFlow", "direct grant");  // the password grant that checks old and new passwords
-        realm = admin.createRealm(limits, settings);
-        admin.createClient(realm, PASSWORD_CLIENT, "browser");
-        admin.send("POST", "/admin/realms/" + realm + "/clients",
-                "{\"clientId\":\"" + TOKEN_CLIENT + "\",\"publicClient\":true,\"directAccessGrantsEnabled\":true,\"standardFlowEnabled\":false}", 201);
+        String created = admin.createRealm(LIMITS, settings);
+        admin.createClient(created, PASSWORD_CLIENT, "browser");
+        return created;
     }
 
     @AfterAll
@@ -136,10 +143,44 @@ class PasswordResetIT {
         assertThat(aliyun.messagesTo(national)).isEmpty();
     }
 
+    @Test
+    @DisplayName("beside the email reset (two ALTERNATIVE subflows, as the README shows): the SMS reset comes first, and"
+            + " \"Try another way\" leads to the email reset's username page")
+    void besideTheEmailReset() {
+        String both = realmResettingWith(FlowJson.ofExampleRealm()
+                .config("sms-reset", LIMITS)
+                .flow(RESET_FLOW, subflow("by sms", "ALTERNATIVE"), subflow("by email", "ALTERNATIVE"))
+                .subflowDefinition("by sms", step("sms-reset-credentials", "REQUIRED", "sms-reset"), step("reset-password", "REQUIRED"))
+                .subflowDefinition("by email", step("reset-credentials-choose-user", "REQUIRED"),
+                        step("reset-credential-email", "REQUIRED"), step("reset-password", "REQUIRED")));
+        try {
+            Browser browser = new Browser(server);
+            Page phonePage = forgotPassword(browser, both);
+            Element tryAnother = phonePage.document().getElementById("kc-select-try-another-way-form");
+            assertThat(tryAnother).as("Try another way: " + phonePage.text()).isNotNull();
+            Page choices = browser.post(tryAnother.absUrl("action"), Map.of("tryAnotherWay", "on"));
+            List<Element> options = choices.document().select("li:has(input[name=authenticationExecution])");
+            assertThat(options).as(choices.text()).hasSize(2);
+            assertThat(options.get(0).text()).contains("Reset by text message")
+                    .contains("Get a code by text message to the phone number of your account");
+            Element email = options.get(1).selectFirst("form");
+            Page usernamePage = browser.post(email.absUrl("action"),
+                    Map.of("authenticationExecution", email.selectFirst("input[name=authenticationExecution]").val()));
+            assertThat(usernamePage.document().selectFirst("input[name=username]")).as(usernamePage.text()).isNotNull();
+            assertThat(usernamePage.isPhonePage()).isFalse();
+        } finally {
+            admin.deleteRealm(both);
+        }
+    }
+
     // ---- steps ----
 
     /** The password login page's "Forgot Password?" link, followed: the reset flow's phone page. */
     static Page forgotPassword(Browser browser) {
+        return forgotPassword(browser, realm);
+    }
+
+    static Page forgotPassword(Browser browser, String realm) {
         Page login = browser.startLogin(realm, PASSWORD_CLIENT);
         Element link = login.document().selectFirst("a[href*=reset-credentials]");
         assertThat(link).as("forgot password link: " + login.text()).isNotNull();
