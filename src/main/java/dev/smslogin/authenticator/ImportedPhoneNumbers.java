@@ -13,8 +13,9 @@ import org.keycloak.models.RealmModel;
 import java.util.stream.Stream;
 
 /**
- * Refuses a realm import whose users hold one {@code phoneNumber} twice, or a value the {@link PhoneNumberValidator}
- * refuses: a full realm import ({@code POST /admin/realms}, the admin console's "Create realm" with a file,
+ * Refuses the import of a realm that uses the SMS steps (or validates {@code phoneNumber} with the
+ * {@link PhoneNumberValidator}) whose users hold one {@code phoneNumber} twice, or a value the validator refuses; other
+ * realms may keep anything in an attribute of that name. A full realm import ({@code POST /admin/realms}, the admin console's "Create realm" with a file,
  * {@code --import-realm}, {@code kc.sh import}) runs no user-profile validator and sends no per-user admin event.
  *
  * <p>Runs on Keycloak's {@code RealmPostCreateEvent}, which an import fires in its own transaction once the realm's
@@ -33,6 +34,9 @@ final class ImportedPhoneNumbers {
     }
 
     static void check(KeycloakSession session, RealmModel realm) {
+        if (!PhoneAttributesDeclaration.managesPhoneNumbers(session, realm)) {
+            return;
+        }
         EntityManager entities = session.getProvider(JpaConnectionProvider.class).getEntityManager();
         PhoneNumberParser parser = PhoneNumberValidator.parser(realm, new SmsLoginConfigCache());
         try (Stream<Object[]> rows = entities.createQuery(NUMBERS_IN_ORDER, Object[].class)

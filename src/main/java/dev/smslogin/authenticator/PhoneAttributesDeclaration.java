@@ -74,6 +74,26 @@ final class PhoneAttributesDeclaration {
         }
     }
 
+    /**
+     * Whether phone numbers are this extension's business in {@code realm} (the realm of {@code session}'s context):
+     * its flows hold one of the steps that send codes, or its user profile validates {@code phoneNumber} with
+     * {@link PhoneNumberValidator}. Other realms may keep anything in an attribute of that name.
+     */
+    static boolean managesPhoneNumbers(KeycloakSession session, RealmModel realm) {
+        if (usesSmsLogin(realm)) {
+            return true;
+        }
+        RealmModel previous = session.getContext().getRealm();
+        session.getContext().setRealm(realm);   // the user profile read is the context realm's
+        try {
+            UPAttribute phoneNumber = session.getProvider(UserProfileProvider.class).getConfiguration()
+                    .getAttribute(PhoneUsers.PHONE_NUMBER);
+            return phoneNumber != null && hasValidations(phoneNumber, Set.of(PhoneNumberValidator.ID));
+        } finally {
+            session.getContext().setRealm(previous);
+        }
+    }
+
     private static boolean usesSmsLogin(RealmModel realm) {
         return realm.getAuthenticationFlowsStream()
                 .flatMap(flow -> realm.getAuthenticationExecutionsStream(flow.getId()))

@@ -158,7 +158,8 @@ class AdminPhoneEditIT {
 
     @Test
     @DisplayName("a realm import (which runs no validator either) of one number twice is refused with 409, of a value that is no"
-            + " number with 400; no realm is made and nothing unmasked is said; distinct numbers import")
+            + " number with 400; no realm is made and nothing unmasked is said; distinct numbers import, and so does anything"
+            + " in a realm without the SMS steps")
     void realmImportIsCheckedWhole() {
         String national = Phones.newNational();
         String twice = Phones.e164(national);
@@ -175,6 +176,13 @@ class AdminPhoneEditIT {
         assertThat(invalid.body()).contains("is not a mobile number in E.164 form").doesNotContain(national);
         admin.send("GET", "/admin/realms/" + national11.get("realm").asText(), null, 404);
         assertThat(server.logText()).as("the refusals' log lines").doesNotContain(national);
+
+        // a realm without the SMS steps (and without the validator) keeps what it likes in an attribute of that name
+        ObjectNode plain = KeycloakAdmin.JSON.createObjectNode().put("realm", "plain-" + UUID.randomUUID().toString().substring(0, 8))
+                .put("enabled", true);
+        plain.putArray("users").add(newUser("a-" + UUID.randomUUID(), twice)).add(newUser("b-" + UUID.randomUUID(), twice))
+                .add(newUser("c-" + UUID.randomUUID(), "(010) 6234-5678"));
+        admin.deleteRealm(importRealm(plain));
 
         String other = Phones.e164(Phones.newNational());
         ObjectNode distinct = exampleRealm(Map.of());
