@@ -125,14 +125,7 @@ final class PhoneNumberEdits implements EventListenerProvider {
      * number the admin marked verified holds the marker of a verified number, any other user none.
      */
     private static void markVerifiedNumber(UserModel user) {
-        PhoneNumber verified = null;
-        if (PhoneNumberCredentialProvider.hasVerifiedNumber(user)) {
-            try {
-                verified = PhoneNumber.fromE164(user.getFirstAttribute(PhoneUsers.PHONE_NUMBER));
-            } catch (IllegalArgumentException e) {
-                // not a number (the validator refuses such values since the phone attributes were declared)
-            }
-        }
+        PhoneNumber verified = PhoneNumberCredentialProvider.verifiedNumber(user);
         if (verified != null) {
             PhoneNumberCredentialProvider.markVerified(user, verified);
         } else {

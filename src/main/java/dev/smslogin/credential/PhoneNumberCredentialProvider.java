@@ -70,4 +70,16 @@ public final class PhoneNumberCredentialProvider extends VerifiedNumberCredentia
     public static boolean hasVerifiedNumber(UserModel user) {
         return user != null && user.getFirstAttribute(PHONE_NUMBER) != null && "true".equals(user.getFirstAttribute(PHONE_NUMBER_VERIFIED));
     }
+
+    /** The user's verified number, or null (none, or not a number a code can go to: the validator refuses such values). */
+    public static PhoneNumber verifiedNumber(UserModel user) {
+        if (!hasVerifiedNumber(user)) {
+            return null;
+        }
+        try {
+            return PhoneNumber.fromE164(user.getFirstAttribute(PHONE_NUMBER));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
 }

@@ -4,6 +4,7 @@ import dev.smslogin.authenticator.CodeSecrets;
 import dev.smslogin.authenticator.PhoneUsers;
 import dev.smslogin.authenticator.RealmSendLimits;
 import dev.smslogin.authenticator.SmsLoginConfig;
+import dev.smslogin.credential.PhoneNumberCredentialProvider;
 import dev.smslogin.loginmethod.LoginMethodUnavailableException;
 import dev.smslogin.metrics.SmsLoginMetrics;
 import dev.smslogin.phonedialog.DialogMessages;
@@ -53,11 +54,11 @@ final class VerifyPhoneNumberAction implements RequiredActionProvider {
             return;
         }
         UserModel user = context.getUser();
-        if (!startedByApplication(context) && hasVerifiedNumber(user)) {
+        if (!startedByApplication(context) && PhoneNumberCredentialProvider.hasVerifiedNumber(user)) {
             context.success();
             return;
         }
-        String unverified = hasVerifiedNumber(user) ? null : user.getFirstAttribute(PhoneUsers.PHONE_NUMBER);
+        String unverified = PhoneNumberCredentialProvider.hasVerifiedNumber(user) ? null : user.getFirstAttribute(PhoneUsers.PHONE_NUMBER);
         dialog(context, settings).show(unverified);
     }
 
@@ -119,11 +120,6 @@ final class VerifyPhoneNumberAction implements RequiredActionProvider {
 
     private static boolean startedByApplication(RequiredActionContext context) {
         return VerifyPhoneNumberActionFactory.PROVIDER_ID.equals(context.getAuthenticationSession().getClientNote(Constants.KC_ACTION));
-    }
-
-    private static boolean hasVerifiedNumber(UserModel user) {
-        return user.getFirstAttribute(PhoneUsers.PHONE_NUMBER) != null
-                && "true".equals(user.getFirstAttribute(PhoneUsers.PHONE_NUMBER_VERIFIED));
     }
 
     @Override

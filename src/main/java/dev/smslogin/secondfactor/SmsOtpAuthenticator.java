@@ -40,7 +40,7 @@ final class SmsOtpAuthenticator implements Authenticator, CredentialValidator<Sm
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         SmsLoginConfig config = dialogs.config(context);
-        PhoneNumber number = accountNumber(context.getUser());
+        PhoneNumber number = PhoneNumberCredentialProvider.verifiedNumber(context.getUser());
         if (config == null) {
             return;
         }
@@ -54,7 +54,7 @@ final class SmsOtpAuthenticator implements Authenticator, CredentialValidator<Sm
     @Override
     public void action(AuthenticationFlowContext context) {
         SmsLoginConfig config = dialogs.config(context);
-        PhoneNumber number = accountNumber(context.getUser());
+        PhoneNumber number = PhoneNumberCredentialProvider.verifiedNumber(context.getUser());
         if (config == null) {
             return;
         }
@@ -90,18 +90,6 @@ final class SmsOtpAuthenticator implements Authenticator, CredentialValidator<Sm
         context.success(OTPCredentialModel.TYPE);
     }
 
-    /** The account's verified number, or null. */
-    static PhoneNumber accountNumber(UserModel user) {
-        if (!PhoneNumberCredentialProvider.hasVerifiedNumber(user)) {
-            return null;
-        }
-        try {
-            return PhoneNumber.fromE164(user.getFirstAttribute("phoneNumber"));
-        } catch (RuntimeException e) {
-            return null;  // not a number a code can go to; the user profile's validator refuses such values
-        }
-    }
-
     @Override
     public boolean requiresUser() {
         return true;
@@ -109,7 +97,7 @@ final class SmsOtpAuthenticator implements Authenticator, CredentialValidator<Sm
 
     @Override
     public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return accountNumber(user) != null;
+        return PhoneNumberCredentialProvider.verifiedNumber(user) != null;
     }
 
     @Override
