@@ -1,6 +1,8 @@
 package dev.smslogin.authenticator;
 
+import dev.smslogin.credential.PhoneNumberCredentialProvider;
 import dev.smslogin.phone.PhoneMasking;
+import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phone.PhoneNumberParser;
 import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
@@ -67,6 +69,13 @@ final class ImportedPhoneNumbers {
                 previous = holder;
             }
         }
+        // the realm file's phoneNumberVerified=true is its author's word for the number beside it, and for that number only
+        session.users().searchForUserByUserAttributeStream(realm, PhoneUsers.PHONE_NUMBER_VERIFIED, "true").forEach(user -> {
+            String value = user.getFirstAttribute(PhoneUsers.PHONE_NUMBER);
+            if (value != null && !value.isBlank()) {
+                PhoneNumberCredentialProvider.markVerified(user, PhoneNumber.fromE164(value));
+            }
+        });
     }
 
     private static ModelException refused(RealmModel realm, ModelException e) {

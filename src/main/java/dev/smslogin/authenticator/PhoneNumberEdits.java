@@ -25,6 +25,8 @@ import org.keycloak.models.UserModel;
 import org.keycloak.services.ErrorResponse;
 import org.keycloak.services.ErrorResponseException;
 
+import java.util.OptionalLong;
+
 /**
  * Keeps the app's {@code 'P'} row of a linked user (one with {@code appUserId}) in step with its {@code phoneNumber}
  * when an admin creates or updates the user through the Admin REST API or the admin console: a global admin-event
@@ -50,6 +52,11 @@ final class PhoneNumberEdits implements EventListenerProvider {
     private static final Logger LOG = Logger.getLogger(PhoneNumberEdits.class);
     /** Session attribute set by {@link PhoneNumberValidator} when a request changes a user's {@code phoneNumber}. */
     private static final String CHANGED = "sms-login.phone-number-changed:";
+    /** Session attribute set by {@link PhoneNumberValidator} when a request sets {@code phoneNumberVerified} to {@code true}. */
+    private static final String VOUCHED = "sms-login.phone-number-vouched:";
+
+    private static final String UNAVAILABLE = "The phone number cannot be changed now: the app's login-method "
+            + "database is temporarily unavailable. Nothing was changed; try again in a moment.";
 
     private final KeycloakSession session;
 
@@ -62,6 +69,11 @@ final class PhoneNumberEdits implements EventListenerProvider {
         session.setAttribute(CHANGED + user.getId(), previous == null ? "" : previous);
     }
 
+    /** Called by the validator: this request sets {@code phoneNumberVerified} of {@code user} to {@code true}, where it was not. */
+    static void vouching(KeycloakSession session, UserModel user) {
+        session.setAttribute(VOUCHED + user.getId(), Boolean.TRUE);
+    }
+
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
         // a user's own events, and a partial import's (resource type REALM, one event per imported user)
@@ -72,24 +84,30 @@ final class PhoneNumberEdits implements EventListenerProvider {
         String userId = userId(event.getResourcePath());
         RealmModel realm = userId == null ? null : session.realms().getRealm(event.getRealmId());
         UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
-        if (user != null && heldByAnother(realm, user)) {
+        if (user == null || !PhoneAttributesDeclaration.managesPhoneNumbers(session, realm)) {
+            // a realm that does not use the extension may keep anything in attributes of these names
+            return;
+        }
+        if (heldByAnother(realm, user)) {
             // only a path the validator does not see gets here (a partial import): it is refused whole
             refuse(Response.Status.CONFLICT, "Another user already has the phone number of user '" + user.getId()
                     + "'. Nothing was changed.", user, "phoneNumber held by another user");
             return;
         }
-        if (user != null && session.getAttribute(CHANGED + user.getId()) instanceof String previous) {
+        Object previousNumber = session.getAttribute(CHANGED + user.getId());
+        boolean numberChanged = previousNumber instanceof String;
+        if (previousNumber instanceof String previous) {
             recordChange(realm, user, previous);
         }
-        if (user != null) {
-            markVerifiedNumber(user);
-        }
-        Long appUserId = user == null ? null : PhoneAccounts.appUserId(user);
+        // a new user's, or an import file's, phoneNumberVerified=true is its author's word for the number beside it
+        followVerification(user, event.getOperationType() == OperationType.CREATE || event.getResourceType() == ResourceType.REALM
+                || session.getAttribute(VOUCHED + user.getId()) != null, numberChanged);
+        Long appUserId = PhoneAccounts.appUserId(user);
         LoginMethodStore store = appUserId == null ? null : session.getProvider(LoginMethodStore.class);
         if (store == null || !store.isEnabled()) {
             return;
         }
-        if (event.getOperationType() == OperationType.UPDATE && session.getAttribute(CHANGED + user.getId()) == null) {
+        if (event.getOperationType() == OperationType.UPDATE && !numberChanged) {
             // an edit that kept the number (enabling the user, a new email) does not touch the app's database: it is
             // not held up when that database is down, and a failed enlistment cannot spoil Keycloak's own change
             return;
@@ -103,14 +121,39 @@ final class PhoneNumberEdits implements EventListenerProvider {
                     + "are left as they are", user.getId(), realm.getName(), appUserId);
             return;
         }
+        if (phone != null && numberTakenInApp(store, phone, appUserId, user)) {
+            return;
+        }
+        PhoneAccounts.LinkedUser other = new PhoneAccounts(session, realm).otherUserOf(appUserId, user);
+        if (other != null) {
+            // an appUserId copied from another user: its rows are that user's, never moved from here
+            refuse(Response.Status.CONFLICT, "The app account of this user (appUserId " + appUserId + ") is linked to another user. "
+                    + "Nothing was changed.", user, "appUserId of user " + other.user().getId() + " of realm '" + other.realm().getName() + "'");
+            return;
+        }
         try {
             store.syncPhone(appUserId, phone);
         } catch (LoginMethodUnavailableException e) {
-            refuse(Response.Status.SERVICE_UNAVAILABLE, "The phone number cannot be changed now: the app's login-method "
-                    + "database is temporarily unavailable. Nothing was changed; try again in a moment.", user, e.getMessage());
+            refuse(Response.Status.SERVICE_UNAVAILABLE, UNAVAILABLE, user, e.getMessage());
         } catch (PhoneNumberTakenException e) {
             refuse(Response.Status.CONFLICT, "The app's login record of this phone number belongs to another app account. "
                     + "Nothing was changed.", user, e.getMessage());
+        }
+    }
+
+    /** The number's app row is another app user's: refused (the store would refuse it too, after the checks below). */
+    private boolean numberTakenInApp(LoginMethodStore store, PhoneNumber phone, long appUserId, UserModel user) {
+        try {
+            OptionalLong row = store.findUserId(phone);
+            if (row.isPresent() && row.getAsLong() != appUserId) {
+                refuse(Response.Status.CONFLICT, "The app's login record of this phone number belongs to another app account. "
+                        + "Nothing was changed.", user, "the number's row belongs to app user " + row.getAsLong());
+                return true;
+            }
+            return false;
+        } catch (LoginMethodUnavailableException e) {
+            refuse(Response.Status.SERVICE_UNAVAILABLE, UNAVAILABLE, user, e.getMessage());
+            return true;
         }
     }
 
@@ -121,15 +164,37 @@ final class PhoneNumberEdits implements EventListenerProvider {
     }
 
     /**
-     * The account console's row and the second factor's "Try another way" follow what the admin set: a user whose
-     * number the admin marked verified holds the marker of a verified number, any other user none.
+     * Verification belongs to one number. The user's marker ({@link PhoneNumberCredentialProvider#markVerified}) binds
+     * the number when the admin vouches for it: creates the user with {@code phoneNumberVerified=true}, or sets it to
+     * {@code true} where it was not ({@code vouched}). A {@code true} that merely stayed beside a number this request
+     * changed, or beside a number that changed by another path since it was verified (a mapper, an import), vouches
+     * for nothing: the attribute is set to {@code false}, so that the admin console, tokens and the account console
+     * say what the login will do. Any other user keeps no marker.
      */
-    private static void markVerifiedNumber(UserModel user) {
-        PhoneNumber verified = PhoneNumberCredentialProvider.verifiedNumber(user);
-        if (verified != null) {
-            PhoneNumberCredentialProvider.markVerified(user, verified);
-        } else {
-            PhoneNumberCredentialProvider.unmark(user);
+    private static void followVerification(UserModel user, boolean vouched, boolean numberChanged) {
+        boolean saysVerified = "true".equals(user.getFirstAttribute(PhoneUsers.PHONE_NUMBER_VERIFIED));
+        PhoneNumber number = number(user);
+        if (saysVerified && number != null && vouched) {
+            PhoneNumberCredentialProvider.markVerified(user, number);
+            return;
+        }
+        if (saysVerified && !numberChanged && number != null && number.equals(PhoneNumberCredentialProvider.verifiedNumber(user))) {
+            return;
+        }
+        if (saysVerified) {
+            LOG.infof("SMS login: user %s's phoneNumberVerified set to false: %s", user.getId(), numberChanged
+                    ? "the number changed and nobody vouched for the new one" : "it was verified for another number");
+            user.setSingleAttribute(PhoneUsers.PHONE_NUMBER_VERIFIED, "false");
+        }
+        PhoneNumberCredentialProvider.unmark(user);
+    }
+
+    private static PhoneNumber number(UserModel user) {
+        String value = user.getFirstAttribute(PhoneUsers.PHONE_NUMBER);
+        try {
+            return value == null || value.isBlank() ? null : PhoneNumber.fromE164(value);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

@@ -54,6 +54,12 @@ public final class PhoneNumberValidator implements SimpleValidator {
             // this request changes the number: the app's row must follow, or the change is refused (PhoneNumberEdits)
             PhoneNumberEdits.changing(context.getSession(), user, user.getFirstAttribute(inputHint));
         }
+        if (user != null && context instanceof UserProfileAttributeValidationContext profile
+                && "true".equals(profile.getAttributeContext().getAttributes().getFirst(PhoneUsers.PHONE_NUMBER_VERIFIED))
+                && !"true".equals(user.getFirstAttribute(PhoneUsers.PHONE_NUMBER_VERIFIED))) {
+            // phoneNumberVerified set to true by this request: an admin vouches for the number the user will hold
+            PhoneNumberEdits.vouching(context.getSession(), user);
+        }
         for (String value : values) {
             String error = check(value, inputHint, user, context);
             if (error != null) {

@@ -35,7 +35,8 @@ public final class PhoneUsers {
             return new PhoneHolder(PhoneHolder.Kind.SEVERAL, null);
         }
         UserModel user = holders.get(0);
-        boolean verified = "true".equals(user.getFirstAttribute(PHONE_NUMBER_VERIFIED));
+        // verified for this number: phoneNumberVerified=true beside a number that changed since is not verified
+        boolean verified = phone.equals(PhoneNumberCredentialProvider.verifiedNumber(user));
         return new PhoneHolder(verified ? PhoneHolder.Kind.VERIFIED : PhoneHolder.Kind.UNVERIFIED, user);
     }
 

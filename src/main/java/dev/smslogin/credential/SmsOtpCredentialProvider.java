@@ -1,7 +1,10 @@
 package dev.smslogin.credential;
 
+import dev.smslogin.phone.PhoneNumber;
 import org.keycloak.credential.CredentialTypeMetadata;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 
 /**
  * The SMS second factor as the account console's "Signing in" page shows it, under "Two-factor authentication" as
@@ -34,5 +37,17 @@ public final class SmsOtpCredentialProvider extends VerifiedNumberCredentialProv
     @Override
     public boolean supportsCredentialType(String credentialType) {
         return TYPE.equals(credentialType) || PhoneNumberCredentialProvider.TYPE.equals(credentialType);
+    }
+
+    /**
+     * Whether {@code phone} is {@code user}'s SMS second factor: its verified number, in a realm whose flows hold an
+     * enabled {@code sms-otp} step (the step is named after its credential type). Taking such a number from its user
+     * would leave that account to its password alone.
+     */
+    public static boolean isSecondFactor(RealmModel realm, UserModel user, PhoneNumber phone) {
+        return phone.equals(PhoneNumberCredentialProvider.verifiedNumber(user))
+                && realm.getAuthenticationFlowsStream()
+                .flatMap(flow -> realm.getAuthenticationExecutionsStream(flow.getId()))
+                .anyMatch(execution -> TYPE.equals(execution.getAuthenticator()) && !execution.isDisabled());
     }
 }

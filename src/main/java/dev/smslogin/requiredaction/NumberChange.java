@@ -4,6 +4,7 @@ import dev.smslogin.authenticator.PhoneAccounts;
 import dev.smslogin.authenticator.PhoneClaim;
 import dev.smslogin.authenticator.PhoneUsers;
 import dev.smslogin.credential.PhoneNumberCredentialProvider;
+import dev.smslogin.credential.SmsOtpCredentialProvider;
 import dev.smslogin.loginmethod.PhoneNumberTakenException;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phonedialog.PhoneDialog;
@@ -65,6 +66,10 @@ final class NumberChange {
         boolean takeover = numberInUse == NumberInUse.TAKEOVER;
         if (!others.isEmpty() && !takeover) {
             return refused(user, phone, "phone_number_in_use");
+        }
+        if (others.stream().anyMatch(other -> SmsOtpCredentialProvider.isSecondFactor(realm, other, phone))) {
+            // taken, the holder's account would be left to its password alone (or enrol whoever knows the password)
+            return refused(user, phone, "phone_number_is_second_factor");
         }
         PhoneNumber previous = numberOf(user);
         try {

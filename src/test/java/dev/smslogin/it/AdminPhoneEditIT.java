@@ -226,6 +226,193 @@ class AdminPhoneEditIT {
         assertThat(rowIdOf(Phones.e164(national))).isEqualTo(rowId);
     }
 
+    // --- verification belongs to one number, and nothing acts in other realms (issue 26, findings 2 and 4) ---
+
+    private static final String CONFLICT = "This number cannot be used to sign in here. Contact support.";
+
+    @Test
+    @DisplayName("issue 26 finding 2: the admin console's round trip (a new number beside the unchanged phoneNumberVerified=true) leaves "
+            + "the new number unverified; it logs in once an admin sets phoneNumberVerified in a later edit")
+    void roundTripDoesNotVouchForTheNewNumber() {
+        String old = Phones.newNational();
+        String moved = Phones.newNational();
+        String userId = logIn(server, realm, old);
+        JsonNode before = admin.user(realm, userId);
+        assertThat(attribute(before, "phoneNumberVerified")).isEqualTo("true");
+
+        admin.send("PUT", "/admin/realms/" + realm + "/users/" + userId, withPhone(before, Phones.e164(moved)).toString(), 204);
+
+        JsonNode after = admin.user(realm, userId);
+        assertThat(attribute(after, "phoneNumber")).isEqualTo(Phones.e164(moved));
+        assertThat(attribute(after, "phoneNumberVerified")).as("the console shows what the login does").isEqualTo("false");
+        assertThat(smsLogin(realm, moved).text()).as("the new number logs into nobody yet").contains(CONFLICT);
+        admin.send("PUT", "/admin/realms/" + realm + "/users/" + userId, after.toString(), 204);
+        sleep(1100);
+        assertThat(smsLogin(realm, moved).text()).as("an edit that keeps phoneNumberVerified=false vouches for nothing").contains(CONFLICT);
+
+        vouch(userId);
+        sleep(1100);
+        assertThat(logIn(server, realm, moved)).as("vouched for in a later edit").isEqualTo(userId);
+    }
+
+    @Test
+    @DisplayName("issue 26 finding 2: an identity provider's attribute importer (sync mode FORCE) that changes phoneNumber does not carry "
+            + "the verification of the old number over: the new number logs into nobody")
+    void mapperChangeIsNotVerified() {
+        String provider = providerRealm();
+        String victimRealm = importRealm(exampleRealm(Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1")));
+        try {
+            String own = Phones.newNational();
+            String victims = Phones.newNational();
+            HttpResponse<String> created = admin.send("POST", "/admin/realms/" + provider + "/users", "{\"username\":\"attacker\",\"enabled\":true,"
+                    + "\"email\":\"attacker@example.com\",\"emailVerified\":true,\"firstName\":\"A\",\"lastName\":\"T\","
+                    + "\"attributes\":{\"mobile\":[\"" + Phones.e164(own) + "\"]}}", 201);
+            String location = created.headers().firstValue("Location").orElseThrow();
+            String providerUser = location.substring(location.lastIndexOf('/') + 1);
+            admin.send("PUT", "/admin/realms/" + provider + "/users/" + providerUser + "/reset-password",
+                    "{\"type\":\"password\",\"value\":\"" + PROVIDER_PASSWORD + "\",\"temporary\":false}", 204);
+            addIdentityProvider(victimRealm, provider);
+
+            String attacker = brokeredLogin(victimRealm);
+            assertThat(attribute(admin.user(victimRealm, attacker), "phoneNumber")).isEqualTo(Phones.e164(own));
+            // the attacker's own number, vouched for (as a proof by code would)
+            ObjectNode vouched = admin.user(victimRealm, attacker).deepCopy();
+            ((ObjectNode) vouched.get("attributes")).putArray("phoneNumberVerified").add("true");
+            admin.send("PUT", "/admin/realms/" + victimRealm + "/users/" + attacker, vouched.toString(), 204);
+            assertThat(logIn(server, victimRealm, own)).isEqualTo(attacker);
+
+            // at the provider, the number becomes the victim's; the next brokered login writes it (FORCE)
+            ObjectNode changed = admin.user(provider, providerUser).deepCopy();
+            ((ObjectNode) changed.get("attributes")).putArray("mobile").add(Phones.e164(victims));
+            admin.send("PUT", "/admin/realms/" + provider + "/users/" + providerUser, changed.toString(), 204);
+            assertThat(brokeredLogin(victimRealm)).isEqualTo(attacker);
+            JsonNode synced = admin.user(victimRealm, attacker);
+            assertThat(attribute(synced, "phoneNumber")).isEqualTo(Phones.e164(victims));
+            assertThat(attribute(synced, "phoneNumberVerified")).as("Keycloak wrote the number, not the flag").isEqualTo("true");
+
+            Page page = smsLogin(victimRealm, victims);
+            assertThat(page.isRedirectToClient()).as("the victim's number does not log into the attacker's account").isFalse();
+            assertThat(page.text()).contains(CONFLICT);
+        } finally {
+            admin.deleteRealm(victimRealm);
+            admin.deleteRealm(provider);
+        }
+    }
+
+    @Test
+    @DisplayName("issue 26 finding 4: in a realm without the SMS steps the extension does nothing: two users keep 'N/A' in phoneNumber, "
+            + "and an appUserId of another realm's user moves none of that app user's rows")
+    void realmWithoutTheStepsIsLeftAlone() {
+        String national = Phones.newNational();
+        logIn(server, realm, national);
+        long appUserId = appUserIdOf(Phones.e164(national));
+        long rowId = rowIdOf(Phones.e164(national));
+        String plain = plainRealm();
+        try {
+            admin.createUser(plain, "first", Map.of("phoneNumber", "N/A"));
+            admin.createUser(plain, "second", Map.of("phoneNumber", "N/A"));
+            String other = Phones.newNational();
+            admin.createUser(plain, "borrower", Map.of("phoneNumber", Phones.e164(other), "appUserId", String.valueOf(appUserId)));
+            String cleared = admin.createUser(plain, "clearer", Map.of("phoneNumber", Phones.e164(Phones.newNational()),
+                    "appUserId", String.valueOf(appUserId)));
+            ObjectNode none = admin.user(plain, cleared).deepCopy();
+            ((ObjectNode) none.get("attributes")).putArray("phoneNumber");
+            admin.send("PUT", "/admin/realms/" + plain + "/users/" + cleared, none.toString(), 204);
+
+            assertThat(rowIdOf(Phones.e164(national))).as("the app user's row stays where it was").isEqualTo(rowId);
+            assertThat(appUserIdOf(Phones.e164(national))).isEqualTo(appUserId);
+            assertThat(loginRows(Phones.e164(other))).isZero();
+        } finally {
+            admin.deleteRealm(plain);
+        }
+    }
+
+    @Test
+    @DisplayName("issue 26 finding 4: an appUserId copied from another user is refused (409) and moves none of that app user's rows")
+    void copiedAppUserIdIsRefused() {
+        String national = Phones.newNational();
+        logIn(server, realm, national);
+        long appUserId = appUserIdOf(Phones.e164(national));
+        long rowId = rowIdOf(Phones.e164(national));
+        String other = Phones.newNational();
+
+        ObjectNode copied = newUser("copier-" + other, Phones.e164(other));
+        ((ObjectNode) copied.get("attributes")).putArray("appUserId").add(String.valueOf(appUserId));
+        HttpResponse<String> refused = admin.send("POST", "/admin/realms/" + realm + "/users", copied.toString(), 409);
+
+        assertThat(refused.body()).contains("linked to another user");
+        assertThat(admin.usersWithPhone(realm, Phones.e164(other))).as("no user was created").isEmpty();
+        assertThat(rowIdOf(Phones.e164(national))).isEqualTo(rowId);
+        assertThat(appUserIdOf(Phones.e164(national))).isEqualTo(appUserId);
+        assertThat(loginRows(Phones.e164(other))).isZero();
+    }
+
+    private static final String PROVIDER_PASSWORD = "Provider-Password-1";
+
+    /** A realm without the SMS steps whose users may keep any attribute (unmanaged attributes enabled). */
+    private static String plainRealm() {
+        String name = "plain-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.send("POST", "/admin/realms", "{\"realm\":\"" + name + "\",\"enabled\":true}", 201);
+        ObjectNode profile = admin.get("/admin/realms/" + name + "/users/profile").deepCopy();
+        profile.put("unmanagedAttributePolicy", "ENABLED");
+        admin.send("PUT", "/admin/realms/" + name + "/users/profile", profile.toString(), 200);
+        return name;
+    }
+
+    /** A realm of the same Keycloak as an OpenID Connect provider: its client puts the user's {@code mobile} attribute in the ID token. */
+    private static String providerRealm() {
+        String name = plainRealm();
+        admin.send("POST", "/admin/realms/" + name + "/clients", "{\"clientId\":\"phone-broker\",\"secret\":\"broker-secret\","
+                + "\"publicClient\":false,\"standardFlowEnabled\":true,\"redirectUris\":[\"*\"],\"protocolMappers\":[{\"name\":\"mobile\","
+                + "\"protocol\":\"openid-connect\",\"protocolMapper\":\"oidc-usermodel-attribute-mapper\",\"config\":{\"user.attribute\":\"mobile\","
+                + "\"claim.name\":\"mobile\",\"jsonType.label\":\"String\",\"id.token.claim\":\"true\",\"access.token.claim\":\"true\","
+                + "\"userinfo.token.claim\":\"true\"}}]}", 201);
+        return name;
+    }
+
+    /** {@code provider} as identity provider {@code provider} of {@code realm}, its {@code mobile} claim written to phoneNumber (FORCE). */
+    private static void addIdentityProvider(String realm, String provider) {
+        String issuer = server.baseUrl() + "/realms/" + provider;
+        admin.send("POST", "/admin/realms/" + realm + "/identity-provider/instances", "{\"alias\":\"provider\",\"providerId\":\"oidc\","
+                + "\"enabled\":true,\"trustEmail\":false,\"config\":{\"clientId\":\"phone-broker\",\"clientSecret\":\"broker-secret\","
+                + "\"clientAuthMethod\":\"client_secret_post\",\"authorizationUrl\":\"" + issuer + "/protocol/openid-connect/auth\","
+                + "\"tokenUrl\":\"" + issuer + "/protocol/openid-connect/token\",\"validateSignature\":\"false\",\"disableUserInfo\":\"true\","
+                + "\"defaultScope\":\"openid\",\"syncMode\":\"FORCE\"}}", 201);
+        admin.send("POST", "/admin/realms/" + realm + "/identity-provider/instances/provider/mappers", "{\"name\":\"phone\","
+                + "\"identityProviderAlias\":\"provider\",\"identityProviderMapper\":\"oidc-user-attribute-idp-mapper\","
+                + "\"config\":{\"claim\":\"mobile\",\"user.attribute\":\"phoneNumber\",\"syncMode\":\"FORCE\"}}", 201);
+        // Keycloak's "Identity Provider Redirector" before the SMS step: kc_idp_hint goes straight to the provider
+        admin.send("POST", "/admin/realms/" + realm + "/authentication/executions", "{\"authenticator\":\"identity-provider-redirector\","
+                + "\"requirement\":\"ALTERNATIVE\",\"parentFlow\":\"" + admin.flowId(realm, "sms browser") + "\"}", 201);
+        for (JsonNode execution : admin.get("/admin/realms/" + realm + "/authentication/flows/sms%20browser/executions")) {
+            if ("identity-provider-redirector".equals(execution.path("providerId").asText())) {
+                admin.send("POST", "/admin/realms/" + realm + "/authentication/executions/" + execution.get("id").asText() + "/raise-priority", null, 204);
+            }
+        }
+    }
+
+    /** A login through identity provider {@code provider} as its user {@code attacker}, in a fresh browser; the user id the client gets. */
+    private static String brokeredLogin(String realm) {
+        Browser browser = new Browser(server);
+        Page providerLogin = browser.startBrokeredLogin(realm, "provider");
+        Page done = browser.submit(providerLogin, Map.of("username", "attacker", "password", PROVIDER_PASSWORD), null);
+        assertThat(done.isRedirectToClient()).as("brokered login: " + done.url() + "\n" + done.text()).isTrue();
+        return UserSteps.idToken(browser.tokens(done)).get("sub").asText();
+    }
+
+    /** An admin's later edit that sets {@code phoneNumberVerified}: vouches for the user's number (after a change, it is unverified). */
+    private static void vouch(String userId) {
+        ObjectNode vouched = admin.user(realm, userId).deepCopy();
+        ((ObjectNode) vouched.get("attributes")).putArray("phoneNumberVerified").add("true");
+        admin.send("PUT", "/admin/realms/" + realm + "/users/" + userId, vouched.toString(), 204);
+    }
+
+    /** An SMS login with the right code, in a fresh browser: the page it ends on. */
+    private static Page smsLogin(String realm, String national) {
+        Browser browser = new Browser(server);
+        return UserSteps.submitCode(browser, submitPhone(browser, realm, national), server.aliyun().lastCodeTo(national));
+    }
+
     // --- the app's row follows ---
 
     @Test
@@ -250,6 +437,7 @@ class AdminPhoneEditIT {
         assertThat(changed.path("details").path("previous_phone_number").asText()).isEqualTo(Phones.e164(old).substring(0, 6) + "****" + old.substring(7));
         assertThat(changed.path("details").path("updated_phone_number").asText()).isEqualTo(Phones.e164(moved).substring(0, 6) + "****" + moved.substring(7));
         assertThat(changed.toString()).doesNotContain(old).doesNotContain(moved);
+        vouch(userId);
         assertThat(logIn(server, realm, moved)).isEqualTo(userId);
         sleep(1100);
         String newcomer = logIn(server, realm, old);

@@ -79,6 +79,11 @@ public final class Browser {
         return authorize(realm, clientId, "&kc_action=" + KeycloakAdmin.encode(action));
     }
 
+    /** Opens the client's login URL with {@code kc_idp_hint}: straight to the identity provider {@code alias}. */
+    public Page startBrokeredLogin(String realm, String alias) {
+        return authorize(realm, CLIENT_ID, "&kc_idp_hint=" + KeycloakAdmin.encode(alias));
+    }
+
     private Page authorize(String realm, String clientId, String extraQuery) {
         this.realm = realm;
         this.clientId = clientId;

@@ -9,19 +9,28 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
- * One user's cookies for the one Keycloak host of the tests: every cookie goes back on every request, as a
- * browser does for Keycloak's realm paths. (java.net.CookieManager drops cookies for bare IP hosts.)
+ * One user's cookies for the one Keycloak host of the tests, kept by name and path (two realms of one server set
+ * cookies of the same name on their own paths, as a brokered login across them does): a cookie goes back on every
+ * request below its path, as a browser does. (java.net.CookieManager drops cookies for bare IP hosts.)
  */
 final class CookieJar extends CookieHandler {
 
-    private final Map<String, String> cookies = new ConcurrentHashMap<>();
+    /** path, then name, then value */
+    private final Map<String, Map<String, String>> cookies = new ConcurrentHashMap<>();
 
     @Override
     public Map<String, List<String>> get(URI uri, Map<String, List<String>> requestHeaders) {
-        if (cookies.isEmpty()) {
+        String path = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();
+        Map<String, String> sent = new java.util.LinkedHashMap<>();
+        // the longest path first: its cookie wins over a same-named one of a path above it
+        cookies.entrySet().stream()
+                .filter(entry -> path.startsWith(entry.getKey()) || (path + "/").equals(entry.getKey()))
+                .sorted((a, b) -> b.getKey().length() - a.getKey().length())
+                .forEach(entry -> entry.getValue().forEach(sent::putIfAbsent));
+        if (sent.isEmpty()) {
             return Map.of();
         }
-        return Map.of("Cookie", List.of(cookies.entrySet().stream()
+        return Map.of("Cookie", List.of(sent.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining("; "))));
     }
@@ -32,10 +41,12 @@ final class CookieJar extends CookieHandler {
             if (name != null && name.equalsIgnoreCase("Set-Cookie")) {
                 for (String header : values) {
                     for (HttpCookie cookie : HttpCookie.parse(header)) {
+                        String path = cookie.getPath() == null || cookie.getPath().isEmpty() ? "/" : cookie.getPath();
+                        Map<String, String> atPath = cookies.computeIfAbsent(path, p -> new ConcurrentHashMap<>());
                         if (cookie.getMaxAge() == 0 || cookie.getValue().isEmpty()) {
-                            cookies.remove(cookie.getName());
+                            atPath.remove(cookie.getName());
                         } else {
-                            cookies.put(cookie.getName(), cookie.getValue());
+                            atPath.put(cookie.getName(), cookie.getValue());
                         }
                     }
                 }

@@ -265,6 +265,68 @@ class PhoneNumberLifecycleIT {
     }
 
     @Test
+    @DisplayName("issue 26 finding 3: a takeover gives the new holder an app account of its own; the previous holder keeps its own, and no two users share one")
+    void takeoverGivesTheNewHolderItsOwnAppAccount() {
+        String recycled = Phones.newNational();
+        String previousHolder = logIn(server, takeoverRealm, recycled);
+        String previousAppUser = attribute(admin.user(takeoverRealm, previousHolder), "appUserId");
+        assertThat(previousAppUser).isNotNull();
+        String id = passwordUser(takeoverRealm);
+        Browser browser = new Browser(server);
+        Page phonePage = startActionAsPasswordUser(browser, takeoverRealm, id);
+        sleep(1100);    // the number's resend cooldown
+        Page done = prove(browser, phonePage, recycled);
+        assertThat(done.url()).contains("kc_action_status=success");
+
+        String newAppUser = attribute(admin.user(takeoverRealm, id), "appUserId");
+        assertThat(newAppUser).as("the new holder is linked").isNotNull()
+                .as("to an app account that is not the previous holder's").isNotEqualTo(previousAppUser);
+        assertThat(attribute(admin.user(takeoverRealm, previousHolder), "appUserId")).as("the previous holder keeps its app account")
+                .isEqualTo(previousAppUser);
+        assertThat(appUserOf(recycled)).as("the number's row moved to the new holder's app account").isEqualTo(Long.parseLong(newAppUser));
+        assertThat(usersLinkedTo(takeoverRealm, previousAppUser)).containsExactly(previousHolder);
+        assertThat(usersLinkedTo(takeoverRealm, newAppUser)).containsExactly(id);
+    }
+
+    @Test
+    @DisplayName("issue 26 finding 6: the number of a holder's SMS second factor is not taken over: refused as in use, the holder keeps it verified, the event says why")
+    void secondFactorIsNotTakenOver() {
+        String secondFactorRealm = lifecycleRealm(Map.of("numberInUse", "takeover"));
+        try {
+            // an sms-otp step in the realm's flows: a verified number is its holder's second factor
+            admin.send("POST", "/admin/realms/" + secondFactorRealm + "/authentication/flows",
+                    "{\"alias\":\"second-factor\",\"providerId\":\"basic-flow\",\"topLevel\":true,\"builtIn\":false}", 201);
+            admin.send("POST", "/admin/realms/" + secondFactorRealm + "/authentication/executions",
+                    "{\"authenticator\":\"sms-otp\",\"requirement\":\"REQUIRED\",\"parentFlow\":\""
+                            + admin.flowId(secondFactorRealm, "second-factor") + "\"}", 201);
+
+            String number = Phones.newNational();
+            String holder = logIn(server, secondFactorRealm, number);
+            admin.send("PUT", "/admin/realms/" + secondFactorRealm + "/users/" + holder + "/reset-password",
+                    "{\"type\":\"password\",\"value\":\"" + PASSWORD + "\",\"temporary\":false}", 204);
+            String id = passwordUser(secondFactorRealm);
+            Browser browser = new Browser(server);
+            Page phonePage = startActionAsPasswordUser(browser, secondFactorRealm, id);
+            sleep(1100);    // the number's resend cooldown
+            Page refused = prove(browser, phonePage, number);
+
+            assertThat(refused.text()).contains("belongs to another account");
+            assertThat(refused.url()).doesNotContain("kc_action_status=success");
+            JsonNode kept = admin.user(secondFactorRealm, holder);
+            assertThat(attribute(kept, "phoneNumber")).isEqualTo(Phones.e164(number));
+            assertThat(attribute(kept, "phoneNumberVerified")).isEqualTo("true");
+            assertThat(attribute(admin.user(secondFactorRealm, id), "phoneNumber")).isNull();
+            JsonNode event = lastEvent(secondFactorRealm, "UPDATE_PROFILE_ERROR", id);
+            assertThat(event.path("details").path("reason").asText()).isEqualTo("phone_number_is_second_factor");
+            assertThat(event.toString()).doesNotContain(number);
+            sleep(1100);    // the number's resend cooldown
+            assertThat(logIn(server, secondFactorRealm, number)).as("the holder still logs in with it").isEqualTo(holder);
+        } finally {
+            admin.deleteRealm(secondFactorRealm);
+        }
+    }
+
+    @Test
     @DisplayName("two users proving one free number at once: exactly one holds it")
     void raceForOneNumber() throws Exception {
         String contested = Phones.newNational();
@@ -427,6 +489,13 @@ class PhoneNumberLifecycleIT {
     static long appUserOf(String national) {
         return app.count("SELECT user_id FROM user_login_method WHERE login_method = 'P' AND identification IN ('"
                 + Phones.e164(national) + "', '" + national + "')");
+    }
+
+    /** The ids of the realm's users linked to app user {@code appUserId}. */
+    static List<String> usersLinkedTo(String realm, String appUserId) {
+        List<String> ids = new ArrayList<>();
+        admin.get("/admin/realms/" + realm + "/users?q=appUserId:" + appUserId).forEach(user -> ids.add(user.get("id").asText()));
+        return ids;
     }
 
     static String attribute(JsonNode user, String name) {

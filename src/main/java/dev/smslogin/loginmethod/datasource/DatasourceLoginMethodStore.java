@@ -30,6 +30,8 @@ final class DatasourceLoginMethodStore implements LoginMethodStore {
     private final LoginMethodTables tables;
     private final TransactionManager transactions;
     private final int maxReadAttempts;
+    /** Whether this session's transaction has written (or tried to write) rows: later reads then run inside it. */
+    private boolean wrote;
 
     /**
      * @param dataSource null when no app database is configured
@@ -57,6 +59,14 @@ final class DatasourceLoginMethodStore implements LoginMethodStore {
      */
     @Override
     public OptionalLong findUserId(PhoneNumber phone) {
+        if (wrote) {
+            // this transaction changed rows already: a read outside it would not see them (a row it moved or deleted)
+            try (Connection connection = dataSource.getConnection()) {
+                return tables.findUserId(connection, phone, false);
+            } catch (SQLException e) {
+                throw unavailable(phone, e);
+            }
+        }
         Transaction suspended = suspend();
         try {
             return lookUp(phone);
@@ -127,6 +137,7 @@ final class DatasourceLoginMethodStore implements LoginMethodStore {
         if (found.isPresent()) {
             return new AppAccount(found.getAsLong(), false);
         }
+        wrote = true;
         try (Connection connection = dataSource.getConnection()) {
             return tables.ensureAccount(connection, phone, existingUserId);
         } catch (SQLException e) {
@@ -165,6 +176,7 @@ final class DatasourceLoginMethodStore implements LoginMethodStore {
         if (phone != null) {
             findUserId(phone);
         }
+        wrote = true;
         try (Connection connection = dataSource.getConnection()) {
             write.run(connection);
         } catch (SQLException e) {
