@@ -1,25 +1,42 @@
 package dev.smslogin.authenticator;
 
+import dev.smslogin.credential.PhoneNumberCredentialProvider;
 import dev.smslogin.loginmethod.LoginMethodUnavailableException;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phonedialog.PhoneDialog;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.AuthenticatorUtil;
 import org.keycloak.authentication.authenticators.browser.AbstractUsernameFormAuthenticator;
 import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelDuplicateException;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.OTPCredentialModel;
+import org.keycloak.services.managers.BruteForceProtector;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+import java.util.Set;
 
 /**
  * What follows a checked code in a login flow, whichever step asked for it (the login pages, or the native-app
  * direct grant): the right code logs in the number's verified holder, or signs up a new one, with the linking and
  * MySQL mirror rules of {@link PhoneAccounts}; a wrong one is counted against the holder by Keycloak's brute-force
  * protection. Events are written here; the caller only answers (a page, an OAuth error).
+ *
+ * <p>Credential type and brute-force protection. A login by SMS records the credential type {@code phone-number}
+ * ({@link PhoneNumberCredentialProvider#TYPE}): Keycloak's "Condition - credential" reads these types, and a
+ * second-factor subflow conditioned on "no OTP used yet" must be asked after an SMS login. Keycloak counts a failed
+ * step when the step's reference category is password, otp or recovery codes: the steps keep {@code otp} as their
+ * reference category (a code sent by SMS is a one-time code), so wrong codes count as before. Keycloak clears a
+ * user's counted failures after a login that recorded one of those types, which an SMS login no longer does: so at
+ * the end of a successful login that used the SMS step ({@link #loginCompleted}) the step asks Keycloak's
+ * brute-force protector to clear them, as for the {@code otp} category it counted them in.
  */
 public final class PhoneSignIn {
 
@@ -27,6 +44,8 @@ public final class PhoneSignIn {
 
     static final String EVENT_DETAIL_APP_USER_ID = "app_user_id";
     static final String EVENT_DETAIL_APP_USER_CREATED = "app_user_created";
+    /** Session attribute: the login session in which the step succeeded during this request. */
+    private static final String SIGNED_IN = PhoneSignIn.class.getName() + ".signedIn";
 
     /** How a sign-in with a proven number ended. */
     public enum Result {
@@ -112,9 +131,37 @@ public final class PhoneSignIn {
         }
         event.detail(PhoneDialog.EVENT_DETAIL_PHONE, phone.masked());
         context.setUser(user);
-        // an "otp" success makes Keycloak's brute-force protection clear the wrong codes counted so far
-        context.success(OTPCredentialModel.TYPE);
+        // the credential type Keycloak's "Condition - credential" sees: a phone number, not an OTP
+        context.success(PhoneNumberCredentialProvider.TYPE);
+        // the counted wrong codes are cleared when the whole login succeeds (loginCompleted): Keycloak calls the
+        // step's instance of this session (SignInStep) when the top flow ends
+        context.getSession().setAttribute(SIGNED_IN, context.getAuthenticationSession());
+        AuthenticatorUtil.setAuthCallbacksFactoryIds(context.getAuthenticationSession(), context.getExecution().getAuthenticator());
         return Result.LOGGED_IN;
+    }
+
+    /**
+     * The login in which an SMS step succeeded has succeeded as a whole (every other step of the flow too): the user's
+     * login failures counted by Keycloak's brute-force protection are cleared, as Keycloak clears them after a login
+     * by password or OTP. The login session is the one of this request (the direct grant; a browser login whose SMS
+     * step was the last), or the one Keycloak's context holds (a browser login that ended in a later step).
+     */
+    static void loginCompleted(KeycloakSession session) {
+        AuthenticationSessionModel authSession = session.getAttribute(SIGNED_IN, AuthenticationSessionModel.class);
+        if (authSession == null) {
+            authSession = session.getContext().getAuthenticationSession();
+        }
+        if (authSession == null || !AuthenticatorUtil.getAuthnCredentials(authSession).contains(PhoneNumberCredentialProvider.TYPE)) {
+            return;
+        }
+        UserModel user = authSession.getAuthenticatedUser();
+        RealmModel realm = authSession.getRealm();
+        if (user == null || !realm.isBruteForceProtected()) {
+            return;
+        }
+        // the category the wrong codes were counted in (the steps' reference category): Keycloak clears them
+        session.getProvider(BruteForceProtector.class).successfulLogin(realm, user, session.getContext().getConnection(),
+                session.getContext().getHttpRequest().getUri(), Set.of(OTPCredentialModel.TYPE));
     }
 
     /** A disabled user, or one locked by Keycloak's brute-force protection, does not log in even with the right code. */

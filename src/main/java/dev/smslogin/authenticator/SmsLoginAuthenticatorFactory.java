@@ -40,7 +40,7 @@ public final class SmsLoginAuthenticatorFactory extends SmsStepFactory implement
 
     @Override
     public Authenticator create(KeycloakSession session) {
-        return authenticator;
+        return new SignInStep(authenticator, session);
     }
 
     @Override
@@ -60,7 +60,8 @@ public final class SmsLoginAuthenticatorFactory extends SmsStepFactory implement
 
     /**
      * "otp": the code is a one-time code, and Keycloak's brute-force protection (26.6+) only counts failures
-     * of executions whose category is password, otp or recovery codes.
+     * of executions whose category is password, otp or recovery codes. A login records the credential type
+     * {@code phone-number}, not this category, so that "Condition - credential" sees no OTP was used ({@link PhoneSignIn}).
      */
     @Override
     public String getReferenceCategory() {

@@ -1,5 +1,6 @@
 package dev.smslogin.nativeapp;
 
+import dev.smslogin.authenticator.SignInStep;
 import dev.smslogin.authenticator.SmsLoginConfigCache;
 import dev.smslogin.authenticator.SmsStepFactory;
 import dev.smslogin.metrics.SmsLoginMetrics;
@@ -28,7 +29,7 @@ public final class SmsDirectGrantAuthenticatorFactory extends SmsStepFactory {
 
     @Override
     public Authenticator create(KeycloakSession session) {
-        return authenticator;
+        return new SignInStep(authenticator, session);
     }
 
     @Override
@@ -47,7 +48,11 @@ public final class SmsDirectGrantAuthenticatorFactory extends SmsStepFactory {
                 + "Signs up new numbers as SMS Code Login does.";
     }
 
-    /** "otp": Keycloak's brute-force protection counts the failures of password, otp and recovery-code steps only. */
+    /**
+     * "otp": the code is a one-time code, and Keycloak's brute-force protection counts the failures of password, otp
+     * and recovery-code steps only. A login records the credential type {@code phone-number}, not this category
+     * ({@link dev.smslogin.authenticator.PhoneSignIn}).
+     */
     @Override
     public String getReferenceCategory() {
         return OTPCredentialModel.TYPE;
