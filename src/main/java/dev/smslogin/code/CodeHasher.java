@@ -11,8 +11,8 @@ import java.util.HexFormat;
 /**
  * Keyed hashes (HMAC-SHA256) under a server-side secret, with a key of its own per purpose: of a code over the code
  * and everything it is bound to (realm, phone number, login session), so that the same code typed in another login
- * session, for another number or another realm does not match; and of the names under which stores keep a number's
- * and a session's records ({@link #scope}).
+ * session, for another number or another realm does not match; and of the names under which stores keep a number's,
+ * a session's ({@link #scope}) and a client's ({@link #clientName}) records.
  */
 public final class CodeHasher {
 
@@ -39,6 +39,15 @@ public final class CodeHasher {
     public CodeScope scope(String realmId, String phoneE164, String sessionBinding) {
         return new CodeScope(realmId, phoneE164, sessionBinding,
                 name("number", realmId, phoneE164, 32), name("session", realmId, sessionBinding, 24));
+    }
+
+    /**
+     * The name under which stores count the requests and sends of the client {@code clientKey} ({@link ClientKey}: an
+     * IPv4 address, an IPv6 /64) in {@code realmId}: a keyed hash, so that no client address is written to a store in
+     * clear, nor as a plain hash that a search over the address space would reverse. 32 hex digits (128 bits).
+     */
+    public String clientName(String realmId, String clientKey) {
+        return name("client", realmId, clientKey, 32);
     }
 
     /**

@@ -13,7 +13,8 @@ import java.time.Duration;
 public interface SmsCodeStore extends Provider {
 
     /**
-     * Decides, atomically, whether a code may be sent to {@code scope} from {@code clientKey} ({@link ClientKey});
+     * Decides, atomically, whether a code may be sent to {@code scope} from the client {@code clientKey} (the keyed
+     * name of its {@link ClientKey}, {@link CodeHasher#clientName}: no client address reaches a store in clear);
      * when it may, counts the send, starts the cooldown and makes {@code codeHash} the code of {@code scope}'s login
      * session for {@code codeTtl}, replacing the previous one. The caller then sends the SMS, and gives the send back
      * with {@link #cancelSend} when the provider definitely did not send it.

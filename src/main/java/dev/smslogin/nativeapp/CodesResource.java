@@ -12,6 +12,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.cors.Cors;
@@ -69,14 +74,32 @@ public final class CodesResource {
         return Cors.builder().auth().preflight().allowedMethods("POST", "OPTIONS").add(Response.ok());
     }
 
+    /**
+     * The one answer to every client the API does not serve; the cause goes to the log and, unless Keycloak's client
+     * authentication recorded its own, to a {@code CLIENT_LOGIN_ERROR} event with the detail {@code reason}.
+     */
+    private Response refused(RealmModel realm, NativeAppClient.Refused refusal) {
+        ClientModel client = refusal.client();
+        LOG.debugf("SMS login API: invalid_client (%s), client '%s' of realm '%s'; no code sent", refusal.reason(),
+                client == null ? "-" : client.getClientId(), realm.getName());
+        if (!NativeAppClient.CLIENT_AUTHENTICATION_FAILED.equals(refusal.reason())) {
+            EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.CLIENT_LOGIN);
+            if (client != null) {
+                event.client(client);
+            }
+            event.detail(Details.REASON, refusal.reason()).error(Errors.INVALID_CLIENT);
+        }
+        return OAuthAnswers.invalidClient();
+    }
+
     private Response send(Map<String, String> fields) {
         RealmModel realm = session.getContext().getRealm();
         Cors cors = Cors.builder().auth().allowedMethods("POST").exposedHeaders("Retry-After");
         NativeAppClient allowed;
         try {
-            allowed = NativeAppClient.of(session, realm, fields.get(NativeAppFields.CLIENT_ID), cors);
+            allowed = NativeAppClient.of(session, realm, fields.get(NativeAppFields.CLIENT_ID));
         } catch (NativeAppClient.Refused e) {
-            return OAuthAnswers.error(Response.Status.BAD_REQUEST, OAuthAnswers.INVALID_CLIENT, e.getMessage()).build();
+            return refused(realm, e);
         }
         cors.checkAllowedOrigins(session, allowed.client());
         SmsLoginConfig config;

@@ -38,6 +38,17 @@ final class OAuthAnswers {
         return json(Response.Status.TOO_MANY_REQUESTS, body).header("Retry-After", String.valueOf(retryAfterSeconds));
     }
 
+    /**
+     * The one answer to a client the API does not serve, whatever the cause (unknown, disabled, not allowed, failed
+     * authentication, Keycloak's own clients): status, headers and body never tell the causes apart, so that the
+     * API cannot be used to list a realm's client ids and their settings. The cause goes to the event and the log.
+     */
+    static Response invalidClient() {
+        return error(Response.Status.BAD_REQUEST, INVALID_CLIENT, "The client cannot use sign-in by SMS code: check client_id "
+                + "and the client's credentials, and that the client is an enabled OpenID Connect client with direct access "
+                + "grants whose direct-grant flow has the sms-login-direct-grant step.").build();
+    }
+
     static Response.ResponseBuilder unavailable() {
         return error(Response.Status.SERVICE_UNAVAILABLE, TEMPORARILY_UNAVAILABLE, "Sign-in by text message is temporarily unavailable; try again in a moment.");
     }

@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
+import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -53,6 +54,14 @@ final class SmsDirectGrantAuthenticator implements Authenticator {
         String typedCode = form.getFirst(NativeAppFields.CODE);
         if (typedPhone == null && context.getExecution().isAlternative()) {
             context.attempted();    // a password login of the same flow, say
+            return;
+        }
+        if (BuiltInClients.isBuiltIn(context.getSession(), context.getAuthenticationSession().getClient())) {
+            // Keycloak's own clients (admin-cli...) never get tokens for an SMS code, whatever the realm's direct-grant flow
+            LOG.debugf("SMS login: invalid_client (%s), client '%s' of realm '%s'; no tokens", NativeAppClient.BUILT_IN_CLIENT,
+                    context.getAuthenticationSession().getClient().getClientId(), context.getRealm().getName());
+            context.getEvent().detail(Details.REASON, NativeAppClient.BUILT_IN_CLIENT).error(Errors.INVALID_CLIENT);
+            context.failure(AuthenticationFlowError.CLIENT_NOT_FOUND, OAuthAnswers.invalidClient());
             return;
         }
         if (typedPhone == null || typedCode == null) {

@@ -72,7 +72,8 @@ public final class PhoneCodes {
     private SendOutcome reserveAndSend(CodeScope scope, PhoneNumber phone, String clientAddress, SendLimits limits, int codeLength,
                                        Duration ttl, SmsTemplate template) {
         SmsCodeStore store = session.getProvider(SmsCodeStore.class);
-        String client = ClientKey.of(clientAddress);
+        // the client's windows are named by a keyed hash of its address, as a number's are: no IP in a store in clear
+        String client = hasher.clientName(realm.getId(), ClientKey.of(clientAddress));
         String code = CodeGenerator.generate(codeLength);
         SendDecision decision;
         try {

@@ -120,8 +120,11 @@ public final class PhoneDialog {
     }
 
     /**
-     * Starts a dialog on the account's own number (the second factor): its first code goes out now, after the human
-     * check when the flow has one with a widget (then the code page asks for it first). A reload, or a return to the
+     * Starts a dialog on the account's own number (the second factor). With a human check that shows a widget, the
+     * code page asks for it first and "resend" sends the first code. Otherwise the first code goes out now, once the
+     * flow's human check passes: a check without a widget ({@code none}, or one that judges the client alone) is asked
+     * as for every other send, with no form fields (the request is the previous step's, a password form, say, which
+     * is not the check's to read); refused, the code page says so and "resend" asks again. A reload, or a return to the
      * step in the same login session, shows the code page of the code already sent.
      */
     public void begin(PhoneNumber accountNumber) {
@@ -131,13 +134,11 @@ public final class PhoneDialog {
         }
         remember(accountNumber, 0);
         HumanCheck check = step.session().getProvider(HumanCheck.class, settings.humanCheck());
-        if (check != null && check.pageAttributes().isEmpty()) {
-            sendCode(accountNumber, true);
-        } else if (check != null) {
+        if (check != null && !check.pageAttributes().isEmpty()) {
             step.show(DialogPages.codePage(step, settings, purpose, accountNumber, 0, null,
                     DialogPages.message(DialogMessages.HUMAN_CHECK_FIRST)));
-        } else {
-            passesHumanCheck(new MultivaluedHashMap<>(), accountNumber, true);  // shows the misconfiguration
+        } else if (passesHumanCheck(new MultivaluedHashMap<>(), accountNumber, true)) {  // shows a refusal or a misconfiguration
+            sendCode(accountNumber, true);
         }
     }
 

@@ -47,6 +47,21 @@ class CodeHasherTest {
     }
 
     @Test
+    @DisplayName("a client's records are named by a keyed hash of its address: stable, per realm and secret, no address in clear")
+    void clientNamesAreKeyed() throws Exception {
+        String name = hasher.clientName("realm-1", "203.0.113.7");
+        assertThat(name).hasSize(32).matches("[0-9a-f]+").doesNotContain("203.0.113.7");
+        assertThat(hasher.clientName("realm-1", "203.0.113.7")).isEqualTo(name);
+        assertThat(hasher.clientName("realm-1", "203.0.113.8")).isNotEqualTo(name);
+        assertThat(hasher.clientName("realm-2", "203.0.113.7")).isNotEqualTo(name);
+        byte[] otherSecret = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.UTF_8);
+        assertThat(new CodeHasher(otherSecret).clientName("realm-1", "203.0.113.7")).isNotEqualTo(name);
+        String plain = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest("203.0.113.7".getBytes(StandardCharsets.UTF_8)));
+        assertThat(plain).doesNotContain(name);
+        assertThat(hasher.clientName("realm-1", "2001:db8:1:2::/64")).hasSize(32).doesNotContain(":");
+    }
+
+    @Test
     void matchesComparesWholeValues() {
         assertThat(CodeHasher.matches("abc", "abc")).isTrue();
         assertThat(CodeHasher.matches("abc", "abd")).isFalse();

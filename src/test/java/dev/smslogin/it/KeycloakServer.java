@@ -5,6 +5,7 @@ import dev.smslogin.testing.FakeAliyunSms;
 import dev.smslogin.testing.FakeSiteVerify;
 import dev.smslogin.testing.TcpProxy;
 import dev.smslogin.testing.TestDatabase;
+import dev.smslogin.testing.WidgetlessHumanCheckFactory;
 
 import java.io.IOException;
 import java.net.URI;
@@ -121,6 +122,7 @@ public final class KeycloakServer implements AutoCloseable {
         Path jar = Path.of(System.getProperty("provider.jar", "target/keycloak-sms-login.jar"));
         Files.createDirectories(home.resolve("providers"));
         Files.copy(jar, home.resolve("providers/keycloak-sms-login.jar"), StandardCopyOption.REPLACE_EXISTING);
+        writeTestProviders(home.resolve("providers/keycloak-sms-login-it-providers.jar"));
         LocalPorts.deleteRecursively(home.resolve("data"));
 
         Dependencies deps = Dependencies.start();
@@ -156,6 +158,7 @@ public final class KeycloakServer implements AutoCloseable {
                 "--spi-sms-human-check--siteverify--verify-url=" + deps.captcha().verifyUrl(),
                 "--spi-sms-human-check--siteverify--secret=" + FakeSiteVerify.SECRET,
                 "--spi-sms-human-check--siteverify--site-key=test-site-key",
+                "--spi-sms-human-check--" + WidgetlessHumanCheckFactory.PROVIDER_ID + "--verify-url=" + deps.captcha().verifyUrl(),
                 // the login-methods pool as Keycloak configures it by default: README's optional pool check
                 // (foreground validation, docker/quarkus.properties) is left out, so that the tests check the
                 // extension's own recovery from a MySQL restart; the read timeout README recommends is in the URL
@@ -198,6 +201,27 @@ public final class KeycloakServer implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /**
+     * The tests' own providers, in a jar beside the extension's: a human check without a widget
+     * ({@link WidgetlessHumanCheckFactory}), which the extension ships none of.
+     */
+    private static void writeTestProviders(Path target) throws IOException {
+        Path classes = Path.of(WidgetlessHumanCheckFactory.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        String packagePath = WidgetlessHumanCheckFactory.class.getPackageName().replace('.', '/');
+        String simpleName = WidgetlessHumanCheckFactory.class.getSimpleName();
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(target));
+             java.util.stream.Stream<Path> files = Files.list(classes.resolve(packagePath))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(simpleName)).toList()) {
+                out.putNextEntry(new java.util.jar.JarEntry(packagePath + "/" + file.getFileName()));
+                out.write(Files.readAllBytes(file));
+                out.closeEntry();
+            }
+            out.putNextEntry(new java.util.jar.JarEntry("META-INF/services/dev.smslogin.humancheck.HumanCheckFactory"));
+            out.write((WidgetlessHumanCheckFactory.class.getName() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
     }
 
     private void awaitReady(Duration timeout) throws InterruptedException, IOException {

@@ -128,8 +128,8 @@ class NativeAppApiIT {
     }
 
     @Test
-    @DisplayName("send answers: 400 invalid_phone_number for what the login page refuses, 400 invalid_client for unknown clients, "
-            + "clients without direct access grants or without the step; a confidential client authenticates as at the token endpoint; JSON bodies work")
+    @DisplayName("send answers: 400 invalid_phone_number for what the login page refuses; a confidential client authenticates "
+            + "as at the token endpoint (secret or HTTP Basic); JSON bodies work")
     void sendErrorAnswers() {
         for (String bad : List.of("12345", "+1 202 555 0143", "010 6552 9988", "x".repeat(40))) {
             Answer refused = api.sendCode(bad);
@@ -138,31 +138,14 @@ class NativeAppApiIT {
             assertThat(refused.json().get("error_description").asText()).isNotBlank();
         }
         String national = Phones.newNational();
-        Answer unknown = api.sendCode("no-such-client", national);
-        assertThat(unknown.status()).isEqualTo(400);
-        assertThat(unknown.error()).isEqualTo("invalid_client");
-        Answer browserClient = api.sendCode(Browser.CLIENT_ID, national);
-        assertThat(browserClient.status()).as("demo-app has no direct access grants").isEqualTo(400);
-        assertThat(browserClient.error()).isEqualTo("invalid_client");
-        assertThat(browserClient.json().get("error_description").asText()).contains("Direct access grants");
-        createClient("password-app", true, "direct grant");
-        Answer passwordFlow = api.sendCode("password-app", national);
-        assertThat(passwordFlow.status()).as("its direct-grant flow is Keycloak's username and password").isEqualTo(400);
-        assertThat(passwordFlow.error()).isEqualTo("invalid_client");
-        assertThat(passwordFlow.json().get("error_description").asText()).contains("sms-login-direct-grant");
-        assertThat(aliyun.messagesTo(national)).as("no client above sent anything").isEmpty();
-
-        Answer missing = api.post(api.codesUrl(), NativeApp.form("phone_number", national), Map.of());
-        assertThat(missing.status()).isEqualTo(400);
-        assertThat(missing.error()).isEqualTo("invalid_client");
-
         createClient("confidential-app", false, "sms direct grant");
         Answer noSecret = api.sendCode("confidential-app", national);
-        assertThat(noSecret.status()).isEqualTo(401);
-        assertThat(noSecret.error()).isIn("invalid_client", "unauthorized_client");
+        assertThat(noSecret.status()).isEqualTo(400);
+        assertThat(noSecret.error()).isEqualTo("invalid_client");
         Answer wrongSecret = api.post(api.codesUrl(), NativeApp.form("client_id", "confidential-app", "client_secret", "wrong",
                 "phone_number", national), Map.of());
-        assertThat(wrongSecret.status()).isEqualTo(401);
+        assertThat(wrongSecret.status()).isEqualTo(400);
+        assertThat(wrongSecret.error()).isEqualTo("invalid_client");
         assertThat(aliyun.messagesTo(national)).isEmpty();
         Answer basic = api.post(api.codesUrl(), NativeApp.form("phone_number", national),
                 Map.of("Authorization", NativeApp.basic("confidential-app", "confidential-secret")));
@@ -176,6 +159,129 @@ class NativeAppApiIT {
         Answer json = api.sendCodeJson(NativeApp.CLIENT_ID, other);
         assertThat(json.status()).as(json.json().toString()).isEqualTo(200);
         assertThat(api.token(other, aliyun.lastCodeTo(other)).status()).isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("finding 11: every client the API does not serve gets one identical answer (status, headers, body): unknown, disabled, "
+            + "no direct access grants, no sms-login-direct-grant step, not OpenID Connect, no client_id, a confidential client "
+            + "without or with a wrong secret or with another client's, Keycloak's own admin-cli; the event and the log keep the cause")
+    void invalidClientIsOneAnswer() {
+        createClient("password-app", true, "direct grant");
+        createClient("confidential-app", false, "sms direct grant");
+        if (admin.get("/admin/realms/" + realm + "/clients?clientId=other-confidential-app").size() == 0) {
+            admin.send("POST", "/admin/realms/" + realm + "/clients", "{\"clientId\":\"other-confidential-app\",\"publicClient\":false,"
+                    + "\"secret\":\"other-secret\",\"directAccessGrantsEnabled\":true,\"authenticationFlowBindingOverrides\":"
+                    + "{\"direct_grant\":\"" + admin.flowId(realm, "sms direct grant") + "\"}}", 201);
+        }
+        createClient("disabled-app", true, "sms direct grant");
+        com.fasterxml.jackson.databind.node.ObjectNode disabled = (com.fasterxml.jackson.databind.node.ObjectNode)
+                admin.get("/admin/realms/" + realm + "/clients/" + clientUuid("disabled-app"));
+        disabled.put("enabled", false);
+        admin.send("PUT", "/admin/realms/" + realm + "/clients/" + clientUuid("disabled-app"), disabled.toString(), 204);
+        if (admin.get("/admin/realms/" + realm + "/clients?clientId=saml-app").size() == 0) {
+            admin.send("POST", "/admin/realms/" + realm + "/clients", "{\"clientId\":\"saml-app\",\"protocol\":\"saml\"}", 201);
+        }
+        String national = Phones.newNational();
+        Map<String, Answer> answers = new java.util.LinkedHashMap<>();
+        answers.put("unknown client", api.sendCode("no-such-client", national));
+        answers.put("disabled client", api.sendCode("disabled-app", national));
+        answers.put("no direct access grants", api.sendCode(Browser.CLIENT_ID, national));
+        answers.put("no sms-login-direct-grant step", api.sendCode("password-app", national));
+        answers.put("SAML client", api.sendCode("saml-app", national));
+        answers.put("no client_id", api.post(api.codesUrl(), NativeApp.form("phone_number", national), Map.of()));
+        answers.put("confidential, no secret", api.sendCode("confidential-app", national));
+        answers.put("confidential, wrong secret", api.post(api.codesUrl(), NativeApp.form("client_id", "confidential-app",
+                "client_secret", "wrong", "phone_number", national), Map.of()));
+        answers.put("confidential, wrong Basic", api.post(api.codesUrl(), NativeApp.form("phone_number", national),
+                Map.of("Authorization", NativeApp.basic("confidential-app", "wrong"))));
+        answers.put("client_id with another client's credentials", api.post(api.codesUrl(),
+                NativeApp.form("client_id", "other-confidential-app", "phone_number", national),
+                Map.of("Authorization", NativeApp.basic("confidential-app", "confidential-secret"))));
+        answers.put("Keycloak's admin-cli", api.sendCode("admin-cli", national));
+
+        Answer first = answers.get("unknown client");
+        assertThat(first.status()).isEqualTo(400);
+        assertThat(first.error()).isEqualTo("invalid_client");
+        assertThat(first.json().get("error_description").asText()).isNotBlank();
+        answers.forEach((cause, answer) -> {
+            assertThat(answer.status()).as(cause).isEqualTo(first.status());
+            assertThat(answer.response().body()).as(cause).isEqualTo(first.response().body());
+            assertThat(answer.response().headers().map()).as(cause).isEqualTo(first.response().headers().map());
+        });
+        assertThat(aliyun.messagesTo(national)).as("no client above sent anything").isEmpty();
+
+        String log = server.logText();
+        for (String reason : List.of("client_not_found", "client_disabled", "direct_grants_off", "no_sms_direct_grant_step",
+                "not_openid_connect", "client_authentication_failed", "client_id_missing", "built_in_client")) {
+            assertThat(log).as("the log keeps the cause " + reason).contains("SMS login API: invalid_client (" + reason + ")");
+        }
+        assertThat(admin.events(realm, "CLIENT_LOGIN_ERROR")).as("the event keeps the cause")
+                .anySatisfy(e -> assertThat(e.at("/details/reason").asText()).isEqualTo("built_in_client"))
+                .anySatisfy(e -> assertThat(e.at("/details/reason").asText()).isEqualTo("no_sms_direct_grant_step"));
+    }
+
+    @Test
+    @DisplayName("finding 11: where the SMS direct grant is the realm's direct-grant flow, Keycloak's own clients (admin-cli, the "
+            + "consoles, broker, realm-management, account) get no code and no tokens from a code")
+    void builtInClientsAreNeverServed() throws Exception {
+        String national = Phones.newNational();
+        Answer oneAnswer = api.sendCode("no-such-client", national);
+        for (String builtIn : List.of("admin-cli", "security-admin-console", "account-console", "broker", "realm-management", "account")) {
+            Answer refused = api.sendCode(builtIn, national);
+            assertThat(refused.status()).as(builtIn + ": " + refused.json()).isEqualTo(400);
+            assertThat(refused.response().body()).as(builtIn).isEqualTo(oneAnswer.response().body());
+        }
+        assertThat(aliyun.messagesTo(national)).as("no SMS for a built-in client").isEmpty();
+
+        // a user of the number, then a real code (asked for by the API's own client) tried at the token endpoint as admin-cli
+        assertThat(api.sendCode(national).status()).isEqualTo(200);
+        assertThat(api.token(national, aliyun.lastCodeTo(national)).status()).isEqualTo(200);
+        String userId = admin.usersWithPhone(realm, Phones.e164(national)).get(0).get("id").asText();
+        String realmAdmin = admin.get("/admin/realms/" + realm + "/clients?clientId=realm-management").get(0).get("id").asText();
+        JsonNode role = admin.get("/admin/realms/" + realm + "/clients/" + realmAdmin + "/roles/realm-admin");
+        admin.send("POST", "/admin/realms/" + realm + "/users/" + userId + "/role-mappings/clients/" + realmAdmin,
+                "[" + role + "]", 204);
+        Thread.sleep(1100);    // the cooldown
+        assertThat(api.sendCode(national).status()).isEqualTo(200);
+        String code = aliyun.lastCodeTo(national);
+        Answer adminTokens = api.token("admin-cli", national, code);
+        assertThat(adminTokens.status()).as(adminTokens.json().toString()).isEqualTo(400);
+        assertThat(adminTokens.response().body()).isEqualTo(oneAnswer.response().body());
+        assertThat(adminTokens.json().has("access_token")).isFalse();
+        assertThat(admin.events(realm, "LOGIN_ERROR")).anySatisfy(e -> {
+            assertThat(e.get("clientId").asText()).isEqualTo("admin-cli");
+            assertThat(e.get("error").asText()).isEqualTo("invalid_client");
+            assertThat(e.at("/details/reason").asText()).isEqualTo("built_in_client");
+        });
+        Answer appTokens = api.token(national, code);
+        assertThat(appTokens.status()).as("the refusal used nothing of the code: " + appTokens.json()).isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("finding 11: Redis key names hold no client IP in clear (keyed hashes, as numbers); the per-IP cap still holds")
+    void clientAddressesAreNotInRedisKeys() throws Exception {
+        String limited = admin.createRealm(Map.of("resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "2"));
+        try {
+            NativeApp client = new NativeApp(server, limited);
+            assertThat(client.sendCode(Phones.newNational()).status()).isEqualTo(200);
+            assertThat(client.sendCode(Phones.newNational()).status()).isEqualTo(200);
+            String third = Phones.newNational();
+            Answer capped = client.sendCode(third);
+            assertThat(capped.status()).as("the per-IP cap: " + capped.json()).isEqualTo(429);
+            assertThat(aliyun.messagesTo(third)).isEmpty();
+
+            String realmId = admin.get("/admin/realms/" + limited).get("id").asText();
+            try (redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis("127.0.0.1", 6379)) {
+                jedis.select(KeycloakServer.REDIS_DB);
+                List<String> realmKeys = new ArrayList<>(jedis.keys(server.redisPrefix() + "{" + realmId + "}:*"));
+                assertThat(realmKeys).as("the client's request and send windows").anyMatch(key -> key.contains(":ip:"))
+                        .anyMatch(key -> key.contains(":client:"));
+                List<String> all = new ArrayList<>(jedis.keys(server.redisPrefix() + "*"));
+                assertThat(all).isNotEmpty().allSatisfy(key -> assertThat(key).doesNotContain("127.0.0.1"));
+            }
+        } finally {
+            admin.deleteRealm(limited);
+        }
     }
 
     @Test
@@ -511,6 +617,12 @@ class NativeAppApiIT {
             Answer sms = client.token(national, aliyun.lastCodeTo(national));
             assertThat(sms.status()).as(sms.json().toString()).isEqualTo(200);
             assertThat(NativeApp.idToken(sms).get("phone_number").asText()).isEqualTo(Phones.e164(national));
+
+            Answer adminCliPassword = client.passwordToken("admin-cli", "mixed-user", BenchmarkKit.PASSWORD);
+            assertThat(adminCliPassword.status()).as("admin-cli keeps Keycloak's password grant: " + adminCliPassword.json()).isEqualTo(200);
+            Answer adminCliSms = client.token("admin-cli", national, "123456");
+            assertThat(adminCliSms.status()).isEqualTo(400);
+            assertThat(adminCliSms.error()).as("admin-cli never through the SMS step").isEqualTo("invalid_client");
         } finally {
             admin.deleteRealm(mixed);
         }
@@ -595,6 +707,10 @@ class NativeAppApiIT {
                 + (publicClient ? "" : ",\"secret\":\"confidential-secret\"")
                 + ",\"standardFlowEnabled\":false,\"directAccessGrantsEnabled\":true,\"defaultClientScopes\":[\"basic\",\"phone\",\"profile\"]"
                 + overrides + "}", 201);
+    }
+
+    private static String clientUuid(String clientId) {
+        return admin.get("/admin/realms/" + realm + "/clients?clientId=" + clientId).get(0).get("id").asText();
     }
 
     private static JsonNode eventOf(String type, String userId) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.smslogin.it.Browser.Page;
 import dev.smslogin.testing.FakeAliyunSms;
 import dev.smslogin.testing.FakeAliyunSms.Misbehaviour;
+import dev.smslogin.testing.FakeSiteVerify;
+import dev.smslogin.testing.WidgetlessHumanCheckFactory;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +39,8 @@ class SecondFactorIT {
     static final String SMS_LOGIN_CLIENT = "sms-app";
     static final String HUMAN_CHECK_FLOW = "password then sms after a human check";
     static final String HUMAN_CHECK_CLIENT = "human-check-app";
+    static final String WIDGETLESS_FLOW = "password then sms after a check without a widget";
+    static final String WIDGETLESS_CLIENT = "widgetless-check-app";
     static final String WRONG_CODE = "That code is not correct. Check the text message and try again.";
 
     static KeycloakServer server;
@@ -75,6 +79,12 @@ class SecondFactorIT {
                 .flow(HUMAN_CHECK_FLOW, step("auth-cookie", "ALTERNATIVE"), subflow("human check forms", "ALTERNATIVE"))
                 .subflowDefinition("human check forms",
                         step("auth-username-password-form", "REQUIRED"), step("sms-otp", "REQUIRED", "sms-otp human check"));
+        Map<String, String> widgetless = new HashMap<>(limits);
+        widgetless.put("humanCheck", WidgetlessHumanCheckFactory.PROVIDER_ID);
+        flows.config("sms-otp widgetless check", widgetless)
+                .flow(WIDGETLESS_FLOW, step("auth-cookie", "ALTERNATIVE"), subflow("widgetless check forms", "ALTERNATIVE"))
+                .subflowDefinition("widgetless check forms",
+                        step("auth-username-password-form", "REQUIRED"), step("sms-otp", "REQUIRED", "sms-otp widgetless check"));
         Map<String, Object> settings = new HashMap<>(flows.realmSettings());
         settings.put("browserFlow", REQUIRED_FLOW);
         realm = admin.createRealm(limits, settings);
@@ -82,6 +92,7 @@ class SecondFactorIT {
         admin.createClient(realm, ALTERNATIVE_CLIENT, ALTERNATIVE_FLOW);
         admin.createClient(realm, SMS_LOGIN_CLIENT, "sms browser");
         admin.createClient(realm, HUMAN_CHECK_CLIENT, HUMAN_CHECK_FLOW);
+        admin.createClient(realm, WIDGETLESS_CLIENT, WIDGETLESS_FLOW);
         admin.send("POST", "/admin/realms/" + realm + "/authentication/register-required-action",
                 "{\"providerId\":\"" + ACTION + "\",\"name\":\"Verify phone number\"}", 204);
         admin.send("PUT", "/admin/realms/" + realm + "/authentication/required-actions/" + ACTION + "/config",
@@ -136,6 +147,40 @@ class SecondFactorIT {
         assertThat(aliyun.messagesTo(national)).hasSize(1);
         Page done = UserSteps.submitCode(browser, sent, aliyun.lastCodeTo(national));
         assertThat(done.isRedirectToClient()).as(done.text()).isTrue();
+    }
+
+    @Test
+    @DisplayName("a humanCheck without a widget (it judges the client alone): the first code after the password goes out only"
+            + " once the check passes; refused, no SMS and the code page says so; passed, the code and a login")
+    void widgetlessHumanCheckBeforeTheFirstCode() throws Exception {
+        FakeSiteVerify check = server.dependencies().captcha();
+        String national = Phones.newNational();
+        String username = userWithNumber(national);
+        int asked = check.tokenlessCalls();
+        Browser browser = new Browser(server);
+        Page refused = password(browser, browser.startLogin(realm, WIDGETLESS_CLIENT), username);
+        assertThat(aliyun.messagesTo(national)).as("the check refused the client: no SMS").isEmpty();
+        assertThat(check.tokenlessCalls()).as("the check was asked").isEqualTo(asked + 1);
+        assertThat(refused.isCodePage()).as(refused.text()).isTrue();
+        assertThat(refused.text()).contains("Please complete the verification before we send a code.");
+
+        check.tokenlessVerdict(true);
+        try {
+            Page sent = browser.submit(refused, Map.of(), "resend");
+            assertThat(sent.isCodePage()).as(sent.text()).isTrue();
+            assertThat(aliyun.messagesTo(national)).hasSize(1);
+            Page done = UserSteps.submitCode(browser, sent, aliyun.lastCodeTo(national));
+            assertThat(done.isRedirectToClient()).as(done.text()).isTrue();
+
+            Thread.sleep(1100);  // the flow's resend cooldown (1 s)
+            Browser next = new Browser(server);
+            Page codePage = password(next, next.startLogin(realm, WIDGETLESS_CLIENT), username);
+            assertThat(codePage.isCodePage()).as(codePage.text()).isTrue();
+            assertThat(aliyun.messagesTo(national)).as("the check passes: the first code goes out at once").hasSize(2);
+            assertThat(check.tokenlessCalls()).isEqualTo(asked + 3);
+        } finally {
+            check.tokenlessVerdict(false);
+        }
     }
 
     @Test
