@@ -1,5 +1,6 @@
 package dev.smslogin.authenticator;
 
+import dev.smslogin.requiredaction.VerifyPhoneNumberActionFactory;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -10,27 +11,32 @@ import org.keycloak.userprofile.UserProfileProvider;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Declares {@code phoneNumber}, {@code phoneNumberVerified} and {@code appUserId} in the user profile of a realm
- * that uses the SMS login, where the realm does not declare them yet.
+ * Declares {@code phoneNumber}, {@code phoneNumberVerified} and {@code appUserId} in the user profile of every realm
+ * whose phone numbers are this extension's business ({@link #managesPhoneNumbers}), editable by admins only, so that
+ * users never write them: only the extension's steps (the required action {@code verify-phone-number}, a sign-up)
+ * and admins do.
  *
- * <p>Since Keycloak 24 every realm has a user profile, and attributes it does not declare ("unmanaged") are hidden
- * from the admin console and the admin API by default; with the unmanaged-attribute policy "Enabled" users may
- * even edit them in the account console, and a user who could set {@code phoneNumber} could claim someone
- * else's number. Declared here, admins see the three attributes and only admins may change them. Declarations an
- * admin already made are kept as they are; one that lets users edit the number is warned about at start.
+ * <p>Since Keycloak 24 every realm has a user profile. Attributes it does not declare ("unmanaged") are hidden from
+ * the admin console and the admin API by default, and with the unmanaged-attribute policy "Enabled" users edit them
+ * through the account REST API: a user who sets {@code appUserId} takes over another app user's rows at the next SMS
+ * login, one who sets {@code phoneNumber} and {@code phoneNumberVerified} claims a number. Declared here, Keycloak
+ * itself refuses a change of them in every user context (account, update-profile page, registration, brokered
+ * review), whatever the unmanaged-attribute policy. An admin's own declaration is kept (display name, group,
+ * annotations, validators, who may view), except what would open it to users: an edit permission for users becomes
+ * admins only, and a scope selector is removed (where its scopes are not requested, the attribute is unmanaged
+ * again); each such fix is logged. {@code phoneNumber} carries the {@link PhoneNumberValidator}: admin edits cannot
+ * give a number two users, nor store one that is not an E.164 mobile number of an allowed region.
  *
- * <p>{@code phoneNumber} carries the {@link PhoneNumberValidator}: admin edits and imports cannot give a number two
- * users, nor store one that is not an E.164 mobile number of an allowed region. A realm whose declaration lacks it
- * gets it added.
- *
- * <p>Runs at start for every realm with an {@code sms-login} execution, when a realm is created or imported, and at
- * the first SMS login page of a realm on each node (for realms given the execution later).
+ * <p>Runs at start for every such realm, when a realm is created or imported, in the transaction of every admin
+ * change that can make a realm such a realm or change its user profile ({@link PhoneAttributesListenerFactory}),
+ * and at the first SMS login page of a realm on each node.
  */
 final class PhoneAttributesDeclaration {
 
@@ -40,47 +46,59 @@ final class PhoneAttributesDeclaration {
 
     private final Set<String> declaredRealmIds = ConcurrentHashMap.newKeySet();
 
-    /** Declares the attributes in the realm of {@code session}'s context, once per realm on this node. */
+    /**
+     * Declares the attributes in the realm of {@code session}'s context, once per realm on this node (later changes
+     * are seen by the admin-event listener). A failure is logged, and tried again next time.
+     */
     void ensureOnce(KeycloakSession session, RealmModel realm) {
         if (!declaredRealmIds.contains(realm.getId())) {
-            ensure(session, realm);
-            declaredRealmIds.add(realm.getId());
+            try {
+                ensure(session, realm);
+                declaredRealmIds.add(realm.getId());
+            } catch (RuntimeException e) {
+                LOG.errorf("SMS login: could not declare phoneNumber, phoneNumberVerified and appUserId editable by admins "
+                        + "only in the user profile of realm '%s' (%s); users may be able to write them until they are "
+                        + "(README: User profile)", realm.getName(), e.getMessage());
+            }
         }
     }
 
-    /** Declares the attributes in every realm whose flows hold an {@code sms-login} execution. */
-    void ensureInRealmsUsingSmsLogin(KeycloakSession session) {
-        session.realms().getRealmsStream().filter(PhoneAttributesDeclaration::usesSmsLogin).forEach(realm -> {
+    /** Declares the attributes in every realm whose phone numbers are the extension's business. */
+    void ensureInManagingRealms(KeycloakSession session) {
+        session.realms().getRealmsStream().forEach(realm -> {
             session.getContext().setRealm(realm);
-            ensureOnce(session, realm);
+            if (managesPhoneNumbers(session, realm)) {
+                ensureOnce(session, realm);
+            }
         });
     }
 
     /**
-     * For a realm just created or imported: declares the attributes when its flows hold an {@code sms-login} execution.
-     * Does not count as the node's declaration of the realm: an admin may change the user profile before its first
-     * SMS login page, which then declares again what is missing (and a creation that rolls back leaves no mark).
+     * For a realm just created or imported, or one an admin just changed: declares the attributes when its phone
+     * numbers are the extension's business ({@link #managesPhoneNumbers}), in the caller's transaction. Does not count
+     * as the node's declaration of the realm (a creation or change that rolls back leaves no mark).
+     *
+     * @throws RuntimeException when the user profile could not be written: the realm's users could write the attributes
      */
-    void ensureIfUsesSmsLogin(KeycloakSession session, RealmModel realm) {
-        if (!usesSmsLogin(realm)) {
-            return;
-        }
+    static void ensureIfManaged(KeycloakSession session, RealmModel realm) {
         RealmModel previous = session.getContext().getRealm();
-        session.getContext().setRealm(realm);
+        session.getContext().setRealm(realm);   // the user profile read and written is the context realm's
         try {
-            ensure(session, realm);
+            if (managesPhoneNumbers(session, realm)) {
+                ensure(session, realm);
+            }
         } finally {
             session.getContext().setRealm(previous);
         }
     }
 
     /**
-     * Whether phone numbers are this extension's business in {@code realm} (the realm of {@code session}'s context):
-     * its flows hold one of the steps that send codes, or its user profile validates {@code phoneNumber} with
-     * {@link PhoneNumberValidator}. Other realms may keep anything in an attribute of that name.
+     * Whether phone numbers are this extension's business in {@code realm}: its flows hold one of the steps that
+     * send codes, it has the required action {@code verify-phone-number} enabled, or its user profile validates
+     * {@code phoneNumber} with {@link PhoneNumberValidator}. Other realms may keep anything in an attribute of that name.
      */
     static boolean managesPhoneNumbers(KeycloakSession session, RealmModel realm) {
-        if (usesSmsLogin(realm)) {
+        if (usesPhoneSteps(realm)) {
             return true;
         }
         RealmModel previous = session.getContext().getRealm();
@@ -94,16 +112,24 @@ final class PhoneAttributesDeclaration {
         }
     }
 
-    private static boolean usesSmsLogin(RealmModel realm) {
-        return realm.getAuthenticationFlowsStream()
+    /** An execution of a step that sends codes in any of its flows, or the required action enabled. */
+    private static boolean usesPhoneSteps(RealmModel realm) {
+        return realm.getRequiredActionProvidersStream().anyMatch(action -> action.isEnabled()
+                && VerifyPhoneNumberActionFactory.PROVIDER_ID.equals(action.getProviderId())) || realm.getAuthenticationFlowsStream()
                 .flatMap(flow -> realm.getAuthenticationExecutionsStream(flow.getId()))
                 .anyMatch(RealmSendLimits::isSendingStep);
     }
 
+    /**
+     * Declares what is missing and closes what users could write; writes the user profile only when something changed.
+     *
+     * @throws RuntimeException when the user profile could not be written
+     */
     private static void ensure(KeycloakSession session, RealmModel realm) {
         UserProfileProvider profiles = session.getProvider(UserProfileProvider.class);
         UPConfig config = profiles.getConfiguration();
         List<String> added = new ArrayList<>();
+        List<String> closed = new ArrayList<>();
         for (UPAttribute wanted : List.of(
                 validated(attribute(PhoneUsers.PHONE_NUMBER, "${phoneNumber}", ADMIN_AND_USER)),
                 attribute(PhoneUsers.PHONE_NUMBER_VERIFIED, "${phoneNumberVerified}", ADMIN_AND_USER),
@@ -114,11 +140,20 @@ final class PhoneAttributesDeclaration {
                 added.add(wanted.getName());
                 continue;
             }
-            if (existing.getPermissions() != null && existing.getPermissions().getEdit() != null
-                    && existing.getPermissions().getEdit().contains("user")) {
-                LOG.warnf("SMS login: the user profile of realm '%s' lets users edit '%s'; a user could claim another "
-                        + "person's phone number. Make it editable by admins only (Realm settings > User profile).",
-                        realm.getName(), wanted.getName());
+            UPAttributePermissions permissions = existing.getPermissions();
+            if (permissions != null && permissions.getEdit() != null && !ADMIN.containsAll(permissions.getEdit())) {
+                // users may edit it: admins only, and whoever could edit it still sees it
+                Set<String> viewers = new LinkedHashSet<>(permissions.getView() == null ? Set.of() : permissions.getView());
+                viewers.addAll(permissions.getEdit());
+                existing.setPermissions(new UPAttributePermissions(viewers, ADMIN));
+                closed.add("'" + wanted.getName() + "' editable by admins only (it let users edit it)");
+            }
+            if (existing.getSelector() != null && existing.getSelector().getScopes() != null
+                    && !existing.getSelector().getScopes().isEmpty()) {
+                // where none of its scopes is requested (the account console, the account REST API) it is unmanaged
+                existing.setSelector(null);
+                closed.add("'" + wanted.getName() + "' declared in every context (it was declared only for the scopes "
+                        + "it selected, and unmanaged elsewhere)");
             }
             if (wanted.getValidations() != null && !hasValidations(existing, wanted.getValidations().keySet())) {
                 // a realm declared before the validator existed, or an admin removed it: edits must stay safe
@@ -129,17 +164,17 @@ final class PhoneAttributesDeclaration {
                 added.add("the " + PhoneNumberValidator.ID + " validator of " + wanted.getName());
             }
         }
-        if (added.isEmpty()) {
+        if (added.isEmpty() && closed.isEmpty()) {
             return;
         }
-        try {
-            profiles.setConfiguration(config);
+        profiles.setConfiguration(config);
+        if (!added.isEmpty()) {
             LOG.infof("SMS login: declared %s in the user profile of realm '%s' (visible to admins, editable by admins only, numbers validated)",
                     String.join(", ", added), realm.getName());
-        } catch (RuntimeException e) {
-            LOG.warnf("SMS login: could not declare %s in the user profile of realm '%s' (%s); admins will not see "
-                    + "these attributes until they are declared (README: User profile)", String.join(", ", added),
-                    realm.getName(), e.getMessage());
+        }
+        if (!closed.isEmpty()) {
+            LOG.warnf("SMS login: made %s in the user profile of realm '%s': users must never write phoneNumber, "
+                    + "phoneNumberVerified or appUserId (README: User profile)", String.join("; ", closed), realm.getName());
         }
     }
 

@@ -5,15 +5,11 @@ import dev.smslogin.credential.PhoneNumberCredentialProvider;
 import dev.smslogin.loginmethod.LoginMethodStore;
 import dev.smslogin.metrics.SmsLoginMetrics;
 import dev.smslogin.sms.SmsSender;
-import org.jboss.logging.Logger;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.RealmModel;
 import org.keycloak.models.credential.OTPCredentialModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
-import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
 
 import java.util.LinkedHashMap;
@@ -84,32 +80,9 @@ public final class SmsLoginAuthenticatorFactory extends SmsStepFactory implement
         return false;
     }
 
-    /** Once Keycloak has started (realms imported and migrated), declares the phone attributes where missing. */
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         this.sessionFactory = factory;
-        factory.register(event -> {
-            if (event instanceof RealmModel.RealmPostCreateEvent created) {
-                // a realm imported with an SMS login flow: its user profile declares the phone attributes (and
-                // validates phoneNumber) before any admin edits a user, in the import's transaction
-                try {
-                    phoneAttributes.ensureIfUsesSmsLogin(created.getKeycloakSession(), created.getCreatedRealm());
-                } catch (RuntimeException e) {
-                    // never fails the import: the first login page of the realm tries again
-                    Logger.getLogger(SmsLoginAuthenticatorFactory.class).warnf("SMS login: could not check the user "
-                            + "profile of realm '%s' at its creation: %s", created.getCreatedRealm().getName(), e.getMessage());
-                }
-            }
-            if (event instanceof PostMigrationEvent) {
-                try {
-                    KeycloakModelUtils.runJobInTransaction(factory, phoneAttributes::ensureInRealmsUsingSmsLogin);
-                } catch (RuntimeException e) {
-                    // the first login page of each realm tries again
-                    Logger.getLogger(SmsLoginAuthenticatorFactory.class)
-                            .warnf("SMS login: could not check the realms' user profiles at start: %s", e.getMessage());
-                }
-            }
-        });
     }
 
     @Override
