@@ -6,13 +6,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static dev.smslogin.testing.SentinelCluster.await;
 
 /**
  * Redis servers on loopback that speak only TLS ({@code --port 0 --tls-port}), with throw-away certificates made by
  * {@code openssl} in a directory of their own: a test CA; server certificates from it for {@code localhost} and
- * 127.0.0.1, and for another name ({@code evil.example}); a client certificate from it (PEM, and a PKCS12 key store);
+ * 127.0.0.1, for {@code localhost} alone, and for another name ({@code evil.example}); a client certificate from it (PEM, and a PKCS12 key store);
  * the CA as a PKCS12 trust store; and a second CA that issued none of them.
  */
 public final class TlsRedis implements AutoCloseable {
@@ -31,8 +32,10 @@ public final class TlsRedis implements AutoCloseable {
         openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "other-ca.key", "-out", "other-ca.pem", "-days", "2",
                 "-subj", "/CN=another test CA", "-addext", "basicConstraints=critical,CA:true",
                 "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-        issue("localhost", "DNS:localhost,IP:127.0.0.1", "serverAuth");
-        issue("evil", "DNS:evil.example", "serverAuth");
+        // clientAuth too: Cluster nodes show their certificate to each other on the cluster bus
+        issue("localhost", "DNS:localhost,IP:127.0.0.1", "serverAuth,clientAuth");
+        issue("evil", "DNS:evil.example", "serverAuth,clientAuth");
+        issue("localhost-name-only", "DNS:localhost", "serverAuth,clientAuth");
         issue("client", "DNS:keycloak.test", "clientAuth");
         openssl("pkcs12", "-export", "-in", "client.pem", "-inkey", "client.key", "-name", "client",
                 "-out", "client.p12", "-passout", "pass:" + storePassword);
@@ -88,6 +91,54 @@ public final class TlsRedis implements AutoCloseable {
         return port;
     }
 
+    /**
+     * Starts a Redis Cluster of three TLS-only masters (no replicas) with the certificate {@code name}, the cluster bus
+     * over TLS too; the nodes announce themselves as 127.0.0.1. Returns the port of the first node.
+     */
+    public int startCluster(String name) throws IOException, InterruptedException {
+        List<String> create = new ArrayList<>(List.of("redis-cli", "--tls", "--cacert", ca().toString(), "--cluster", "create"));
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int port = LocalPorts.free();
+            Path log = dir.resolve("redis-" + port + ".log");
+            servers.add(new ProcessBuilder("redis-server", "--port", "0", "--tls-port", String.valueOf(port),
+                    "--bind", "127.0.0.1", "--tls-cert-file", dir.resolve(name + ".pem").toString(),
+                    "--tls-key-file", dir.resolve(name + ".key").toString(), "--tls-ca-cert-file", ca().toString(),
+                    "--tls-auth-clients", "no", "--tls-cluster", "yes", "--cluster-enabled", "yes",
+                    "--cluster-port", String.valueOf(LocalPorts.free()), "--cluster-config-file", "nodes-" + port + ".conf",
+                    "--cluster-node-timeout", "1000", "--save", "", "--appendonly", "no", "--dir", dir.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start());
+            ports.add(port);
+            create.add("127.0.0.1:" + port);
+        }
+        for (int port : ports) {
+            Path log = dir.resolve("redis-" + port + ".log");
+            await("TLS cluster node " + port + " ready", () -> {
+                try {
+                    return Files.readString(log).contains("Ready to accept connections");
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        }
+        create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+        run(create);
+        await("the TLS cluster serves every slot", () -> ports.stream().allMatch(port -> {
+            try {
+                Process info = new ProcessBuilder("redis-cli", "--tls", "--cacert", ca().toString(), "-h", "127.0.0.1",
+                        "-p", String.valueOf(port), "cluster", "info").redirectErrorStream(true).start();
+                String out = new String(info.getInputStream().readAllBytes());
+                return info.waitFor() == 0 && out.contains("cluster_state:ok");
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }));
+        return ports.get(0);
+    }
+
     private void issue(String name, String subjectAltNames, String extendedKeyUsage) throws IOException, InterruptedException {
         openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name);
         Files.writeString(dir.resolve(name + ".ext"), "subjectAltName=" + subjectAltNames + "\nextendedKeyUsage=" + extendedKeyUsage + "\n");
@@ -106,7 +157,11 @@ public final class TlsRedis implements AutoCloseable {
         Path out = dir.resolve("command.log");
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(out.toFile()).start();
-        if (process.waitFor() != 0) {
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException(command.get(0) + " " + command.get(1) + " did not end within 60 s:\n" + Files.readString(out));
+        }
+        if (process.exitValue() != 0) {
             throw new IllegalStateException(command.get(0) + " " + command.get(1) + " failed:\n" + Files.readString(out));
         }
     }

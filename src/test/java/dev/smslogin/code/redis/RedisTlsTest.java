@@ -22,7 +22,11 @@ import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -91,6 +95,23 @@ class RedisTlsTest {
             assertUnavailable(connect("localhost", localhostPort, Map.of("tls-trust-store-file", tls.otherCa().toString())));
             return null;
         });
+    }
+
+    @Test
+    @DisplayName("rediss-cluster://: the nodes the Cluster announces (127.0.0.1) are checked too, not only the URL's")
+    void clusterNodesAreCheckedByTheirAnnouncedAddress() throws Exception {
+        Map<String, String> pem = Map.of("tls-trust-store-file", tls.ca().toString());
+        int good = tls.startCluster("localhost");
+        assertThat(sendAndCheck(connect("rediss-cluster://localhost:" + good, pem))).isEqualTo(Verification.VALID);
+        // certificates for localhost alone: the node of the URL answers, the announced 127.0.0.1 nodes may not
+        int nameOnly = tls.startCluster("localhost-name-only");
+        RedisPool pool = connect("rediss-cluster://localhost:" + nameOnly, pem);
+        Throwable failure = assertUnavailable(pool);
+        assertThat(causes(failure)).as("refused for the name in the certificate: " + failure)
+                .anySatisfy(cause -> assertThat(cause).isInstanceOf(CertificateException.class).hasMessageContaining("127.0.0.1"));
+        // as the old code did: without the check, the same cluster answers
+        Map<String, String> unchecked = Map.of("tls-trust-store-file", tls.ca().toString(), "tls-verify-hostname", "false");
+        assertThat(sendAndCheck(connect("rediss-cluster://localhost:" + nameOnly, unchecked))).isEqualTo(Verification.VALID);
     }
 
     @Test
@@ -177,7 +198,26 @@ class RedisTlsTest {
 
     /** A pool with the {@code tls-*} options, read as the factory reads them (no Keycloak truststore here). */
     private static RedisPool connect(String host, int port, Map<String, String> options) {
-        return RedisSmsCodeStoreFactory.connect(settings(host, port), RedisTls.from(scope(options)), null);
+        return connect("rediss://" + host + ":" + port + "/0", options);
+    }
+
+    private static RedisPool connect(String url, Map<String, String> options) {
+        return RedisSmsCodeStoreFactory.connect(RedisSettings.from(url, PREFIX, "2000"), RedisTls.from(scope(options)), null);
+    }
+
+    /** The failure and its causes, suppressed ones included (a Cluster's tries of several nodes). */
+    private static List<Throwable> causes(Throwable failure) {
+        List<Throwable> all = new ArrayList<>();
+        Deque<Throwable> next = new ArrayDeque<>(List.of(failure));
+        while (!next.isEmpty() && all.size() < 100) {
+            Throwable t = next.pop();
+            all.add(t);
+            if (t.getCause() != null) {
+                next.push(t.getCause());
+            }
+            next.addAll(List.of(t.getSuppressed()));
+        }
+        return all;
     }
 
     private static void init(Map<String, String> options) {
