@@ -84,7 +84,7 @@ public final class KeycloakServer implements AutoCloseable {
         if (instance == null) {
             try {
                 Path home = distribution();
-                instance = start(home, "keycloak-" + home.getFileName(), null);
+                instance = start(home, "keycloak-" + home.getFileName(), null, List.of());
             } catch (IOException | InterruptedException e) {
                 throw new IllegalStateException("could not start Keycloak", e);
             }
@@ -99,11 +99,16 @@ public final class KeycloakServer implements AutoCloseable {
      * and keeps its database there, so two servers cannot share one. {@link #close()} stops it.
      */
     static KeycloakServer startWithRedis(String name, String redisUrl) {
+        return startWithRedis(name, redisUrl, List.of());
+    }
+
+    /** As {@link #startWithRedis(String, String)}, with more server options (e.g. the code store's TLS options). */
+    static KeycloakServer startWithRedis(String name, String redisUrl, List<String> options) {
         try {
             Path home = Path.of("target", "keycloak-" + name).toAbsolutePath();
             LocalPorts.deleteRecursively(home);
             LocalPorts.copyRecursively(distribution(), home, "data");
-            return start(home, "keycloak-" + name, redisUrl);
+            return start(home, "keycloak-" + name, redisUrl, options);
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("could not start Keycloak " + name, e);
         }
@@ -117,8 +122,12 @@ public final class KeycloakServer implements AutoCloseable {
         return home;
     }
 
-    /** @param redisUrl the code store's Redis, or null for the machine's Redis through the cuttable link */
-    private static KeycloakServer start(Path home, String name, String redisUrl) throws IOException, InterruptedException {
+    /**
+     * @param redisUrl the code store's Redis, or null for the machine's Redis through the cuttable link
+     * @param options  more server options
+     */
+    private static KeycloakServer start(Path home, String name, String redisUrl, List<String> options)
+            throws IOException, InterruptedException {
         Path jar = Path.of(System.getProperty("provider.jar", "target/keycloak-sms-login.jar"));
         Files.createDirectories(home.resolve("providers"));
         Files.copy(jar, home.resolve("providers/keycloak-sms-login.jar"), StandardCopyOption.REPLACE_EXISTING);
@@ -168,6 +177,7 @@ public final class KeycloakServer implements AutoCloseable {
                 "--db-username-login-methods=" + TestDatabase.USER,
                 "--transaction-xa-enabled-login-methods=true",
                 "--log-level=" + System.getProperty("keycloak.log-level", "INFO,dev.smslogin:DEBUG")));
+        command.addAll(options);
         String extraArgs = System.getProperty("keycloak.args", "").strip();
         if (!extraArgs.isEmpty()) {
             command.addAll(List.of(extraArgs.split("\\s+")));

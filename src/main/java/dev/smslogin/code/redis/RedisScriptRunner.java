@@ -9,6 +9,7 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisMovedDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
+import javax.net.ssl.SSLHandshakeException;
 import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.function.Function;
@@ -92,15 +93,16 @@ final class RedisScriptRunner {
     /**
      * After an outage the pool holds connections the network has broken; each fails at once on first use and is
      * dropped. A repeatable script is run again on the next connection (bounded), so the first request after Redis
-     * comes back works; a timeout is never repeated, it would hold the request thread twice as long. A script a
-     * Cluster node redirected (MOVED) did not run, and runs again at the slot's new master.
+     * comes back works; a timeout is never repeated, it would hold the request thread twice as long, nor a TLS handshake
+     * the client refused. A script a Cluster node redirected (MOVED) did not run, and runs again at the slot's new
+     * master.
      */
     private Object execute(RedisScript script, Supplier<Object> call) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return call.get();
             } catch (JedisConnectionException e) {
-                if (!script.repeatable || attempt >= MAX_ATTEMPTS || isTimeout(e)) {
+                if (!script.repeatable || attempt >= MAX_ATTEMPTS || isTimeout(e) || isRefusedHandshake(e)) {
                     throw unavailable(e);
                 }
             } catch (JedisMovedDataException e) {
@@ -118,6 +120,16 @@ final class RedisScriptRunner {
     private static boolean isTimeout(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A TLS handshake the client refused (a certificate not trusted, or for another host): the next is no better. */
+    private static boolean isRefusedHandshake(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SSLHandshakeException) {
                 return true;
             }
         }
