@@ -10,7 +10,6 @@ import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.KeycloakTransaction;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.PostMigrationEvent;
@@ -110,7 +109,7 @@ public final class PhoneAttributesListenerFactory implements EventListenerProvid
                         + "be declared editable by admins only in its user profile (%s)", realm.getName(), e.getMessage());
                 // Keycloak ignores what a listener throws: a transaction that fails the commit's prepare phase rolls back
                 // the admin's change with everything else of the request, and the admin gets this answer
-                session.getTransactionManager().enlistPrepare(new Refusal(ErrorResponse.error("This realm uses the SMS "
+                session.getTransactionManager().enlistPrepare(new AdminRefusal(ErrorResponse.error("This realm uses the SMS "
                         + "login steps, which need phoneNumber, phoneNumberVerified and appUserId declared in its user profile, "
                         + "editable by admins only, and they could not be declared: " + e.getMessage() + ". Nothing was changed.",
                         Response.Status.BAD_REQUEST)));
@@ -123,36 +122,6 @@ public final class PhoneAttributesListenerFactory implements EventListenerProvid
 
         @Override
         public void close() {
-        }
-    }
-
-    /** Fails the commit's prepare phase: Keycloak then rolls back every resource of the request and throws the error. */
-    private record Refusal(ErrorResponseException error) implements KeycloakTransaction {
-        @Override
-        public void begin() {
-        }
-
-        @Override
-        public void commit() {
-            throw error;
-        }
-
-        @Override
-        public void rollback() {
-        }
-
-        @Override
-        public void setRollbackOnly() {
-        }
-
-        @Override
-        public boolean getRollbackOnly() {
-            return false;
-        }
-
-        @Override
-        public boolean isActive() {
-            return true;
         }
     }
 }

@@ -19,7 +19,6 @@ import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakTransaction;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.ErrorResponse;
@@ -222,7 +221,7 @@ final class PhoneNumberEdits implements EventListenerProvider {
         String number = user.getFirstAttribute(PhoneUsers.PHONE_NUMBER);
         LOG.warnf("SMS login: admin change of user %s to %s refused, nothing changed: %s", user.getId(),
                 number == null || number.isBlank() ? "no number" : PhoneMasking.mask(number), cause);
-        session.getTransactionManager().enlistPrepare(new Refusal(ErrorResponse.error(message, status)));
+        session.getTransactionManager().enlistPrepare(new AdminRefusal(ErrorResponse.error(message, status)));
     }
 
     /** {@code users/{id}}: the user itself, not one of its sub-resources. */
@@ -240,35 +239,5 @@ final class PhoneNumberEdits implements EventListenerProvider {
 
     @Override
     public void close() {
-    }
-
-    /** Fails the commit's prepare phase: Keycloak then rolls back every resource of the request and throws the error. */
-    private record Refusal(ErrorResponseException error) implements KeycloakTransaction {
-        @Override
-        public void begin() {
-        }
-
-        @Override
-        public void commit() {
-            throw error;
-        }
-
-        @Override
-        public void rollback() {
-        }
-
-        @Override
-        public void setRollbackOnly() {
-        }
-
-        @Override
-        public boolean getRollbackOnly() {
-            return false;
-        }
-
-        @Override
-        public boolean isActive() {
-            return true;
-        }
     }
 }
