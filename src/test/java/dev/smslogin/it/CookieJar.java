@@ -16,6 +16,11 @@ final class CookieJar extends CookieHandler {
 
     private final Map<String, String> cookies = new ConcurrentHashMap<>();
 
+    /** The names of the cookies held now. */
+    java.util.Set<String> names() {
+        return java.util.Set.copyOf(cookies.keySet());
+    }
+
     @Override
     public Map<String, List<String>> get(URI uri, Map<String, List<String>> requestHeaders) {
         if (cookies.isEmpty()) {
