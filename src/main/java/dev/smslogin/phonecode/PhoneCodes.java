@@ -56,7 +56,18 @@ public final class PhoneCodes {
      */
     public SendOutcome send(CodeScope scope, PhoneNumber phone, String clientAddress, SendLimits limits, int codeLength, Duration ttl,
                             SmsTemplate template) {
-        return reserveAndSend(scope, phone, clientAddress, limits, codeLength, ttl, template);
+        return reserveAndSend(scope, phone, clientAddress, limits, codeLength, ttl, template, true);
+    }
+
+    /**
+     * As {@link #send}, for a number that must not be told apart from one whose send is {@linkplain #withhold withheld}
+     * (a password reset to a number an account has): a send the provider refused is not given back, since a withheld
+     * send never is (its limits and cooldown stand as for a code that went out), and a refusal that came quicker than
+     * sends take waits as a withheld send does. The outcome still tells what happened, for the logs and events.
+     */
+    public SendOutcome sendConcealed(CodeScope scope, PhoneNumber phone, String clientAddress, SendLimits limits, int codeLength,
+                                     Duration ttl, SmsTemplate template) {
+        return reserveAndSend(scope, phone, clientAddress, limits, codeLength, ttl, template, false);
     }
 
     /**
@@ -65,12 +76,15 @@ public final class PhoneCodes {
      * password reset to a number no account has). The outcome is what a send to it would have been.
      */
     public SendOutcome withhold(CodeScope scope, PhoneNumber phone, String clientAddress, SendLimits limits, int codeLength, Duration ttl) {
-        return reserveAndSend(scope, phone, clientAddress, limits, codeLength, ttl, null);
+        return reserveAndSend(scope, phone, clientAddress, limits, codeLength, ttl, null, false);
     }
 
-    /** Reserves a send, then delivers the code in {@code template}, or withholds it when {@code template} is null. */
+    /**
+     * Reserves a send, then delivers the code in {@code template}, or withholds it when {@code template} is null. A send
+     * the provider definitely did not take is given back only when {@code giveBackRefused}.
+     */
     private SendOutcome reserveAndSend(CodeScope scope, PhoneNumber phone, String clientAddress, SendLimits limits, int codeLength,
-                                       Duration ttl, SmsTemplate template) {
+                                       Duration ttl, SmsTemplate template, boolean giveBackRefused) {
         SmsCodeStore store = session.getProvider(SmsCodeStore.class);
         // the client's windows are named by a keyed hash of its address, as a number's are: no IP in a store in clear
         String client = hasher.clientName(realm.getId(), ClientKey.of(clientAddress));
@@ -98,6 +112,7 @@ public final class PhoneCodes {
             metrics.codeAsked(realm.getName(), SmsLoginMetrics.SendResult.WITHHELD);
             return new SendOutcome.Sent(limits.cooldownSeconds());
         }
+        long started = System.nanoTime();
         try {
             deliver(phone, code, template);
         } catch (SmsSendException e) {
@@ -107,7 +122,12 @@ public final class PhoneCodes {
                 return new SendOutcome.Unconfirmed(limits.cooldownSeconds());
             }
             LOG.warnf("SMS login: %s (%s)", e.getMessage(), e.failure());
-            giveBack(store, scope, client, decision, phone);
+            if (giveBackRefused) {
+                giveBack(store, scope, client, decision, phone);
+            } else {
+                // counted as a withheld send is; and no quicker than one
+                SendDurations.NODE.imitateAfter(System.nanoTime() - started);
+            }
             metrics.codeNotDelivered(realm.getName(), e.failure());
             return new SendOutcome.NotSent(e.failure());
         }

@@ -29,8 +29,17 @@ final class SendDurations {
 
     /** Waits about as long as a send takes. */
     void imitate() {
+        imitateAfter(0);
+    }
+
+    /** Waits the rest of the time a send takes, after {@code tookNanos} already spent (no wait once that is over). */
+    void imitateAfter(long tookNanos) {
+        long rest = typicalMillis() - TimeUnit.NANOSECONDS.toMillis(tookNanos);
+        if (rest <= 0) {
+            return;
+        }
         try {
-            Thread.sleep(typicalMillis());
+            Thread.sleep(rest);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -10,6 +10,8 @@ public final class DialogMessages {
     public static final String PHONE_NOT_MOBILE = "smsLoginPhoneNotMobile";
     public static final String PHONE_REGION_NOT_ALLOWED = "smsLoginPhoneRegionNotAllowed";
     public static final String CODE_SENT = "smsLoginCodeSent";
+    public static final String RESET_CODE_SENT = "smsResetCodeSent";
+    public static final String RESET_SECOND_FACTOR_NOT_ASKED = "smsResetSecondFactorNotAsked";
     public static final String RESEND_WAIT = "smsLoginResendWait";
     public static final String TOO_MANY_CODES = "smsLoginTooManyCodes";
     public static final String SMS_RATE_LIMITED = "smsLoginSmsRateLimited";

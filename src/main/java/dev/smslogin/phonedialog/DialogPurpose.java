@@ -8,21 +8,24 @@ import dev.smslogin.sms.SmsPurpose;
  */
 public enum DialogPurpose {
 
-    LOGIN("sms-login", "smsLoginTitle", "doLogIn", SmsPurpose.LOGIN),
-    VERIFY_NUMBER("verify-phone-number", "verifyPhoneTitle", "verifyPhoneSubmit", SmsPurpose.VERIFY),
+    LOGIN("sms-login", "smsLoginTitle", "doLogIn", DialogMessages.CODE_SENT, SmsPurpose.LOGIN),
+    VERIFY_NUMBER("verify-phone-number", "verifyPhoneTitle", "verifyPhoneSubmit", DialogMessages.CODE_SENT, SmsPurpose.VERIFY),
     /** The account's own verified number: no phone page, no "use another number". */
-    SECOND_FACTOR("sms-otp", "smsOtpTitle", "doLogIn", SmsPurpose.SECOND_FACTOR),
-    RESET_PASSWORD("sms-reset-credentials", "smsResetTitle", "doSubmit", SmsPurpose.RESET);
+    SECOND_FACTOR("sms-otp", "smsOtpTitle", "doLogIn", DialogMessages.CODE_SENT, SmsPurpose.SECOND_FACTOR),
+    /** Only a number an account holds gets an SMS, and the page never says which: "if an account uses it". */
+    RESET_PASSWORD("sms-reset-credentials", "smsResetTitle", "doSubmit", DialogMessages.RESET_CODE_SENT, SmsPurpose.RESET);
 
     private final String id;
     private final String titleKey;
     private final String submitKey;
+    private final String sentKey;
     private final SmsPurpose smsPurpose;
 
-    DialogPurpose(String id, String titleKey, String submitKey, SmsPurpose smsPurpose) {
+    DialogPurpose(String id, String titleKey, String submitKey, String sentKey, SmsPurpose smsPurpose) {
         this.id = id;
         this.titleKey = titleKey;
         this.submitKey = submitKey;
+        this.sentKey = sentKey;
         this.smsPurpose = smsPurpose;
     }
 
@@ -47,6 +50,11 @@ public enum DialogPurpose {
 
     String submitKey() {
         return submitKey;
+    }
+
+    /** The message key of the code page's "a code was sent to {0}". */
+    String sentKey() {
+        return sentKey;
     }
 
     /**

@@ -65,6 +65,8 @@ public final class PhoneDialog {
     private final CodeHasher hasher;
     private final SmsLoginMetrics metrics;
     private Predicate<PhoneNumber> recipients = phone -> true;
+    /** Set with {@link #sendingOnlyTo}: every send looks like a withheld one to the person at the page. */
+    private boolean concealing;
 
     public PhoneDialog(DialogStep step, DialogSettings settings, DialogPurpose purpose, CodeHasher hasher, SmsLoginMetrics metrics) {
         this.step = step;
@@ -76,10 +78,14 @@ public final class PhoneDialog {
 
     /**
      * Only numbers {@code recipients} accepts get an SMS; the others go through the same pages, limits and timing,
-     * without one (see {@link PhoneCodes#withhold}).
+     * without one (see {@link PhoneCodes#withhold}). So that nobody can tell the two apart, a real send shows the
+     * same code page whatever became of it (sent, refused by the provider, unconfirmed, busy), and a send the provider
+     * refused is not given back, as a withheld one is not: its cooldown and counts stand. Logs, metrics and the event
+     * keep what happened.
      */
     public PhoneDialog sendingOnlyTo(Predicate<PhoneNumber> recipients) {
         this.recipients = recipients;
+        this.concealing = true;
         return this;
     }
 
@@ -251,16 +257,28 @@ public final class PhoneDialog {
 
     private void sendCode(PhoneNumber phone, boolean onCodePage) {
         PhoneCodes codes = phoneCodes();
-        SendOutcome result = recipients.test(phone)
-                ? codes.send(codeScope(codes, phone), phone, step.remoteAddress(), settings.sendLimits(), settings.codeLength(),
-                        settings.codeTtl(), settings.smsTemplate(purpose.smsPurpose()))
-                : codes.withhold(codeScope(codes, phone), phone, step.remoteAddress(), settings.sendLimits(), settings.codeLength(),
-                        settings.codeTtl());
+        SendOutcome result;
+        if (!recipients.test(phone)) {
+            result = codes.withhold(codeScope(codes, phone), phone, step.remoteAddress(), settings.sendLimits(), settings.codeLength(),
+                    settings.codeTtl());
+        } else if (concealing) {
+            result = codes.sendConcealed(codeScope(codes, phone), phone, step.remoteAddress(), settings.sendLimits(), settings.codeLength(),
+                    settings.codeTtl(), settings.smsTemplate(purpose.smsPurpose()));
+        } else {
+            result = codes.send(codeScope(codes, phone), phone, step.remoteAddress(), settings.sendLimits(), settings.codeLength(),
+                    settings.codeTtl(), settings.smsTemplate(purpose.smsPurpose()));
+        }
         if (result instanceof SendOutcome.Sent sent) {
-            showCodePage(phone, sent.cooldownSeconds(), null, DialogPages.message(DialogMessages.CODE_SENT, phone.maskedForDisplay()));
+            showCodePage(phone, sent.cooldownSeconds(), null, DialogPages.message(purpose.sentKey(), phone.maskedForDisplay()));
             return;
         }
         step.event().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
+        if (concealing && (result instanceof SendOutcome.NotSent || result instanceof SendOutcome.Unconfirmed)) {
+            // what a withheld send shows: the event above and the log tell admins what really happened
+            long cooldown = settings.sendLimits().cooldownSeconds();
+            showCodePage(phone, cooldown, null, DialogPages.message(purpose.sentKey(), phone.maskedForDisplay()));
+            return;
+        }
         if (result instanceof SendOutcome.Unconfirmed unconfirmed) {
             // the SMS may still arrive: its code stays valid and the cooldown runs, as for a code that went out
             showCodePage(phone, unconfirmed.cooldownSeconds(),

@@ -4,11 +4,16 @@ import dev.smslogin.authenticator.FlowDialogs;
 import dev.smslogin.authenticator.PhoneUsers;
 import dev.smslogin.authenticator.SmsLoginConfig;
 import dev.smslogin.phone.PhoneNumber;
+import dev.smslogin.phonedialog.DialogMessages;
 import dev.smslogin.phonedialog.PhoneDialog;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.browser.AbstractUsernameFormAuthenticator;
 import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
+import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -18,9 +23,15 @@ import org.keycloak.models.UserModel;
  * "Forgot password?" by SMS: the user types a number and proves it with a code, and becomes the user of the
  * reset, whose next step (Keycloak's "Reset Password") sets the new password. Only an enabled account holding the
  * number verified gets an SMS; any other number goes through the same pages, limits and timing without one, and
- * the event says what happened ({@code RESET_PASSWORD_ERROR}, {@code user_not_found}).
+ * the event says what happened ({@code RESET_PASSWORD_ERROR}, {@code user_not_found}). An account that also has an
+ * authenticator app, a security key or a passkey goes on only when the flow asks for one of them after this step
+ * ({@link SecondFactorAfterReset}); otherwise the reset is refused: the phone alone never takes such an account.
  */
 final class SmsResetCredentialsAuthenticator implements Authenticator {
+
+    /** The event's {@code reason} when a proven number is refused because the flow would skip the user's second factor. */
+    static final String REASON_SECOND_FACTOR_NOT_ASKED = "second_factor_not_asked";
+    private static final Logger LOG = Logger.getLogger(SmsResetCredentialsAuthenticator.class);
 
     private final FlowDialogs dialogs;
 
@@ -65,8 +76,28 @@ final class SmsResetCredentialsAuthenticator implements Authenticator {
         }
         dialog.forget();
         context.getEvent().detail(PhoneDialog.EVENT_DETAIL_PHONE, typed.phone().masked());
+        if (SecondFactorAfterReset.hasSecondFactor(user) && !new SecondFactorAfterReset(context.getSession(), context.getRealm(), user,
+                context.getAuthenticationSession()).askedAfter(context.getExecution())) {
+            refuseWithoutSecondFactor(context, typed.phone());
+            return;
+        }
         context.setUser(user);
         context.success();
+    }
+
+    /**
+     * The number is proven, but the account also has an authenticator app, a security key or a passkey, and the flow
+     * would not ask for it: the phone alone must not take the account. Nothing changes, nobody is logged in; the page
+     * says so, and the event and the log tell the admin how to fix the flow.
+     */
+    private static void refuseWithoutSecondFactor(AuthenticationFlowContext context, PhoneNumber phone) {
+        LOG.warnf("SMS reset: refused for %s in realm '%s': the account has a second factor (OTP, WebAuthn or passkey) and the "
+                        + "reset flow asks for none of them after the SMS step; add a CONDITIONAL sub-flow with 'Condition - user "
+                        + "configured' and the OTP form / WebAuthn after it (README, \"Forgot password?\" by SMS)",
+                phone.masked(), context.getRealm().getName());
+        context.getEvent().detail(Details.REASON, REASON_SECOND_FACTOR_NOT_ASKED).error(Errors.NOT_ALLOWED);
+        Response page = context.form().setError(DialogMessages.RESET_SECOND_FACTOR_NOT_ASKED).createErrorPage(Response.Status.FORBIDDEN);
+        context.failure(AuthenticationFlowError.ACCESS_DENIED, page);
     }
 
     /**

@@ -35,6 +35,7 @@ public final class Browser {
     private String codeVerifier;
     private String realm;
     private String clientId = CLIENT_ID;
+    private final CookieJar cookies = new CookieJar();
 
     public Browser(KeycloakServer server) {
         this(server, "en");
@@ -49,10 +50,15 @@ public final class Browser {
         this.baseUrl = baseUrl;
         this.acceptLanguage = acceptLanguage;
         this.http = HttpClient.newBuilder()
-                .cookieHandler(new CookieJar())
+                .cookieHandler(cookies)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
+    }
+
+    /** The names of the cookies this browser holds now (Keycloak's session cookies after a login, say). */
+    public java.util.Set<String> cookieNames() {
+        return cookies.names();
     }
 
     /** Sends {@code name: value} with every request, as a proxy or a forger would add it. */

@@ -18,6 +18,11 @@ final class CookieJar extends CookieHandler {
     /** path, then name, then value */
     private final Map<String, Map<String, String>> cookies = new ConcurrentHashMap<>();
 
+    /** The names of the cookies held now. */
+    java.util.Set<String> names() {
+        return java.util.Set.copyOf(cookies.keySet());
+    }
+
     @Override
     public Map<String, List<String>> get(URI uri, Map<String, List<String>> requestHeaders) {
         String path = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();

@@ -173,6 +173,123 @@ class PasswordResetIT {
         }
     }
 
+    @Test
+    @DisplayName("issue 26, finding 9: whatever becomes of the SMS to an account's number (sent, refused, provider down, rate"
+            + " limited, unconfirmed, busy), its pages read as a number no account has: same text, same status, also on resend")
+    void sendFailuresLookLikeSends() throws Exception {
+        String looking = realmResettingWith(FlowJson.ofExampleRealm()
+                .config("sms-reset", Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "60"))
+                .flow(RESET_FLOW, step("sms-reset-credentials", "REQUIRED", "sms-reset"), step("reset-password", "REQUIRED")));
+        Map<String, FakeAliyunSms.Misbehaviour> outcomes = new java.util.LinkedHashMap<>();
+        outcomes.put("sent", null);
+        outcomes.put("provider error 503 (not sent, given back before)", FakeAliyunSms.Misbehaviour.httpError(503));
+        outcomes.put("rate limited by the provider", FakeAliyunSms.Misbehaviour.businessError("isv.BUSINESS_LIMIT_CONTROL", "触发小时级流控"));
+        outcomes.put("number refused by the provider", FakeAliyunSms.Misbehaviour.businessError("isv.MOBILE_NUMBER_ILLEGAL", "非法手机号"));
+        outcomes.put("unconfirmed (read timeout)", FakeAliyunSms.Misbehaviour.slow(java.time.Duration.ofMillis(3000)));
+        outcomes.put("unconfirmed (garbage answer)", FakeAliyunSms.Misbehaviour.malformed());
+        try {
+            for (Map.Entry<String, FakeAliyunSms.Misbehaviour> outcome : outcomes.entrySet()) {
+                String registered = Phones.newNational();
+                userWithNumber(looking, registered);
+                String unknown = Phones.newNational();
+                Browser registeredBrowser = new Browser(server);
+                Browser unknownBrowser = new Browser(server);
+                Page registeredPhonePage = forgotPassword(registeredBrowser, looking);
+                Page unknownPhonePage = forgotPassword(unknownBrowser, looking);
+                int requests = aliyun.requests();
+                if (outcome.getValue() != null) {
+                    aliyun.misbehave(outcome.getValue());
+                }
+                try {
+                    Page registeredPage = registeredBrowser.submit(registeredPhonePage, Map.of("phone_number", registered), null);
+                    Page unknownPage = unknownBrowser.submit(unknownPhonePage, Map.of("phone_number", unknown), null);
+                    assertThat(aliyun.requests()).as(outcome.getKey() + ": the provider was asked").isGreaterThan(requests);
+                    assertLookAlike(outcome.getKey(), registeredPage, registered, unknownPage, unknown, false);
+                    assertThat(unknownPage.isCodePage()).isTrue();
+
+                    // a resend at once: the cooldown holds for both (a refused send is not given back)
+                    Page registeredResent = registeredBrowser.submit(registeredPage, Map.of(), "resend");
+                    Page unknownResent = unknownBrowser.submit(unknownPage, Map.of(), "resend");
+                    assertLookAlike(outcome.getKey() + ", resend", registeredResent, registered, unknownResent, unknown, true);
+                    assertThat(unknownResent.text()).contains("A code was sent a moment ago.");
+                } finally {
+                    aliyun.behave();
+                }
+            }
+            busyLooksLikeSent(looking);
+        } finally {
+            aliyun.behave();
+            admin.deleteRealm(looking);
+        }
+    }
+
+    /** More registered numbers at once than sends may be in flight, Aliyun slow: those refused as busy read as sent too. */
+    private void busyLooksLikeSent(String looking) throws Exception {
+        String unknown = Phones.newNational();
+        Browser unknownBrowser = new Browser(server);
+        Page unknownPage = unknownBrowser.submit(forgotPassword(unknownBrowser, looking), Map.of("phone_number", unknown), null);
+
+        int crowd = sendCapacity() + 4;
+        List<String> numbers = new java.util.ArrayList<>();
+        List<Browser> browsers = new java.util.ArrayList<>();
+        List<Page> phonePages = new java.util.ArrayList<>();
+        for (int i = 0; i < crowd; i++) {
+            numbers.add(Phones.newNational());
+            userWithNumber(looking, numbers.get(i));
+            browsers.add(new Browser(server));
+            phonePages.add(forgotPassword(browsers.get(i), looking));
+        }
+        int requests = aliyun.requests();
+        aliyun.misbehave(FakeAliyunSms.Misbehaviour.slow(java.time.Duration.ofMillis(1500)));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(crowd);
+        List<Page> pages = new java.util.ArrayList<>();
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Page>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < crowd; i++) {
+                int n = i;
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    return browsers.get(n).submit(phonePages.get(n), Map.of("phone_number", numbers.get(n)), null);
+                }));
+            }
+            go.countDown();
+            for (java.util.concurrent.Future<Page> future : futures) {
+                pages.add(future.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+            aliyun.behave();
+        }
+        assertThat(aliyun.requests() - requests).as("some sends were refused as busy, before reaching Aliyun").isLessThan(crowd);
+        for (int i = 0; i < crowd; i++) {
+            assertLookAlike("busy crowd, number " + (i + 1), pages.get(i), numbers.get(i), unknownPage, unknown, false);
+        }
+    }
+
+    private static void assertLookAlike(String outcome, Page registeredPage, String registered, Page unknownPage, String unknown,
+                                        boolean secondsLeftMayDiffer) {
+        String registeredText = registeredPage.text().replace(Phones.maskedForDisplay(registered), "NUMBER");
+        String unknownText = unknownPage.text().replace(Phones.maskedForDisplay(unknown), "NUMBER");
+        if (secondsLeftMayDiffer) {
+            // the seconds left of the cooldown show how long the send took: timing, as SECURITY.md says
+            registeredText = registeredText.replaceAll("\\d+", "#");
+            unknownText = unknownText.replaceAll("\\d+", "#");
+        }
+        assertThat(registeredText).as(outcome + ": the account's number reads as a number no account has").isEqualTo(unknownText);
+        assertThat(registeredPage.status()).as(outcome).isEqualTo(unknownPage.status());
+    }
+
+    /** How many SMS sends a node lets be in flight at once (its bulkhead), from Keycloak's metrics. */
+    private static int sendCapacity() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(server.managementUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        return response.body().lines()
+                .filter(line -> line.startsWith("sms_login_sends_in_flight_limit{") && line.contains("sender=\"aliyun\""))
+                .map(line -> (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no metric sms_login_sends_in_flight_limit"));
+    }
+
     // ---- steps ----
 
     /** The password login page's "Forgot Password?" link, followed: the reset flow's phone page. */
@@ -190,10 +307,18 @@ class PasswordResetIT {
     }
 
     static String userWithNumber(String national) {
-        return createUser(Map.of("phoneNumber", Phones.e164(national), "phoneNumberVerified", "true"));
+        return userWithNumber(realm, national);
+    }
+
+    static String userWithNumber(String realm, String national) {
+        return createUser(realm, Map.of("phoneNumber", Phones.e164(national), "phoneNumberVerified", "true"));
     }
 
     static String createUser(Map<String, String> attributes) {
+        return createUser(realm, attributes);
+    }
+
+    static String createUser(String realm, Map<String, String> attributes) {
         String username = "reset-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         String id = admin.createUser(realm, username, attributes);
         admin.send("PUT", "/admin/realms/" + realm + "/users/" + id + "/reset-password",
