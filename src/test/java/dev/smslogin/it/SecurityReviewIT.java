@@ -105,6 +105,29 @@ class SecurityReviewIT {
         }
     }
 
+    @Test
+    @DisplayName("finding 2: a holder whom counted guesses have locked out sees the same pages as an unknown number "
+            + "through a whole run of wrong codes (the store's answers, not 'not correct' for every code)")
+    void aLockedHolderSeesWhatAnUnknownNumberSees() {
+        String realm = admin.createRealm(Map.of("maxAttemptsPerCode", "5", "resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "1000"),
+                Map.of("failureFactor", 3, "quickLoginCheckMilliSeconds", 1));
+        try {
+            String registered = Phones.newNational();
+            String userId = admin.createUser(realm, "locked-" + registered,
+                    Map.of("phoneNumber", Phones.e164(registered), "phoneNumberVerified", "true"));
+            String unknown = Phones.newNational();
+
+            List<String> registeredPages = wrongCodes(new Browser(server), realm, registered, 7, new ArrayList<>());
+            List<String> unknownPages = wrongCodes(new Browser(server), realm, unknown, 7, new ArrayList<>());
+            assertThat(admin.attackDetection(realm, userId).get("disabled").asBoolean())
+                    .as("three counted guesses locked the holder out").isTrue();
+            assertThat(registeredPages).isEqualTo(unknownPages);
+            assertThat(registeredPages.get(5)).as("the fifth wrong code").contains("Too many wrong codes. Ask for a new code.");
+        } finally {
+            admin.deleteRealm(realm);
+        }
+    }
+
     /**
      * The phone page, then {@code count} wrong codes without a resend; what the user sees, with the number's digits
      * blanked. The pages themselves are added to {@code pages}.
