@@ -181,6 +181,9 @@ public final class PhoneAccounts {
             if (!moveRow || !other.realm().getId().equals(realm.getId())) {
                 throw new PhoneNumberTakenException(phone, row.getAsLong());
             }
+            if (!mayCreate) {
+                return null;    // registration closed: the number gets no account, and nothing is written
+            }
             LOG.infof("SMS login: the app's row of %s left app user %d, whose user %s no longer holds the number; a new app user gets it",
                     phone.masked(), row.getAsLong(), other.user().getId());
             appAccounts.removePhone(row.getAsLong(), phone);
