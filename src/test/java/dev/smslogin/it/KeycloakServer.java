@@ -6,6 +6,8 @@ import dev.smslogin.testing.FakeSiteVerify;
 import dev.smslogin.testing.TcpProxy;
 import dev.smslogin.testing.TestDatabase;
 import dev.smslogin.testing.WidgetlessHumanCheckFactory;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.KeycloakBuilder;
 
 import java.io.IOException;
 import java.net.URI;
@@ -70,6 +72,7 @@ public final class KeycloakServer implements AutoCloseable {
     private final int managementPort;
     private final Path log;
     private final Dependencies dependencies;
+    private Keycloak adminClient;
     private boolean stopped;
 
     private KeycloakServer(Process process, int port, int managementPort, Path log, Dependencies dependencies) {
@@ -259,6 +262,25 @@ public final class KeycloakServer implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** Keycloak's admin client on this server, signed in as the master realm's admin; closed when the server stops. */
+    public synchronized Keycloak adminClient() {
+        if (adminClient == null) {
+            adminClient = adminClient(baseUrl());
+        }
+        return adminClient;
+    }
+
+    /** An admin client on the Keycloak at {@code baseUrl} (a cluster's node, a container) started with this admin. */
+    static Keycloak adminClient(String baseUrl) {
+        return KeycloakBuilder.builder()
+                .serverUrl(baseUrl)
+                .realm("master")
+                .clientId("admin-cli")
+                .username(ADMIN)
+                .password(ADMIN_PASSWORD)
+                .build();
+    }
+
     /** Keycloak's management interface: {@code /metrics}, {@code /health}. */
     public String managementUrl() {
         return "http://127.0.0.1:" + managementPort;
@@ -317,6 +339,9 @@ public final class KeycloakServer implements AutoCloseable {
             return;
         }
         stopped = true;
+        if (adminClient != null) {
+            adminClient.close();
+        }
         process.destroy();
         try {
             if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {

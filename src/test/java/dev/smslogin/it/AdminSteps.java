@@ -1,0 +1,202 @@
+package dev.smslogin.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.representations.idm.AuthenticationFlowRepresentation;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.EventRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+import org.keycloak.representations.userprofile.config.UPConfig;
+import org.keycloak.util.JsonSerialization;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the tests' admin does through Keycloak's admin client ({@link KeycloakServer#adminClient()}) in more than one
+ * call, or in a call whose arguments are mostly nulls: the example realm, users by phone number, events, new users and
+ * clients, refusals. Everything else the tests call on the client's typed resources directly.
+ */
+final class AdminSteps {
+
+    private AdminSteps() {
+    }
+
+    /** The example realm of {@code examples/realm-sms-demo.json}, under a new name, with the SMS steps' settings overridden. */
+    static String createExampleRealm(Keycloak admin, Map<String, String> smsSettings) {
+        return createExampleRealm(admin, smsSettings, Map.of());
+    }
+
+    /** As {@link #createExampleRealm(Keycloak, Map)}, with realm settings (top-level keys of the realm representation) overridden too. */
+    static String createExampleRealm(Keycloak admin, Map<String, String> smsSettings, Map<String, Object> realmSettings) {
+        return importRealm(admin, exampleRealm(smsSettings, realmSettings));
+    }
+
+    /**
+     * The example realm as JSON, under a new name, with the settings of every SMS step (the login page's, and the
+     * native-app direct grant's) and top-level realm settings overridden: for tests that change it further.
+     */
+    static ObjectNode exampleRealm(Map<String, String> smsSettings, Map<String, Object> realmSettings) {
+        try {
+            ObjectNode realm = (ObjectNode) JsonSerialization.mapper.readTree(Files.readString(java.nio.file.Path.of("examples/realm-sms-demo.json")));
+            realm.put("realm", "it-" + UUID.randomUUID().toString().substring(0, 8));
+            for (JsonNode step : realm.get("authenticatorConfig")) {
+                smsSettings.forEach(((ObjectNode) step.get("config"))::put);
+            }
+            realmSettings.forEach((key, value) -> realm.set(key, JsonSerialization.mapper.valueToTree(value)));
+            return realm;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Imports a realm given as JSON (a realm export, say); returns its name. */
+    static String importRealm(Keycloak admin, ObjectNode realm) {
+        admin.realms().create(representation(realm));
+        return realm.get("realm").asText();
+    }
+
+    /** A realm's JSON as the admin client's representation. */
+    static RealmRepresentation representation(ObjectNode realm) {
+        return JsonSerialization.mapper.convertValue(realm, RealmRepresentation.class);
+    }
+
+    /** The user {@code id} of {@code realm}, as an admin reads it. */
+    static UserRepresentation user(Keycloak admin, String realm, String id) {
+        return admin.realm(realm).users().get(id).toRepresentation();
+    }
+
+    /** The realm's users whose {@code phoneNumber} is {@code e164}, with their attributes. */
+    static List<UserRepresentation> usersWithPhone(RealmResource realm, String e164) {
+        return realm.users().searchByAttributes(0, 100, null, false, "phoneNumber:" + e164);
+    }
+
+    /** The realm's user events of {@code type} (the last 1000), newest first. */
+    static List<EventRepresentation> events(RealmResource realm, String type) {
+        return realm.getEvents(List.of(type), null, null, null, null, null, 0, 1000);
+    }
+
+    /** A representation as the admin REST API sends it: JSON (for what it must not hold anywhere). */
+    static String json(Object representation) {
+        try {
+            return JsonSerialization.writeValueAsString(representation);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The event's detail {@code key}, or null where it has none. */
+    static String detail(EventRepresentation event, String key) {
+        return event.getDetails() == null ? null : event.getDetails().get(key);
+    }
+
+    /** Keycloak's brute-force count of the user's failed logins. */
+    static int failures(RealmResource realm, String userId) {
+        return ((Number) realm.attackDetection().bruteForceUserStatus(userId).get("numFailures")).intValue();
+    }
+
+    /** A new enabled user with these (single-valued) attributes; returns its id. */
+    static String createUser(RealmResource realm, String username, Map<String, String> attributes) {
+        UserRepresentation user = new UserRepresentation();
+        user.setUsername(username);
+        user.setEnabled(true);
+        attributes.forEach(user::singleAttribute);
+        return created(realm.users().create(user));
+    }
+
+    /** A password credential, not temporary (for {@code UserResource.resetPassword}). */
+    static CredentialRepresentation password(String value) {
+        CredentialRepresentation credential = new CredentialRepresentation();
+        credential.setType(CredentialRepresentation.PASSWORD);
+        credential.setValue(value);
+        credential.setTemporary(false);
+        return credential;
+    }
+
+    /** The id of the realm's flow {@code alias}. */
+    static String flowId(RealmResource realm, String alias) {
+        return realm.flows().getFlows().stream()
+                .filter(flow -> flow.getAlias().equals(alias))
+                .map(AuthenticationFlowRepresentation::getId)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no flow " + alias));
+    }
+
+    /** A public client (PKCE) of {@link Browser#REDIRECT_URI} whose browser flow is the realm's flow {@code flowAlias}. */
+    static void createClient(RealmResource realm, String clientId, String flowAlias) {
+        ClientRepresentation client = new ClientRepresentation();
+        client.setClientId(clientId);
+        client.setPublicClient(true);
+        client.setStandardFlowEnabled(true);
+        client.setRedirectUris(List.of(Browser.REDIRECT_URI));
+        client.setAttributes(Map.of("pkce.code.challenge.method", "S256"));
+        client.setAuthenticationFlowBindingOverrides(Map.of("browser", flowId(realm, flowAlias)));
+        created(realm.clients().create(client));
+    }
+
+    /** The id of what a create call made (the last segment of its {@code Location}); fails with Keycloak's answer otherwise. */
+    static String created(Response response) {
+        try (response) {
+            if (response.getStatus() != 201) {
+                throw new AssertionError("create answered " + response.getStatus() + ": " + response.readEntity(String.class));
+            }
+            String path = response.getLocation().getPath();
+            return path.substring(path.lastIndexOf('/') + 1);
+        }
+    }
+
+    /** The body of Keycloak's answer to a create (or import) call that must answer {@code status}. */
+    static String refusal(int status, Response response) {
+        try (response) {
+            String body = response.readEntity(String.class);
+            assertThat(response.getStatus()).as(body).isEqualTo(status);
+            return body;
+        }
+    }
+
+    /** The body of Keycloak's refusal of a call that must fail with {@code status}. */
+    static String refusal(int status, Runnable call) {
+        try {
+            call.run();
+        } catch (WebApplicationException e) {
+            String body = e.getResponse().readEntity(String.class);
+            assertThat(e.getResponse().getStatus()).as(body).isEqualTo(status);
+            return body;
+        }
+        throw new AssertionError("accepted; expected a refusal with " + status);
+    }
+
+    /**
+     * Saves a realm's user profile and returns the profile Keycloak answers with (the one in force): the 26.0 client's
+     * {@code UserProfileResource.update} drops that answer.
+     */
+    static UPConfig updateUserProfile(KeycloakServer server, String realm, UPConfig profile) {
+        return server.adminClient().proxy(UserProfileUpdate.class, URI.create(server.baseUrl())).update(realm, profile);
+    }
+
+    @Path("/admin/realms/{realm}/users/profile")
+    interface UserProfileUpdate {
+        @PUT
+        @Consumes(MediaType.APPLICATION_JSON)
+        @Produces(MediaType.APPLICATION_JSON)
+        UPConfig update(@PathParam("realm") String realm, UPConfig profile);
+    }
+}
