@@ -1,24 +1,48 @@
 package dev.smslogin.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smslogin.it.Browser.Page;
 import dev.smslogin.testing.TestDatabase;
+import jakarta.ws.rs.WebApplicationException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.resource.AuthenticationManagementResource;
+import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.admin.client.resource.UserResource;
+import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
+import org.keycloak.representations.idm.AuthenticationExecutionRepresentation;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.EventRepresentation;
+import org.keycloak.representations.idm.IdentityProviderMapperRepresentation;
+import org.keycloak.representations.idm.IdentityProviderRepresentation;
+import org.keycloak.representations.idm.PartialImportRepresentation;
+import org.keycloak.representations.idm.ProtocolMapperRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+import org.keycloak.representations.userprofile.config.UPConfig;
+import org.keycloak.representations.userprofile.config.UPConfig.UnmanagedAttributePolicy;
+import org.keycloak.util.JsonSerialization;
 
 import java.io.IOException;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.smslogin.it.AdminSteps.createExampleRealm;
+import static dev.smslogin.it.AdminSteps.createUser;
+import static dev.smslogin.it.AdminSteps.created;
+import static dev.smslogin.it.AdminSteps.events;
+import static dev.smslogin.it.AdminSteps.flowId;
+import static dev.smslogin.it.AdminSteps.json;
+import static dev.smslogin.it.AdminSteps.password;
+import static dev.smslogin.it.AdminSteps.refusal;
+import static dev.smslogin.it.AdminSteps.representation;
+import static dev.smslogin.it.AdminSteps.usersWithPhone;
 import static dev.smslogin.it.UserSteps.logIn;
 import static dev.smslogin.it.UserSteps.submitPhone;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,23 +55,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AdminPhoneEditIT {
 
     static KeycloakServer server;
-    static KeycloakAdmin admin;
+    static Keycloak admin;
     static TestDatabase app;
     static String realm;
 
     @BeforeAll
     static void start() {
         server = KeycloakServer.get();
-        admin = new KeycloakAdmin(server);
+        admin = server.adminClient();
         app = server.appDatabase();
         // the example realm as it was before the validator: the extension adds it when the realm is imported
-        realm = importRealm(withoutPhoneValidator(exampleRealm(Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1",
-                "maxSendsPerPhonePerHour", "20", "maxSendsPerPhonePerDay", "20"))));
+        realm = importRealm(representation(withoutPhoneValidator(AdminSteps.exampleRealm(Map.of("maxSendsPerIpPerHour", "10000",
+                "resendCooldownSeconds", "1", "maxSendsPerPhonePerHour", "20", "maxSendsPerPhonePerDay", "20"), Map.of()))));
     }
 
     @AfterAll
     static void drop() {
-        admin.deleteRealm(realm);
+        admin.realm(realm).remove();
     }
 
     // --- the validator ---
@@ -55,22 +79,17 @@ class AdminPhoneEditIT {
     @Test
     @DisplayName("an imported realm whose phoneNumber lacks the validator gets it")
     void importedRealmGetsTheValidator() {
-        JsonNode profile = admin.get("/admin/realms/" + realm + "/users/profile");
-        JsonNode phoneNumber = null;
-        for (JsonNode attribute : profile.get("attributes")) {
-            if (attribute.get("name").asText().equals("phoneNumber")) {
-                phoneNumber = attribute;
-            }
-        }
-        assertThat(phoneNumber).isNotNull();
-        assertThat(phoneNumber.get("validations").has("sms-login-phone-number")).as(phoneNumber.toString()).isTrue();
-        assertThat(phoneNumber.get("validations").has("length")).as("the realm's own validations stay").isTrue();
+        UPConfig profile = admin.realm(realm).users().userProfile().getConfiguration();
+        assertThat(profile.getAttribute("phoneNumber")).isNotNull();
+        Map<String, Map<String, Object>> validations = profile.getAttribute("phoneNumber").getValidations();
+        assertThat(validations).containsKey("sms-login-phone-number");
+        assertThat(validations).as("the realm's own validations stay").containsKey("length");
     }
 
     @Test
     @DisplayName("not E.164, not a mobile number, a region the realm does not allow: 400 with the reason; nothing changed")
     void invalidNumbersAreRefused() {
-        String userId = admin.createUser(realm, "plain-" + UUID.randomUUID(), Map.of());
+        UserResource user = users().get(createUser(admin.realm(realm), "plain-" + UUID.randomUUID(), Map.of()));
         Map<String, String> refused = Map.of(
                 "13912345678", "smsLoginPhoneNumberInvalid",              // national, no country code
                 "+86 139 1234 5678", "smsLoginPhoneNumberInvalid",        // not the E.164 form
@@ -78,12 +97,11 @@ class AdminPhoneEditIT {
                 "+861062345678", "smsLoginPhoneNumberNotMobile",          // a Beijing landline
                 "+85261234567", "smsLoginPhoneNumberRegionNotAllowed");   // Hong Kong mobile, the realm allows CN
         refused.forEach((value, message) -> {
-            HttpResponse<String> response = admin.send("PUT", "/admin/realms/" + realm + "/users/" + userId,
-                    withPhone(admin.user(realm, userId), value).toString(), 400);
-            assertThat(response.body()).as(value).contains(message).contains("phoneNumber");
-            assertThat(attribute(admin.user(realm, userId), "phoneNumber")).as(value).isNull();
+            String response = refusal(400, () -> user.update(withPhone(user.toRepresentation(), value)));
+            assertThat(response).as(value).contains(message).contains("phoneNumber");
+            assertThat(user.toRepresentation().firstAttribute("phoneNumber")).as(value).isNull();
         });
-        admin.send("POST", "/admin/realms/" + realm + "/users", newUser("created-" + UUID.randomUUID(), "13912345678").toString(), 400);
+        refusal(400, users().create(newUser("created-" + UUID.randomUUID(), "13912345678")));
     }
 
     @Test
@@ -92,15 +110,14 @@ class AdminPhoneEditIT {
         String national = Phones.newNational();
         String e164 = Phones.e164(national);
         String holder = logIn(server, realm, national);
-        String other = admin.createUser(realm, "other-" + national, Map.of());
+        UserResource other = users().get(createUser(admin.realm(realm), "other-" + national, Map.of()));
 
-        HttpResponse<String> update = admin.send("PUT", "/admin/realms/" + realm + "/users/" + other,
-                withPhone(admin.user(realm, other), e164).toString(), 400);
-        assertThat(update.body()).contains("smsLoginPhoneNumberInUse");
-        HttpResponse<String> create = admin.send("POST", "/admin/realms/" + realm + "/users", newUser("dup-" + national, e164).toString(), 400);
-        assertThat(create.body()).contains("smsLoginPhoneNumberInUse");
+        String update = refusal(400, () -> other.update(withPhone(other.toRepresentation(), e164)));
+        assertThat(update).contains("smsLoginPhoneNumberInUse");
+        String create = refusal(400, users().create(newUser("dup-" + national, e164)));
+        assertThat(create).contains("smsLoginPhoneNumberInUse");
 
-        assertThat(admin.usersWithPhone(realm, e164)).extracting(u -> u.get("id").asText()).containsExactly(holder);
+        assertThat(usersWithPhone(admin.realm(realm), e164)).extracting(UserRepresentation::getId).containsExactly(holder);
     }
 
     @Test
@@ -110,26 +127,26 @@ class AdminPhoneEditIT {
         try {
             for (int round = 0; round < 5; round++) {
                 String e164 = Phones.e164(Phones.newNational());
-                List<String> users = List.of(admin.createUser(realm, "race-a-" + UUID.randomUUID(), Map.of()),
-                        admin.createUser(realm, "race-b-" + UUID.randomUUID(), Map.of()));
-                List<String> bodies = users.stream().map(id -> withPhone(admin.user(realm, id), e164).toString()).toList();
+                List<String> users = List.of(createUser(admin.realm(realm), "race-a-" + UUID.randomUUID(), Map.of()),
+                        createUser(admin.realm(realm), "race-b-" + UUID.randomUUID(), Map.of()));
+                List<UserRepresentation> edits = users.stream().map(id -> withPhone(users().get(id).toRepresentation(), e164)).toList();
                 java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
-                List<java.util.concurrent.Future<Integer>> edits = new java.util.ArrayList<>();
+                List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
                 for (int i = 0; i < 2; i++) {
-                    String id = users.get(i);
-                    String body = bodies.get(i);
-                    edits.add(pool.submit(() -> {
+                    UserResource user = users().get(users.get(i));
+                    UserRepresentation edit = edits.get(i);
+                    answers.add(pool.submit(() -> {
                         start.await();
-                        return statusOfPut("/admin/realms/" + realm + "/users/" + id, body);
+                        return statusOfUpdate(user, edit);
                     }));
                 }
                 start.countDown();
                 List<Integer> statuses = new java.util.ArrayList<>();
-                for (java.util.concurrent.Future<Integer> edit : edits) {
-                    statuses.add(edit.get());
+                for (java.util.concurrent.Future<Integer> answer : answers) {
+                    statuses.add(answer.get());
                 }
                 assertThat(statuses).as("round " + round).containsExactlyInAnyOrder(204, 400);
-                assertThat(admin.usersWithPhone(realm, e164)).as("round " + round).hasSize(1);
+                assertThat(usersWithPhone(admin.realm(realm), e164)).as("round " + round).hasSize(1);
             }
         } finally {
             pool.shutdownNow();
@@ -144,16 +161,15 @@ class AdminPhoneEditIT {
         String e164 = Phones.e164(national);
         String holder = logIn(server, realm, national);
         String imported = "imported-" + UUID.randomUUID();
-        HttpResponse<String> clash = admin.send("POST", "/admin/realms/" + realm + "/partialImport",
-                "{\"ifResourceExists\":\"FAIL\",\"users\":[" + importedUser(imported, e164) + "]}", 409);
-        assertThat(clash.body()).contains("Another user already has the phone number");
-        assertThat(admin.get("/admin/realms/" + realm + "/users?exact=true&username=" + imported)).isEmpty();
-        assertThat(admin.usersWithPhone(realm, e164)).extracting(u -> u.get("id").asText()).containsExactly(holder);
+        String clash = refusal(409, admin.realm(realm).partialImport(partialImport(importedUser(imported, e164))));
+        assertThat(clash).contains("Another user already has the phone number");
+        assertThat(users().searchByUsername(imported, true)).isEmpty();
+        assertThat(usersWithPhone(admin.realm(realm), e164)).extracting(UserRepresentation::getId).containsExactly(holder);
 
         String twice = Phones.e164(Phones.newNational());
-        admin.send("POST", "/admin/realms/" + realm + "/partialImport", "{\"ifResourceExists\":\"FAIL\",\"users\":["
-                + importedUser("twice-a-" + UUID.randomUUID(), twice) + "," + importedUser("twice-b-" + UUID.randomUUID(), twice) + "]}", 409);
-        assertThat(admin.usersWithPhone(realm, twice)).isEmpty();
+        refusal(409, admin.realm(realm).partialImport(partialImport(importedUser("twice-a-" + UUID.randomUUID(), twice),
+                importedUser("twice-b-" + UUID.randomUUID(), twice))));
+        assertThat(usersWithPhone(admin.realm(realm), twice)).isEmpty();
     }
 
     @Test
@@ -163,51 +179,63 @@ class AdminPhoneEditIT {
     void realmImportIsCheckedWhole() {
         String national = Phones.newNational();
         String twice = Phones.e164(national);
-        ObjectNode clash = exampleRealm(Map.of());
-        clash.putArray("users").add(newUser("first-" + UUID.randomUUID(), twice)).add(newUser("second-" + UUID.randomUUID(), twice));
-        HttpResponse<String> duplicate = admin.send("POST", "/admin/realms", clash.toString(), 409);
-        assertThat(duplicate.body()).contains("have the same phoneNumber (+86" + national.substring(0, 3) + "****")
+        RealmRepresentation clash = exampleRealm(Map.of());
+        clash.setUsers(List.of(newUser("first-" + UUID.randomUUID(), twice), newUser("second-" + UUID.randomUUID(), twice)));
+        String duplicate = refusal(409, () -> admin.realms().create(clash));
+        assertThat(duplicate).contains("have the same phoneNumber (+86" + national.substring(0, 3) + "****")
                 .contains("Nothing was imported").doesNotContain(national);
-        admin.send("GET", "/admin/realms/" + clash.get("realm").asText(), null, 404);
+        refusal(404, () -> admin.realm(clash.getRealm()).toRepresentation());
 
-        ObjectNode national11 = exampleRealm(Map.of());
-        national11.putArray("users").add(newUser("national-" + UUID.randomUUID(), national));
-        HttpResponse<String> invalid = admin.send("POST", "/admin/realms", national11.toString(), 400);
-        assertThat(invalid.body()).contains("is not a mobile number in E.164 form").doesNotContain(national);
-        admin.send("GET", "/admin/realms/" + national11.get("realm").asText(), null, 404);
+        RealmRepresentation national11 = exampleRealm(Map.of());
+        national11.setUsers(List.of(newUser("national-" + UUID.randomUUID(), national)));
+        String invalid = refusal(400, () -> admin.realms().create(national11));
+        assertThat(invalid).contains("is not a mobile number in E.164 form").doesNotContain(national);
+        refusal(404, () -> admin.realm(national11.getRealm()).toRepresentation());
         assertThat(server.logText()).as("the refusals' log lines").doesNotContain(national);
 
         // a realm without the SMS steps (and without the validator) keeps what it likes in an attribute of that name
-        ObjectNode plain = KeycloakAdmin.JSON.createObjectNode().put("realm", "plain-" + UUID.randomUUID().toString().substring(0, 8))
-                .put("enabled", true);
-        plain.putArray("users").add(newUser("a-" + UUID.randomUUID(), twice)).add(newUser("b-" + UUID.randomUUID(), twice))
-                .add(newUser("c-" + UUID.randomUUID(), "(010) 6234-5678"));
-        admin.deleteRealm(importRealm(plain));
+        RealmRepresentation plain = new RealmRepresentation();
+        plain.setRealm("plain-" + UUID.randomUUID().toString().substring(0, 8));
+        plain.setEnabled(true);
+        plain.setUsers(List.of(newUser("a-" + UUID.randomUUID(), twice), newUser("b-" + UUID.randomUUID(), twice),
+                newUser("c-" + UUID.randomUUID(), "(010) 6234-5678")));
+        admin.realm(importRealm(plain)).remove();
 
         String other = Phones.e164(Phones.newNational());
-        ObjectNode distinct = exampleRealm(Map.of());
-        distinct.putArray("users").add(newUser("one-" + UUID.randomUUID(), twice)).add(newUser("two-" + UUID.randomUUID(), other))
-                .add(KeycloakAdmin.JSON.createObjectNode().put("username", "no-phone-" + UUID.randomUUID()).put("enabled", true));
+        RealmRepresentation distinct = exampleRealm(Map.of());
+        UserRepresentation noPhone = new UserRepresentation();
+        noPhone.setUsername("no-phone-" + UUID.randomUUID());
+        noPhone.setEnabled(true);
+        distinct.setUsers(List.of(newUser("one-" + UUID.randomUUID(), twice), newUser("two-" + UUID.randomUUID(), other), noPhone));
         String imported = importRealm(distinct);
         try {
-            assertThat(admin.usersWithPhone(imported, twice)).hasSize(1);
-            assertThat(admin.usersWithPhone(imported, other)).hasSize(1);
+            assertThat(usersWithPhone(admin.realm(imported), twice)).hasSize(1);
+            assertThat(usersWithPhone(admin.realm(imported), other)).hasSize(1);
         } finally {
-            admin.deleteRealm(imported);
+            admin.realm(imported).remove();
         }
     }
 
-    private static String importedUser(String username, String e164) {
-        return "{\"username\":\"" + username + "\",\"enabled\":true,\"attributes\":{\"phoneNumber\":[\"" + e164
-                + "\"],\"phoneNumberVerified\":[\"true\"]}}";
+    private static UserRepresentation importedUser(String username, String e164) {
+        UserRepresentation user = newUser(username, e164);
+        user.singleAttribute("phoneNumberVerified", "true");
+        return user;
     }
 
-    /** The status of an admin PUT, whatever it is. */
-    private static int statusOfPut(String path, String json) {
+    private static PartialImportRepresentation partialImport(UserRepresentation... users) {
+        PartialImportRepresentation partialImport = new PartialImportRepresentation();
+        partialImport.setIfResourceExists(PartialImportRepresentation.Policy.FAIL.name());
+        partialImport.setUsers(List.of(users));
+        return partialImport;
+    }
+
+    /** The status of an admin's update of a user, whatever it is. */
+    private static int statusOfUpdate(UserResource user, UserRepresentation edit) {
         try {
-            return admin.send("PUT", path, json, 204).statusCode();
-        } catch (AssertionError refused) {
-            return refused.getMessage().contains("answered 400") ? 400 : -1;
+            user.update(edit);
+            return 204;
+        } catch (WebApplicationException refused) {
+            return refused.getResponse().getStatus();
         }
     }
 
@@ -217,12 +245,13 @@ class AdminPhoneEditIT {
         String national = Phones.newNational();
         String userId = logIn(server, realm, national);
         long rowId = rowIdOf(Phones.e164(national));
-        ObjectNode user = (ObjectNode) admin.user(realm, userId);
-        user.put("firstName", "Kept");
-        admin.send("PUT", "/admin/realms/" + realm + "/users/" + userId, user.toString(), 204);
-        JsonNode after = admin.user(realm, userId);
-        assertThat(after.get("firstName").asText()).isEqualTo("Kept");
-        assertThat(attribute(after, "phoneNumber")).isEqualTo(Phones.e164(national));
+        UserResource user = users().get(userId);
+        UserRepresentation edit = user.toRepresentation();
+        edit.setFirstName("Kept");
+        user.update(edit);
+        UserRepresentation after = user.toRepresentation();
+        assertThat(after.getFirstName()).isEqualTo("Kept");
+        assertThat(after.firstAttribute("phoneNumber")).isEqualTo(Phones.e164(national));
         assertThat(rowIdOf(Phones.e164(national))).isEqualTo(rowId);
     }
 
@@ -237,16 +266,17 @@ class AdminPhoneEditIT {
         String old = Phones.newNational();
         String moved = Phones.newNational();
         String userId = logIn(server, realm, old);
-        JsonNode before = admin.user(realm, userId);
-        assertThat(attribute(before, "phoneNumberVerified")).isEqualTo("true");
+        UserResource user = users().get(userId);
+        UserRepresentation before = user.toRepresentation();
+        assertThat(before.firstAttribute("phoneNumberVerified")).isEqualTo("true");
 
-        admin.send("PUT", "/admin/realms/" + realm + "/users/" + userId, withPhone(before, Phones.e164(moved)).toString(), 204);
+        user.update(withPhone(before, Phones.e164(moved)));
 
-        JsonNode after = admin.user(realm, userId);
-        assertThat(attribute(after, "phoneNumber")).isEqualTo(Phones.e164(moved));
-        assertThat(attribute(after, "phoneNumberVerified")).as("the console shows what the login does").isEqualTo("false");
+        UserRepresentation after = user.toRepresentation();
+        assertThat(after.firstAttribute("phoneNumber")).isEqualTo(Phones.e164(moved));
+        assertThat(after.firstAttribute("phoneNumberVerified")).as("the console shows what the login does").isEqualTo("false");
         assertThat(smsLogin(realm, moved).text()).as("the new number logs into nobody yet").contains(CONFLICT);
-        admin.send("PUT", "/admin/realms/" + realm + "/users/" + userId, after.toString(), 204);
+        user.update(after);
         sleep(1100);
         assertThat(smsLogin(realm, moved).text()).as("an edit that keeps phoneNumberVerified=false vouches for nothing").contains(CONFLICT);
 
@@ -264,38 +294,42 @@ class AdminPhoneEditIT {
         try {
             String own = Phones.newNational();
             String victims = Phones.newNational();
-            HttpResponse<String> created = admin.send("POST", "/admin/realms/" + provider + "/users", "{\"username\":\"attacker\",\"enabled\":true,"
-                    + "\"email\":\"attacker@example.com\",\"emailVerified\":true,\"firstName\":\"A\",\"lastName\":\"T\","
-                    + "\"attributes\":{\"mobile\":[\"" + Phones.e164(own) + "\"]}}", 201);
-            String location = created.headers().firstValue("Location").orElseThrow();
-            String providerUser = location.substring(location.lastIndexOf('/') + 1);
-            admin.send("PUT", "/admin/realms/" + provider + "/users/" + providerUser + "/reset-password",
-                    "{\"type\":\"password\",\"value\":\"" + PROVIDER_PASSWORD + "\",\"temporary\":false}", 204);
+            UserRepresentation attackerAtProvider = new UserRepresentation();
+            attackerAtProvider.setUsername("attacker");
+            attackerAtProvider.setEnabled(true);
+            attackerAtProvider.setEmail("attacker@example.com");
+            attackerAtProvider.setEmailVerified(true);
+            attackerAtProvider.setFirstName("A");
+            attackerAtProvider.setLastName("T");
+            attackerAtProvider.singleAttribute("mobile", Phones.e164(own));
+            UserResource providerUser = admin.realm(provider).users().get(created(admin.realm(provider).users().create(attackerAtProvider)));
+            providerUser.resetPassword(password(PROVIDER_PASSWORD));
             addIdentityProvider(victimRealm, provider);
 
-            String attacker = brokeredLogin(victimRealm);
-            assertThat(attribute(admin.user(victimRealm, attacker), "phoneNumber")).isEqualTo(Phones.e164(own));
+            String attackerId = brokeredLogin(victimRealm);
+            UserResource attacker = admin.realm(victimRealm).users().get(attackerId);
+            assertThat(attacker.toRepresentation().firstAttribute("phoneNumber")).isEqualTo(Phones.e164(own));
             // the attacker's own number, vouched for (as a proof by code would)
-            ObjectNode vouched = admin.user(victimRealm, attacker).deepCopy();
-            ((ObjectNode) vouched.get("attributes")).putArray("phoneNumberVerified").add("true");
-            admin.send("PUT", "/admin/realms/" + victimRealm + "/users/" + attacker, vouched.toString(), 204);
-            assertThat(logIn(server, victimRealm, own)).isEqualTo(attacker);
+            UserRepresentation vouched = attacker.toRepresentation();
+            vouched.singleAttribute("phoneNumberVerified", "true");
+            attacker.update(vouched);
+            assertThat(logIn(server, victimRealm, own)).isEqualTo(attackerId);
 
             // at the provider, the number becomes the victim's; the next brokered login writes it (FORCE)
-            ObjectNode changed = admin.user(provider, providerUser).deepCopy();
-            ((ObjectNode) changed.get("attributes")).putArray("mobile").add(Phones.e164(victims));
-            admin.send("PUT", "/admin/realms/" + provider + "/users/" + providerUser, changed.toString(), 204);
-            assertThat(brokeredLogin(victimRealm)).isEqualTo(attacker);
-            JsonNode synced = admin.user(victimRealm, attacker);
-            assertThat(attribute(synced, "phoneNumber")).isEqualTo(Phones.e164(victims));
-            assertThat(attribute(synced, "phoneNumberVerified")).as("Keycloak wrote the number, not the flag").isEqualTo("true");
+            UserRepresentation changed = providerUser.toRepresentation();
+            changed.singleAttribute("mobile", Phones.e164(victims));
+            providerUser.update(changed);
+            assertThat(brokeredLogin(victimRealm)).isEqualTo(attackerId);
+            UserRepresentation synced = attacker.toRepresentation();
+            assertThat(synced.firstAttribute("phoneNumber")).isEqualTo(Phones.e164(victims));
+            assertThat(synced.firstAttribute("phoneNumberVerified")).as("Keycloak wrote the number, not the flag").isEqualTo("true");
 
             Page page = smsLogin(victimRealm, victims);
             assertThat(page.isRedirectToClient()).as("the victim's number does not log into the attacker's account").isFalse();
             assertThat(page.text()).contains(CONFLICT);
         } finally {
-            admin.deleteRealm(victimRealm);
-            admin.deleteRealm(provider);
+            admin.realm(victimRealm).remove();
+            admin.realm(provider).remove();
         }
     }
 
@@ -309,21 +343,22 @@ class AdminPhoneEditIT {
         long rowId = rowIdOf(Phones.e164(national));
         String plain = plainRealm();
         try {
-            admin.createUser(plain, "first", Map.of("phoneNumber", "N/A"));
-            admin.createUser(plain, "second", Map.of("phoneNumber", "N/A"));
+            RealmResource plainRealm = admin.realm(plain);
+            createUser(plainRealm, "first", Map.of("phoneNumber", "N/A"));
+            createUser(plainRealm, "second", Map.of("phoneNumber", "N/A"));
             String other = Phones.newNational();
-            admin.createUser(plain, "borrower", Map.of("phoneNumber", Phones.e164(other), "appUserId", String.valueOf(appUserId)));
-            String cleared = admin.createUser(plain, "clearer", Map.of("phoneNumber", Phones.e164(Phones.newNational()),
-                    "appUserId", String.valueOf(appUserId)));
-            ObjectNode none = admin.user(plain, cleared).deepCopy();
-            ((ObjectNode) none.get("attributes")).putArray("phoneNumber");
-            admin.send("PUT", "/admin/realms/" + plain + "/users/" + cleared, none.toString(), 204);
+            createUser(plainRealm, "borrower", Map.of("phoneNumber", Phones.e164(other), "appUserId", String.valueOf(appUserId)));
+            UserResource cleared = plainRealm.users().get(createUser(plainRealm, "clearer", Map.of("phoneNumber",
+                    Phones.e164(Phones.newNational()), "appUserId", String.valueOf(appUserId))));
+            UserRepresentation none = cleared.toRepresentation();
+            none.getAttributes().put("phoneNumber", List.of());
+            cleared.update(none);
 
             assertThat(rowIdOf(Phones.e164(national))).as("the app user's row stays where it was").isEqualTo(rowId);
             assertThat(appUserIdOf(Phones.e164(national))).isEqualTo(appUserId);
             assertThat(loginRows(Phones.e164(other))).isZero();
         } finally {
-            admin.deleteRealm(plain);
+            admin.realm(plain).remove();
         }
     }
 
@@ -336,12 +371,12 @@ class AdminPhoneEditIT {
         long rowId = rowIdOf(Phones.e164(national));
         String other = Phones.newNational();
 
-        ObjectNode copied = newUser("copier-" + other, Phones.e164(other));
-        ((ObjectNode) copied.get("attributes")).putArray("appUserId").add(String.valueOf(appUserId));
-        HttpResponse<String> refused = admin.send("POST", "/admin/realms/" + realm + "/users", copied.toString(), 409);
+        UserRepresentation copied = newUser("copier-" + other, Phones.e164(other));
+        copied.singleAttribute("appUserId", String.valueOf(appUserId));
+        String refused = refusal(409, users().create(copied));
 
-        assertThat(refused.body()).contains("linked to another user");
-        assertThat(admin.usersWithPhone(realm, Phones.e164(other))).as("no user was created").isEmpty();
+        assertThat(refused).contains("linked to another user");
+        assertThat(usersWithPhone(admin.realm(realm), Phones.e164(other))).as("no user was created").isEmpty();
         assertThat(rowIdOf(Phones.e164(national))).isEqualTo(rowId);
         assertThat(appUserIdOf(Phones.e164(national))).isEqualTo(appUserId);
         assertThat(loginRows(Phones.e164(other))).isZero();
@@ -351,42 +386,66 @@ class AdminPhoneEditIT {
 
     /** A realm without the SMS steps whose users may keep any attribute (unmanaged attributes enabled). */
     private static String plainRealm() {
-        String name = "plain-" + UUID.randomUUID().toString().substring(0, 8);
-        admin.send("POST", "/admin/realms", "{\"realm\":\"" + name + "\",\"enabled\":true}", 201);
-        ObjectNode profile = admin.get("/admin/realms/" + name + "/users/profile").deepCopy();
-        profile.put("unmanagedAttributePolicy", "ENABLED");
-        admin.send("PUT", "/admin/realms/" + name + "/users/profile", profile.toString(), 200);
+        RealmRepresentation plain = new RealmRepresentation();
+        plain.setRealm("plain-" + UUID.randomUUID().toString().substring(0, 8));
+        plain.setEnabled(true);
+        String name = importRealm(plain);
+        UPConfig profile = admin.realm(name).users().userProfile().getConfiguration();
+        profile.setUnmanagedAttributePolicy(UnmanagedAttributePolicy.ENABLED);
+        admin.realm(name).users().userProfile().update(profile);
         return name;
     }
 
     /** A realm of the same Keycloak as an OpenID Connect provider: its client puts the user's {@code mobile} attribute in the ID token. */
     private static String providerRealm() {
         String name = plainRealm();
-        admin.send("POST", "/admin/realms/" + name + "/clients", "{\"clientId\":\"phone-broker\",\"secret\":\"broker-secret\","
-                + "\"publicClient\":false,\"standardFlowEnabled\":true,\"redirectUris\":[\"*\"],\"protocolMappers\":[{\"name\":\"mobile\","
-                + "\"protocol\":\"openid-connect\",\"protocolMapper\":\"oidc-usermodel-attribute-mapper\",\"config\":{\"user.attribute\":\"mobile\","
-                + "\"claim.name\":\"mobile\",\"jsonType.label\":\"String\",\"id.token.claim\":\"true\",\"access.token.claim\":\"true\","
-                + "\"userinfo.token.claim\":\"true\"}}]}", 201);
+        ProtocolMapperRepresentation mobile = new ProtocolMapperRepresentation();
+        mobile.setName("mobile");
+        mobile.setProtocol("openid-connect");
+        mobile.setProtocolMapper("oidc-usermodel-attribute-mapper");
+        mobile.setConfig(Map.of("user.attribute", "mobile", "claim.name", "mobile", "jsonType.label", "String",
+                "id.token.claim", "true", "access.token.claim", "true", "userinfo.token.claim", "true"));
+        ClientRepresentation broker = new ClientRepresentation();
+        broker.setClientId("phone-broker");
+        broker.setSecret("broker-secret");
+        broker.setPublicClient(false);
+        broker.setStandardFlowEnabled(true);
+        broker.setRedirectUris(List.of("*"));
+        broker.setProtocolMappers(List.of(mobile));
+        created(admin.realm(name).clients().create(broker));
         return name;
     }
 
     /** {@code provider} as identity provider {@code provider} of {@code realm}, its {@code mobile} claim written to phoneNumber (FORCE). */
     private static void addIdentityProvider(String realm, String provider) {
         String issuer = server.baseUrl() + "/realms/" + provider;
-        admin.send("POST", "/admin/realms/" + realm + "/identity-provider/instances", "{\"alias\":\"provider\",\"providerId\":\"oidc\","
-                + "\"enabled\":true,\"trustEmail\":false,\"config\":{\"clientId\":\"phone-broker\",\"clientSecret\":\"broker-secret\","
-                + "\"clientAuthMethod\":\"client_secret_post\",\"authorizationUrl\":\"" + issuer + "/protocol/openid-connect/auth\","
-                + "\"tokenUrl\":\"" + issuer + "/protocol/openid-connect/token\",\"validateSignature\":\"false\",\"disableUserInfo\":\"true\","
-                + "\"defaultScope\":\"openid\",\"syncMode\":\"FORCE\"}}", 201);
-        admin.send("POST", "/admin/realms/" + realm + "/identity-provider/instances/provider/mappers", "{\"name\":\"phone\","
-                + "\"identityProviderAlias\":\"provider\",\"identityProviderMapper\":\"oidc-user-attribute-idp-mapper\","
-                + "\"config\":{\"claim\":\"mobile\",\"user.attribute\":\"phoneNumber\",\"syncMode\":\"FORCE\"}}", 201);
+        IdentityProviderRepresentation identityProvider = new IdentityProviderRepresentation();
+        identityProvider.setAlias("provider");
+        identityProvider.setProviderId("oidc");
+        identityProvider.setEnabled(true);
+        identityProvider.setTrustEmail(false);
+        identityProvider.setConfig(new HashMap<>(Map.of("clientId", "phone-broker", "clientSecret", "broker-secret",
+                "clientAuthMethod", "client_secret_post", "authorizationUrl", issuer + "/protocol/openid-connect/auth",
+                "tokenUrl", issuer + "/protocol/openid-connect/token", "validateSignature", "false", "disableUserInfo", "true",
+                "defaultScope", "openid", "syncMode", "FORCE")));
+        RealmResource realmAdmin = admin.realm(realm);
+        created(realmAdmin.identityProviders().create(identityProvider));
+        IdentityProviderMapperRepresentation phone = new IdentityProviderMapperRepresentation();
+        phone.setName("phone");
+        phone.setIdentityProviderAlias("provider");
+        phone.setIdentityProviderMapper("oidc-user-attribute-idp-mapper");
+        phone.setConfig(Map.of("claim", "mobile", "user.attribute", "phoneNumber", "syncMode", "FORCE"));
+        created(realmAdmin.identityProviders().get("provider").addMapper(phone));
         // Keycloak's "Identity Provider Redirector" before the SMS step: kc_idp_hint goes straight to the provider
-        admin.send("POST", "/admin/realms/" + realm + "/authentication/executions", "{\"authenticator\":\"identity-provider-redirector\","
-                + "\"requirement\":\"ALTERNATIVE\",\"parentFlow\":\"" + admin.flowId(realm, "sms browser") + "\"}", 201);
-        for (JsonNode execution : admin.get("/admin/realms/" + realm + "/authentication/flows/sms%20browser/executions")) {
-            if ("identity-provider-redirector".equals(execution.path("providerId").asText())) {
-                admin.send("POST", "/admin/realms/" + realm + "/authentication/executions/" + execution.get("id").asText() + "/raise-priority", null, 204);
+        AuthenticationManagementResource flows = realmAdmin.flows();
+        AuthenticationExecutionRepresentation redirector = new AuthenticationExecutionRepresentation();
+        redirector.setAuthenticator("identity-provider-redirector");
+        redirector.setRequirement("ALTERNATIVE");
+        redirector.setParentFlow(flowId(realmAdmin, "sms browser"));
+        created(flows.addExecution(redirector));
+        for (AuthenticationExecutionInfoRepresentation execution : flows.getExecutions("sms browser")) {
+            if ("identity-provider-redirector".equals(execution.getProviderId())) {
+                flows.raisePriority(execution.getId());
             }
         }
     }
@@ -402,9 +461,10 @@ class AdminPhoneEditIT {
 
     /** An admin's later edit that sets {@code phoneNumberVerified}: vouches for the user's number (after a change, it is unverified). */
     private static void vouch(String userId) {
-        ObjectNode vouched = admin.user(realm, userId).deepCopy();
-        ((ObjectNode) vouched.get("attributes")).putArray("phoneNumberVerified").add("true");
-        admin.send("PUT", "/admin/realms/" + realm + "/users/" + userId, vouched.toString(), 204);
+        UserResource user = users().get(userId);
+        UserRepresentation vouched = user.toRepresentation();
+        vouched.singleAttribute("phoneNumberVerified", "true");
+        user.update(vouched);
     }
 
     /** An SMS login with the right code, in a fresh browser: the page it ends on. */
@@ -425,18 +485,19 @@ class AdminPhoneEditIT {
         long rowId = rowIdOf(Phones.e164(old));
         app.execute("INSERT INTO user_login_method (user_id, login_method, identification) VALUES (" + appUserId + ", 'WX', 'wx-" + old + "')");
 
-        admin.send("PUT", "/admin/realms/" + realm + "/users/" + userId, withPhone(admin.user(realm, userId), Phones.e164(moved)).toString(), 204);
+        UserResource user = users().get(userId);
+        user.update(withPhone(user.toRepresentation(), Phones.e164(moved)));
 
         assertThat(rowIdOf(Phones.e164(moved))).as("the same row, moved").isEqualTo(rowId);
         assertThat(appUserIdOf(Phones.e164(moved))).isEqualTo(appUserId);
         assertThat(loginRows(Phones.e164(old))).isZero();
         assertThat(app.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'WX' AND user_id = " + appUserId)).isEqualTo(1);
-        com.fasterxml.jackson.databind.JsonNode changed = admin.events(realm, "UPDATE_PROFILE").stream()
-                .filter(event -> userId.equals(event.path("userId").asText())).findFirst()
+        EventRepresentation changed = events(admin.realm(realm), "UPDATE_PROFILE").stream()
+                .filter(event -> userId.equals(event.getUserId())).findFirst()
                 .orElseThrow(() -> new AssertionError("no UPDATE_PROFILE event of the user"));
-        assertThat(changed.path("details").path("previous_phone_number").asText()).isEqualTo(Phones.e164(old).substring(0, 6) + "****" + old.substring(7));
-        assertThat(changed.path("details").path("updated_phone_number").asText()).isEqualTo(Phones.e164(moved).substring(0, 6) + "****" + moved.substring(7));
-        assertThat(changed.toString()).doesNotContain(old).doesNotContain(moved);
+        assertThat(changed.getDetails()).containsEntry("previous_phone_number", Phones.e164(old).substring(0, 6) + "****" + old.substring(7));
+        assertThat(changed.getDetails()).containsEntry("updated_phone_number", Phones.e164(moved).substring(0, 6) + "****" + moved.substring(7));
+        assertThat(json(changed)).doesNotContain(old).doesNotContain(moved);
         vouch(userId);
         assertThat(logIn(server, realm, moved)).isEqualTo(userId);
         sleep(1100);
@@ -454,11 +515,12 @@ class AdminPhoneEditIT {
         long appUserId = appUserIdOf(e164);
         app.execute("INSERT INTO user_login_method (user_id, login_method, identification) VALUES (" + appUserId + ", 'WX', 'wx-" + national + "')");
 
-        ObjectNode user = (ObjectNode) admin.user(realm, userId);
-        ((ObjectNode) user.get("attributes")).putArray("phoneNumber");
-        admin.send("PUT", "/admin/realms/" + realm + "/users/" + userId, user.toString(), 204);
+        UserResource user = users().get(userId);
+        UserRepresentation cleared = user.toRepresentation();
+        cleared.getAttributes().put("phoneNumber", List.of());
+        user.update(cleared);
 
-        assertThat(attribute(admin.user(realm, userId), "phoneNumber")).isNull();
+        assertThat(user.toRepresentation().firstAttribute("phoneNumber")).isNull();
         assertThat(loginRows(e164)).isZero();
         assertThat(app.count("SELECT COUNT(*) FROM `user` WHERE id = " + appUserId)).isEqualTo(1);
         assertThat(app.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'WX' AND user_id = " + appUserId)).isEqualTo(1);
@@ -477,19 +539,19 @@ class AdminPhoneEditIT {
         long otherAppUser = app.count("SELECT MAX(id) FROM `user`");
         app.execute("INSERT INTO user_login_method (user_id, login_method, identification) VALUES (" + otherAppUser + ", 'P', '" + taken + "')");
 
-        HttpResponse<String> refused = admin.send("PUT", "/admin/realms/" + realm + "/users/" + userId,
-                withPhone(admin.user(realm, userId), Phones.e164(taken)).toString(), 409);
+        UserResource user = users().get(userId);
+        String refused = refusal(409, () -> user.update(withPhone(user.toRepresentation(), Phones.e164(taken))));
 
-        assertThat(refused.body()).contains("belongs to another app account").doesNotContain(taken);
-        assertThat(attribute(admin.user(realm, userId), "phoneNumber")).isEqualTo(Phones.e164(old));
+        assertThat(refused).contains("belongs to another app account").doesNotContain(taken);
+        assertThat(user.toRepresentation().firstAttribute("phoneNumber")).isEqualTo(Phones.e164(old));
         assertThat(appUserIdOf(Phones.e164(old))).isEqualTo(appUserId);
         assertThat(appUserIdOf(taken)).isEqualTo(otherAppUser);
 
-        ObjectNode linked = newUser("linked-" + taken, Phones.e164(taken));
-        ((ObjectNode) linked.get("attributes")).putArray("appUserId").add(String.valueOf(appUserId));
-        HttpResponse<String> created = admin.send("POST", "/admin/realms/" + realm + "/users", linked.toString(), 409);
-        assertThat(created.body()).as("a create is refused the same way").contains("belongs to another app account");
-        assertThat(admin.usersWithPhone(realm, Phones.e164(taken))).as("and no user was created").isEmpty();
+        UserRepresentation linked = newUser("linked-" + taken, Phones.e164(taken));
+        linked.singleAttribute("appUserId", String.valueOf(appUserId));
+        String created = refusal(409, users().create(linked));
+        assertThat(created).as("a create is refused the same way").contains("belongs to another app account");
+        assertThat(usersWithPhone(admin.realm(realm), Phones.e164(taken))).as("and no user was created").isEmpty();
     }
 
     @Test
@@ -500,24 +562,24 @@ class AdminPhoneEditIT {
         String userId = logIn(server, realm, old);
         long appUserId = appUserIdOf(Phones.e164(old));
 
+        UserResource user = users().get(userId);
         server.dependencies().appDatabaseLink().cut();
         try {
-            HttpResponse<String> refused = admin.send("PUT", "/admin/realms/" + realm + "/users/" + userId,
-                    withPhone(admin.user(realm, userId), Phones.e164(moved)).toString(), 503);
-            assertThat(refused.body()).contains("temporarily unavailable").doesNotContain("SQLState").doesNotContain("Exception");
+            String refused = refusal(503, () -> user.update(withPhone(user.toRepresentation(), Phones.e164(moved))));
+            assertThat(refused).contains("temporarily unavailable").doesNotContain("SQLState").doesNotContain("Exception");
 
-            ObjectNode renamed = (ObjectNode) admin.user(realm, userId);
-            renamed.put("firstName", "Renamed");
-            admin.send("PUT", "/admin/realms/" + realm + "/users/" + userId, renamed.toString(), 204);
+            UserRepresentation renamed = user.toRepresentation();
+            renamed.setFirstName("Renamed");
+            user.update(renamed);
         } finally {
             server.dependencies().appDatabaseLink().restore();
         }
-        JsonNode user = admin.user(realm, userId);
-        assertThat(attribute(user, "phoneNumber")).isEqualTo(Phones.e164(old));
-        assertThat(user.get("firstName").asText()).isEqualTo("Renamed");
+        UserRepresentation after = user.toRepresentation();
+        assertThat(after.firstAttribute("phoneNumber")).isEqualTo(Phones.e164(old));
+        assertThat(after.getFirstName()).isEqualTo("Renamed");
         assertThat(appUserIdOf(Phones.e164(old))).isEqualTo(appUserId);
         assertThat(loginRows(Phones.e164(moved))).isZero();
-        assertThat(admin.usersWithPhone(realm, Phones.e164(moved))).isEmpty();
+        assertThat(usersWithPhone(admin.realm(realm), Phones.e164(moved))).isEmpty();
     }
 
     @Test
@@ -529,14 +591,14 @@ class AdminPhoneEditIT {
         long appUserId = app.count("SELECT MAX(id) FROM `user`");
         app.execute("INSERT INTO user_login_method (user_id, login_method, identification) VALUES (" + appUserId + ", 'P', '" + Phones.e164(old) + "'), ("
                 + appUserId + ", 'WX', 'wx-" + old + "')");
-        ObjectNode imported = exampleRealm(Map.of());
-        ObjectNode user = newUser("migrated-" + current, Phones.e164(current));
-        ((ObjectNode) user.get("attributes")).putArray("phoneNumberVerified").add("true");
-        ((ObjectNode) user.get("attributes")).putArray("appUserId").add(String.valueOf(appUserId));
-        imported.putArray("users").add(user);
+        RealmRepresentation imported = exampleRealm(Map.of());
+        UserRepresentation user = newUser("migrated-" + current, Phones.e164(current));
+        user.singleAttribute("phoneNumberVerified", "true");
+        user.singleAttribute("appUserId", String.valueOf(appUserId));
+        imported.setUsers(List.of(user));
         String importedRealm = importRealm(imported);
         try {
-            String userId = admin.usersWithPhone(importedRealm, Phones.e164(current)).get(0).get("id").asText();
+            String userId = usersWithPhone(admin.realm(importedRealm), Phones.e164(current)).get(0).getId();
             assertThat(loginRows(Phones.e164(old))).as("nothing followed the import").isEqualTo(1);
 
             assertThat(logIn(server, importedRealm, current)).isEqualTo(userId);
@@ -545,7 +607,7 @@ class AdminPhoneEditIT {
             assertThat(loginRows(Phones.e164(old))).as("the old number no longer logs into the app user").isZero();
             assertThat(app.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'WX' AND user_id = " + appUserId)).isEqualTo(1);
         } finally {
-            admin.deleteRealm(importedRealm);
+            admin.realm(importedRealm).remove();
         }
     }
 
@@ -560,29 +622,29 @@ class AdminPhoneEditIT {
         sleep(1100);
         logIn(server, realm, national);
 
-        List<JsonNode> found = admin.usersWithPhone(realm, e164);
-        assertThat(found).extracting(u -> u.get("id").asText()).containsExactly(userId);
-        String username = admin.user(realm, userId).get("username").asText();
+        List<UserRepresentation> found = usersWithPhone(admin.realm(realm), e164);
+        assertThat(found).extracting(UserRepresentation::getId).containsExactly(userId);
+        String username = users().get(userId).toRepresentation().getUsername();
         assertThat(username).matches("phone-[0-9a-f]{24}").doesNotContain(national.substring(7));
-        List<JsonNode> events = new ArrayList<>();
+        List<EventRepresentation> events = new ArrayList<>();
         for (String type : List.of("REGISTER", "LOGIN")) {
-            admin.events(realm, type).stream().filter(e -> userId.equals(e.path("userId").asText())).forEach(events::add);
+            events(admin.realm(realm), type).stream().filter(e -> userId.equals(e.getUserId())).forEach(events::add);
         }
         assertThat(events).as("a REGISTER and two LOGIN events").hasSize(3);
-        assertThat(events).allSatisfy(e -> assertThat(e.toString()).doesNotContain(national).contains(username));
+        assertThat(events).allSatisfy(e -> assertThat(json(e)).doesNotContain(national).contains(username));
         assertThat(server.logText()).doesNotContain(national);
     }
 
     @Test
     @DisplayName("usernameFormat=phone: the username is the E.164 number, as before the setting")
     void phoneUsername() {
-        String phoneNames = admin.createRealm(Map.of("usernameFormat", "phone"));
+        String phoneNames = createExampleRealm(admin, Map.of("usernameFormat", "phone"));
         try {
             String national = Phones.newNational();
             String userId = logIn(server, phoneNames, national);
-            assertThat(admin.user(phoneNames, userId).get("username").asText()).isEqualTo(Phones.e164(national));
+            assertThat(admin.realm(phoneNames).users().get(userId).toRepresentation().getUsername()).isEqualTo(Phones.e164(national));
         } finally {
-            admin.deleteRealm(phoneNames);
+            admin.realm(phoneNames).remove();
         }
     }
 
@@ -602,24 +664,21 @@ class AdminPhoneEditIT {
         }
         List<Page> results = LoginMethodMirrorIT.submitCodesAtOnce(browsers, codePages, codes);
         assertThat(results).filteredOn(Page::isRedirectToClient).isNotEmpty();
-        List<JsonNode> users = admin.usersWithPhone(realm, Phones.e164(national));
+        List<UserRepresentation> users = usersWithPhone(admin.realm(realm), Phones.e164(national));
         assertThat(users).hasSize(1);
-        assertThat(users.get(0).get("username").asText()).startsWith("phone-");
+        assertThat(users.get(0).getUsername()).startsWith("phone-");
         assertThat(loginRows(Phones.e164(national))).isEqualTo(1);
     }
 
     // --- helpers ---
 
-    static ObjectNode exampleRealm(Map<String, String> smsSettings) {
-        try {
-            ObjectNode realm = (ObjectNode) KeycloakAdmin.JSON.readTree(Files.readString(Path.of("examples/realm-sms-demo.json")));
-            realm.put("realm", "it-" + UUID.randomUUID().toString().substring(0, 8));
-            ObjectNode config = (ObjectNode) realm.get("authenticatorConfig").get(0).get("config");
-            smsSettings.forEach(config::put);
-            return realm;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The users of the tests' realm. */
+    private static org.keycloak.admin.client.resource.UsersResource users() {
+        return admin.realm(realm).users();
+    }
+
+    static RealmRepresentation exampleRealm(Map<String, String> smsSettings) {
+        return representation(AdminSteps.exampleRealm(smsSettings, Map.of()));
     }
 
     /** The user-profile component's JSON without the {@code sms-login-phone-number} validator. */
@@ -628,36 +687,29 @@ class AdminPhoneEditIT {
         String stripped = json.replace(", \\\"sms-login-phone-number\\\": {}", "");
         assertThat(stripped).as("the example declares the validator").isNotEqualTo(json).doesNotContain("sms-login-phone-number");
         try {
-            return (ObjectNode) KeycloakAdmin.JSON.readTree(stripped);
+            return (ObjectNode) JsonSerialization.mapper.readTree(stripped);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    static String importRealm(ObjectNode realm) {
-        admin.send("POST", "/admin/realms", realm.toString(), 201);
-        return realm.get("realm").asText();
+    static String importRealm(RealmRepresentation realm) {
+        admin.realms().create(realm);
+        return realm.getRealm();
     }
 
-    static ObjectNode withPhone(JsonNode user, String value) {
-        ObjectNode copy = user.deepCopy();
-        ObjectNode attributes = copy.has("attributes") ? (ObjectNode) copy.get("attributes") : copy.putObject("attributes");
-        attributes.putArray("phoneNumber").add(value);
-        return copy;
-    }
-
-    static ObjectNode newUser(String username, String phone) {
-        ObjectNode user = KeycloakAdmin.JSON.createObjectNode();
-        user.put("username", username);
-        user.put("enabled", true);
-        ArrayNode phoneNumber = user.putObject("attributes").putArray("phoneNumber");
-        phoneNumber.add(phone);
+    /** The user as an admin sends it back with {@code phoneNumber} set to {@code value}. */
+    static UserRepresentation withPhone(UserRepresentation user, String value) {
+        user.singleAttribute("phoneNumber", value);
         return user;
     }
 
-    static String attribute(JsonNode user, String name) {
-        JsonNode values = user.path("attributes").path(name);
-        return values.isArray() && values.size() > 0 ? values.get(0).asText() : null;
+    static UserRepresentation newUser(String username, String phone) {
+        UserRepresentation user = new UserRepresentation();
+        user.setUsername(username);
+        user.setEnabled(true);
+        user.singleAttribute("phoneNumber", phone);
+        return user;
     }
 
     static long loginRows(String identification) {

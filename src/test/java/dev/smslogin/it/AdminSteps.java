@@ -17,6 +17,8 @@ import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.EventRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.representations.idm.RequiredActionConfigRepresentation;
+import org.keycloak.representations.idm.RequiredActionProviderSimpleRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 import org.keycloak.representations.userprofile.config.UPConfig;
 import org.keycloak.util.JsonSerialization;
@@ -129,6 +131,44 @@ final class AdminSteps {
         credential.setValue(value);
         credential.setTemporary(false);
         return credential;
+    }
+
+    /**
+     * An authenticator app (TOTP: HMAC-SHA1, 6 digits, 30 s) with {@code secret}, as a user's credential in a create or an
+     * import: Keycloak's stored form of it.
+     */
+    static CredentialRepresentation authenticatorApp(String secret) {
+        CredentialRepresentation credential = new CredentialRepresentation();
+        credential.setType(CredentialRepresentation.TOTP);
+        credential.setUserLabel("phone app");
+        credential.setSecretData(json(Map.of("value", secret)));
+        credential.setCredentialData(json(Map.of("subType", "totp", "digits", 6, "counter", 0, "period", 30, "algorithm", "HmacSHA1")));
+        return credential;
+    }
+
+    /** Registers the required action {@code providerId} in the realm, as the admin console's "Required actions" tab does. */
+    static void registerRequiredAction(RealmResource realm, String providerId, String name) {
+        RequiredActionProviderSimpleRepresentation action = new RequiredActionProviderSimpleRepresentation();
+        action.setProviderId(providerId);
+        action.setName(name);
+        realm.flows().registerRequiredAction(action);
+    }
+
+    /** The settings of the realm's required action {@code alias}. */
+    static void configureRequiredAction(RealmResource realm, String alias, Map<String, String> config) {
+        RequiredActionConfigRepresentation settings = new RequiredActionConfigRepresentation();
+        settings.setConfig(config);
+        realm.flows().updateRequiredActionConfig(alias, settings);
+    }
+
+    /** A new, empty top-level flow {@code alias} of the basic kind, as the admin console's "Create flow" makes it. */
+    static void createFlow(RealmResource realm, String alias) {
+        AuthenticationFlowRepresentation flow = new AuthenticationFlowRepresentation();
+        flow.setAlias(alias);
+        flow.setProviderId("basic-flow");
+        flow.setTopLevel(true);
+        flow.setBuiltIn(false);
+        created(realm.flows().createFlow(flow));
     }
 
     /** The id of the realm's flow {@code alias}. */

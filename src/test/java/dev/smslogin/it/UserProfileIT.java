@@ -1,7 +1,5 @@
 package dev.smslogin.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smslogin.it.NativeApp.Answer;
 import dev.smslogin.testing.FakeAliyunSms;
@@ -12,6 +10,17 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.admin.client.resource.UserResource;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+import org.keycloak.representations.userprofile.config.UPAttribute;
+import org.keycloak.representations.userprofile.config.UPAttributePermissions;
+import org.keycloak.representations.userprofile.config.UPAttributeSelector;
+import org.keycloak.representations.userprofile.config.UPConfig;
+import org.keycloak.representations.userprofile.config.UPConfig.UnmanagedAttributePolicy;
 
 import java.io.IOException;
 import java.net.URI;
@@ -22,8 +31,15 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
+import static dev.smslogin.it.AdminSteps.createExampleRealm;
+import static dev.smslogin.it.AdminSteps.createFlow;
+import static dev.smslogin.it.AdminSteps.created;
+import static dev.smslogin.it.AdminSteps.password;
+import static dev.smslogin.it.AdminSteps.registerRequiredAction;
+import static dev.smslogin.it.AdminSteps.updateUserProfile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -38,7 +54,7 @@ class UserProfileIT {
     private static final String CLIENT = "it-account-user";
 
     static KeycloakServer server;
-    static KeycloakAdmin admin;
+    static Keycloak admin;
     static FakeAliyunSms aliyun;
     static TestDatabase app;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -46,7 +62,7 @@ class UserProfileIT {
     @BeforeAll
     static void start() {
         server = KeycloakServer.get();
-        admin = new KeycloakAdmin(server);
+        admin = server.adminClient();
         aliyun = server.aliyun();
         app = server.appDatabase();
     }
@@ -64,30 +80,31 @@ class UserProfileIT {
             + "set the phone attributes through the account API; admins can")
     void stepAddedAtRuntime(String step, String policy) throws Exception {
         String realm = "it-" + UUID.randomUUID().toString().substring(0, 8);
-        admin.send("POST", "/admin/realms", "{\"realm\":\"" + realm + "\",\"enabled\":true}", 201);
+        RealmRepresentation created = new RealmRepresentation();
+        created.setRealm(realm);
+        created.setEnabled(true);
+        admin.realms().create(created);
         try {
-            ObjectNode profile = (ObjectNode) admin.get("/admin/realms/" + realm + "/users/profile");
-            if (policy.equals("DISABLED")) {
-                profile.remove("unmanagedAttributePolicy");
-            } else {
-                profile.put("unmanagedAttributePolicy", policy);
-            }
-            admin.send("PUT", "/admin/realms/" + realm + "/users/profile", profile.toString(), 200);
-            admin.send("POST", "/admin/realms/" + realm + "/clients", "{\"clientId\":\"" + CLIENT + "\",\"publicClient\":true,"
-                    + "\"standardFlowEnabled\":false,\"directAccessGrantsEnabled\":true}", 201);
+            RealmResource realmAdmin = admin.realm(realm);
+            UPConfig profile = realmAdmin.users().userProfile().getConfiguration();
+            profile.setUnmanagedAttributePolicy(policy.equals("DISABLED") ? null : UnmanagedAttributePolicy.valueOf(policy));
+            realmAdmin.users().userProfile().update(profile);
+            ClientRepresentation client = new ClientRepresentation();
+            client.setClientId(CLIENT);
+            client.setPublicClient(true);
+            client.setStandardFlowEnabled(false);
+            client.setDirectAccessGrantsEnabled(true);
+            created(realmAdmin.clients().create(client));
             String userId = passwordUser(realm, "pat");
             assertThat(PHONE_ATTRIBUTES.stream().map(declaredIn(realm)::get)).as("a realm without SMS steps is left alone")
                     .containsOnlyNulls();
 
             // the admin starts using the step, as the admin console does it
             if (step.equals("verify-phone-number")) {
-                admin.send("POST", "/admin/realms/" + realm + "/authentication/register-required-action",
-                        "{\"providerId\":\"verify-phone-number\",\"name\":\"Verify phone number\"}", 204);
+                registerRequiredAction(realmAdmin, "verify-phone-number", "Verify phone number");
             } else {
-                admin.send("POST", "/admin/realms/" + realm + "/authentication/flows", "{\"alias\":\"with " + step
-                        + "\",\"providerId\":\"basic-flow\",\"topLevel\":true,\"builtIn\":false,\"description\":\"\"}", 201);
-                admin.send("POST", "/admin/realms/" + realm + "/authentication/flows/" + KeycloakAdmin.encode("with " + step).replace("+", "%20")
-                        + "/executions/execution", "{\"provider\":\"" + step + "\"}", 201);
+                createFlow(realmAdmin, "with " + step);
+                realmAdmin.flows().addExecution("with " + step, Map.of("provider", step));
             }
 
             String token = new NativeApp(server, realm).passwordToken(CLIENT, "pat", PASSWORD).json().get("access_token").asText();
@@ -98,22 +115,22 @@ class UserProfileIT {
                 assertThat(answer.statusCode()).as("the user's own %s: %s", attempt.getKey(), answer.body()).isEqualTo(400);
                 assertThat(answer.body()).contains(attempt.getKey());
             }
-            assertThat(names(attributes(realm, userId))).as("nothing stored").doesNotContainAnyElementsOf(PHONE_ATTRIBUTES);
+            assertThat(attributes(realm, userId).keySet()).as("nothing stored").doesNotContainAnyElementsOf(PHONE_ATTRIBUTES);
 
-            Map<String, JsonNode> declared = declaredIn(realm);
+            Map<String, UPAttribute> declared = declaredIn(realm);
             for (String name : PHONE_ATTRIBUTES) {
                 assertThat(declared.get(name)).as("%s declared at once, visible to admins", name).isNotNull();
-                assertThat(declared.get(name).at("/permissions/edit").toString()).as(name).isEqualTo("[\"admin\"]");
+                assertThat(declared.get(name).getPermissions().getEdit()).as(name).containsExactly("admin");
             }
 
             // the admin still edits them: a number, then (a later edit) the admin vouches for it
             String number = Phones.e164(Phones.newNational());
             adminSets(realm, userId, Map.of("phoneNumber", number));
             adminSets(realm, userId, Map.of("phoneNumberVerified", "true"));
-            assertThat(attributes(realm, userId).get("phoneNumber").get(0).asText()).isEqualTo(number);
-            assertThat(attributes(realm, userId).get("phoneNumberVerified").get(0).asText()).isEqualTo("true");
+            assertThat(attributes(realm, userId).get("phoneNumber")).containsExactly(number);
+            assertThat(attributes(realm, userId).get("phoneNumberVerified")).containsExactly("true");
         } finally {
-            admin.deleteRealm(realm);
+            admin.realm(realm).remove();
         }
     }
 
@@ -122,7 +139,7 @@ class UserProfileIT {
             + "number and shows one only for a scope: fixed at once; the user's own writes are refused, and the next SMS login "
             + "leaves another app user's row where it is")
     void adminProfileThatOpensThePhoneAttributes() throws Exception {
-        String realm = admin.createRealm(Map.of("resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "1000"));
+        String realm = createExampleRealm(admin, Map.of("resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "1000"));
         try {
             // another person's app account, with its phone row
             String victimNumber = Phones.e164(Phones.newNational());
@@ -136,26 +153,28 @@ class UserProfileIT {
             String own = Phones.e164(national);
             Answer tokens = smsLogin(api, national);
             String userId = NativeApp.idToken(tokens).get("sub").asText();
-            String ownAppUser = attributes(realm, userId).get("appUserId").get(0).asText();
+            String ownAppUser = attributes(realm, userId).get("appUserId").get(0);
             assertThat(ownAppUser).isNotEqualTo(String.valueOf(victim));
 
             // an admin's profile: unmanaged attributes Enabled, phoneNumber editable by users, phoneNumberVerified
             // declared for the 'address' scope only (one the user's token does not carry), appUserId not declared
-            ObjectNode profile = (ObjectNode) admin.get("/admin/realms/" + realm + "/users/profile");
-            profile.put("unmanagedAttributePolicy", "ENABLED");
-            ArrayNode declared = profile.withArray("attributes");
-            for (int i = declared.size() - 1; i >= 0; i--) {
-                ObjectNode attribute = (ObjectNode) declared.get(i);
-                switch (attribute.get("name").asText()) {
-                    case "phoneNumber" -> attribute.withObject("/permissions").putArray("edit").add("admin").add("user");
-                    case "phoneNumberVerified" -> attribute.putObject("selector").putArray("scopes").add("address");
-                    case "appUserId" -> declared.remove(i);
+            UPConfig profile = admin.realm(realm).users().userProfile().getConfiguration();
+            profile.setUnmanagedAttributePolicy(UnmanagedAttributePolicy.ENABLED);
+            profile.getAttributes().removeIf(attribute -> attribute.getName().equals("appUserId"));
+            for (UPAttribute attribute : profile.getAttributes()) {
+                switch (attribute.getName()) {
+                    case "phoneNumber" -> {
+                        if (attribute.getPermissions() == null) {
+                            attribute.setPermissions(new UPAttributePermissions());
+                        }
+                        attribute.getPermissions().setEdit(Set.of("admin", "user"));
+                    }
+                    case "phoneNumberVerified" -> attribute.setSelector(new UPAttributeSelector(Set.of("address")));
                     default -> {
                     }
                 }
             }
-            HttpResponse<String> saved = admin.send("PUT", "/admin/realms/" + realm + "/users/profile", profile.toString(), 200);
-            JsonNode answered = KeycloakAdmin.JSON.readTree(saved.body());
+            UPConfig answered = updateUserProfile(server, realm, profile);
 
             // the attacker gives their account the victim's app user and a number of their choosing, and logs in with it
             SoftAssertions softly = new SoftAssertions();
@@ -166,9 +185,9 @@ class UserProfileIT {
                 HttpResponse<String> answer = setOwnAttribute(realm, token, attempt.getKey(), attempt.getValue());
                 softly.assertThat(answer.statusCode()).as("the user's own %s: %s", attempt.getKey(), answer.body()).isEqualTo(400);
             }
-            JsonNode stored = attributes(realm, userId);
-            softly.assertThat(stored.at("/appUserId/0").asText()).as("appUserId").isEqualTo(ownAppUser);
-            softly.assertThat(stored.at("/phoneNumber/0").asText()).as("phoneNumber").isEqualTo(own);
+            Map<String, List<String>> stored = attributes(realm, userId);
+            softly.assertThat(stored.get("appUserId")).as("appUserId").containsExactly(ownAppUser);
+            softly.assertThat(stored.get("phoneNumber")).as("phoneNumber").containsExactly(own);
 
             Thread.sleep(1100);
             softly.assertThat(api.sendCode(chosen).status()).isEqualTo(200);
@@ -182,34 +201,29 @@ class UserProfileIT {
 
             HttpResponse<String> verified = setOwnAttribute(realm, token, "phoneNumberVerified", "false");
             softly.assertThat(verified.statusCode()).as("the user's own phoneNumberVerified: %s", verified.body()).isEqualTo(400);
-            softly.assertThat(attributes(realm, userId).at("/phoneNumberVerified/0").asText()).as("phoneNumberVerified").isEqualTo("true");
+            softly.assertThat(attributes(realm, userId).get("phoneNumberVerified")).as("phoneNumberVerified").containsExactly("true");
 
-            Map<String, JsonNode> now = declaredIn(realm);
+            Map<String, UPAttribute> now = declaredIn(realm);
             for (String name : PHONE_ATTRIBUTES) {
                 softly.assertThat(now.get(name)).as("%s declared", name).isNotNull();
-                softly.assertThat(now.get(name) == null ? null : now.get(name).at("/permissions/edit").toString())
-                        .as("%s editable by admins only", name).isEqualTo("[\"admin\"]");
-                softly.assertThat(now.get(name) != null && !now.get(name).path("selector").isMissingNode() && !now.get(name).get("selector").isNull())
-                        .as("%s in every context (no scope selector)", name).isFalse();
+                softly.assertThat(now.get(name) == null ? null : now.get(name).getPermissions().getEdit())
+                        .as("%s editable by admins only", name).containsExactly("admin");
+                softly.assertThat(now.get(name) == null ? null : now.get(name).getSelector())
+                        .as("%s in every context (no scope selector)", name).isNull();
             }
-            softly.assertThat(now.get("phoneNumber").at("/permissions/view").toString()).as("users still see their number").contains("user");
-            softly.assertThat(now.get("phoneNumber").at("/validations").has("sms-login-phone-number")).isTrue();
-            JsonNode answeredNumber = null;
-            for (JsonNode attribute : answered.get("attributes")) {
-                if (attribute.get("name").asText().equals("phoneNumber")) {
-                    answeredNumber = attribute;
-                }
-            }
-            softly.assertThat(answeredNumber == null ? null : answeredNumber.at("/permissions/edit").toString()).as("the admin's answer shows the profile in force")
-                    .isEqualTo("[\"admin\"]");
-            softly.assertThat(answered.get("unmanagedAttributePolicy").asText()).as("the admin's own choices stay").isEqualTo("ENABLED");
+            softly.assertThat(now.get("phoneNumber").getPermissions().getView()).as("users still see their number").contains("user");
+            softly.assertThat(now.get("phoneNumber").getValidations()).containsKey("sms-login-phone-number");
+            UPAttribute answeredNumber = answered.getAttribute("phoneNumber");
+            softly.assertThat(answeredNumber == null ? null : answeredNumber.getPermissions().getEdit()).as("the admin's answer shows the profile in force")
+                    .containsExactly("admin");
+            softly.assertThat(answered.getUnmanagedAttributePolicy()).as("the admin's own choices stay").isEqualTo(UnmanagedAttributePolicy.ENABLED);
             softly.assertAll();
 
             // admins still edit them
             adminSets(realm, userId, Map.of("phoneNumberVerified", "false"));
-            assertThat(attributes(realm, userId).get("phoneNumberVerified").get(0).asText()).isEqualTo("false");
+            assertThat(attributes(realm, userId).get("phoneNumberVerified")).containsExactly("false");
         } finally {
-            admin.deleteRealm(realm);
+            admin.realm(realm).remove();
         }
     }
 
@@ -223,11 +237,15 @@ class UserProfileIT {
 
     /** A user with a password and what Keycloak's default profile requires. */
     private static String passwordUser(String realm, String username) {
-        HttpResponse<String> created = admin.send("POST", "/admin/realms/" + realm + "/users", "{\"username\":\"" + username + "\","
-                + "\"enabled\":true,\"email\":\"" + username + "@example.com\",\"emailVerified\":true,\"firstName\":\"Pat\","
-                + "\"lastName\":\"User\",\"credentials\":[{\"type\":\"password\",\"value\":\"" + PASSWORD + "\",\"temporary\":false}]}", 201);
-        String location = created.headers().firstValue("Location").orElseThrow();
-        return location.substring(location.lastIndexOf('/') + 1);
+        UserRepresentation user = new UserRepresentation();
+        user.setUsername(username);
+        user.setEnabled(true);
+        user.setEmail(username + "@example.com");
+        user.setEmailVerified(true);
+        user.setFirstName("Pat");
+        user.setLastName("User");
+        user.setCredentials(List.of(password(PASSWORD)));
+        return created(admin.realm(realm).users().create(user));
     }
 
     /** What the account console does: reads the user's own profile, changes one attribute, sends it back. */
@@ -245,27 +263,22 @@ class UserProfileIT {
 
     /** What the admin console does: the whole user back, with {@code changes} in its attributes. */
     private static void adminSets(String realm, String userId, Map<String, String> changes) {
-        ObjectNode user = (ObjectNode) admin.user(realm, userId);
-        ObjectNode attributes = user.withObject("/attributes");
-        changes.forEach((name, value) -> attributes.putArray(name).add(value));
-        admin.send("PUT", "/admin/realms/" + realm + "/users/" + userId, user.toString(), 204);
+        UserResource user = admin.realm(realm).users().get(userId);
+        UserRepresentation edited = user.toRepresentation();
+        changes.forEach(edited::singleAttribute);
+        user.update(edited);
     }
 
-    private static JsonNode attributes(String realm, String userId) {
-        JsonNode attributes = admin.user(realm, userId).get("attributes");
-        return attributes == null ? KeycloakAdmin.JSON.createObjectNode() : attributes;
+    /** The user's attributes as an admin reads them (none: empty). */
+    private static Map<String, List<String>> attributes(String realm, String userId) {
+        Map<String, List<String>> attributes = admin.realm(realm).users().get(userId).toRepresentation().getAttributes();
+        return attributes == null ? Map.of() : attributes;
     }
 
-    private static List<String> names(JsonNode object) {
-        List<String> names = new java.util.ArrayList<>();
-        object.fieldNames().forEachRemaining(names::add);
-        return names;
-    }
-
-    private static Map<String, JsonNode> declaredIn(String realm) {
-        Map<String, JsonNode> byName = new HashMap<>();
-        admin.get("/admin/realms/" + realm + "/users/profile").get("attributes")
-                .forEach(attribute -> byName.put(attribute.get("name").asText(), attribute));
+    private static Map<String, UPAttribute> declaredIn(String realm) {
+        Map<String, UPAttribute> byName = new HashMap<>();
+        admin.realm(realm).users().userProfile().getConfiguration().getAttributes()
+                .forEach(attribute -> byName.put(attribute.getName(), attribute));
         return byName;
     }
 }
