@@ -7,6 +7,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.resource.AuthenticationManagementResource;
+import org.keycloak.representations.idm.AuthenticationExecutionRepresentation;
+import org.keycloak.representations.idm.EventRepresentation;
+import org.keycloak.representations.idm.RequiredActionProviderRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +21,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static dev.smslogin.it.AdminSteps.configureRequiredAction;
+import static dev.smslogin.it.AdminSteps.createClient;
+import static dev.smslogin.it.AdminSteps.createExampleRealm;
+import static dev.smslogin.it.AdminSteps.createFlow;
+import static dev.smslogin.it.AdminSteps.createUser;
+import static dev.smslogin.it.AdminSteps.created;
+import static dev.smslogin.it.AdminSteps.detail;
+import static dev.smslogin.it.AdminSteps.events;
+import static dev.smslogin.it.AdminSteps.flowId;
+import static dev.smslogin.it.AdminSteps.json;
+import static dev.smslogin.it.AdminSteps.password;
+import static dev.smslogin.it.AdminSteps.registerRequiredAction;
+import static dev.smslogin.it.AdminSteps.user;
+import static dev.smslogin.it.AdminSteps.usersWithPhone;
 import static dev.smslogin.it.UserSteps.logIn;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,7 +49,7 @@ class PhoneNumberLifecycleIT {
     static final String PASSWORD = "Lifecycle-Password-1";
 
     static KeycloakServer server;
-    static KeycloakAdmin admin;
+    static Keycloak admin;
     static TestDatabase app;
     /** numberInUse = refuse (the default). */
     static String realm;
@@ -39,7 +59,7 @@ class PhoneNumberLifecycleIT {
     @BeforeAll
     static void start() {
         server = KeycloakServer.get();
-        admin = new KeycloakAdmin(server);
+        admin = server.adminClient();
         app = server.appDatabase();
         realm = lifecycleRealm(Map.of());
         takeoverRealm = lifecycleRealm(Map.of("numberInUse", "takeover"));
@@ -47,21 +67,19 @@ class PhoneNumberLifecycleIT {
 
     /** A realm with the SMS login (client demo-app), a password client and the required action registered. */
     static String lifecycleRealm(Map<String, String> actionConfig) {
-        String name = admin.createRealm(Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1"));
-        admin.createClient(name, "password-app", "browser");
-        admin.send("POST", "/admin/realms/" + name + "/authentication/register-required-action",
-                "{\"providerId\":\"" + ACTION + "\",\"name\":\"Verify phone number\"}", 204);
+        String name = createExampleRealm(admin, Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1"));
+        createClient(admin.realm(name), "password-app", "browser");
+        registerRequiredAction(admin.realm(name), ACTION, "Verify phone number");
         Map<String, String> config = new java.util.HashMap<>(Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1"));
         config.putAll(actionConfig);
-        admin.send("PUT", "/admin/realms/" + name + "/authentication/required-actions/" + ACTION + "/config",
-                json(Map.of("config", config)), 204);
+        configureRequiredAction(admin.realm(name), ACTION, config);
         return name;
     }
 
     @AfterAll
     static void drop() {
-        admin.deleteRealm(realm);
-        admin.deleteRealm(takeoverRealm);
+        admin.realm(realm).remove();
+        admin.realm(takeoverRealm).remove();
     }
 
     // ---- adding and changing a number ----
@@ -79,15 +97,15 @@ class PhoneNumberLifecycleIT {
         assertThat(done.isRedirectToClient()).as(done.text()).isTrue();
         assertThat(done.url()).contains("kc_action_status=success");
 
-        JsonNode user = admin.user(realm, id);
-        assertThat(attribute(user, "phoneNumber")).isEqualTo(Phones.e164(national));
-        assertThat(attribute(user, "phoneNumberVerified")).isEqualTo("true");
-        assertThat(attribute(user, "appUserId")).isEqualTo(String.valueOf(appUserOf(national)));
+        UserRepresentation user = user(admin, realm, id);
+        assertThat(user.firstAttribute("phoneNumber")).isEqualTo(Phones.e164(national));
+        assertThat(user.firstAttribute("phoneNumberVerified")).isEqualTo("true");
+        assertThat(user.firstAttribute("appUserId")).isEqualTo(String.valueOf(appUserOf(national)));
         assertThat(app.count("SELECT COUNT(*) FROM user WHERE id = " + appUserOf(national))).isEqualTo(1);
 
-        JsonNode event = lastEvent(realm, "UPDATE_PROFILE", id);
-        assertThat(event.path("details").path("updated_phone_number").asText()).isEqualTo(masked(national));
-        assertThat(event.toString()).doesNotContain(national);
+        EventRepresentation event = lastEvent(realm, "UPDATE_PROFILE", id);
+        assertThat(detail(event, "updated_phone_number")).isEqualTo(masked(national));
+        assertThat(json(event)).doesNotContain(national);
 
         // the number now logs into the password user's account
         sleep(1100);    // the number's resend cooldown
@@ -130,12 +148,12 @@ class PhoneNumberLifecycleIT {
         Page done = prove(browser, phonePage, newNumber);
         assertThat(done.url()).contains("kc_action_status=success");
 
-        assertThat(attribute(admin.user(realm, id), "phoneNumber")).isEqualTo(Phones.e164(newNumber));
+        assertThat(user(admin, realm, id).firstAttribute("phoneNumber")).isEqualTo(Phones.e164(newNumber));
         assertThat(rows(oldNumber)).isZero();
         assertThat(appUserOf(newNumber)).isEqualTo(appUser);
-        JsonNode event = lastEvent(realm, "UPDATE_PROFILE", id);
-        assertThat(event.path("details").path("previous_phone_number").asText()).isEqualTo(masked(oldNumber));
-        assertThat(event.path("details").path("updated_phone_number").asText()).isEqualTo(masked(newNumber));
+        EventRepresentation event = lastEvent(realm, "UPDATE_PROFILE", id);
+        assertThat(detail(event, "previous_phone_number")).isEqualTo(masked(oldNumber));
+        assertThat(detail(event, "updated_phone_number")).isEqualTo(masked(newNumber));
 
         sleep(1100);    // the number's resend cooldown
         assertThat(logIn(server, realm, newNumber)).isEqualTo(id);
@@ -169,7 +187,7 @@ class PhoneNumberLifecycleIT {
         Page cancelled = browser.submit(codePage, Map.of("cancel-aia", "true"), null);
         assertThat(cancelled.isRedirectToClient()).as(cancelled.text()).isTrue();
         assertThat(cancelled.url()).contains("kc_action_status=cancelled");
-        assertThat(attribute(admin.user(realm, id), "phoneNumber")).isEqualTo(Phones.e164(national));
+        assertThat(user(admin, realm, id).firstAttribute("phoneNumber")).isEqualTo(Phones.e164(national));
         assertThat(rows(national)).isEqualTo(1);
     }
 
@@ -177,20 +195,23 @@ class PhoneNumberLifecycleIT {
     @DisplayName("an admin assigns the action: the user proves a number at the next login; a default action reaches new users only without a verified number")
     void assignedAndDefaultAction() {
         String id = passwordUser(realm);
-        admin.send("PUT", "/admin/realms/" + realm + "/users/" + id, "{\"requiredActions\":[\"" + ACTION + "\"]}", 204);
+        UserRepresentation assigned = new UserRepresentation();
+        assigned.setRequiredActions(List.of(ACTION));
+        admin.realm(realm).users().get(id).update(assigned);
         Browser browser = new Browser(server);
         Page phonePage = passwordLogin(browser, realm, id, browser.startLogin(realm, "password-app"));
         assertThat(phonePage.isPhonePage()).as(phonePage.text()).isTrue();
         String national = Phones.newNational();
         assertThat(prove(browser, phonePage, national).isRedirectToClient()).isTrue();
-        assertThat(attribute(admin.user(realm, id), "phoneNumberVerified")).isEqualTo("true");
-        assertThat(admin.user(realm, id).path("requiredActions")).isEmpty();
+        assertThat(user(admin, realm, id).firstAttribute("phoneNumberVerified")).isEqualTo("true");
+        assertThat(user(admin, realm, id).getRequiredActions()).isNullOrEmpty();
 
         String defaultRealm = lifecycleRealm(Map.of());
         try {
-            admin.send("PUT", "/admin/realms/" + defaultRealm + "/authentication/required-actions/" + ACTION,
-                    "{\"alias\":\"" + ACTION + "\",\"name\":\"Verify phone number\",\"providerId\":\"" + ACTION
-                            + "\",\"enabled\":true,\"defaultAction\":true}", 204);
+            RequiredActionProviderRepresentation action = admin.realm(defaultRealm).flows().getRequiredAction(ACTION);
+            action.setEnabled(true);
+            action.setDefaultAction(true);
+            admin.realm(defaultRealm).flows().updateRequiredAction(ACTION, action);
             String newUser = passwordUser(defaultRealm);
             Browser newcomer = new Browser(server);
             Page asked = passwordLogin(newcomer, defaultRealm, newUser, newcomer.startLogin(defaultRealm, "password-app"));
@@ -203,7 +224,7 @@ class PhoneNumberLifecycleIT {
             Page done = UserSteps.submitCode(phoneNewcomer, codePage, server.aliyun().lastCodeTo(phoneNational));
             assertThat(done.isRedirectToClient()).as(done.text()).isTrue();
         } finally {
-            admin.deleteRealm(defaultRealm);
+            admin.realm(defaultRealm).remove();
         }
     }
 
@@ -229,9 +250,9 @@ class PhoneNumberLifecycleIT {
         Page refused = browser.submit(wrong, Map.of("code", server.aliyun().lastCodeTo(holderNumber)), "login");
         assertThat(refused.text()).contains("belongs to another account");
         assertThat(refused.isPhonePage()).isTrue();
-        assertThat(attribute(admin.user(realm, id), "phoneNumber")).isNull();
-        assertThat(attribute(admin.user(realm, holder), "phoneNumber")).isEqualTo(Phones.e164(holderNumber));
-        assertThat(admin.usersWithPhone(realm, Phones.e164(holderNumber))).hasSize(1);
+        assertThat(user(admin, realm, id).firstAttribute("phoneNumber")).isNull();
+        assertThat(user(admin, realm, holder).firstAttribute("phoneNumber")).isEqualTo(Phones.e164(holderNumber));
+        assertThat(usersWithPhone(admin.realm(realm), Phones.e164(holderNumber))).hasSize(1);
         sleep(1100);    // the number's resend cooldown
         assertThat(logIn(server, realm, holderNumber)).isEqualTo(holder);
     }
@@ -248,20 +269,20 @@ class PhoneNumberLifecycleIT {
         Page done = prove(browser, phonePage, recycled);
         assertThat(done.url()).contains("kc_action_status=success");
 
-        assertThat(attribute(admin.user(takeoverRealm, id), "phoneNumber")).isEqualTo(Phones.e164(recycled));
-        JsonNode old = admin.user(takeoverRealm, previousHolder);
-        assertThat(attribute(old, "phoneNumber")).isNull();
-        assertThat(attribute(old, "phoneNumberVerified")).isEqualTo("false");
-        assertThat(appUserOf(recycled)).isEqualTo(Long.parseLong(attribute(admin.user(takeoverRealm, id), "appUserId")));
+        assertThat(user(admin, takeoverRealm, id).firstAttribute("phoneNumber")).isEqualTo(Phones.e164(recycled));
+        UserRepresentation old = user(admin, takeoverRealm, previousHolder);
+        assertThat(old.firstAttribute("phoneNumber")).isNull();
+        assertThat(old.firstAttribute("phoneNumberVerified")).isEqualTo("false");
+        assertThat(appUserOf(recycled)).isEqualTo(Long.parseLong(user(admin, takeoverRealm, id).firstAttribute("appUserId")));
         sleep(1100);    // the number's resend cooldown
         assertThat(logIn(server, takeoverRealm, recycled)).isEqualTo(id);
 
-        JsonNode taken = lastEvent(takeoverRealm, "UPDATE_PROFILE", id);
-        assertThat(taken.path("details").path("previous_holder_id").asText()).contains(previousHolder);
-        JsonNode lost = lastEvent(takeoverRealm, "UPDATE_PROFILE_ERROR", previousHolder);
-        assertThat(lost.path("error").asText()).isEqualTo("phone_number_taken_over_no_login_left");
-        assertThat(lost.path("details").path("taken_over_by").asText()).isEqualTo(id);
-        assertThat(lost.toString()).doesNotContain(recycled);
+        EventRepresentation taken = lastEvent(takeoverRealm, "UPDATE_PROFILE", id);
+        assertThat(detail(taken, "previous_holder_id")).contains(previousHolder);
+        EventRepresentation lost = lastEvent(takeoverRealm, "UPDATE_PROFILE_ERROR", previousHolder);
+        assertThat(lost.getError()).isEqualTo("phone_number_taken_over_no_login_left");
+        assertThat(detail(lost, "taken_over_by")).isEqualTo(id);
+        assertThat(json(lost)).doesNotContain(recycled);
     }
 
     @Test
@@ -269,7 +290,7 @@ class PhoneNumberLifecycleIT {
     void takeoverGivesTheNewHolderItsOwnAppAccount() {
         String recycled = Phones.newNational();
         String previousHolder = logIn(server, takeoverRealm, recycled);
-        String previousAppUser = attribute(admin.user(takeoverRealm, previousHolder), "appUserId");
+        String previousAppUser = user(admin, takeoverRealm, previousHolder).firstAttribute("appUserId");
         assertThat(previousAppUser).isNotNull();
         String id = passwordUser(takeoverRealm);
         Browser browser = new Browser(server);
@@ -278,10 +299,10 @@ class PhoneNumberLifecycleIT {
         Page done = prove(browser, phonePage, recycled);
         assertThat(done.url()).contains("kc_action_status=success");
 
-        String newAppUser = attribute(admin.user(takeoverRealm, id), "appUserId");
+        String newAppUser = user(admin, takeoverRealm, id).firstAttribute("appUserId");
         assertThat(newAppUser).as("the new holder is linked").isNotNull()
                 .as("to an app account that is not the previous holder's").isNotEqualTo(previousAppUser);
-        assertThat(attribute(admin.user(takeoverRealm, previousHolder), "appUserId")).as("the previous holder keeps its app account")
+        assertThat(user(admin, takeoverRealm, previousHolder).firstAttribute("appUserId")).as("the previous holder keeps its app account")
                 .isEqualTo(previousAppUser);
         assertThat(appUserOf(recycled)).as("the number's row moved to the new holder's app account").isEqualTo(Long.parseLong(newAppUser));
         assertThat(usersLinkedTo(takeoverRealm, previousAppUser)).containsExactly(previousHolder);
@@ -294,16 +315,17 @@ class PhoneNumberLifecycleIT {
         String secondFactorRealm = lifecycleRealm(Map.of("numberInUse", "takeover"));
         try {
             // an sms-otp step in the realm's flows: a verified number is its holder's second factor
-            admin.send("POST", "/admin/realms/" + secondFactorRealm + "/authentication/flows",
-                    "{\"alias\":\"second-factor\",\"providerId\":\"basic-flow\",\"topLevel\":true,\"builtIn\":false}", 201);
-            admin.send("POST", "/admin/realms/" + secondFactorRealm + "/authentication/executions",
-                    "{\"authenticator\":\"sms-otp\",\"requirement\":\"REQUIRED\",\"parentFlow\":\""
-                            + admin.flowId(secondFactorRealm, "second-factor") + "\"}", 201);
+            AuthenticationManagementResource flows = admin.realm(secondFactorRealm).flows();
+            createFlow(admin.realm(secondFactorRealm), "second-factor");
+            AuthenticationExecutionRepresentation smsOtp = new AuthenticationExecutionRepresentation();
+            smsOtp.setAuthenticator("sms-otp");
+            smsOtp.setRequirement("REQUIRED");
+            smsOtp.setParentFlow(flowId(admin.realm(secondFactorRealm), "second-factor"));
+            created(flows.addExecution(smsOtp));
 
             String number = Phones.newNational();
             String holder = logIn(server, secondFactorRealm, number);
-            admin.send("PUT", "/admin/realms/" + secondFactorRealm + "/users/" + holder + "/reset-password",
-                    "{\"type\":\"password\",\"value\":\"" + PASSWORD + "\",\"temporary\":false}", 204);
+            admin.realm(secondFactorRealm).users().get(holder).resetPassword(password(PASSWORD));
             String id = passwordUser(secondFactorRealm);
             Browser browser = new Browser(server);
             Page phonePage = startActionAsPasswordUser(browser, secondFactorRealm, id);
@@ -312,17 +334,17 @@ class PhoneNumberLifecycleIT {
 
             assertThat(refused.text()).contains("belongs to another account");
             assertThat(refused.url()).doesNotContain("kc_action_status=success");
-            JsonNode kept = admin.user(secondFactorRealm, holder);
-            assertThat(attribute(kept, "phoneNumber")).isEqualTo(Phones.e164(number));
-            assertThat(attribute(kept, "phoneNumberVerified")).isEqualTo("true");
-            assertThat(attribute(admin.user(secondFactorRealm, id), "phoneNumber")).isNull();
-            JsonNode event = lastEvent(secondFactorRealm, "UPDATE_PROFILE_ERROR", id);
-            assertThat(event.path("details").path("reason").asText()).isEqualTo("phone_number_is_second_factor");
-            assertThat(event.toString()).doesNotContain(number);
+            UserRepresentation kept = user(admin, secondFactorRealm, holder);
+            assertThat(kept.firstAttribute("phoneNumber")).isEqualTo(Phones.e164(number));
+            assertThat(kept.firstAttribute("phoneNumberVerified")).isEqualTo("true");
+            assertThat(user(admin, secondFactorRealm, id).firstAttribute("phoneNumber")).isNull();
+            EventRepresentation event = lastEvent(secondFactorRealm, "UPDATE_PROFILE_ERROR", id);
+            assertThat(detail(event, "reason")).isEqualTo("phone_number_is_second_factor");
+            assertThat(json(event)).doesNotContain(number);
             sleep(1100);    // the number's resend cooldown
             assertThat(logIn(server, secondFactorRealm, number)).as("the holder still logs in with it").isEqualTo(holder);
         } finally {
-            admin.deleteRealm(secondFactorRealm);
+            admin.realm(secondFactorRealm).remove();
         }
     }
 
@@ -366,7 +388,7 @@ class PhoneNumberLifecycleIT {
         } finally {
             pool.shutdown();
         }
-        assertThat(admin.usersWithPhone(realm, Phones.e164(contested))).hasSize(1);
+        assertThat(usersWithPhone(admin.realm(realm), Phones.e164(contested))).hasSize(1);
         assertThat(rows(contested)).isEqualTo(1);
     }
 
@@ -394,7 +416,7 @@ class PhoneNumberLifecycleIT {
         } finally {
             pool.shutdown();
         }
-        assertThat(admin.usersWithPhone(realm, Phones.e164(contested))).hasSize(1);
+        assertThat(usersWithPhone(admin.realm(realm), Phones.e164(contested))).hasSize(1);
         assertThat(rows(contested)).isEqualTo(1);
     }
 
@@ -415,7 +437,7 @@ class PhoneNumberLifecycleIT {
         }
         assertThat(refused.text()).contains("temporarily unavailable");
         assertThat(refused.text()).doesNotContain("Exception");
-        assertThat(attribute(admin.user(realm, id), "phoneNumber")).isEqualTo(Phones.e164(oldNumber));
+        assertThat(user(admin, realm, id).firstAttribute("phoneNumber")).isEqualTo(Phones.e164(oldNumber));
         assertThat(rows(oldNumber)).isEqualTo(1);
         assertThat(rows(newNumber)).isZero();
 
@@ -423,7 +445,7 @@ class PhoneNumberLifecycleIT {
         sleep(1100);
         Page again = prove(browser, browser.startAction(realm, Browser.CLIENT_ID, ACTION), newNumber);
         assertThat(again.url()).contains("kc_action_status=success");
-        assertThat(appUserOf(newNumber)).isEqualTo(Long.parseLong(attribute(admin.user(realm, id), "appUserId")));
+        assertThat(appUserOf(newNumber)).isEqualTo(Long.parseLong(user(admin, realm, id).firstAttribute("appUserId")));
     }
 
     // ---- steps ----
@@ -460,9 +482,8 @@ class PhoneNumberLifecycleIT {
 
     static String passwordUser(String realm) {
         String username = "pw-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        String id = admin.createUser(realm, username, Map.of());
-        admin.send("PUT", "/admin/realms/" + realm + "/users/" + id + "/reset-password",
-                "{\"type\":\"password\",\"value\":\"" + PASSWORD + "\",\"temporary\":false}", 204);
+        String id = createUser(admin.realm(realm), username, Map.of());
+        admin.realm(realm).users().get(id).resetPassword(password(PASSWORD));
         return id;
     }
 
@@ -472,7 +493,7 @@ class PhoneNumberLifecycleIT {
     }
 
     static Page passwordLogin(Browser browser, String realm, String userId, Page loginPage) {
-        String username = admin.user(realm, userId).get("username").asText();
+        String username = user(admin, realm, userId).getUsername();
         return browser.submit(loginPage, Map.of("username", username, "password", PASSWORD), "login");
     }
 
@@ -494,13 +515,8 @@ class PhoneNumberLifecycleIT {
     /** The ids of the realm's users linked to app user {@code appUserId}. */
     static List<String> usersLinkedTo(String realm, String appUserId) {
         List<String> ids = new ArrayList<>();
-        admin.get("/admin/realms/" + realm + "/users?q=appUserId:" + appUserId).forEach(user -> ids.add(user.get("id").asText()));
+        admin.realm(realm).users().searchByAttributes("appUserId:" + appUserId).forEach(user -> ids.add(user.getId()));
         return ids;
-    }
-
-    static String attribute(JsonNode user, String name) {
-        JsonNode values = user.path("attributes").path(name);
-        return values.isArray() && values.size() > 0 ? values.get(0).asText() : null;
     }
 
     static String masked(String national) {
@@ -508,19 +524,11 @@ class PhoneNumberLifecycleIT {
         return e164.substring(0, 6) + "****" + e164.substring(e164.length() - 4);
     }
 
-    static JsonNode lastEvent(String realm, String type, String userId) {
-        return admin.events(realm, type).stream()
-                .filter(event -> userId.equals(event.path("userId").asText()))
+    static EventRepresentation lastEvent(String realm, String type, String userId) {
+        return events(admin.realm(realm), type).stream()
+                .filter(event -> userId.equals(event.getUserId()))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + type + " event of user " + userId));
-    }
-
-    static String json(Object value) {
-        try {
-            return KeycloakAdmin.JSON.writeValueAsString(value);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static void sleep(long millis) {

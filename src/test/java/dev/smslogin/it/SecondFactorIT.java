@@ -11,14 +11,27 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
+import static dev.smslogin.it.AdminSteps.authenticatorApp;
+import static dev.smslogin.it.AdminSteps.configureRequiredAction;
+import static dev.smslogin.it.AdminSteps.createClient;
+import static dev.smslogin.it.AdminSteps.createExampleRealm;
+import static dev.smslogin.it.AdminSteps.created;
+import static dev.smslogin.it.AdminSteps.failures;
+import static dev.smslogin.it.AdminSteps.registerRequiredAction;
+import static dev.smslogin.it.AdminSteps.usersWithPhone;
 import static dev.smslogin.it.FlowJson.step;
 import static dev.smslogin.it.FlowJson.subflow;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,14 +57,14 @@ class SecondFactorIT {
     static final String WRONG_CODE = "That code is not correct. Check the text message and try again.";
 
     static KeycloakServer server;
-    static KeycloakAdmin admin;
+    static Keycloak admin;
     static FakeAliyunSms aliyun;
     static String realm;
 
     @BeforeAll
     static void start() {
         server = KeycloakServer.get();
-        admin = new KeycloakAdmin(server);
+        admin = server.adminClient();
         aliyun = server.aliyun();
         Map<String, String> limits = Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1");
         Map<String, String> otherBrand = new HashMap<>(limits);
@@ -87,21 +100,19 @@ class SecondFactorIT {
                         step("auth-username-password-form", "REQUIRED"), step("sms-otp", "REQUIRED", "sms-otp widgetless check"));
         Map<String, Object> settings = new HashMap<>(flows.realmSettings());
         settings.put("browserFlow", REQUIRED_FLOW);
-        realm = admin.createRealm(limits, settings);
-        admin.createClient(realm, CONDITIONAL_CLIENT, CONDITIONAL_FLOW);
-        admin.createClient(realm, ALTERNATIVE_CLIENT, ALTERNATIVE_FLOW);
-        admin.createClient(realm, SMS_LOGIN_CLIENT, "sms browser");
-        admin.createClient(realm, HUMAN_CHECK_CLIENT, HUMAN_CHECK_FLOW);
-        admin.createClient(realm, WIDGETLESS_CLIENT, WIDGETLESS_FLOW);
-        admin.send("POST", "/admin/realms/" + realm + "/authentication/register-required-action",
-                "{\"providerId\":\"" + ACTION + "\",\"name\":\"Verify phone number\"}", 204);
-        admin.send("PUT", "/admin/realms/" + realm + "/authentication/required-actions/" + ACTION + "/config",
-                "{\"config\":{\"maxSendsPerIpPerHour\":\"10000\",\"resendCooldownSeconds\":\"1\"}}", 204);
+        realm = createExampleRealm(admin, limits, settings);
+        createClient(admin.realm(realm), CONDITIONAL_CLIENT, CONDITIONAL_FLOW);
+        createClient(admin.realm(realm), ALTERNATIVE_CLIENT, ALTERNATIVE_FLOW);
+        createClient(admin.realm(realm), SMS_LOGIN_CLIENT, "sms browser");
+        createClient(admin.realm(realm), HUMAN_CHECK_CLIENT, HUMAN_CHECK_FLOW);
+        createClient(admin.realm(realm), WIDGETLESS_CLIENT, WIDGETLESS_FLOW);
+        registerRequiredAction(admin.realm(realm), ACTION, "Verify phone number");
+        configureRequiredAction(admin.realm(realm), ACTION, Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1"));
     }
 
     @AfterAll
     static void drop() {
-        admin.deleteRealm(realm);
+        admin.realm(realm).remove();
     }
 
     @Test
@@ -214,8 +225,8 @@ class SecondFactorIT {
 
         Page refused = UserSteps.submitCode(browser, codePage, wrongCode(national));
         assertThat(refused.fieldError("code")).isEqualTo(WRONG_CODE);
-        String id = admin.usersWithPhone(realm, Phones.e164(national)).get(0).get("id").asText();
-        assertThat(admin.attackDetection(realm, id).get("numFailures").asInt()).isEqualTo(1);
+        String id = usersWithPhone(admin.realm(realm), Phones.e164(national)).get(0).getId();
+        assertThat(failures(admin.realm(realm), id)).isEqualTo(1);
 
         Page done = UserSteps.submitCode(browser, refused, aliyun.lastCodeTo(national));
         assertThat(done.isRedirectToClient()).as(done.text()).isTrue();
@@ -367,25 +378,25 @@ class SecondFactorIT {
     }
 
     static String passwordUser(Map<String, String> attributes) {
-        return createUser(attributes, "");
+        return createUser(attributes);
     }
 
     /** A password user with the phone number {@code national} (verified) and an authenticator app (TOTP). */
     static String userWithNumberAndTotp(String national) {
-        return createUser(Map.of("phoneNumber", Phones.e164(national), "phoneNumberVerified", "true"),
-                ",{\"type\":\"otp\",\"userLabel\":\"phone app\",\"secretData\":\"{\\\"value\\\":\\\"JBSWY3DPEHPK3PXP\\\"}\","
-                        + "\"credentialData\":\"{\\\"subType\\\":\\\"totp\\\",\\\"digits\\\":6,\\\"counter\\\":0,"
-                        + "\\\"period\\\":30,\\\"algorithm\\\":\\\"HmacSHA1\\\"}\"}");
+        return createUser(Map.of("phoneNumber", Phones.e164(national), "phoneNumberVerified", "true"), authenticatorApp("JBSWY3DPEHPK3PXP"));
     }
 
-    private static String createUser(Map<String, String> attributes, String moreCredentials) {
-        String username = "mfa-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        StringBuilder attrs = new StringBuilder();
-        attributes.forEach((k, v) -> attrs.append(attrs.isEmpty() ? "" : ",").append('"').append(k).append("\":[\"").append(v).append("\"]"));
-        admin.send("POST", "/admin/realms/" + realm + "/users", "{\"username\":\"" + username + "\",\"enabled\":true,"
-                + "\"attributes\":{" + attrs + "},\"credentials\":[{\"type\":\"password\",\"value\":\"" + PASSWORD
-                + "\",\"temporary\":false}" + moreCredentials + "]}", 201);
-        return username;
+    /** A user with a password, these attributes and {@code moreCredentials}; returns the username. */
+    private static String createUser(Map<String, String> attributes, CredentialRepresentation... moreCredentials) {
+        UserRepresentation user = new UserRepresentation();
+        user.setUsername("mfa-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        user.setEnabled(true);
+        attributes.forEach(user::singleAttribute);
+        List<CredentialRepresentation> credentials = new ArrayList<>(List.of(AdminSteps.password(PASSWORD)));
+        credentials.addAll(List.of(moreCredentials));
+        user.setCredentials(credentials);
+        created(admin.realm(realm).users().create(user));
+        return user.getUsername();
     }
 
     static String wrongCode(String national) {
