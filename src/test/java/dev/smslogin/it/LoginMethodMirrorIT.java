@@ -1,6 +1,5 @@
 package dev.smslogin.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.smslogin.it.Browser.Page;
 import dev.smslogin.testing.TcpProxy;
 import dev.smslogin.testing.TestDatabase;
@@ -8,6 +7,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.UserRepresentation;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static dev.smslogin.it.AdminSteps.createExampleRealm;
+import static dev.smslogin.it.AdminSteps.createUser;
+import static dev.smslogin.it.AdminSteps.events;
+import static dev.smslogin.it.AdminSteps.user;
+import static dev.smslogin.it.AdminSteps.usersWithPhone;
 import static dev.smslogin.it.UserSteps.logIn;
 import static dev.smslogin.it.UserSteps.submitCode;
 import static dev.smslogin.it.UserSteps.submitPhone;
@@ -30,22 +36,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LoginMethodMirrorIT {
 
     static KeycloakServer server;
-    static KeycloakAdmin admin;
+    static Keycloak admin;
     static TestDatabase app;
     static String realm;
 
     @BeforeAll
     static void start() {
         server = KeycloakServer.get();
-        admin = new KeycloakAdmin(server);
+        admin = server.adminClient();
         app = server.appDatabase();
-        realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1",
+        realm = createExampleRealm(admin, Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1",
                 "maxSendsPerPhonePerHour", "20", "maxSendsPerPhonePerDay", "20"));
     }
 
     @AfterAll
     static void drop() {
-        admin.deleteRealm(realm);
+        admin.realm(realm).remove();
     }
 
     static long loginRows(String identification) {
@@ -56,16 +62,12 @@ class LoginMethodMirrorIT {
         return app.count("SELECT user_id FROM user_login_method WHERE login_method = 'P' AND identification = '" + identification + "'");
     }
 
-    static JsonNode onlyUser(String e164) {
-        List<JsonNode> users = admin.usersWithPhone(realm, e164);
+    static UserRepresentation onlyUser(String e164) {
+        List<UserRepresentation> users = usersWithPhone(admin.realm(realm), e164);
         assertThat(users).hasSize(1);
-        return admin.user(realm, users.get(0).get("id").asText());
+        return user(admin, realm, users.get(0).getId());
     }
 
-    static String attribute(JsonNode user, String name) {
-        JsonNode values = user.path("attributes").path(name);
-        return values.isArray() && values.size() > 0 ? values.get(0).asText() : null;
-    }
 
     @Test
     @DisplayName("a returning number's login reads the app's MySQL once and writes nothing")
@@ -97,11 +99,11 @@ class LoginMethodMirrorIT {
         assertThat(loginRows(e164)).isEqualTo(1);
         long appUserId = appUserIdOf(e164);
         assertThat(app.count("SELECT COUNT(*) FROM `user` WHERE id = " + appUserId)).isEqualTo(1);
-        JsonNode user = onlyUser(e164);
-        assertThat(attribute(user, "appUserId")).isEqualTo(String.valueOf(appUserId));
-        assertThat(admin.events(realm, "REGISTER")).anySatisfy(e -> {
-            assertThat(e.get("userId").asText()).isEqualTo(user.get("id").asText());
-            assertThat(e.get("details").get("app_user_id").asText()).isEqualTo(String.valueOf(appUserId));
+        UserRepresentation user = onlyUser(e164);
+        assertThat(user.firstAttribute("appUserId")).isEqualTo(String.valueOf(appUserId));
+        assertThat(events(admin.realm(realm), "REGISTER")).anySatisfy(e -> {
+            assertThat(e.getUserId()).isEqualTo(user.getId());
+            assertThat(e.getDetails().get("app_user_id")).isEqualTo(String.valueOf(appUserId));
         });
     }
 
@@ -116,7 +118,7 @@ class LoginMethodMirrorIT {
 
         logIn(server, realm, national);
 
-        assertThat(attribute(onlyUser(Phones.e164(national)), "appUserId")).isEqualTo(String.valueOf(appUserId));
+        assertThat(onlyUser(Phones.e164(national)).firstAttribute("appUserId")).isEqualTo(String.valueOf(appUserId));
         assertThat(app.count("SELECT COUNT(*) FROM `user`")).isEqualTo(usersBefore);
         assertThat(loginRows(national)).isEqualTo(1);
         assertThat(loginRows(Phones.e164(national))).isZero();
@@ -127,12 +129,12 @@ class LoginMethodMirrorIT {
     void keycloakUserWithoutAppRow() {
         String national = Phones.newNational();
         String e164 = Phones.e164(national);
-        String userId = admin.createUser(realm, "existing-" + national, Map.of("phoneNumber", e164, "phoneNumberVerified", "true"));
+        String userId = createUser(admin.realm(realm), "existing-" + national, Map.of("phoneNumber", e164, "phoneNumberVerified", "true"));
 
         assertThat(logIn(server, realm, national)).isEqualTo(userId);
 
         assertThat(loginRows(e164)).isEqualTo(1);
-        assertThat(attribute(admin.user(realm, userId), "appUserId")).isEqualTo(String.valueOf(appUserIdOf(e164)));
+        assertThat(user(admin, realm, userId).firstAttribute("appUserId")).isEqualTo(String.valueOf(appUserIdOf(e164)));
     }
 
     @Test
@@ -193,10 +195,10 @@ class LoginMethodMirrorIT {
             pool.shutdownNow();
         }
         assertThat(results).filteredOn(Page::isRedirectToClient).as("at least the first login succeeds").isNotEmpty();
-        assertThat(admin.usersWithPhone(realm, e164)).hasSize(1);
+        assertThat(usersWithPhone(admin.realm(realm), e164)).hasSize(1);
         assertThat(loginRows(e164)).isEqualTo(1);
         assertThat(app.count(orphans)).as("no orphan user rows").isEqualTo(orphansBefore);
-        String linked = attribute(onlyUser(e164), "appUserId");
+        String linked = onlyUser(e164).firstAttribute("appUserId");
         assertThat(linked).isEqualTo(String.valueOf(appUserIdOf(e164)));
         long loggedIn = results.stream().filter(Page::isRedirectToClient).count();
         System.out.printf("concurrent first logins: %d of %d sessions logged in as the one user, %d were asked to try again%n",
@@ -207,15 +209,15 @@ class LoginMethodMirrorIT {
     @DisplayName("a login that fails after the app rows were written leaves no app row")
     void failureAfterMysqlWriteRollsBack() {
         // usernameFormat=phone: the test can predict the usernames a new number gets
-        String phoneNames = admin.createRealm(Map.of("usernameFormat", "phone"));
+        String phoneNames = createExampleRealm(admin, Map.of("usernameFormat", "phone"));
         try {
             String national = Phones.newNational();
             String e164 = Phones.e164(national);
             // users holding the E.164 username and every fallback (+86...-2 to -20) but not the number: creating the
             // phone user collides after the app's row was written
-            admin.createUser(phoneNames, e164, Map.of());
+            createUser(admin.realm(phoneNames), e164, Map.of());
             for (int n = 2; n <= 20; n++) {
-                admin.createUser(phoneNames, e164 + "-" + n, Map.of());
+                createUser(admin.realm(phoneNames), e164 + "-" + n, Map.of());
             }
             long usersBefore = app.count("SELECT COUNT(*) FROM `user`");
 
@@ -226,9 +228,9 @@ class LoginMethodMirrorIT {
             assertThat(after.text()).contains("temporarily unavailable");
             assertThat(loginRows(e164)).isZero();
             assertThat(app.count("SELECT COUNT(*) FROM `user`")).isEqualTo(usersBefore);
-            assertThat(admin.usersWithPhone(phoneNames, e164)).isEmpty();
+            assertThat(usersWithPhone(admin.realm(phoneNames), e164)).isEmpty();
         } finally {
-            admin.deleteRealm(phoneNames);
+            admin.realm(phoneNames).remove();
         }
     }
 
@@ -248,7 +250,7 @@ class LoginMethodMirrorIT {
             Page after = submitCode(browser, submitPhone(browser, realm, national), server.aliyun().lastCodeTo(national));
             assertThat(after.isRedirectToClient()).isFalse();
             assertThat(after.text()).contains("temporarily unavailable");
-            assertThat(admin.usersWithPhone(realm, e164)).isEmpty();
+            assertThat(usersWithPhone(admin.realm(realm), e164)).isEmpty();
             assertThat(app.count(sameName)).as("no user row of the number").isEqualTo(before);
         } finally {
             app.execute("DROP TRIGGER " + trigger);
@@ -261,7 +263,7 @@ class LoginMethodMirrorIT {
         String linkedNational = Phones.newNational();
         String linkedUserId = logIn(server, realm, linkedNational);
         String unlinkedNational = Phones.newNational();
-        admin.createUser(realm, "unlinked-" + unlinkedNational, Map.of("phoneNumber", Phones.e164(unlinkedNational), "phoneNumberVerified", "true"));
+        createUser(admin.realm(realm), "unlinked-" + unlinkedNational, Map.of("phoneNumber", Phones.e164(unlinkedNational), "phoneNumberVerified", "true"));
         String newNational = Phones.newNational();
 
         server.dependencies().appDatabaseLink().cut();
@@ -271,7 +273,7 @@ class LoginMethodMirrorIT {
             assertThat(refused.isRedirectToClient()).isFalse();
             assertThat(refused.text()).contains("Sign-in by text message is temporarily unavailable. Try again in a moment.");
             assertThat(refused.body()).doesNotContain("Exception").doesNotContain("SQLState");
-            assertThat(admin.usersWithPhone(realm, Phones.e164(newNational))).isEmpty();
+            assertThat(usersWithPhone(admin.realm(realm), Phones.e164(newNational))).isEmpty();
 
             Browser unlinked = new Browser(server);
             Page unlinkedRefused = submitCode(unlinked, submitPhone(unlinked, realm, unlinkedNational), server.aliyun().lastCodeTo(unlinkedNational));
@@ -287,7 +289,7 @@ class LoginMethodMirrorIT {
         sleep(1100);
         logIn(server, realm, newNational);
         assertThat(loginRows(Phones.e164(newNational))).isEqualTo(1);
-        assertThat(attribute(onlyUser(Phones.e164(newNational)), "appUserId")).isEqualTo(String.valueOf(appUserIdOf(Phones.e164(newNational))));
+        assertThat(onlyUser(Phones.e164(newNational)).firstAttribute("appUserId")).isEqualTo(String.valueOf(appUserIdOf(Phones.e164(newNational))));
     }
 
     @Test

@@ -11,6 +11,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.resource.ClientResource;
+import org.keycloak.admin.client.resource.ClientsResource;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.EventRepresentation;
+import org.keycloak.representations.idm.RoleRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -23,6 +30,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static dev.smslogin.it.AdminSteps.createExampleRealm;
+import static dev.smslogin.it.AdminSteps.created;
+import static dev.smslogin.it.AdminSteps.detail;
+import static dev.smslogin.it.AdminSteps.events;
+import static dev.smslogin.it.AdminSteps.failures;
+import static dev.smslogin.it.AdminSteps.flowId;
+import static dev.smslogin.it.AdminSteps.user;
+import static dev.smslogin.it.AdminSteps.usersWithPhone;
 import static dev.smslogin.it.UserSteps.submitCode;
 import static dev.smslogin.it.UserSteps.submitPhone;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NativeAppApiIT {
 
     static KeycloakServer server;
-    static KeycloakAdmin admin;
+    static Keycloak admin;
     static FakeAliyunSms aliyun;
     static TestDatabase app;
     static String realm;
@@ -44,17 +59,17 @@ class NativeAppApiIT {
     @BeforeAll
     static void start() {
         server = KeycloakServer.get();
-        admin = new KeycloakAdmin(server);
+        admin = server.adminClient();
         aliyun = server.aliyun();
         app = server.appDatabase();
-        realm = admin.createRealm(Map.of("resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "10000",
+        realm = createExampleRealm(admin, Map.of("resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "10000",
                 "maxSendsPerPhonePerHour", "20", "maxSendsPerPhonePerDay", "20"));
         api = new NativeApp(server, realm);
     }
 
     @AfterAll
     static void drop() {
-        admin.deleteRealm(realm);
+        admin.realm(realm).remove();
     }
 
     @AfterEach
@@ -87,25 +102,25 @@ class NativeAppApiIT {
         assertThat(claims.get("phone_number_verified").asBoolean()).isTrue();
         String sub = claims.get("sub").asText();
 
-        JsonNode register = eventOf("REGISTER", sub);
-        assertThat(register.get("clientId").asText()).isEqualTo(NativeApp.CLIENT_ID);
-        assertThat(register.at("/details/register_method").asText()).isEqualTo("sms-login-direct-grant");
-        assertThat(register.at("/details/phone_number").asText()).isEqualTo("+86139****" + national.substring(7));
-        JsonNode login = eventOf("LOGIN", sub);
-        assertThat(login.get("clientId").asText()).isEqualTo(NativeApp.CLIENT_ID);
-        assertThat(login.at("/details/grant_type").asText()).isEqualTo("password");
+        EventRepresentation register = eventOf("REGISTER", sub);
+        assertThat(register.getClientId()).isEqualTo(NativeApp.CLIENT_ID);
+        assertThat(detail(register, "register_method")).isEqualTo("sms-login-direct-grant");
+        assertThat(detail(register, "phone_number")).isEqualTo("+86139****" + national.substring(7));
+        EventRepresentation login = eventOf("LOGIN", sub);
+        assertThat(login.getClientId()).isEqualTo(NativeApp.CLIENT_ID);
+        assertThat(detail(login, "grant_type")).isEqualTo("password");
 
         assertThat(loginRows(e164)).isEqualTo(1);
-        JsonNode user = admin.user(realm, sub);
-        assertThat(user.at("/attributes/appUserId/0").asText()).isEqualTo(String.valueOf(appUserIdOf(e164)));
-        assertThat(user.at("/attributes/phoneNumberVerified/0").asText()).isEqualTo("true");
+        UserRepresentation user = user(admin, realm, sub);
+        assertThat(user.firstAttribute("appUserId")).isEqualTo(String.valueOf(appUserIdOf(e164)));
+        assertThat(user.firstAttribute("phoneNumberVerified")).isEqualTo("true");
 
         Thread.sleep(1100);    // the cooldown
         assertThat(api.sendCode(e164).status()).as("E.164 works as well as the national number").isEqualTo(200);
         Answer again = api.token(national, aliyun.lastCodeTo(national));
         assertThat(again.status()).as(again.json().toString()).isEqualTo(200);
         assertThat(NativeApp.idToken(again).get("sub").asText()).isEqualTo(sub);
-        assertThat(admin.events(realm, "REGISTER").stream().filter(e -> sub.equals(e.path("userId").asText()))).hasSize(1);
+        assertThat(events(admin.realm(realm), "REGISTER").stream().filter(e -> sub.equals(e.getUserId()))).hasSize(1);
         assertThat(loginRows(e164)).isEqualTo(1);
 
         String log = server.logText();
@@ -122,8 +137,8 @@ class NativeAppApiIT {
         assertThat(api.sendCode(national).status()).isEqualTo(200);
         Answer tokens = api.token(national, aliyun.lastCodeTo(national));
         assertThat(tokens.status()).as(tokens.json().toString()).isEqualTo(200);
-        JsonNode user = admin.user(realm, NativeApp.idToken(tokens).get("sub").asText());
-        assertThat(user.at("/attributes/appUserId/0").asText()).isEqualTo(String.valueOf(appUserId));
+        UserRepresentation user = user(admin, realm, NativeApp.idToken(tokens).get("sub").asText());
+        assertThat(user.firstAttribute("appUserId")).isEqualTo(String.valueOf(appUserId));
         assertThat(loginRows(national) + loginRows(Phones.e164(national))).isEqualTo(1);
     }
 
@@ -168,18 +183,26 @@ class NativeAppApiIT {
     void invalidClientIsOneAnswer() {
         createClient("password-app", true, "direct grant");
         createClient("confidential-app", false, "sms direct grant");
-        if (admin.get("/admin/realms/" + realm + "/clients?clientId=other-confidential-app").size() == 0) {
-            admin.send("POST", "/admin/realms/" + realm + "/clients", "{\"clientId\":\"other-confidential-app\",\"publicClient\":false,"
-                    + "\"secret\":\"other-secret\",\"directAccessGrantsEnabled\":true,\"authenticationFlowBindingOverrides\":"
-                    + "{\"direct_grant\":\"" + admin.flowId(realm, "sms direct grant") + "\"}}", 201);
+        ClientsResource clients = admin.realm(realm).clients();
+        if (clients.findByClientId("other-confidential-app").isEmpty()) {
+            ClientRepresentation other = new ClientRepresentation();
+            other.setClientId("other-confidential-app");
+            other.setPublicClient(false);
+            other.setSecret("other-secret");
+            other.setDirectAccessGrantsEnabled(true);
+            other.setAuthenticationFlowBindingOverrides(Map.of("direct_grant", flowId(admin.realm(realm), "sms direct grant")));
+            created(clients.create(other));
         }
         createClient("disabled-app", true, "sms direct grant");
-        com.fasterxml.jackson.databind.node.ObjectNode disabled = (com.fasterxml.jackson.databind.node.ObjectNode)
-                admin.get("/admin/realms/" + realm + "/clients/" + clientUuid("disabled-app"));
-        disabled.put("enabled", false);
-        admin.send("PUT", "/admin/realms/" + realm + "/clients/" + clientUuid("disabled-app"), disabled.toString(), 204);
-        if (admin.get("/admin/realms/" + realm + "/clients?clientId=saml-app").size() == 0) {
-            admin.send("POST", "/admin/realms/" + realm + "/clients", "{\"clientId\":\"saml-app\",\"protocol\":\"saml\"}", 201);
+        ClientResource disabledApp = clients.get(clientUuid("disabled-app"));
+        ClientRepresentation disabled = disabledApp.toRepresentation();
+        disabled.setEnabled(false);
+        disabledApp.update(disabled);
+        if (clients.findByClientId("saml-app").isEmpty()) {
+            ClientRepresentation saml = new ClientRepresentation();
+            saml.setClientId("saml-app");
+            saml.setProtocol("saml");
+            created(clients.create(saml));
         }
         String national = Phones.newNational();
         Map<String, Answer> answers = new java.util.LinkedHashMap<>();
@@ -215,9 +238,9 @@ class NativeAppApiIT {
                 "not_openid_connect", "client_authentication_failed", "client_id_missing", "built_in_client")) {
             assertThat(log).as("the log keeps the cause " + reason).contains("SMS login API: invalid_client (" + reason + ")");
         }
-        assertThat(admin.events(realm, "CLIENT_LOGIN_ERROR")).as("the event keeps the cause")
-                .anySatisfy(e -> assertThat(e.at("/details/reason").asText()).isEqualTo("built_in_client"))
-                .anySatisfy(e -> assertThat(e.at("/details/reason").asText()).isEqualTo("no_sms_direct_grant_step"));
+        assertThat(events(admin.realm(realm), "CLIENT_LOGIN_ERROR")).as("the event keeps the cause")
+                .anySatisfy(e -> assertThat(detail(e, "reason")).isEqualTo("built_in_client"))
+                .anySatisfy(e -> assertThat(detail(e, "reason")).isEqualTo("no_sms_direct_grant_step"));
     }
 
     @Test
@@ -236,11 +259,10 @@ class NativeAppApiIT {
         // a user of the number, then a real code (asked for by the API's own client) tried at the token endpoint as admin-cli
         assertThat(api.sendCode(national).status()).isEqualTo(200);
         assertThat(api.token(national, aliyun.lastCodeTo(national)).status()).isEqualTo(200);
-        String userId = admin.usersWithPhone(realm, Phones.e164(national)).get(0).get("id").asText();
-        String realmAdmin = admin.get("/admin/realms/" + realm + "/clients?clientId=realm-management").get(0).get("id").asText();
-        JsonNode role = admin.get("/admin/realms/" + realm + "/clients/" + realmAdmin + "/roles/realm-admin");
-        admin.send("POST", "/admin/realms/" + realm + "/users/" + userId + "/role-mappings/clients/" + realmAdmin,
-                "[" + role + "]", 204);
+        String userId = usersWithPhone(admin.realm(realm), Phones.e164(national)).get(0).getId();
+        String realmManagement = clientUuid("realm-management");
+        RoleRepresentation realmAdmin = admin.realm(realm).clients().get(realmManagement).roles().get("realm-admin").toRepresentation();
+        admin.realm(realm).users().get(userId).roles().clientLevel(realmManagement).add(List.of(realmAdmin));
         Thread.sleep(1100);    // the cooldown
         assertThat(api.sendCode(national).status()).isEqualTo(200);
         String code = aliyun.lastCodeTo(national);
@@ -248,10 +270,10 @@ class NativeAppApiIT {
         assertThat(adminTokens.status()).as(adminTokens.json().toString()).isEqualTo(400);
         assertThat(adminTokens.response().body()).isEqualTo(oneAnswer.response().body());
         assertThat(adminTokens.json().has("access_token")).isFalse();
-        assertThat(admin.events(realm, "LOGIN_ERROR")).anySatisfy(e -> {
-            assertThat(e.get("clientId").asText()).isEqualTo("admin-cli");
-            assertThat(e.get("error").asText()).isEqualTo("invalid_client");
-            assertThat(e.at("/details/reason").asText()).isEqualTo("built_in_client");
+        assertThat(events(admin.realm(realm), "LOGIN_ERROR")).anySatisfy(e -> {
+            assertThat(e.getClientId()).isEqualTo("admin-cli");
+            assertThat(e.getError()).isEqualTo("invalid_client");
+            assertThat(detail(e, "reason")).isEqualTo("built_in_client");
         });
         Answer appTokens = api.token(national, code);
         assertThat(appTokens.status()).as("the refusal used nothing of the code: " + appTokens.json()).isEqualTo(200);
@@ -260,7 +282,7 @@ class NativeAppApiIT {
     @Test
     @DisplayName("finding 11: Redis key names hold no client IP in clear (keyed hashes, as numbers); the per-IP cap still holds")
     void clientAddressesAreNotInRedisKeys() throws Exception {
-        String limited = admin.createRealm(Map.of("resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "2"));
+        String limited = createExampleRealm(admin, Map.of("resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "2"));
         try {
             NativeApp client = new NativeApp(server, limited);
             assertThat(client.sendCode(Phones.newNational()).status()).isEqualTo(200);
@@ -270,7 +292,7 @@ class NativeAppApiIT {
             assertThat(capped.status()).as("the per-IP cap: " + capped.json()).isEqualTo(429);
             assertThat(aliyun.messagesTo(third)).isEmpty();
 
-            String realmId = admin.get("/admin/realms/" + limited).get("id").asText();
+            String realmId = admin.realm(limited).toRepresentation().getId();
             try (redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis("127.0.0.1", 6379)) {
                 jedis.select(KeycloakServer.REDIS_DB);
                 List<String> realmKeys = new ArrayList<>(jedis.keys(server.redisPrefix() + "{" + realmId + "}:*"));
@@ -280,7 +302,7 @@ class NativeAppApiIT {
                 assertThat(all).isNotEmpty().allSatisfy(key -> assertThat(key).doesNotContain("127.0.0.1"));
             }
         } finally {
-            admin.deleteRealm(limited);
+            admin.realm(limited).remove();
         }
     }
 
@@ -307,17 +329,17 @@ class NativeAppApiIT {
         assertThat(never.status()).isEqualTo(400);
         assertThat(never.error()).isEqualTo("invalid_grant");
         assertThat(never.json().get("error_description").asText()).contains("ask for a new code");
-        assertThat(admin.events(realm, "LOGIN_ERROR")).anySatisfy(event -> {
-            assertThat(event.get("clientId").asText()).isEqualTo(NativeApp.CLIENT_ID);
-            assertThat(event.get("error").asText()).isEqualTo("invalid_code");
-            assertThat(event.at("/details/phone_number").asText()).isEqualTo("+86139****" + national.substring(7));
+        assertThat(events(admin.realm(realm), "LOGIN_ERROR")).anySatisfy(event -> {
+            assertThat(event.getClientId()).isEqualTo(NativeApp.CLIENT_ID);
+            assertThat(event.getError()).isEqualTo("invalid_code");
+            assertThat(detail(event, "phone_number")).isEqualTo("+86139****" + national.substring(7));
         });
     }
 
     @Test
     @DisplayName("cooldown and every cap answer 429 slow_down with retry_after and Retry-After, the same whichever limit")
     void cooldownAndCaps() throws Exception {
-        String limited = admin.createRealm(Map.of("resendCooldownSeconds", "60", "maxSendsPerPhonePerHour", "5",
+        String limited = createExampleRealm(admin, Map.of("resendCooldownSeconds", "60", "maxSendsPerPhonePerHour", "5",
                 "maxSendsPerIpPerHour", "2"));
         try {
             NativeApp client = new NativeApp(server, limited);
@@ -342,14 +364,14 @@ class NativeAppApiIT {
             assertThat(ipCap.json().get("error_description")).isEqualTo(cooldown.json().get("error_description"));
             assertThat(aliyun.messagesTo(third)).isEmpty();
         } finally {
-            admin.deleteRealm(limited);
+            admin.realm(limited).remove();
         }
     }
 
     @Test
     @DisplayName("the per-number hourly cap at the API: the sixth code of an hour is refused with slow_down")
     void perNumberCap() throws Exception {
-        String limited = admin.createRealm(Map.of("resendCooldownSeconds", "1", "maxSendsPerPhonePerHour", "2",
+        String limited = createExampleRealm(admin, Map.of("resendCooldownSeconds", "1", "maxSendsPerPhonePerHour", "2",
                 "maxSendsPerPhonePerDay", "2", "maxSendsPerIpPerHour", "100"));
         try {
             NativeApp client = new NativeApp(server, limited);
@@ -364,7 +386,7 @@ class NativeAppApiIT {
             assertThat(capped.json().get("retry_after").asLong()).isGreaterThan(60L);
             assertThat(aliyun.messagesTo(national)).hasSize(2);
         } finally {
-            admin.deleteRealm(limited);
+            admin.realm(limited).remove();
         }
     }
 
@@ -372,7 +394,7 @@ class NativeAppApiIT {
     @DisplayName("50 concurrent sends to one number: one SMS, one 200, the others 429 slow_down")
     void fiftyConcurrentSendsOneSms() throws Exception {
         String national = Phones.newNational();
-        String slow = admin.createRealm(Map.of("resendCooldownSeconds", "60", "maxSendsPerIpPerHour", "10000"));
+        String slow = createExampleRealm(admin, Map.of("resendCooldownSeconds", "60", "maxSendsPerIpPerHour", "10000"));
         ExecutorService pool = Executors.newFixedThreadPool(50);
         try {
             NativeApp client = new NativeApp(server, slow);
@@ -402,7 +424,7 @@ class NativeAppApiIT {
             assertThat(aliyun.messagesTo(national)).hasSize(1);
         } finally {
             pool.shutdownNow();
-            admin.deleteRealm(slow);
+            admin.realm(slow).remove();
         }
     }
 
@@ -446,7 +468,7 @@ class NativeAppApiIT {
     @DisplayName("wrong codes: invalid_grant saying what to do, the code burned at maxAttemptsPerCode, the number locked after "
             + "maxConsecutiveFailuresPerPhone, and each wrong guess counted by Keycloak's brute-force protection against the holder")
     void wrongCodesAndTheCap() throws Exception {
-        String strict = admin.createRealm(Map.of("resendCooldownSeconds", "1", "maxAttemptsPerCode", "3",
+        String strict = createExampleRealm(admin, Map.of("resendCooldownSeconds", "1", "maxAttemptsPerCode", "3",
                 "maxConsecutiveFailuresPerPhone", "5", "maxSendsPerIpPerHour", "10000"));
         try {
             NativeApp client = new NativeApp(server, strict);
@@ -469,11 +491,11 @@ class NativeAppApiIT {
             assertThat(burned.json().get("error_description").asText()).contains("can no longer be used");
             Answer gone = client.token(national, code);
             assertThat(gone.error()).as("the right code after the cap").isEqualTo("invalid_grant");
-            assertThat(admin.attackDetection(strict, userId).get("numFailures").asInt()).isEqualTo(3);
-            assertThat(admin.events(strict, "LOGIN_ERROR")).filteredOn(e -> userId.equals(e.path("userId").asText()))
+            assertThat(failures(admin.realm(strict), userId)).isEqualTo(3);
+            assertThat(events(admin.realm(strict), "LOGIN_ERROR")).filteredOn(e -> userId.equals(e.getUserId()))
                     .as("three wrong guesses and the right code after the cap").hasSize(4).allSatisfy(e -> {
-                        assertThat(e.get("error").asText()).isEqualTo("invalid_user_credentials");
-                        assertThat(e.get("clientId").asText()).isEqualTo(NativeApp.CLIENT_ID);
+                        assertThat(e.getError()).isEqualTo("invalid_user_credentials");
+                        assertThat(e.getClientId()).isEqualTo(NativeApp.CLIENT_ID);
                     });
 
             Thread.sleep(1100);
@@ -486,7 +508,7 @@ class NativeAppApiIT {
             assertThat(locked.error()).isEqualTo("invalid_grant");
             assertThat(locked.json().get("error_description").asText()).contains("Too many wrong codes for this number");
         } finally {
-            admin.deleteRealm(strict);
+            admin.realm(strict).remove();
         }
     }
 
@@ -527,7 +549,7 @@ class NativeAppApiIT {
         // loose: the send path reads no user at all; this only catches a lookup that takes far longer for one kind
         assertThat(Math.abs(knownMedian - unknownMedian)).isLessThan(Math.max(250, 2 * Math.min(knownMedian, unknownMedian)));
 
-        String closed = admin.createRealm(Map.of("allowRegistration", "false", "resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "100"));
+        String closed = createExampleRealm(admin, Map.of("allowRegistration", "false", "resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "100"));
         try {
             NativeApp client = new NativeApp(server, closed);
             String stranger = Phones.newNational();
@@ -536,9 +558,9 @@ class NativeAppApiIT {
             Answer refused = client.token(stranger, aliyun.lastCodeTo(stranger));
             assertThat(refused.error()).isEqualTo("invalid_grant");
             assertThat(refused.json().get("error_description").asText()).contains("sign-up by SMS is closed");
-            assertThat(admin.usersWithPhone(closed, Phones.e164(stranger))).isEmpty();
+            assertThat(usersWithPhone(admin.realm(closed), Phones.e164(stranger))).isEmpty();
         } finally {
-            admin.deleteRealm(closed);
+            admin.realm(closed).remove();
         }
     }
 
@@ -566,7 +588,7 @@ class NativeAppApiIT {
     @Test
     @DisplayName("the flow's humanCheck: a send without a good token is refused (400) and sends nothing; a fresh token each time sends")
     void humanCheck() {
-        String checked = admin.createRealm(Map.of("humanCheck", "siteverify", "maxSendsPerIpPerHour", "100"));
+        String checked = createExampleRealm(admin, Map.of("humanCheck", "siteverify", "maxSendsPerIpPerHour", "100"));
         try {
             NativeApp client = new NativeApp(server, checked);
             String national = Phones.newNational();
@@ -580,7 +602,7 @@ class NativeAppApiIT {
             assertThat(with.status()).as(with.json().toString()).isEqualTo(200);
             assertThat(aliyun.messagesTo(national)).hasSize(1);
         } finally {
-            admin.deleteRealm(checked);
+            admin.realm(checked).remove();
         }
     }
 
@@ -604,7 +626,7 @@ class NativeAppApiIT {
                     "authenticatorFlow": false, "userSetupAllowed": false},
                    {"authenticator": "direct-grant-validate-password", "requirement": "REQUIRED", "priority": 20,
                     "authenticatorFlow": false, "userSetupAllowed": false}]}"""));
-        String mixed = admin.createRealm(Map.of("resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "100"),
+        String mixed = createExampleRealm(admin, Map.of("resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "100"),
                 Map.of("authenticationFlows", flows, "directGrantFlow", "sms or password"));
         try {
             NativeApp client = new NativeApp(server, mixed);
@@ -624,7 +646,7 @@ class NativeAppApiIT {
             assertThat(adminCliSms.status()).isEqualTo(400);
             assertThat(adminCliSms.error()).as("admin-cli never through the SMS step").isEqualTo("invalid_client");
         } finally {
-            admin.deleteRealm(mixed);
+            admin.realm(mixed).remove();
         }
     }
 
@@ -646,7 +668,7 @@ class NativeAppApiIT {
         Answer token = api.token(national, code);
         assertThat(token.status()).isEqualTo(503);
         assertThat(token.error()).isEqualTo("temporarily_unavailable");
-        assertThat(admin.usersWithPhone(realm, Phones.e164(national))).isEmpty();
+        assertThat(usersWithPhone(admin.realm(realm), Phones.e164(national))).isEmpty();
         server.dependencies().redisLink().restore();
         assertThat(api.token(national, code).status()).isEqualTo(200);
     }
@@ -679,7 +701,7 @@ class NativeAppApiIT {
             assertThat(refused.status()).as(refused.json().toString()).isEqualTo(503);
             assertThat(refused.error()).isEqualTo("temporarily_unavailable");
             assertThat(refused.json().toString()).doesNotContain("SQL");
-            assertThat(admin.usersWithPhone(realm, e164)).isEmpty();
+            assertThat(usersWithPhone(admin.realm(realm), e164)).isEmpty();
         } finally {
             server.dependencies().appDatabaseLink().restore();
         }
@@ -689,7 +711,7 @@ class NativeAppApiIT {
         Answer tokens = api.token(national, aliyun.lastCodeTo(national));
         assertThat(tokens.status()).as(tokens.json().toString()).isEqualTo(200);
         assertThat(loginRows(e164)).isEqualTo(1);
-        assertThat(admin.usersWithPhone(realm, e164)).hasSize(1);
+        assertThat(usersWithPhone(admin.realm(realm), e164)).hasSize(1);
     }
 
     // ---- helpers ----
@@ -699,22 +721,28 @@ class NativeAppApiIT {
      * its direct-grant flow overridden with {@code flowAlias} (the example realm's own is {@code sms direct grant}).
      */
     private static void createClient(String clientId, boolean publicClient, String flowAlias) {
-        if (admin.get("/admin/realms/" + realm + "/clients?clientId=" + clientId).size() > 0) {
+        if (!admin.realm(realm).clients().findByClientId(clientId).isEmpty()) {
             return;
         }
-        String overrides = ",\"authenticationFlowBindingOverrides\":{\"direct_grant\":\"" + admin.flowId(realm, flowAlias) + "\"}";
-        admin.send("POST", "/admin/realms/" + realm + "/clients", "{\"clientId\":\"" + clientId + "\",\"publicClient\":" + publicClient
-                + (publicClient ? "" : ",\"secret\":\"confidential-secret\"")
-                + ",\"standardFlowEnabled\":false,\"directAccessGrantsEnabled\":true,\"defaultClientScopes\":[\"basic\",\"phone\",\"profile\"]"
-                + overrides + "}", 201);
+        ClientRepresentation client = new ClientRepresentation();
+        client.setClientId(clientId);
+        client.setPublicClient(publicClient);
+        if (!publicClient) {
+            client.setSecret("confidential-secret");
+        }
+        client.setStandardFlowEnabled(false);
+        client.setDirectAccessGrantsEnabled(true);
+        client.setDefaultClientScopes(List.of("basic", "phone", "profile"));
+        client.setAuthenticationFlowBindingOverrides(Map.of("direct_grant", flowId(admin.realm(realm), flowAlias)));
+        created(admin.realm(realm).clients().create(client));
     }
 
     private static String clientUuid(String clientId) {
-        return admin.get("/admin/realms/" + realm + "/clients?clientId=" + clientId).get(0).get("id").asText();
+        return admin.realm(realm).clients().findByClientId(clientId).get(0).getId();
     }
 
-    private static JsonNode eventOf(String type, String userId) {
-        return admin.events(realm, type).stream().filter(e -> userId.equals(e.path("userId").asText())).findFirst()
+    private static EventRepresentation eventOf(String type, String userId) {
+        return events(admin.realm(realm), type).stream().filter(e -> userId.equals(e.getUserId())).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + type + " event of " + userId));
     }
 

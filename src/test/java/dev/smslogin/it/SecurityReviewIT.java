@@ -1,6 +1,5 @@
 package dev.smslogin.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smslogin.it.Browser.Page;
@@ -10,6 +9,9 @@ import dev.smslogin.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
 import redis.clients.jedis.Jedis;
 
 import java.nio.charset.StandardCharsets;
@@ -24,8 +26,16 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
+import static dev.smslogin.it.AdminSteps.createExampleRealm;
+import static dev.smslogin.it.AdminSteps.createUser;
+import static dev.smslogin.it.AdminSteps.created;
+import static dev.smslogin.it.AdminSteps.detail;
+import static dev.smslogin.it.AdminSteps.events;
+import static dev.smslogin.it.AdminSteps.failures;
+import static dev.smslogin.it.AdminSteps.flowId;
+import static dev.smslogin.it.AdminSteps.user;
+import static dev.smslogin.it.AdminSteps.usersWithPhone;
 import static dev.smslogin.it.UserSteps.idToken;
-import static dev.smslogin.it.UserSteps.logIn;
 import static dev.smslogin.it.UserSteps.submitCode;
 import static dev.smslogin.it.UserSteps.submitPhone;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,14 +46,14 @@ class SecurityReviewIT {
     private static final String CONFLICT = "This number cannot be used to sign in here. Contact support.";
 
     static KeycloakServer server;
-    static KeycloakAdmin admin;
+    static Keycloak admin;
     static FakeAliyunSms aliyun;
     static TestDatabase app;
 
     @BeforeAll
     static void start() {
         server = KeycloakServer.get();
-        admin = new KeycloakAdmin(server);
+        admin = server.adminClient();
         aliyun = server.aliyun();
         app = server.appDatabase();
     }
@@ -51,7 +61,7 @@ class SecurityReviewIT {
     @Test
     @DisplayName("finding 1: a German number whose national digits are a mainland app row's gets its own app account")
     void foreignNumberIsNotLinkedToTheMainlandRow() {
-        String realm = admin.createRealm(Map.of("allowedRegions", "CN,DE", "maxSendsPerIpPerHour", "1000"));
+        String realm = createExampleRealm(admin, Map.of("allowedRegions", "CN,DE", "maxSendsPerIpPerHour", "1000"));
         try {
             String digits = "151" + String.format("%08d", ThreadLocalRandom.current().nextInt(100_000_000));
             app.execute("INSERT INTO `user` (name, age) VALUES ('老用户', 30)");
@@ -63,12 +73,12 @@ class SecurityReviewIT {
             Page done = submitCode(browser, submitPhone(browser, realm, german), aliyun.lastCodeTo("49" + digits));
             assertThat(done.isRedirectToClient()).as(done.text()).isTrue();
 
-            JsonNode user = onlyUser(realm, german);
-            assertThat(attribute(user, "appUserId")).isNotEqualTo(String.valueOf(mainlandUser));
+            UserRepresentation user = onlyUser(realm, german);
+            assertThat(user.firstAttribute("appUserId")).isNotEqualTo(String.valueOf(mainlandUser));
             assertThat(app.count("SELECT user_id FROM user_login_method WHERE login_method = 'P' AND identification = '" + german + "'"))
-                    .isEqualTo(Long.parseLong(attribute(user, "appUserId")));
+                    .isEqualTo(Long.parseLong(user.firstAttribute("appUserId")));
         } finally {
-            admin.deleteRealm(realm);
+            admin.realm(realm).remove();
         }
     }
 
@@ -76,11 +86,11 @@ class SecurityReviewIT {
     @DisplayName("finding 2: a registered and an unknown number see the same pages through a whole run of wrong codes; "
             + "only guesses at a live code count against the user, who can still log in")
     void wrongCodesRevealNothingAndDoNotLockTheOwnerOut() throws Exception {
-        String realm = admin.createRealm(Map.of("maxAttemptsPerCode", "5", "resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "1000"),
+        String realm = createExampleRealm(admin, Map.of("maxAttemptsPerCode", "5", "resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "1000"),
                 Map.of("failureFactor", 10, "quickLoginCheckMilliSeconds", 1));
         try {
             String registered = Phones.newNational();
-            String userId = admin.createUser(realm, "known-" + registered,
+            String userId = createUser(admin.realm(realm), "known-" + registered,
                     Map.of("phoneNumber", Phones.e164(registered), "phoneNumberVerified", "true"));
             String unknown = Phones.newNational();
 
@@ -92,7 +102,7 @@ class SecurityReviewIT {
             assertThat(registeredPages.get(5)).as("the fifth wrong code").contains("Too many wrong codes. Ask for a new code.");
             assertThat(registeredPages.get(12)).as("the twelfth").contains("This code has expired or was already used.");
 
-            assertThat(admin.attackDetection(realm, userId).get("numFailures").asInt())
+            assertThat(failures(admin.realm(realm), userId))
                     .as("the five guesses at the live code count; the seven with no code do not").isEqualTo(5);
 
             Thread.sleep(1100);
@@ -101,7 +111,7 @@ class SecurityReviewIT {
             assertThat(done.isRedirectToClient()).as("the owner is not locked out: " + done.text()).isTrue();
             assertThat(idToken(owner.tokens(done)).get("sub").asText()).isEqualTo(userId);
         } finally {
-            admin.deleteRealm(realm);
+            admin.realm(realm).remove();
         }
     }
 
@@ -109,22 +119,22 @@ class SecurityReviewIT {
     @DisplayName("finding 2: a holder whom counted guesses have locked out sees the same pages as an unknown number "
             + "through a whole run of wrong codes (the store's answers, not 'not correct' for every code)")
     void aLockedHolderSeesWhatAnUnknownNumberSees() {
-        String realm = admin.createRealm(Map.of("maxAttemptsPerCode", "5", "resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "1000"),
+        String realm = createExampleRealm(admin, Map.of("maxAttemptsPerCode", "5", "resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "1000"),
                 Map.of("failureFactor", 3, "quickLoginCheckMilliSeconds", 1));
         try {
             String registered = Phones.newNational();
-            String userId = admin.createUser(realm, "locked-" + registered,
+            String userId = createUser(admin.realm(realm), "locked-" + registered,
                     Map.of("phoneNumber", Phones.e164(registered), "phoneNumberVerified", "true"));
             String unknown = Phones.newNational();
 
             List<String> registeredPages = wrongCodes(new Browser(server), realm, registered, 7, new ArrayList<>());
             List<String> unknownPages = wrongCodes(new Browser(server), realm, unknown, 7, new ArrayList<>());
-            assertThat(admin.attackDetection(realm, userId).get("disabled").asBoolean())
-                    .as("three counted guesses locked the holder out").isTrue();
+            assertThat(admin.realm(realm).attackDetection().bruteForceUserStatus(userId).get("disabled"))
+                    .as("three counted guesses locked the holder out").isEqualTo(true);
             assertThat(registeredPages).isEqualTo(unknownPages);
             assertThat(registeredPages.get(5)).as("the fifth wrong code").contains("Too many wrong codes. Ask for a new code.");
         } finally {
-            admin.deleteRealm(realm);
+            admin.realm(realm).remove();
         }
     }
 
@@ -152,7 +162,7 @@ class SecurityReviewIT {
     @Test
     @DisplayName("finding 3: a resend passes the human check with a fresh token, not the one the first send used")
     void resendPassesTheHumanCheck() throws Exception {
-        String realm = admin.createRealm(Map.of("humanCheck", "siteverify", "resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "1000"));
+        String realm = createExampleRealm(admin, Map.of("humanCheck", "siteverify", "resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "1000"));
         try {
             String national = Phones.newNational();
             Browser browser = new Browser(server);
@@ -173,14 +183,14 @@ class SecurityReviewIT {
             assertThat(resent.text()).contains("A code was sent to");
             assertThat(aliyun.messagesTo(national)).hasSize(2);
         } finally {
-            admin.deleteRealm(realm);
+            admin.realm(realm).remove();
         }
     }
 
     @Test
     @DisplayName("finding 4: a client whose sends the provider refuses cannot call Aliyun without bound: 3 requests per allowed send")
     void refusedSendsStillCountAsRequests() {
-        String realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "2"));
+        String realm = createExampleRealm(admin, Map.of("maxSendsPerIpPerHour", "2"));
         try {
             aliyun.misbehave(Misbehaviour.businessError("isv.MOBILE_NUMBER_ILLEGAL", "invalid number"));
             int before = aliyun.requests();
@@ -199,7 +209,7 @@ class SecurityReviewIT {
             assertThat(aliyun.messagesTo(seventh)).isEmpty();
         } finally {
             aliyun.behave();
-            admin.deleteRealm(realm);
+            admin.realm(realm).remove();
         }
     }
 
@@ -208,13 +218,13 @@ class SecurityReviewIT {
     void onlyAVerifiedHolderLogsIn() {
         // (a number several users hold logs nobody in either; Keycloak's admin API, partial and realm imports cannot
         // make such users any more: AdminPhoneEditIT)
-        String realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "1000"));
+        String realm = createExampleRealm(admin, Map.of("maxSendsPerIpPerHour", "1000"));
         try {
             String unverified = Phones.newNational();
-            String mappedUser = admin.createUser(realm, "mapped-" + unverified, Map.of("phoneNumber", Phones.e164(unverified)));
+            String mappedUser = createUser(admin.realm(realm), "mapped-" + unverified, Map.of("phoneNumber", Phones.e164(unverified)));
             assertRefused(realm, unverified, "phone_number_not_verified", mappedUser);
         } finally {
-            admin.deleteRealm(realm);
+            admin.realm(realm).remove();
         }
     }
 
@@ -226,16 +236,16 @@ class SecurityReviewIT {
         long victim = app.count("SELECT MAX(id) FROM `user`");
         app.execute("INSERT INTO user_login_method (user_id, login_method, identification) VALUES (" + victim + ", 'P', '" + national + "')");
         // the admin API refuses this user (the number's row is another app user's: AdminPhoneEditIT); an import does not
-        String realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "1000"), Map.of("users", List.of(
+        String realm = createExampleRealm(admin, Map.of("maxSendsPerIpPerHour", "1000"), Map.of("users", List.of(
                 importedUser("attacker-" + national, Map.of("phoneNumber", Phones.e164(national), "phoneNumberVerified", "true",
                         "appUserId", "987654321")))));
         try {
-            String attacker = admin.usersWithPhone(realm, Phones.e164(national)).get(0).get("id").asText();
+            String attacker = usersWithPhone(admin.realm(realm), Phones.e164(national)).get(0).getId();
 
             assertRefused(realm, national, "app_user_id_conflict", attacker);
-            assertThat(attribute(admin.user(realm, attacker), "appUserId")).isEqualTo("987654321");
+            assertThat(user(admin, realm, attacker).firstAttribute("appUserId")).isEqualTo("987654321");
         } finally {
-            admin.deleteRealm(realm);
+            admin.realm(realm).remove();
         }
     }
 
@@ -252,11 +262,11 @@ class SecurityReviewIT {
         assertThat(page.isRedirectToClient()).isFalse();
         assertThat(page.isPhonePage()).isTrue();
         assertThat(page.text()).contains(CONFLICT);
-        assertThat(admin.events(realm, "LOGIN_ERROR")).anySatisfy(e -> {
-            assertThat(e.path("details").path("reason").asText()).isEqualTo(reason);
-            assertThat(e.path("details").path("phone_number").asText()).isEqualTo("+86" + national.substring(0, 3) + "****" + national.substring(7));
+        assertThat(events(admin.realm(realm), "LOGIN_ERROR")).anySatisfy(e -> {
+            assertThat(detail(e, "reason")).isEqualTo(reason);
+            assertThat(detail(e, "phone_number")).isEqualTo("+86" + national.substring(0, 3) + "****" + national.substring(7));
             if (userId != null) {
-                assertThat(e.path("userId").asText()).isEqualTo(userId);
+                assertThat(e.getUserId()).isEqualTo(userId);
             }
         });
         assertThat(server.logText()).contains("login of +86" + national.substring(0, 3) + "****" + national.substring(7) + " refused");
@@ -265,11 +275,11 @@ class SecurityReviewIT {
     @Test
     @DisplayName("finding 8: Redis keys name numbers by a keyed hash, never the plain SHA-256 of the number; the log sender is not in use here")
     void redisKeysHoldNoPlainHashOfTheNumber() throws Exception {
-        String realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "1000"));
+        String realm = createExampleRealm(admin, Map.of("maxSendsPerIpPerHour", "1000"));
         try {
             String national = Phones.newNational();
             assertThat(submitPhone(new Browser(server), realm, national).isCodePage()).isTrue();
-            String realmId = admin.get("/admin/realms/" + realm).get("id").asText();
+            String realmId = admin.realm(realm).toRepresentation().getId();
             String plain = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(Phones.e164(national).getBytes(StandardCharsets.UTF_8))).substring(0, 32);
             try (Jedis jedis = new Jedis("127.0.0.1", 6379)) {
@@ -280,7 +290,7 @@ class SecurityReviewIT {
             }
             assertThat(server.logText()).doesNotContain("'log' SMS sender is in use");
         } finally {
-            admin.deleteRealm(realm);
+            admin.realm(realm).remove();
         }
     }
 
@@ -299,17 +309,15 @@ class SecurityReviewIT {
         ((ObjectNode) strictConfig.get("config")).put("maxSendsPerIpPerHour", "2");
         ((ObjectNode) configs.get(0).get("config")).put("maxSendsPerIpPerHour", "100");
         configs.add(strictConfig);
-        String realm = admin.createRealm(Map.of(), Map.of("authenticationFlows", flows, "authenticatorConfig", configs));
+        String realm = createExampleRealm(admin, Map.of(), Map.of("authenticationFlows", flows, "authenticatorConfig", configs));
         try {
-            String strictFlowId = null;
-            for (JsonNode flow : admin.get("/admin/realms/" + realm + "/authentication/flows")) {
-                if (flow.get("alias").asText().equals("strict sms")) {
-                    strictFlowId = flow.get("id").asText();
-                }
-            }
-            admin.send("POST", "/admin/realms/" + realm + "/clients", "{\"clientId\":\"strict-app\",\"publicClient\":true,"
-                    + "\"standardFlowEnabled\":true,\"redirectUris\":[\"" + Browser.REDIRECT_URI + "\"],"
-                    + "\"authenticationFlowBindingOverrides\":{\"browser\":\"" + strictFlowId + "\"}}", 201);
+            ClientRepresentation strictApp = new ClientRepresentation();
+            strictApp.setClientId("strict-app");
+            strictApp.setPublicClient(true);
+            strictApp.setStandardFlowEnabled(true);
+            strictApp.setRedirectUris(List.of(Browser.REDIRECT_URI));
+            strictApp.setAuthenticationFlowBindingOverrides(Map.of("browser", flowId(admin.realm(realm), "strict sms")));
+            created(admin.realm(realm).clients().create(strictApp));
 
             for (int i = 0; i < 3; i++) {
                 assertThat(submitPhone(new Browser(server), realm, Phones.newNational()).isCodePage()).as("lenient client").isTrue();
@@ -321,7 +329,7 @@ class SecurityReviewIT {
             assertThat(third.text()).contains("Too many codes were requested.");
             assertThat(submitPhone(new Browser(server), realm, Phones.newNational()).isCodePage()).as("lenient client again").isTrue();
         } finally {
-            admin.deleteRealm(realm);
+            admin.realm(realm).remove();
         }
     }
 
@@ -330,13 +338,9 @@ class SecurityReviewIT {
         return browser.submit(browser.startLogin(realm, clientId), Map.of("phone_number", national), null);
     }
 
-    private static JsonNode onlyUser(String realm, String e164) {
-        List<JsonNode> users = admin.usersWithPhone(realm, e164);
+    private static UserRepresentation onlyUser(String realm, String e164) {
+        List<UserRepresentation> users = usersWithPhone(admin.realm(realm), e164);
         assertThat(users).hasSize(1);
-        return admin.user(realm, users.get(0).get("id").asText());
-    }
-
-    private static String attribute(JsonNode user, String name) {
-        return LoginMethodMirrorIT.attribute(user, name);
+        return user(admin, realm, users.get(0).getId());
     }
 }
