@@ -1,15 +1,18 @@
 package dev.smslogin.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smslogin.it.Browser.Page;
 import dev.smslogin.testing.FakeAliyunSms;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.resource.UserProfileResource;
+import org.keycloak.representations.idm.ConfigPropertyRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+import org.keycloak.representations.userprofile.config.UPAttribute;
+import org.keycloak.representations.userprofile.config.UPConfig;
 
 import java.io.IOException;
 import java.net.URI;
@@ -23,6 +26,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.smslogin.it.AdminSteps.createExampleRealm;
+import static dev.smslogin.it.AdminSteps.usersWithPhone;
 import static dev.smslogin.it.UserSteps.submitCode;
 import static dev.smslogin.it.UserSteps.submitPhone;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,24 +36,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AdminExperienceIT {
 
     static KeycloakServer server;
-    static KeycloakAdmin admin;
+    static Keycloak admin;
     static FakeAliyunSms aliyun;
     static final List<String> realms = new ArrayList<>();
 
     @BeforeAll
     static void start() {
         server = KeycloakServer.get();
-        admin = new KeycloakAdmin(server);
+        admin = server.adminClient();
         aliyun = server.aliyun();
     }
 
     @AfterAll
     static void dropRealms() {
-        realms.forEach(admin::deleteRealm);
+        realms.forEach(realm -> admin.realm(realm).remove());
     }
 
     static String realm(Map<String, String> settings) {
-        String realm = admin.createRealm(settings);
+        String realm = createExampleRealm(admin, settings);
         realms.add(realm);
         return realm;
     }
@@ -87,18 +92,12 @@ class AdminExperienceIT {
     @DisplayName("a realm whose user profile does not declare the phone attributes gets them declared, admin-editable only")
     void undeclaredPhoneAttributesAreDeclared() {
         String realm = realm(Map.of("maxSendsPerIpPerHour", "1000"));
-        ObjectNode profile = (ObjectNode) admin.get("/admin/realms/" + realm + "/users/profile");
-        ArrayNode attributes = profile.withArray("attributes");
-        for (int i = attributes.size() - 1; i >= 0; i--) {
-            String name = attributes.get(i).get("name").asText();
-            if (name.equals("phoneNumberVerified") || name.equals("appUserId")) {
-                attributes.remove(i);
-            } else if (name.equals("phoneNumber")) {
-                ((ObjectNode) attributes.get(i)).put("displayName", "Mobile");   // an admin's own declaration
-            }
-        }
-        profile.remove("unmanagedAttributePolicy");                               // Keycloak's default: hidden
-        admin.send("PUT", "/admin/realms/" + realm + "/users/profile", profile.toString(), 200);
+        UserProfileResource userProfile = admin.realm(realm).users().userProfile();
+        UPConfig profile = userProfile.getConfiguration();
+        profile.getAttributes().removeIf(attribute -> List.of("phoneNumberVerified", "appUserId").contains(attribute.getName()));
+        profile.getAttribute("phoneNumber").setDisplayName("Mobile");               // an admin's own declaration
+        profile.setUnmanagedAttributePolicy(null);                                  // Keycloak's default: hidden
+        userProfile.update(profile);
         assertThat(declared(realm)).as("declared again by the admin's own change, before any SMS page")
                 .containsKeys("phoneNumberVerified", "appUserId");
 
@@ -107,38 +106,38 @@ class AdminExperienceIT {
         Page done = submitCode(browser, submitPhone(browser, realm, national), aliyun.lastCodeTo(national));
         assertThat(done.isRedirectToClient()).as(done.text()).isTrue();
 
-        Map<String, JsonNode> declared = declared(realm);
-        assertThat(declared.get("phoneNumber").get("displayName").asText()).as("kept as the admin made it").isEqualTo("Mobile");
+        Map<String, UPAttribute> declared = declared(realm);
+        assertThat(declared.get("phoneNumber").getDisplayName()).as("kept as the admin made it").isEqualTo("Mobile");
         for (String name : List.of("phoneNumberVerified", "appUserId")) {
             assertThat(declared).containsKey(name);
-            assertThat(declared.get(name).get("permissions").get("edit").toString()).isEqualTo("[\"admin\"]");
+            assertThat(declared.get(name).getPermissions().getEdit()).containsExactly("admin");
         }
-        JsonNode user = admin.usersWithPhone(realm, Phones.e164(national)).get(0);
-        assertThat(user.get("attributes").get("phoneNumberVerified").get(0).asText()).isEqualTo("true");
-        assertThat(user.get("attributes").has("appUserId")).as("the admin sees the MySQL link").isTrue();
+        UserRepresentation user = usersWithPhone(admin.realm(realm), Phones.e164(national)).get(0);
+        assertThat(user.firstAttribute("phoneNumberVerified")).isEqualTo("true");
+        assertThat(user.getAttributes()).as("the admin sees the MySQL link").containsKey("appUserId");
     }
 
     @Test
     @DisplayName("Server Info shows the extension's version and the code store, sender and login-method store in use")
     void serverInfo() {
-        JsonNode info = admin.get("/admin/serverinfo").get("providers").get("authenticator").get("providers")
-                .get("sms-login").get("operationalInfo");
-        assertThat(info.get("version").asText()).as("from the jar manifest").matches("\\d+\\.\\d+\\.\\d+.*");
-        assertThat(info.get("codeStore").asText()).isEqualTo("redis");
-        assertThat(info.get("smsSender").asText()).isEqualTo("aliyun");
-        assertThat(info.get("loginMethodStore").asText()).isEqualTo("default");
+        Map<String, String> info = admin.serverInfo().getInfo().getProviders().get("authenticator").getProviders()
+                .get("sms-login").getOperationalInfo();
+        assertThat(info.get("version")).as("from the jar manifest").matches("\\d+\\.\\d+\\.\\d+.*");
+        assertThat(info.get("codeStore")).isEqualTo("redis");
+        assertThat(info.get("smsSender")).isEqualTo("aliyun");
+        assertThat(info.get("loginMethodStore")).isEqualTo("default");
     }
 
     @Test
     @DisplayName("admin console: every per-flow setting has a label and a help text, in English and in Simplified Chinese")
     void settingsHaveLabelsAndHelpInBothLanguages() throws Exception {
-        JsonNode settings = admin.get("/admin/realms/master/authentication/config-description/sms-login").get("properties");
+        List<ConfigPropertyRepresentation> settings = admin.realm("master").flows().getAuthenticatorConfigDescription("sms-login").getProperties();
         Map<String, String> english = adminConsoleTexts("en");
         Map<String, String> chinese = adminConsoleTexts("zh-CN");
         assertThat(settings).hasSizeGreaterThanOrEqualTo(14);
-        for (JsonNode setting : settings) {
-            String name = setting.get("name").asText();
-            for (String key : List.of(setting.get("label").asText(), setting.get("helpText").asText())) {
+        for (ConfigPropertyRepresentation setting : settings) {
+            String name = setting.getName();
+            for (String key : List.of(setting.getLabel(), setting.getHelpText())) {
                 assertThat(english.get(key)).as("English text of %s (%s)", name, key).isNotBlank();
                 assertThat(chinese.get(key)).as("Chinese text of %s (%s)", name, key).isNotBlank()
                         .isNotEqualTo(english.get(key)).containsPattern("\\p{IsHan}");
@@ -158,10 +157,10 @@ class AdminExperienceIT {
         return texts;
     }
 
-    private static Map<String, JsonNode> declared(String realm) {
-        Map<String, JsonNode> byName = new HashMap<>();
-        admin.get("/admin/realms/" + realm + "/users/profile").get("attributes")
-                .forEach(attribute -> byName.put(attribute.get("name").asText(), attribute));
+    private static Map<String, UPAttribute> declared(String realm) {
+        Map<String, UPAttribute> byName = new HashMap<>();
+        admin.realm(realm).users().userProfile().getConfiguration().getAttributes()
+                .forEach(attribute -> byName.put(attribute.getName(), attribute));
         return byName;
     }
 

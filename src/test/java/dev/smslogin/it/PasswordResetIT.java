@@ -8,6 +8,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.EventRepresentation;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +20,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.smslogin.it.AdminSteps.createClient;
+import static dev.smslogin.it.AdminSteps.createExampleRealm;
+import static dev.smslogin.it.AdminSteps.created;
+import static dev.smslogin.it.AdminSteps.events;
+import static dev.smslogin.it.AdminSteps.password;
 import static dev.smslogin.it.FlowJson.step;
 import static dev.smslogin.it.FlowJson.subflow;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,20 +44,29 @@ class PasswordResetIT {
     static final Map<String, String> LIMITS = Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1");
 
     static KeycloakServer server;
-    static KeycloakAdmin admin;
+    static Keycloak admin;
     static FakeAliyunSms aliyun;
     static String realm;
 
     @BeforeAll
     static void start() {
         server = KeycloakServer.get();
-        admin = new KeycloakAdmin(server);
+        admin = server.adminClient();
         aliyun = server.aliyun();
         realm = realmResettingWith(FlowJson.ofExampleRealm()
                 .config("sms-reset", LIMITS)
                 .flow(RESET_FLOW, step("sms-reset-credentials", "REQUIRED", "sms-reset"), step("reset-password", "REQUIRED")));
-        admin.send("POST", "/admin/realms/" + realm + "/clients",
-                "{\"clientId\":\"" + TOKEN_CLIENT + "\",\"publicClient\":true,\"directAccessGrantsEnabled\":true,\"standardFlowEnabled\":false}", 201);
+        created(admin.realm(realm).clients().create(tokenClient(TOKEN_CLIENT)));
+    }
+
+    /** A public client with Keycloak's password grant only, for tests that try passwords at the token endpoint. */
+    static ClientRepresentation tokenClient(String clientId) {
+        ClientRepresentation client = new ClientRepresentation();
+        client.setClientId(clientId);
+        client.setPublicClient(true);
+        client.setDirectAccessGrantsEnabled(true);
+        client.setStandardFlowEnabled(false);
+        return client;
     }
 
     /** A realm whose reset-credentials flow is {@link #RESET_FLOW} of {@code flows}, with the password login's client. */
@@ -58,14 +75,14 @@ class PasswordResetIT {
         settings.put("resetPasswordAllowed", true);
         settings.put("resetCredentialsFlow", RESET_FLOW);
         settings.put("directGrantFlow", "direct grant");  // the password grant that checks old and new passwords
-        String created = admin.createRealm(LIMITS, settings);
-        admin.createClient(created, PASSWORD_CLIENT, "browser");
+        String created = createExampleRealm(admin, LIMITS, settings);
+        createClient(admin.realm(created), PASSWORD_CLIENT, "browser");
         return created;
     }
 
     @AfterAll
     static void drop() {
-        admin.deleteRealm(realm);
+        admin.realm(realm).remove();
     }
 
     @Test
@@ -122,8 +139,8 @@ class PasswordResetIT {
         assertThat(unknownCodePage.status()).isEqualTo(knownCodePage.status());
         assertThat(aliyun.messagesTo(unknown)).as("no SMS to a number no account has").isEmpty();
         assertThat(aliyun.messagesTo(known)).hasSize(1);
-        List<JsonNode> errors = admin.events(realm, "RESET_PASSWORD_ERROR");
-        assertThat(errors).anySatisfy(e -> assertThat(e.get("error").asText()).isEqualTo("user_not_found"));
+        List<EventRepresentation> errors = events(admin.realm(realm), "RESET_PASSWORD_ERROR");
+        assertThat(errors).anySatisfy(e -> assertThat(e.getError()).isEqualTo("user_not_found"));
         System.out.printf("Reset by SMS: the code page came %d ms after a known number, %d ms after an unknown one%n",
                 knownMillis, unknownMillis);
 
@@ -169,7 +186,7 @@ class PasswordResetIT {
             assertThat(usernamePage.document().selectFirst("input[name=username]")).as(usernamePage.text()).isNotNull();
             assertThat(usernamePage.isPhonePage()).isFalse();
         } finally {
-            admin.deleteRealm(both);
+            admin.realm(both).remove();
         }
     }
 
@@ -219,7 +236,7 @@ class PasswordResetIT {
             busyLooksLikeSent(looking);
         } finally {
             aliyun.behave();
-            admin.deleteRealm(looking);
+            admin.realm(looking).remove();
         }
     }
 
@@ -320,9 +337,8 @@ class PasswordResetIT {
 
     static String createUser(String realm, Map<String, String> attributes) {
         String username = "reset-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        String id = admin.createUser(realm, username, attributes);
-        admin.send("PUT", "/admin/realms/" + realm + "/users/" + id + "/reset-password",
-                "{\"type\":\"password\",\"value\":\"" + OLD_PASSWORD + "\",\"temporary\":false}", 204);
+        String id = AdminSteps.createUser(admin.realm(realm), username, attributes);
+        admin.realm(realm).users().get(id).resetPassword(password(OLD_PASSWORD));
         return username;
     }
 

@@ -6,6 +6,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.EventRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -15,11 +19,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.smslogin.it.AdminSteps.authenticatorApp;
+import static dev.smslogin.it.AdminSteps.createClient;
+import static dev.smslogin.it.AdminSteps.createExampleRealm;
+import static dev.smslogin.it.AdminSteps.created;
+import static dev.smslogin.it.AdminSteps.detail;
+import static dev.smslogin.it.AdminSteps.events;
+import static dev.smslogin.it.AdminSteps.password;
 import static dev.smslogin.it.FlowJson.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,7 +55,7 @@ class ResetSecondFactorIT {
     static final Map<String, String> LIMITS = Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1");
 
     static KeycloakServer server;
-    static KeycloakAdmin admin;
+    static Keycloak admin;
     /** The example realm as it is: its reset flow asks for the second factor after the SMS step. */
     static String asking;
     /** A reset flow of the SMS step and Reset Password alone. */
@@ -52,18 +64,17 @@ class ResetSecondFactorIT {
     @BeforeAll
     static void start() {
         server = KeycloakServer.get();
-        admin = new KeycloakAdmin(server);
-        asking = admin.createRealm(LIMITS, passwordLogin(Map.of()));
+        admin = server.adminClient();
+        asking = createExampleRealm(admin, LIMITS, passwordLogin(Map.of()));
         Map<String, Object> onlySms = new HashMap<>(FlowJson.ofExampleRealm()
                 .config("sms-reset", LIMITS)
                 .flow("sms reset only", step("sms-reset-credentials", "REQUIRED", "sms-reset"), step("reset-password", "REQUIRED"))
                 .realmSettings());
         onlySms.put("resetCredentialsFlow", "sms reset only");
-        notAsking = admin.createRealm(LIMITS, passwordLogin(onlySms));
+        notAsking = createExampleRealm(admin, LIMITS, passwordLogin(onlySms));
         for (String realm : List.of(asking, notAsking)) {
-            admin.createClient(realm, PASSWORD_CLIENT, "browser");
-            admin.send("POST", "/admin/realms/" + realm + "/clients",
-                    "{\"clientId\":\"" + TOKEN_CLIENT + "\",\"publicClient\":true,\"directAccessGrantsEnabled\":true,\"standardFlowEnabled\":false}", 201);
+            createClient(admin.realm(realm), PASSWORD_CLIENT, "browser");
+            created(admin.realm(realm).clients().create(PasswordResetIT.tokenClient(TOKEN_CLIENT)));
         }
     }
 
@@ -77,8 +88,8 @@ class ResetSecondFactorIT {
 
     @AfterAll
     static void drop() {
-        admin.deleteRealm(asking);
-        admin.deleteRealm(notAsking);
+        admin.realm(asking).remove();
+        admin.realm(notAsking).remove();
     }
 
     @Test
@@ -134,11 +145,11 @@ class ResetSecondFactorIT {
         assertThat(zhRefused.text()).contains(REFUSED_ZH);
         assertNoSession(chinese, zhRefused);
 
-        List<JsonNode> errors = admin.events(notAsking, "RESET_PASSWORD_ERROR");
+        List<EventRepresentation> errors = events(admin.realm(notAsking), "RESET_PASSWORD_ERROR");
         assertThat(errors).as(errors.toString()).anySatisfy(e -> {
-            assertThat(e.path("details").path("reason").asText()).isEqualTo("second_factor_not_asked");
-            assertThat(e.path("error").asText()).isEqualTo("not_allowed");
-            assertThat(e.path("details").path("phone_number").asText()).isEqualTo("+86" + national.substring(0, 3) + "****" + national.substring(7));
+            assertThat(detail(e, "reason")).isEqualTo("second_factor_not_asked");
+            assertThat(e.getError()).isEqualTo("not_allowed");
+            assertThat(detail(e, "phone_number")).isEqualTo("+86" + national.substring(0, 3) + "****" + national.substring(7));
         });
         assertThat(passwordGrant(notAsking, username, OLD_PASSWORD, totp(System.currentTimeMillis() / 1000)).has("access_token"))
                 .as("the password is unchanged").isTrue();
@@ -149,7 +160,7 @@ class ResetSecondFactorIT {
     void userWithoutSecondFactorResetsAsBefore() throws Exception {
         for (String realm : List.of(asking, notAsking)) {
             String national = Phones.newNational();
-            String username = passwordUser(realm, national, "");
+            String username = passwordUser(realm, national);
             Browser browser = new Browser(server);
             Page codePage = browser.submit(PasswordResetIT.forgotPassword(browser, realm), Map.of("phone_number", national), null);
             Page newPasswordPage = UserSteps.submitCode(browser, codePage, server.aliyun().lastCodeTo(national));
@@ -169,17 +180,20 @@ class ResetSecondFactorIT {
 
     /** A user with a password, the verified number {@code national} and an authenticator app (TOTP, {@link #TOTP_SECRET}). */
     static String totpUser(String realm, String national) {
-        return passwordUser(realm, national, ",{\"type\":\"otp\",\"userLabel\":\"phone app\",\"secretData\":\"{\\\"value\\\":\\\""
-                + TOTP_SECRET + "\\\"}\",\"credentialData\":\"{\\\"subType\\\":\\\"totp\\\",\\\"digits\\\":6,\\\"counter\\\":0,"
-                + "\\\"period\\\":30,\\\"algorithm\\\":\\\"HmacSHA1\\\"}\"}");
+        return passwordUser(realm, national, authenticatorApp(TOTP_SECRET));
     }
 
-    private static String passwordUser(String realm, String national, String moreCredentials) {
-        String username = "reset-" + UUID.randomUUID().toString().substring(0, 8);
-        admin.send("POST", "/admin/realms/" + realm + "/users", "{\"username\":\"" + username + "\",\"enabled\":true,"
-                + "\"attributes\":{\"phoneNumber\":[\"" + Phones.e164(national) + "\"],\"phoneNumberVerified\":[\"true\"]},"
-                + "\"credentials\":[{\"type\":\"password\",\"value\":\"" + OLD_PASSWORD + "\",\"temporary\":false}" + moreCredentials + "]}", 201);
-        return username;
+    private static String passwordUser(String realm, String national, CredentialRepresentation... moreCredentials) {
+        UserRepresentation user = new UserRepresentation();
+        user.setUsername("reset-" + UUID.randomUUID().toString().substring(0, 8));
+        user.setEnabled(true);
+        user.singleAttribute("phoneNumber", Phones.e164(national));
+        user.singleAttribute("phoneNumberVerified", "true");
+        List<CredentialRepresentation> credentials = new ArrayList<>(List.of(password(OLD_PASSWORD)));
+        credentials.addAll(List.of(moreCredentials));
+        user.setCredentials(credentials);
+        created(admin.realm(realm).users().create(user));
+        return user.getUsername();
     }
 
     /** RFC 6238 TOTP (HMAC-SHA1, 30 s, 6 digits) of {@link #TOTP_SECRET} at {@code epochSeconds}. */

@@ -9,16 +9,26 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.IntPredicate;
 
+import static dev.smslogin.it.AdminSteps.authenticatorApp;
+import static dev.smslogin.it.AdminSteps.createClient;
+import static dev.smslogin.it.AdminSteps.createExampleRealm;
+import static dev.smslogin.it.AdminSteps.created;
+import static dev.smslogin.it.AdminSteps.failures;
+import static dev.smslogin.it.AdminSteps.flowId;
 import static dev.smslogin.it.FlowJson.step;
 import static dev.smslogin.it.FlowJson.subflow;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,14 +48,14 @@ class SmsCredentialTypeIT {
     static final String TOTP_SECRET = "JBSWY3DPEHPK3PXP";
 
     static KeycloakServer server;
-    static KeycloakAdmin admin;
+    static Keycloak admin;
     static FakeAliyunSms aliyun;
     static String realm;
 
     @BeforeAll
     static void start() {
         server = KeycloakServer.get();
-        admin = new KeycloakAdmin(server);
+        admin = server.adminClient();
         aliyun = server.aliyun();
         Map<String, String> limits = Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1");
         Map<String, String> smsSettings = new HashMap<>(limits);
@@ -69,16 +79,16 @@ class SmsCredentialTypeIT {
                 smsSettings.forEach(((ObjectNode) config.get("config"))::put);
             }
         }
-        realm = admin.createRealm(smsSettings, settings);
-        admin.createClient(realm, BROWSER_CLIENT, BROWSER_FLOW);
-        admin.send("POST", "/admin/realms/" + realm + "/clients", "{\"clientId\":\"" + DIRECT_GRANT_CLIENT + "\",\"publicClient\":true,"
-                + "\"standardFlowEnabled\":false,\"directAccessGrantsEnabled\":true,"
-                + "\"authenticationFlowBindingOverrides\":{\"direct_grant\":\"" + admin.flowId(realm, DIRECT_GRANT_FLOW) + "\"}}", 201);
+        realm = createExampleRealm(admin, smsSettings, settings);
+        createClient(admin.realm(realm), BROWSER_CLIENT, BROWSER_FLOW);
+        ClientRepresentation directGrant = PasswordResetIT.tokenClient(DIRECT_GRANT_CLIENT);
+        directGrant.setAuthenticationFlowBindingOverrides(Map.of("direct_grant", flowId(admin.realm(realm), DIRECT_GRANT_FLOW)));
+        created(admin.realm(realm).clients().create(directGrant));
     }
 
     @AfterAll
     static void drop() {
-        admin.deleteRealm(realm);
+        admin.realm(realm).remove();
     }
 
     @Test
@@ -142,13 +152,14 @@ class SmsCredentialTypeIT {
 
     /** A user (no password) with the verified number {@code national} and an authenticator app (TOTP). */
     static String userWithNumberAndTotp(String national) {
-        String username = "totp-" + UUID.randomUUID().toString().substring(0, 8);
-        admin.send("POST", "/admin/realms/" + realm + "/users", "{\"username\":\"" + username + "\",\"enabled\":true,"
-                + "\"attributes\":{\"phoneNumber\":[\"" + Phones.e164(national) + "\"],\"phoneNumberVerified\":[\"true\"]},"
-                + "\"credentials\":[{\"type\":\"otp\",\"userLabel\":\"phone app\",\"secretData\":\"{\\\"value\\\":\\\"" + TOTP_SECRET
-                + "\\\"}\",\"credentialData\":\"{\\\"subType\\\":\\\"totp\\\",\\\"digits\\\":6,\\\"counter\\\":0,"
-                + "\\\"period\\\":30,\\\"algorithm\\\":\\\"HmacSHA1\\\"}\"}]}", 201);
-        return username;
+        UserRepresentation user = new UserRepresentation();
+        user.setUsername("totp-" + UUID.randomUUID().toString().substring(0, 8));
+        user.setEnabled(true);
+        user.singleAttribute("phoneNumber", Phones.e164(national));
+        user.singleAttribute("phoneNumberVerified", "true");
+        user.setCredentials(List.of(authenticatorApp(TOTP_SECRET)));
+        created(admin.realm(realm).users().create(user));
+        return user.getUsername();
     }
 
     /** The authenticator app's current code (RFC 6238: HMAC-SHA1, 30 s steps, 6 digits). */
@@ -163,14 +174,14 @@ class SmsCredentialTypeIT {
     }
 
     private static int awaitFailures(String userId, IntPredicate expected) throws InterruptedException {
-        JsonNode status = null;
+        int failures = -1;
         for (int i = 0; i < 50; i++) {
-            status = admin.attackDetection(realm, userId);
-            if (expected.test(status.get("numFailures").asInt())) {
+            failures = failures(admin.realm(realm), userId);
+            if (expected.test(failures)) {
                 break;
             }
             Thread.sleep(100);
         }
-        return status.get("numFailures").asInt();
+        return failures;
     }
 }
