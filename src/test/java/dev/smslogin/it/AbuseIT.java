@@ -5,12 +5,15 @@ import dev.smslogin.testing.FakeAliyunSms;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import static dev.smslogin.it.AdminSteps.createExampleRealm;
+import static dev.smslogin.it.AdminSteps.createUser;
 import static dev.smslogin.it.UserSteps.submitCode;
 import static dev.smslogin.it.UserSteps.submitPhone;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,20 +22,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AbuseIT {
 
     static KeycloakServer server;
-    static KeycloakAdmin admin;
+    static Keycloak admin;
     static FakeAliyunSms aliyun;
 
     @BeforeAll
     static void start() {
         server = KeycloakServer.get();
-        admin = new KeycloakAdmin(server);
+        admin = server.adminClient();
         aliyun = server.aliyun();
     }
 
     @Test
     @DisplayName("the realm-wide hourly ceiling stops sending to new numbers and says when to retry")
     void realmCeiling() {
-        String realm = admin.createRealm(Map.of("maxSendsPerRealmPerHour", "2", "maxSendsPerIpPerHour", "100"));
+        String realm = createExampleRealm(admin, Map.of("maxSendsPerRealmPerHour", "2", "maxSendsPerIpPerHour", "100"));
         try {
             submitPhone(new Browser(server), realm, Phones.newNational());
             submitPhone(new Browser(server), realm, Phones.newNational());
@@ -43,14 +46,14 @@ class AbuseIT {
             assertThat(aliyun.messagesTo(third)).isEmpty();
             assertThat(server.logText()).contains("reached maxSendsPerRealmPerHour");
         } finally {
-            admin.deleteRealm(realm);
+            admin.realm(realm).remove();
         }
     }
 
     @Test
     @DisplayName("the per-IP limit cannot be dodged with a forged X-Forwarded-For header")
     void ipLimitIgnoresForgedHeaders() {
-        String realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "2"));
+        String realm = createExampleRealm(admin, Map.of("maxSendsPerIpPerHour", "2"));
         try {
             for (int i = 0; i < 2; i++) {
                 Browser browser = new Browser(server).withHeader("X-Forwarded-For", "203.0.113." + i);
@@ -62,14 +65,14 @@ class AbuseIT {
             assertThat(refused.text()).contains("Too many codes were requested.");
             assertThat(aliyun.messagesTo(third)).isEmpty();
         } finally {
-            admin.deleteRealm(realm);
+            admin.realm(realm).remove();
         }
     }
 
     @Test
     @DisplayName("consecutive wrong codes across resends lock the number; even the right code is then refused")
     void consecutiveFailuresLockTheNumber() throws Exception {
-        String realm = admin.createRealm(Map.of("maxAttemptsPerCode", "3", "maxConsecutiveFailuresPerPhone", "5",
+        String realm = createExampleRealm(admin, Map.of("maxAttemptsPerCode", "3", "maxConsecutiveFailuresPerPhone", "5",
                 "resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "100"));
         try {
             String national = Phones.newNational();
@@ -90,14 +93,14 @@ class AbuseIT {
             assertThat(page.isRedirectToClient()).isFalse();
             assertThat(page.fieldError("code")).startsWith("Too many wrong codes were entered for this number.");
         } finally {
-            admin.deleteRealm(realm);
+            admin.realm(realm).remove();
         }
     }
 
     @Test
     @DisplayName("50 concurrent code requests for one number: exactly one SMS, the others see the cooldown")
     void concurrentSendsGiveOneSms() throws Exception {
-        String realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "1000"));
+        String realm = createExampleRealm(admin, Map.of("maxSendsPerIpPerHour", "1000"));
         try {
             String national = Phones.newNational();
             List<Browser> browsers = new ArrayList<>();
@@ -127,14 +130,14 @@ class AbuseIT {
             }
             assertThat(aliyun.messagesTo(national)).hasSize(1);
         } finally {
-            admin.deleteRealm(realm);
+            admin.realm(realm).remove();
         }
     }
 
     @Test
     @DisplayName("with humanCheck=siteverify no SMS goes out before the CAPTCHA service confirms a person")
     void humanCheck() {
-        String realm = admin.createRealm(Map.of("humanCheck", "siteverify", "maxSendsPerIpPerHour", "1000"));
+        String realm = createExampleRealm(admin, Map.of("humanCheck", "siteverify", "maxSendsPerIpPerHour", "1000"));
         try {
             String national = Phones.newNational();
             Browser browser = new Browser(server);
@@ -151,12 +154,12 @@ class AbuseIT {
             assertThat(codePage.isCodePage()).isTrue();
             assertThat(aliyun.messagesTo(national)).hasSize(1);
 
-            String plainRealm = admin.createRealm(Map.of());
+            String plainRealm = createExampleRealm(admin, Map.of());
             Page withoutCheck = new Browser(server).startLogin(plainRealm);
             assertThat(withoutCheck.document().select("#kc-human-check")).as("off by default").isEmpty();
-            admin.deleteRealm(plainRealm);
+            admin.realm(plainRealm).remove();
         } finally {
-            admin.deleteRealm(realm);
+            admin.realm(realm).remove();
         }
     }
 
@@ -164,7 +167,7 @@ class AbuseIT {
     @DisplayName("registered and unregistered numbers get the same pages at every step, also with allowRegistration=false")
     void noEnumeration() {
         for (String allowRegistration : List.of("true", "false")) {
-            String realm = admin.createRealm(Map.of("allowRegistration", allowRegistration, "maxSendsPerIpPerHour", "1000"));
+            String realm = createExampleRealm(admin, Map.of("allowRegistration", allowRegistration, "maxSendsPerIpPerHour", "1000"));
             try {
                 List<Long> registeredNanos = new ArrayList<>();
                 List<Long> unknownNanos = new ArrayList<>();
@@ -172,7 +175,7 @@ class AbuseIT {
                 String unknownPages = null;
                 for (int i = 0; i < 6; i++) {
                     String registered = Phones.newNational();
-                    admin.createUser(realm, "known-" + registered, Map.of("phoneNumber", Phones.e164(registered), "phoneNumberVerified", "true"));
+                    createUser(admin.realm(realm), "known-" + registered, Map.of("phoneNumber", Phones.e164(registered), "phoneNumberVerified", "true"));
                     String unknown = Phones.newNational();
                     String a = steps(realm, registered, registeredNanos);
                     String b = steps(realm, unknown, unknownNanos);
@@ -185,7 +188,7 @@ class AbuseIT {
                 System.out.printf("enumeration timing (allowRegistration=%s): median phone+wrong-code steps %.1f ms registered, "
                         + "%.1f ms unknown, difference %.1f ms%n", allowRegistration, registeredMs, unknownMs, registeredMs - unknownMs);
             } finally {
-                admin.deleteRealm(realm);
+                admin.realm(realm).remove();
             }
         }
     }

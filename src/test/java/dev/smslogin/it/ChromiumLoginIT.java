@@ -1,11 +1,12 @@
 package dev.smslogin.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.smslogin.testing.FakeAliyunSms;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.UserRepresentation;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -19,21 +20,23 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 
+import static dev.smslogin.it.AdminSteps.createExampleRealm;
+import static dev.smslogin.it.AdminSteps.usersWithPhone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The happy path in real headless Chromium (Debian's chromium and chromium-driver). */
 class ChromiumLoginIT {
 
     static KeycloakServer server;
-    static KeycloakAdmin admin;
+    static Keycloak admin;
     static String realm;
     static WebDriver driver;
 
     @BeforeAll
     static void start() throws Exception {
         server = KeycloakServer.get();
-        admin = new KeycloakAdmin(server);
-        realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "1000"));
+        admin = server.adminClient();
+        realm = createExampleRealm(admin, Map.of("maxSendsPerIpPerHour", "1000"));
         driver = startChromium();
     }
 
@@ -56,7 +59,7 @@ class ChromiumLoginIT {
         if (driver != null) {
             driver.quit();
         }
-        admin.deleteRealm(realm);
+        admin.realm(realm).remove();
     }
 
     @Test
@@ -87,7 +90,7 @@ class ChromiumLoginIT {
 
         wait.until(d -> d.getCurrentUrl().startsWith(Browser.REDIRECT_URI));
         assertThat(driver.getCurrentUrl()).contains("code=");
-        JsonNode user = admin.usersWithPhone(realm, Phones.e164(national)).get(0);
-        assertThat(user.get("attributes").get("phoneNumberVerified").get(0).asText()).isEqualTo("true");
+        UserRepresentation user = usersWithPhone(admin.realm(realm), Phones.e164(national)).get(0);
+        assertThat(user.firstAttribute("phoneNumberVerified")).isEqualTo("true");
     }
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.keycloak.admin.client.Keycloak;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -33,6 +34,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
+import static dev.smslogin.it.AdminSteps.createExampleRealm;
+import static dev.smslogin.it.AdminSteps.createUser;
+import static dev.smslogin.it.AdminSteps.password;
+import static dev.smslogin.it.AdminSteps.registerRequiredAction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -46,7 +51,7 @@ class ChromiumPagesIT {
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     static KeycloakServer server;
-    static KeycloakAdmin admin;
+    static Keycloak admin;
     /** Password, then the SMS second factor; "Forgot password?" by SMS. */
     static String mfaRealm;
     static FakeAliyunSms aliyun;
@@ -58,12 +63,11 @@ class ChromiumPagesIT {
     @BeforeAll
     static void start() throws Exception {
         server = KeycloakServer.get();
-        admin = new KeycloakAdmin(server);
+        admin = server.adminClient();
         aliyun = server.aliyun();
-        realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "1000"));
-        regionsRealm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "1000", "allowedRegions", "CN,HK", "defaultRegion", "CN"));
-        admin.send("POST", "/admin/realms/" + realm + "/authentication/register-required-action",
-                "{\"providerId\":\"verify-phone-number\",\"name\":\"Verify phone number\"}", 204);
+        realm = createExampleRealm(admin, Map.of("maxSendsPerIpPerHour", "1000"));
+        regionsRealm = createExampleRealm(admin, Map.of("maxSendsPerIpPerHour", "1000", "allowedRegions", "CN,HK", "defaultRegion", "CN"));
+        registerRequiredAction(admin.realm(realm), "verify-phone-number", "Verify phone number");
         Map<String, Object> mfaSettings = new java.util.HashMap<>(FlowJson.ofExampleRealm()
                 .config("sms-codes", Map.of("maxSendsPerIpPerHour", "1000"))
                 .flow("password then sms", FlowJson.step("auth-cookie", "ALTERNATIVE"), FlowJson.subflow("password then sms forms", "ALTERNATIVE"))
@@ -72,7 +76,7 @@ class ChromiumPagesIT {
                 .flow("sms reset", FlowJson.step("sms-reset-credentials", "REQUIRED", "sms-codes"), FlowJson.step("reset-password", "REQUIRED"))
                 .realmSettings());
         mfaSettings.putAll(Map.of("browserFlow", "password then sms", "resetCredentialsFlow", "sms reset", "resetPasswordAllowed", true));
-        mfaRealm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "1000"), mfaSettings);
+        mfaRealm = createExampleRealm(admin, Map.of("maxSendsPerIpPerHour", "1000"), mfaSettings);
         driver = ChromiumLoginIT.startChromium();
         Files.createDirectories(SCREENSHOTS);
     }
@@ -82,9 +86,9 @@ class ChromiumPagesIT {
         if (driver != null) {
             driver.quit();
         }
-        admin.deleteRealm(realm);
-        admin.deleteRealm(regionsRealm);
-        admin.deleteRealm(mfaRealm);
+        admin.realm(realm).remove();
+        admin.realm(regionsRealm).remove();
+        admin.realm(mfaRealm).remove();
     }
 
     @BeforeEach
@@ -203,9 +207,8 @@ class ChromiumPagesIT {
     void secondFactorAndResetPages(String language, String otpTitle, String resetTitle) throws IOException {
         String national = Phones.newNational();
         String username = "pages-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        String id = admin.createUser(mfaRealm, username, Map.of("phoneNumber", Phones.e164(national), "phoneNumberVerified", "true"));
-        admin.send("PUT", "/admin/realms/" + mfaRealm + "/users/" + id + "/reset-password",
-                "{\"type\":\"password\",\"value\":\"Pages-password-1\",\"temporary\":false}", 204);
+        String id = createUser(admin.realm(mfaRealm), username, Map.of("phoneNumber", Phones.e164(national), "phoneNumberVerified", "true"));
+        admin.realm(mfaRealm).users().get(id).resetPassword(password("Pages-password-1"));
 
         openLogin(mfaRealm, language);
         wait.until(d -> d.findElement(By.id("username"))).sendKeys(username);

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.ClientRepresentation;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -30,9 +32,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.smslogin.it.AdminSteps.createExampleRealm;
+import static dev.smslogin.it.AdminSteps.createUser;
+import static dev.smslogin.it.AdminSteps.created;
+import static dev.smslogin.it.AdminSteps.events;
+import static dev.smslogin.it.AdminSteps.password;
+import static dev.smslogin.it.AdminSteps.usersWithPhone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -60,7 +69,7 @@ class ChromiumTabsIT {
     static final String PLAIN_THEME_CLIENT = "keycloak-v2-app";
 
     static KeycloakServer server;
-    static KeycloakAdmin admin;
+    static Keycloak admin;
     static FakeAliyunSms aliyun;
     static String realm;
     static WebDriver driver;
@@ -69,9 +78,9 @@ class ChromiumTabsIT {
     @BeforeAll
     static void start() throws Exception {
         server = KeycloakServer.get();
-        admin = new KeycloakAdmin(server);
+        admin = server.adminClient();
         aliyun = server.aliyun();
-        realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "1000"),
+        realm = createExampleRealm(admin, Map.of("maxSendsPerIpPerHour", "1000"),
                 Map.of("loginTheme", THEME, "browserFlow", TABBED_FLOW, "authenticationFlows", flowsWithTheTabbedFlow()));
         client(SMS_ONLY_CLIENT, flowId("sms browser"), null);
         client(PASSWORD_ONLY_CLIENT, flowId("browser"), null);
@@ -86,7 +95,7 @@ class ChromiumTabsIT {
         if (driver != null) {
             driver.quit();
         }
-        admin.deleteRealm(realm);
+        admin.realm(realm).remove();
     }
 
     @BeforeEach
@@ -136,9 +145,8 @@ class ChromiumTabsIT {
     @DisplayName("a password login from the tabbed page, after a look at the SMS tab, lands in the client")
     void passwordLogin() {
         String username = "tab-user-" + Long.toHexString(System.nanoTime());
-        String userId = admin.createUser(realm, username, Map.of());
-        admin.send("PUT", "/admin/realms/" + realm + "/users/" + userId + "/reset-password",
-                "{\"type\":\"password\",\"value\":\"" + PASSWORD + "\",\"temporary\":false}", 204);
+        String userId = createUser(admin.realm(realm), username, Map.of());
+        admin.realm(realm).users().get(userId).resetPassword(password(PASSWORD));
 
         openLogin(Browser.CLIENT_ID, "en");
         clickAndWaitForTheNextPage("kc-sms-login-tab-sms");
@@ -156,7 +164,7 @@ class ChromiumTabsIT {
         driver.findElement(By.id("kc-login")).click();
         wait.until(d -> d.getCurrentUrl().startsWith(Browser.REDIRECT_URI));
         assertThat(driver.getCurrentUrl()).contains("code=");
-        assertThat(admin.events(realm, "LOGIN")).anySatisfy(event -> assertThat(event.get("userId").asText()).isEqualTo(userId));
+        assertThat(events(admin.realm(realm), "LOGIN")).anySatisfy(event -> assertThat(event.getUserId()).isEqualTo(userId));
     }
 
     @Test
@@ -192,7 +200,7 @@ class ChromiumTabsIT {
         driver.findElement(By.id("kc-login")).click();
         wait.until(d -> d.getCurrentUrl().startsWith(Browser.REDIRECT_URI));
         assertThat(driver.getCurrentUrl()).contains("code=");
-        assertThat(admin.usersWithPhone(realm, Phones.e164(national))).hasSize(1);
+        assertThat(usersWithPhone(admin.realm(realm), Phones.e164(national))).hasSize(1);
     }
 
     @Test
@@ -389,29 +397,24 @@ class ChromiumTabsIT {
     }
 
     private static String flowId(String alias) {
-        for (JsonNode flow : admin.get("/admin/realms/" + realm + "/authentication/flows")) {
-            if (flow.get("alias").asText().equals(alias)) {
-                return flow.get("id").asText();
-            }
-        }
-        throw new IllegalStateException("no flow " + alias);
+        return AdminSteps.flowId(admin.realm(realm), alias);
     }
 
     /** A public client like the example's demo-app, with its own browser flow or its own login theme. */
     private static void client(String clientId, String browserFlowId, String loginTheme) {
-        ObjectNode client = KeycloakAdmin.JSON.createObjectNode();
-        client.put("clientId", clientId);
-        client.put("publicClient", true);
-        client.put("standardFlowEnabled", true);
-        client.putArray("redirectUris").add(Browser.REDIRECT_URI);
-        ObjectNode attributes = client.putObject("attributes");
-        attributes.put("pkce.code.challenge.method", "S256");
+        ClientRepresentation client = new ClientRepresentation();
+        client.setClientId(clientId);
+        client.setPublicClient(true);
+        client.setStandardFlowEnabled(true);
+        client.setRedirectUris(List.of(Browser.REDIRECT_URI));
+        Map<String, String> attributes = new HashMap<>(Map.of("pkce.code.challenge.method", "S256"));
         if (loginTheme != null) {
             attributes.put("login_theme", loginTheme);
         }
+        client.setAttributes(attributes);
         if (browserFlowId != null) {
-            client.putObject("authenticationFlowBindingOverrides").put("browser", browserFlowId);
+            client.setAuthenticationFlowBindingOverrides(Map.of("browser", browserFlowId));
         }
-        admin.send("POST", "/admin/realms/" + realm + "/clients", client.toString(), 201);
+        created(admin.realm(realm).clients().create(client));
     }
 }

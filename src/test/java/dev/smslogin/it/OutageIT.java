@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
 import redis.clients.jedis.Jedis;
 
 import java.net.URI;
@@ -27,6 +28,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import static dev.smslogin.it.AdminSteps.createExampleRealm;
 import static dev.smslogin.it.UserSteps.submitCode;
 import static dev.smslogin.it.UserSteps.submitPhone;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,7 +45,7 @@ class OutageIT {
     static final String UNCONFIRMED = "The SMS service did not confirm the message. If a code arrives, enter it;";
 
     static KeycloakServer server;
-    static KeycloakAdmin admin;
+    static Keycloak admin;
     static FakeAliyunSms aliyun;
     static FakeSiteVerify captcha;
     static TcpProxy redisLink;
@@ -53,17 +55,17 @@ class OutageIT {
     @BeforeAll
     static void start() {
         server = KeycloakServer.get();
-        admin = new KeycloakAdmin(server);
+        admin = server.adminClient();
         aliyun = server.aliyun();
         captcha = server.dependencies().captcha();
         redisLink = server.dependencies().redisLink();
         aliyunLink = server.dependencies().aliyunLink();
-        realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1"));
+        realm = createExampleRealm(admin, Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1"));
     }
 
     @AfterAll
     static void drop() {
-        admin.deleteRealm(realm);
+        admin.realm(realm).remove();
     }
 
     @AfterEach
@@ -218,7 +220,7 @@ class OutageIT {
     @DisplayName("the CAPTCHA service down (humanCheck=siteverify): the page and the API say temporarily unavailable and send"
             + " nothing; back up: the same page sends the code, the API too")
     void humanCheckDown() {
-        String checked = admin.createRealm(Map.of("humanCheck", "siteverify", "maxSendsPerIpPerHour", "1000"));
+        String checked = createExampleRealm(admin, Map.of("humanCheck", "siteverify", "maxSendsPerIpPerHour", "1000"));
         try {
             String national = Phones.newNational();
             Browser browser = new Browser(server);
@@ -245,7 +247,7 @@ class OutageIT {
             assertThat(sent.status()).as(sent.json().toString()).isEqualTo(200);
             assertThat(aliyun.messagesTo(appNational)).hasSize(1);
         } finally {
-            admin.deleteRealm(checked);
+            admin.realm(checked).remove();
         }
     }
 
@@ -280,7 +282,7 @@ class OutageIT {
     @Test
     @DisplayName("Aliyun slower than the read timeout, or answering garbage: the SMS may still arrive, so its code works and the cooldown holds")
     void aliyunUnconfirmed() throws Exception {
-        String slowRealm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "60"));
+        String slowRealm = createExampleRealm(admin, Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "60"));
         try {
             String national = Phones.newNational();
             Browser browser = new Browser(server);
@@ -306,7 +308,7 @@ class OutageIT {
             assertThat(garbage.isCodePage()).isTrue();
             assertThat(garbage.text()).contains(UNCONFIRMED).doesNotContain("Exception");
         } finally {
-            admin.deleteRealm(slowRealm);
+            admin.realm(slowRealm).remove();
         }
     }
 
