@@ -93,7 +93,8 @@ final class SmsResetCredentialsAuthenticator implements Authenticator {
     private static void refuseWithoutSecondFactor(AuthenticationFlowContext context, PhoneNumber phone) {
         LOG.warnf("SMS reset: refused for %s in realm '%s': the account has a second factor (OTP, WebAuthn or passkey) and the "
                         + "reset flow asks for none of them after the SMS step; add a CONDITIONAL sub-flow with 'Condition - user "
-                        + "configured' and the OTP form / WebAuthn after it (README, \"Forgot password?\" by SMS)",
+                        + "configured' and the OTP form / WebAuthn after it (docs/second-factor-and-reset.md, "
+                        + "\"Forgot password?\" by SMS)",
                 phone.masked(), context.getRealm().getName());
         context.getEvent().detail(Details.REASON, REASON_SECOND_FACTOR_NOT_ASKED).error(Errors.NOT_ALLOWED);
         Response page = context.form().setError(DialogMessages.RESET_SECOND_FACTOR_NOT_ASKED).createErrorPage(Response.Status.FORBIDDEN);

@@ -69,7 +69,8 @@ public final class PhoneAttributesListenerFactory implements EventListenerProvid
                     // never fails the import: the next admin change of the realm, its first SMS page, or the next start try again
                     LOG.errorf("SMS login: could not declare phoneNumber, phoneNumberVerified and appUserId editable by "
                             + "admins only in the user profile of realm '%s' at its creation (%s); users may be able to "
-                            + "write them until they are (README: User profile)", created.getCreatedRealm().getName(), e.getMessage());
+                            + "write them until they are (docs/phone-numbers.md: User profile)",
+                            created.getCreatedRealm().getName(), e.getMessage());
                 }
             }
             if (event instanceof PostMigrationEvent) {
