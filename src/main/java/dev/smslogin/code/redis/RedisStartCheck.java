@@ -1,6 +1,7 @@
 package dev.smslogin.code.redis;
 
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.util.ArrayList;
@@ -32,6 +33,10 @@ final class RedisStartCheck {
             return pool.onAnyNode(jedis -> settings.mode() == RedisSettings.Mode.CLUSTER
                     ? cluster(settings.replicasToAck(), jedis.clusterNodes())
                     : master(settings, jedis.info("replication")));
+        } catch (JedisDataException e) {
+            return new Finding(true, PREFIX + "Redis at " + settings.redactedUrl() + " answered the start check with an error ("
+                    + describe(e) + "): if it answers the code store so too, no code can be sent or checked ('temporarily "
+                    + "unavailable'). Check the credentials in 'url' and the Redis user's permissions.");
         } catch (JedisException e) {
             return new Finding(true, PREFIX + "Redis at " + settings.redactedUrl() + " did not answer at start ("
                     + describe(e) + "): no code can be sent or checked ('temporarily unavailable') until it does. Keycloak "

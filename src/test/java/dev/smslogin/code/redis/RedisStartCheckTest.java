@@ -162,7 +162,7 @@ class RedisStartCheckTest {
 
     @Test
     @DisplayName("Sentinel whose master has no replica: a warning at min-replicas-ack=1 (Sentinel's default); the same "
-            + "server as standalone redis:// (min-replicas-ack 0 by default): no warning")
+            + "server as standalone redis:// (min-replicas-ack 0 by default): no warning; with a password it refuses: a warning")
     void sentinelWithoutReplicas() throws Exception {
         try (SentinelCluster redis = new SentinelCluster(0)) {
             Start sentinel = start(Map.of("url", redis.url()));
@@ -177,6 +177,14 @@ class RedisStartCheckTest {
             assertThat(standalone.warnings()).isEmpty();
             assertThat(standalone.finding()).isEqualTo("SMS code store: Redis at " + standaloneUrl + " has 0 replicas, min-replicas-ack=0");
             assertThat(standalone.sendAndTypeTheRightCode()).isEqualTo(Verification.VALID);
+
+            Start wrongPassword = start(Map.of("url", "redis://:s3cret-pw@127.0.0.1:" + redis.masterPort + "/0"));
+            assertThat(wrongPassword.warnings()).singleElement().asString()
+                    .startsWith("SMS code store: Redis at redis://***@127.0.0.1:" + redis.masterPort + "/0 answered the start "
+                            + "check with an error (")
+                    .endsWith("): if it answers the code store so too, no code can be sent or checked ('temporarily "
+                            + "unavailable'). Check the credentials in 'url' and the Redis user's permissions.")
+                    .doesNotContain("s3cret");
 
             assertThat(start(Map.of("url", standaloneUrl, "min-replicas-ack", "1")).warnings()).containsExactly(
                     "SMS code store: Redis at " + standaloneUrl + " has 0 replicas but min-replicas-ack=1: every right code "
