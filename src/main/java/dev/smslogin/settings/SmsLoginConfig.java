@@ -11,6 +11,7 @@ import org.keycloak.models.AuthenticatorConfigModel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -26,9 +27,9 @@ import java.util.stream.Collectors;
  */
 public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCooldownSeconds, int maxAttemptsPerCode,
                              int maxSendsPerPhonePerHour, int maxSendsPerPhonePerDay, int maxSendsPerIpPerHour,
-                             int maxSendsPerRealmPerHour, RegionCaps maxSendsPerRegionPerHour, int maxConsecutiveFailuresPerPhone, int failureLockSeconds,
-                             boolean allowRegistration, String defaultRegion, Set<String> allowedRegions, String humanCheck,
-                             UsernameFormat usernameFormat, String smsSignName, String smsTemplateCode) {
+                             int maxSendsPerRealmPerHour, RegionCaps maxSendsPerRegionPerHour, int maxConsecutiveFailuresPerPhone,
+                             int failureLockSeconds, boolean allowRegistration, String defaultRegion, Set<String> allowedRegions,
+                             String humanCheck, UsernameFormat usernameFormat, String smsSignName, String smsTemplateCode) {
 
     public static final String CODE_LENGTH = "codeLength";
     public static final String CODE_TTL_SECONDS = "codeTtlSeconds";
@@ -61,6 +62,8 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
     private static final Pattern REGION_SEPARATOR = Pattern.compile("[,\\s]+");
     /** One region cap: {@code CN=100000}, or {@code *=200} for every other region. */
     private static final Pattern REGION_CAP = Pattern.compile("([A-Za-z]{2}|\\*)\\s*=\\s*(\\d{1,9})");
+    private static final int MAX_REGION_CAP = 1_000_000;
+    private static final RegionCaps DEFAULT_CAPS = Reader.regionCaps(DEFAULT_REGION_CAPS, null);
     /** Aliyun's template codes, e.g. SMS_123456789. */
     private static final Pattern TEMPLATE_CODE = Pattern.compile("[A-Za-z0-9_]{1,64}");
     /** A sign name as providers approve them: letters (any script), digits, spaces, a few marks; no markup. */
@@ -84,7 +87,7 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
         int perDay = reader.integer(MAX_SENDS_PER_PHONE_PER_DAY, 10, 1, 1000);
         int perIp = reader.integer(MAX_SENDS_PER_IP_PER_HOUR, 20, 1, 10000);
         int perRealm = reader.integer(MAX_SENDS_PER_REALM_PER_HOUR, 1000, 1, 1_000_000);
-        RegionCaps perRegion = reader.regionCaps(MAX_SENDS_PER_REGION_PER_HOUR, 1_000_000);
+        RegionCaps perRegion = reader.regionCaps(MAX_SENDS_PER_REGION_PER_HOUR);
         int failures = reader.integer(MAX_CONSECUTIVE_FAILURES_PER_PHONE, 100, 5, 10_000);
         int lockSeconds = reader.integer(FAILURE_LOCK_SECONDS, 86_400, 60, 30 * 86_400);
         boolean allowRegistration = reader.bool(ALLOW_REGISTRATION, true);
@@ -233,26 +236,26 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
          * Caps of the form {@code CN=100000,US=500,*=200} ({@code *}: every region not named), each from 1 to
          * {@code max}, laid over {@link #DEFAULT_REGION_CAPS}: a region the value does not name keeps its default.
          */
-        RegionCaps regionCaps(String key, int max) {
-            RegionCaps defaults = regionCaps(DEFAULT_REGION_CAPS, max, null);
+        RegionCaps regionCaps(String key) {
             String value = value(key);
             if (value == null) {
-                return defaults;
+                return DEFAULT_CAPS;
             }
-            RegionCaps caps = regionCaps(value, max, defaults);
+            RegionCaps caps = regionCaps(value, DEFAULT_CAPS);
             if (caps == null) {
                 problems.add(key + " must be a comma-separated list of REGION=N, REGION an ISO 3166 alpha-2 region named once "
-                        + "(or * for every other region) and N a whole number from 1 to " + max + ", such as " + DEFAULT_REGION_CAPS);
-                return defaults;
+                        + "(or * for every other region) and N a whole number from 1 to " + MAX_REGION_CAP + ", such as "
+                        + DEFAULT_REGION_CAPS);
+                return DEFAULT_CAPS;
             }
             return caps;
         }
 
         /** The caps {@code value} names over {@code base} (null: none), or null when {@code value} is not such a list. */
-        private static RegionCaps regionCaps(String value, int max, RegionCaps base) {
+        private static RegionCaps regionCaps(String value, RegionCaps base) {
             Map<String, Integer> caps = new HashMap<>(base == null ? Map.of() : base.byRegion());
             Integer others = base == null ? null : base.others();
-            Set<String> named = new java.util.HashSet<>();
+            Set<String> named = new HashSet<>();
             for (String entry : value.split(",", -1)) {
                 var cap = REGION_CAP.matcher(entry.strip());
                 if (!cap.matches()) {
@@ -260,7 +263,8 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
                 }
                 String region = cap.group(1).toUpperCase(Locale.ROOT);
                 long count = Long.parseLong(cap.group(2));
-                if (!named.add(region) || count < 1 || count > max || !(region.equals("*") || ISO_REGIONS.contains(region))) {
+                boolean known = region.equals("*") || ISO_REGIONS.contains(region);
+                if (!known || !named.add(region) || count < 1 || count > MAX_REGION_CAP) {
                     return null;
                 }
                 if (region.equals("*")) {

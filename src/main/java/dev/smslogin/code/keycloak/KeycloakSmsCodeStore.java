@@ -41,8 +41,8 @@ import java.util.function.LongSupplier;
  * </ul>
  *
  * <p>Cost in cache operations, none growing with a limit: an allowed send 34, a send refused at the realm's limit
- * 22, at the region's 29 (a few more while other requests' claims are in flight, see {@link SlotRing}); a wrong code 10, a right one 6,
- * one more for each attempt already made on the code.
+ * 22, at the region's 29 (a few more while other requests' claims are in flight, see {@link SlotRing}); a wrong code
+ * 10, a right one 6, one more for each attempt already made on the code.
  */
 final class KeycloakSmsCodeStore implements SmsCodeStore {
 

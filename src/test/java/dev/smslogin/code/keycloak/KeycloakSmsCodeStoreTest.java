@@ -2,6 +2,7 @@ package dev.smslogin.code.keycloak;
 
 import dev.smslogin.code.CodeScope;
 import dev.smslogin.code.CodeStoreContract;
+import dev.smslogin.code.RegionCaps;
 import dev.smslogin.code.SendDecision;
 import dev.smslogin.code.SendLimits;
 import dev.smslogin.code.SmsCodeStore;
@@ -89,6 +90,22 @@ class KeycloakSmsCodeStoreTest extends CodeStoreContract {
                 .isEqualTo(SendDecision.Outcome.REALM_LIMIT);
         assertThat(last.operations.get()).as("operations of the 1000th send").isLessThanOrEqualTo(MAX_OPERATIONS_PER_SEND);
         assertThat(refused.operations.get()).as("operations of a send over the realm's limit").isLessThanOrEqualTo(MAX_OPERATIONS_PER_SEND);
+    }
+
+    @Test
+    @DisplayName("a send to a region at its cap costs a few cache operations too: allowed at 99 of 100, refused at 100")
+    void regionCapCost() {
+        SendLimits limits = new SendLimits(60, 5, 10, 5, 1_000_000, new RegionCaps(Map.of("US", 100), 1_000_000));
+        for (int i = 0; i < 99; i++) {
+            assertThat(store.reserveSend(scopeIn(realm, "US"), client(i), limits, "hash", TTL).allowed()).isTrue();
+        }
+        Observed last = new Observed(null);
+        assertThat(inRequest(last::on, s -> s.reserveSend(scopeIn(realm, "US"), client(99), limits, "hash", TTL)).allowed()).isTrue();
+        Observed refused = new Observed(null);
+        assertThat(inRequest(refused::on, s -> s.reserveSend(scopeIn(realm, "US"), client(100), limits, "hash", TTL)).outcome())
+                .isEqualTo(SendDecision.Outcome.REGION_LIMIT);
+        assertThat(last.operations.get()).as("operations of the 100th send").isLessThanOrEqualTo(MAX_OPERATIONS_PER_SEND);
+        assertThat(refused.operations.get()).as("operations of a send over the region's cap").isLessThanOrEqualTo(MAX_OPERATIONS_PER_SEND);
     }
 
     @Test
