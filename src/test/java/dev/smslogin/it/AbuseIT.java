@@ -78,6 +78,10 @@ class AbuseIT {
             String masked = "+" + third.substring(0, 3) + "****" + third.substring(7);
             assertThat(server.logText()).contains("realm '" + realm + "' reached maxSendsPerRegionPerHour for region US (refused a code to "
                     + masked + ")").doesNotContain(third);
+            assertThat(admin.events(realm, "LOGIN_ERROR")).as("the event names the window that refused").anySatisfy(event -> {
+                assertThat(event.at("/details/reason").asText()).isEqualTo("region_limit");
+                assertThat(event.at("/details/phone_number").asText()).isEqualTo(masked);
+            });
             String metrics = metrics();
             assertThat(metric(metrics, "sms_login_sends_total", realm, "region=\"US\"")).isEqualTo(2.0);
             assertThat(metric(metrics, "sms_login_sends_total", realm, "region=\"CN\"")).isEqualTo(1.0);
