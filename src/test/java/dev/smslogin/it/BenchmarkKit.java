@@ -1,5 +1,7 @@
 package dev.smslogin.it;
 
+import org.keycloak.admin.client.Keycloak;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntConsumer;
+
+import static dev.smslogin.it.AdminSteps.createUser;
+import static dev.smslogin.it.AdminSteps.password;
 
 /** What the benchmarks share: their people, their realm's clients and users, and reading Keycloak's CPU time. */
 final class BenchmarkKit {
@@ -36,10 +41,9 @@ final class BenchmarkKit {
     }
 
     /** A user who logs in with {@link #PASSWORD}. */
-    static void createPasswordUser(KeycloakAdmin admin, String realm, String username) {
-        String id = admin.createUser(realm, username, Map.of());
-        admin.send("PUT", "/admin/realms/" + realm + "/users/" + id + "/reset-password",
-                "{\"type\":\"password\",\"value\":\"" + PASSWORD + "\",\"temporary\":false}", 204);
+    static void createPasswordUser(Keycloak admin, String realm, String username) {
+        String id = createUser(admin.realm(realm), username, Map.of());
+        admin.realm(realm).users().get(id).resetPassword(password(PASSWORD));
     }
 
     /** Runs {@code task} for 0..count-1 on {@code threads} threads. */

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
 
 import java.util.Map;
 
@@ -22,7 +23,9 @@ class ClusterIT {
     static void start() throws Exception {
         aliyun = KeycloakServer.get().aliyun();
         cluster = KeycloakCluster.start(aliyun, KeycloakServer.ADMIN_PASSWORD);
-        realm = new KeycloakAdmin(cluster.baseUrl(1)).createRealm(Map.of("maxSendsPerIpPerHour", "3"));
+        try (Keycloak admin = KeycloakServer.adminClient(cluster.baseUrl(1))) {
+            realm = AdminSteps.createExampleRealm(admin, Map.of("maxSendsPerIpPerHour", "3"));
+        }
     }
 
     @AfterAll

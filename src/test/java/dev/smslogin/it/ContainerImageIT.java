@@ -7,6 +7,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.UserRepresentation;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +17,10 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 
+import static dev.smslogin.it.AdminSteps.createExampleRealm;
+import static dev.smslogin.it.AdminSteps.events;
+import static dev.smslogin.it.AdminSteps.user;
+import static dev.smslogin.it.AdminSteps.usersWithPhone;
 import static dev.smslogin.it.UserSteps.idToken;
 import static dev.smslogin.it.UserSteps.submitCode;
 import static dev.smslogin.it.UserSteps.submitPhone;
@@ -30,18 +36,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ContainerImageIT {
 
     static ContainerStack stack;
-    static KeycloakAdmin admin;
+    static Keycloak admin;
     static String realm;
 
     @BeforeAll
     static void start() {
         stack = ContainerStack.start();
-        admin = new KeycloakAdmin(stack.baseUrl());
-        realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1"));
+        admin = KeycloakServer.adminClient(stack.baseUrl());
+        realm = createExampleRealm(admin, Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1"));
     }
 
     @AfterAll
     static void stop() {
+        if (admin != null) {
+            admin.close();
+        }
         if (stack != null) {
             stack.close();
         }
@@ -78,13 +87,13 @@ class ContainerImageIT {
         assertThat(done.isRedirectToClient()).as(done.text()).isTrue();
 
         JsonNode claims = idToken(browser.tokens(done));
-        List<JsonNode> users = admin.usersWithPhone(realm, e164);
+        List<UserRepresentation> users = usersWithPhone(admin.realm(realm), e164);
         assertThat(users).singleElement().satisfies(user -> {
-            assertThat(user.get("id").asText()).isEqualTo(claims.get("sub").asText());
-            assertThat(user.get("attributes").get("phoneNumberVerified").get(0).asText()).isEqualTo("true");
+            assertThat(user.getId()).isEqualTo(claims.get("sub").asText());
+            assertThat(user.firstAttribute("phoneNumberVerified")).isEqualTo("true");
         });
-        assertThat(admin.events(realm, "REGISTER")).anySatisfy(e -> assertThat(e.get("userId").asText()).isEqualTo(claims.get("sub").asText()));
-        assertThat(admin.events(realm, "LOGIN")).anySatisfy(e -> assertThat(e.get("userId").asText()).isEqualTo(claims.get("sub").asText()));
+        assertThat(events(admin.realm(realm), "REGISTER")).anySatisfy(e -> assertThat(e.getUserId()).isEqualTo(claims.get("sub").asText()));
+        assertThat(events(admin.realm(realm), "LOGIN")).anySatisfy(e -> assertThat(e.getUserId()).isEqualTo(claims.get("sub").asText()));
         assertThat(stack.aliyun().rejections()).isEmpty();
         assertThat(stack.keycloakLog()).doesNotContain(stack.aliyun().lastCodeTo(national));
     }
@@ -99,7 +108,7 @@ class ContainerImageIT {
 
         assertThat(second).isEqualTo(first);
         assertThat(stack.aliyun().messagesTo(national)).hasSize(2);
-        assertThat(admin.usersWithPhone(realm, Phones.e164(national))).hasSize(1);
+        assertThat(usersWithPhone(admin.realm(realm), Phones.e164(national))).hasSize(1);
     }
 
     @Test
@@ -113,8 +122,8 @@ class ContainerImageIT {
         assertThat(stack.count("SELECT COUNT(*) " + loginRow)).isEqualTo(1);
         long appUserId = stack.count("SELECT user_id " + loginRow);
         assertThat(stack.count("SELECT COUNT(*) FROM `user` WHERE id = " + appUserId)).isEqualTo(1);
-        JsonNode user = admin.user(realm, userId);
-        assertThat(user.get("attributes").get("appUserId").get(0).asText()).isEqualTo(String.valueOf(appUserId));
+        UserRepresentation user = user(admin, realm, userId);
+        assertThat(user.firstAttribute("appUserId")).isEqualTo(String.valueOf(appUserId));
     }
 
     /** A whole login in a fresh browser; the user id ({@code sub}) the client gets. */

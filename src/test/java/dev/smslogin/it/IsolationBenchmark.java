@@ -4,6 +4,7 @@ import dev.smslogin.it.Browser.Page;
 import dev.smslogin.testing.FakeAliyunSms;
 import dev.smslogin.testing.FakeAliyunSms.Misbehaviour;
 import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.smslogin.it.AdminSteps.createClient;
+import static dev.smslogin.it.AdminSteps.createExampleRealm;
 import static dev.smslogin.it.BenchmarkKit.cpuTicks;
 import static dev.smslogin.it.BenchmarkKit.percentile;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,7 +67,7 @@ class IsolationBenchmark {
     private static final Duration SLOW = Duration.ofMillis(4500);
 
     private KeycloakServer server;
-    private KeycloakAdmin admin;
+    private Keycloak admin;
     private FakeAliyunSms aliyun;
     private String realm;
     private final AtomicInteger nextPasswordUser = new AtomicInteger();
@@ -123,11 +126,11 @@ class IsolationBenchmark {
     @Test
     void benchmark() throws Exception {
         server = KeycloakServer.get();
-        admin = new KeycloakAdmin(server);
+        admin = server.adminClient();
         aliyun = server.aliyun();
-        realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "10000", "maxSendsPerRealmPerHour", "1000000"));
-        admin.createClient(realm, "bench-sms", "sms browser");
-        admin.createClient(realm, "bench-password", "browser");
+        realm = createExampleRealm(admin, Map.of("maxSendsPerIpPerHour", "10000", "maxSendsPerRealmPerHour", "1000000"));
+        createClient(admin.realm(realm), "bench-sms", "sms browser");
+        createClient(admin.realm(realm), "bench-password", "browser");
         BenchmarkKit.inParallel(CLIENTS, PASSWORD_USERS, i -> BenchmarkKit.createPasswordUser(admin, realm, "bench-user-" + i));
 
         // unmeasured: two rounds of the three phases, for the JIT compiler's first work on every path

@@ -1,10 +1,13 @@
 package dev.smslogin.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.smslogin.it.Browser.Page;
 import dev.smslogin.testing.FakeAliyunSms;
 import dev.smslogin.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.resource.AuthenticationManagementResource;
+import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
+import org.keycloak.representations.idm.ClientRepresentation;
 import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
@@ -30,6 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 
+import static dev.smslogin.it.AdminSteps.createClient;
+import static dev.smslogin.it.AdminSteps.createExampleRealm;
+import static dev.smslogin.it.AdminSteps.createFlow;
+import static dev.smslogin.it.AdminSteps.created;
+import static dev.smslogin.it.AdminSteps.flowId;
 import static dev.smslogin.it.BenchmarkKit.cpuTicks;
 import static dev.smslogin.it.BenchmarkKit.cpuTicksOf;
 import static dev.smslogin.it.BenchmarkKit.percentile;
@@ -88,7 +96,7 @@ class LoginBenchmark {
     private static final String JFR_SETTINGS = System.getProperty("bench.jfr-settings", "profile");
 
     private KeycloakServer server;
-    private KeycloakAdmin admin;
+    private Keycloak admin;
     private FakeAliyunSms aliyun;
     private String realm;
     private int warmUpRounds;
@@ -119,9 +127,9 @@ class LoginBenchmark {
     @Test
     void benchmark() throws Exception {
         server = KeycloakServer.get();
-        admin = new KeycloakAdmin(server);
+        admin = server.adminClient();
         aliyun = server.aliyun();
-        realm = admin.createRealm(Map.of("resendCooldownSeconds", String.valueOf(RESEND_COOLDOWN_SECONDS), "maxSendsPerPhonePerHour", "100",
+        realm = createExampleRealm(admin, Map.of("resendCooldownSeconds", String.valueOf(RESEND_COOLDOWN_SECONDS), "maxSendsPerPhonePerHour", "100",
                 "maxSendsPerPhonePerDay", "1000", "maxSendsPerIpPerHour", "10000", "maxSendsPerRealmPerHour", "1000000"));
         api = new NativeApp(server, realm);
         setUpClients();
@@ -570,20 +578,19 @@ class LoginBenchmark {
     }
 
     private void setUpClients() {
-        admin.send("POST", "/admin/realms/" + realm + "/authentication/flows",
-                "{\"alias\":\"username only\",\"providerId\":\"basic-flow\",\"topLevel\":true,\"builtIn\":false}", 201);
-        admin.send("POST", "/admin/realms/" + realm + "/authentication/flows/username%20only/executions/execution",
-                "{\"provider\":\"auth-username-form\"}", 201);
-        JsonNode execution = admin.get("/admin/realms/" + realm + "/authentication/flows/username%20only/executions").get(0);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) execution).put("requirement", "REQUIRED");
-        admin.send("PUT", "/admin/realms/" + realm + "/authentication/flows/username%20only/executions", execution.toString(), 204);
-        admin.createClient(realm, "bench-sms", "sms browser");
-        admin.createClient(realm, "bench-password", "browser");
-        admin.createClient(realm, "bench-username", "username only");
+        AuthenticationManagementResource flows = admin.realm(realm).flows();
+        createFlow(admin.realm(realm), "username only");
+        flows.addExecution("username only", Map.of("provider", "auth-username-form"));
+        AuthenticationExecutionInfoRepresentation execution = flows.getExecutions("username only").get(0);
+        execution.setRequirement("REQUIRED");
+        flows.updateExecutions("username only", execution);
+        createClient(admin.realm(realm), "bench-sms", "sms browser");
+        createClient(admin.realm(realm), "bench-password", "browser");
+        createClient(admin.realm(realm), "bench-username", "username only");
         // Keycloak's built-in direct-grant flow: username and password (the example realm's own is the SMS one)
-        admin.send("POST", "/admin/realms/" + realm + "/clients", "{\"clientId\":\"bench-password-grant\",\"publicClient\":true,"
-                + "\"standardFlowEnabled\":false,\"directAccessGrantsEnabled\":true,"
-                + "\"authenticationFlowBindingOverrides\":{\"direct_grant\":\"" + admin.flowId(realm, "direct grant") + "\"}}", 201);
+        ClientRepresentation passwordGrant = PasswordResetIT.tokenClient("bench-password-grant");
+        passwordGrant.setAuthenticationFlowBindingOverrides(Map.of("direct_grant", flowId(admin.realm(realm), "direct grant")));
+        created(admin.realm(realm).clients().create(passwordGrant));
     }
 
     private String report(List<Result> results) {

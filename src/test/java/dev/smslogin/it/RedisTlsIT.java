@@ -5,10 +5,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
 
 import java.util.List;
 import java.util.Map;
 
+import static dev.smslogin.it.AdminSteps.createExampleRealm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -49,8 +51,8 @@ class RedisTlsIT {
     @DisplayName("rediss:// with Keycloak's truststore and a client certificate: a number signs up and logs in again;"
             + " the start log names the TLS set-up, host name verification on, and no password")
     void logInOverTls() throws Exception {
-        KeycloakAdmin admin = new KeycloakAdmin(server);
-        String realm = admin.createRealm(Map.of("resendCooldownSeconds", "1"));
+        Keycloak admin = server.adminClient();
+        String realm = createExampleRealm(admin, Map.of("resendCooldownSeconds", "1"));
         String national = Phones.newNational();
         String first = UserSteps.logIn(server, realm, national);
         Thread.sleep(1100);  // the realm's resend cooldown

@@ -13,12 +13,15 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.keycloak.admin.client.Keycloak;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.ScanParams;
 
 import java.util.List;
 import java.util.Map;
 
+import static dev.smslogin.it.AdminSteps.createExampleRealm;
+import static dev.smslogin.it.AdminSteps.usersWithPhone;
 import static dev.smslogin.it.UserSteps.submitCode;
 import static dev.smslogin.it.UserSteps.submitPhone;
 import static dev.smslogin.testing.SentinelCluster.await;
@@ -38,19 +41,19 @@ class RedisTopologiesIT {
     /** One Keycloak on one Redis deployment, a realm per test. */
     abstract static class Topology {
         KeycloakServer server;
-        KeycloakAdmin admin;
+        Keycloak admin;
         String realm;
         String realmId;
 
         void startKeycloak(String name, String redisUrl) {
             server = KeycloakServer.startWithRedis(name, redisUrl);
-            admin = new KeycloakAdmin(server);
+            admin = server.adminClient();
         }
 
         @BeforeEach
         void newRealm() {
-            realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1"));
-            realmId = admin.get("/admin/realms/" + realm).get("id").asText();
+            realm = createExampleRealm(admin, Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1"));
+            realmId = admin.realm(realm).toRepresentation().getId();
         }
 
         /** The one code waiting in this test's realm (its key names the realm; the number's part is a keyed hash). */
@@ -69,7 +72,7 @@ class RedisTopologiesIT {
             sleep(1100);  // the realm's resend cooldown (1 s): within it, the number gets no new code
             String again = UserSteps.logIn(server, realm, national);
             assertThat(again).as("the returning login is the same user").isEqualTo(first);
-            assertThat(admin.usersWithPhone(realm, Phones.e164(national))).hasSize(1);
+            assertThat(usersWithPhone(admin.realm(realm), Phones.e164(national))).hasSize(1);
         }
 
         /** What a page that refused to log in must be: the code page, a clear message, nothing of the failure. */
