@@ -166,7 +166,7 @@ public final class PhoneSignIn {
     }
 
     /** A disabled user, or one locked by Keycloak's brute-force protection, does not log in even with the right code. */
-    private static Result refusedBeforeLogin(AuthenticationFlowContext context, PhoneNumber phone, UserModel user) {
+    static Result refusedBeforeLogin(AuthenticationFlowContext context, PhoneNumber phone, UserModel user) {
         String error = !user.isEnabled() ? Errors.USER_DISABLED : AuthenticatorUtils.getDisabledByBruteForceEventError(context, user);
         if (error == null) {
             return null;

@@ -65,8 +65,11 @@ public interface LoginMethodStore extends Provider {
      */
     AppAccount ensureIdentity(IdentityLogin identity, Long appUserId, String displayName);
 
-    /** Deletes the row of {@code identity} when it belongs to {@code appUserId}; nothing else. */
-    void removeIdentity(IdentityLogin identity, long appUserId);
+    /**
+     * Deletes the rows of login method {@code method} of app user {@code appUserId} whose identification is not in
+     * {@code kept} (the identities its Keycloak user is still linked to); its other rows stay.
+     */
+    void retainIdentities(String method, long appUserId, java.util.Set<String> kept);
 
     @Override
     default void close() {

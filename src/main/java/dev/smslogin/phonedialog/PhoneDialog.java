@@ -67,6 +67,8 @@ public final class PhoneDialog {
     private Predicate<PhoneNumber> recipients = phone -> true;
     /** Set with {@link #sendingOnlyTo}: every send looks like a withheld one to the person at the page. */
     private boolean concealing;
+    /** Set with {@link #skippable}: the phone page offers a button {@code skip}. */
+    private boolean skippable;
 
     public PhoneDialog(DialogStep step, DialogSettings settings, DialogPurpose purpose, CodeHasher hasher, SmsLoginMetrics metrics) {
         this.step = step;
@@ -89,11 +91,17 @@ public final class PhoneDialog {
         return this;
     }
 
+    /** The phone page offers a button named {@code skip}: the step may go on without a number (the caller handles it). */
+    public PhoneDialog skippable(boolean skippable) {
+        this.skippable = skippable;
+        return this;
+    }
+
     /** Shows the page the user is on: the code page while a number is in progress, else the phone page with {@code prefill}. */
     public void show(String prefill) {
         PhoneNumber phone = phone();
         if (phone == null) {
-            step.show(DialogPages.phonePage(step, settings, purpose, prefill, null));
+            step.show(DialogPages.phonePage(step, settings, purpose, skippable, prefill, null));
         } else {
             step.show(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(), null, null));
         }
@@ -112,7 +120,7 @@ public final class PhoneDialog {
         }
         if (form.containsKey("change_number") || phone == null && !form.containsKey(PHONE_FIELD)) {
             forget();
-            step.show(DialogPages.phonePage(step, settings, purpose, null, null));
+            step.show(DialogPages.phonePage(step, settings, purpose, skippable, null, null));
         } else if (phone == null) {
             submitPhone(form);
         } else if (form.containsKey("resend")) {
@@ -188,7 +196,7 @@ public final class PhoneDialog {
     /** Forgets the number and starts again at the phone page, with a message. */
     public void restart(String messageKey, Object... parameters) {
         forget();
-        step.show(DialogPages.phonePage(step, settings, purpose, null, DialogPages.message(messageKey, parameters)));
+        step.show(DialogPages.phonePage(step, settings, purpose, skippable, null, DialogPages.message(messageKey, parameters)));
     }
 
     /** The number in progress (a code was sent to it in this login session), or null. */
@@ -220,7 +228,7 @@ public final class PhoneDialog {
             step.event().error(Errors.INVALID_INPUT);
             metrics.codeAsked(step.realm().getName(), SendResult.INVALID_NUMBER);
             String refill = typed == null || typed.length() > PhoneNumberParser.MAX_INPUT_LENGTH ? null : typed;
-            step.show(DialogPages.phonePage(step, settings, purpose, refill, DialogPages.phoneError(rejectionMessage(e))));
+            step.show(DialogPages.phonePage(step, settings, purpose, skippable, refill, DialogPages.phoneError(rejectionMessage(e))));
             return;
         }
         if (passesHumanCheck(form, phone, false)) {
@@ -325,7 +333,7 @@ public final class PhoneDialog {
         if (onCodePage) {
             step.show(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(), error, null));
         } else {
-            step.show(DialogPages.phonePage(step, settings, purpose, phone.e164(), error));
+            step.show(DialogPages.phonePage(step, settings, purpose, skippable, phone.e164(), error));
         }
     }
 

@@ -197,17 +197,8 @@ final class DatasourceLoginMethodStore implements LoginMethodStore {
     }
 
     @Override
-    public void removeIdentity(IdentityLogin identity, long appUserId) {
-        if (dataSource == null) {
-            return;
-        }
-        findUserId(identity);
-        wrote = true;
-        try (Connection connection = dataSource.getConnection()) {
-            tables.removeIdentity(connection, identity, appUserId);
-        } catch (SQLException e) {
-            throw unavailable(identity.masked(), e);
-        }
+    public void retainIdentities(String method, long appUserId, java.util.Set<String> kept) {
+        write(null, connection -> tables.retainIdentities(connection, method, appUserId, kept));
     }
 
     private interface Write {

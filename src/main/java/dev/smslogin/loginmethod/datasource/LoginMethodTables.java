@@ -39,7 +39,6 @@ final class LoginMethodTables {
             + "ORDER BY `identification` = ? DESC LIMIT 1";
     /** An identity's app user: one lookup in the unique key (login_method, identification). */
     private static final String FIND_IDENTITY = "SELECT `user_id` FROM `user_login_method` WHERE `login_method` = ? AND `identification` = ?";
-    private static final String DELETE_IDENTITY = "DELETE FROM `user_login_method` WHERE `login_method` = ? AND `identification` = ? AND `user_id` = ?";
     private static final String INSERT_USER = "INSERT INTO `user` (`name`, `age`) VALUES (?, 0)";
     private static final String INSERT_LOGIN_METHOD = "INSERT INTO `user_login_method` (`user_id`, `login_method`, `identification`, `access_code`) VALUES (?, ?, ?, NULL)";
     private static final String DELETE_USER = "DELETE FROM `user` WHERE `id` = ?";
@@ -165,13 +164,12 @@ final class LoginMethodTables {
         return new AppAccount(winner, false);
     }
 
-    /** {@link dev.smslogin.loginmethod.LoginMethodStore#removeIdentity}. */
-    void removeIdentity(Connection connection, IdentityLogin identity, long appUserId) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement(DELETE_IDENTITY)) {
-            delete.setString(1, identity.method());
-            delete.setString(2, identity.identification());
-            delete.setLong(3, appUserId);
-            delete.executeUpdate();
+    /** {@link dev.smslogin.loginmethod.LoginMethodStore#retainIdentities}. */
+    void retainIdentities(Connection connection, String method, long appUserId, java.util.Set<String> kept) throws SQLException {
+        for (PhoneRow row : ownRows(connection, appUserId, method)) {
+            if (!kept.contains(row.identification())) {
+                deleteRow(connection, row.id());
+            }
         }
     }
 
@@ -247,9 +245,13 @@ final class LoginMethodTables {
     }
 
     private static List<PhoneRow> ownPhoneRows(Connection connection, long appUserId) throws SQLException {
+        return ownRows(connection, appUserId, PHONE_METHOD);
+    }
+
+    private static List<PhoneRow> ownRows(Connection connection, long appUserId, String method) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(OWN_PHONE_ROWS)) {
             select.setLong(1, appUserId);
-            select.setString(2, PHONE_METHOD);
+            select.setString(2, method);
             try (ResultSet rows = select.executeQuery()) {
                 List<PhoneRow> result = new ArrayList<>();
                 while (rows.next()) {

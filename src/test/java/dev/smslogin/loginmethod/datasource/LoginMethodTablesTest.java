@@ -407,7 +407,7 @@ class LoginMethodTablesTest {
     }
 
     @Test
-    @DisplayName("an identity whose row is another app user's is refused, nothing written; removing it takes only that app user's row")
+    @DisplayName("an identity whose row is another app user's is refused, nothing written; retaining takes only that app user's rows")
     void identityOfAnotherAppUser() throws SQLException {
         createTables();
         long first = identityInTransaction(null).userId();
@@ -416,9 +416,11 @@ class LoginMethodTablesTest {
                 .hasMessageNotContaining(WECHAT.identification());
         assertThat(db.count("SELECT COUNT(*) FROM user_login_method")).isEqualTo(rows);
         try (Connection c = db.connect()) {
-            new LoginMethodTables(E164).removeIdentity(c, WECHAT, first + 1000);
+            new LoginMethodTables(E164).retainIdentities(c, "WX", first + 1000, java.util.Set.of());
             assertThat(new LoginMethodTables(E164).findUserId(c, WECHAT, false)).hasValue(first);
-            new LoginMethodTables(E164).removeIdentity(c, WECHAT, first);
+            new LoginMethodTables(E164).retainIdentities(c, "WX", first, java.util.Set.of(WECHAT.identification()));
+            assertThat(new LoginMethodTables(E164).findUserId(c, WECHAT, false)).hasValue(first);
+            new LoginMethodTables(E164).retainIdentities(c, "WX", first, java.util.Set.of());
             assertThat(new LoginMethodTables(E164).findUserId(c, WECHAT, false)).isEmpty();
         }
     }

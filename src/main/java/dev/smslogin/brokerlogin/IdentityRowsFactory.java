@@ -1,0 +1,40 @@
+package dev.smslogin.brokerlogin;
+
+import org.keycloak.Config;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventListenerProviderFactory;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+
+/** {@code sms-login-identity-rows}: a global event listener (no realm setting) that keeps the app's rows of brokered identities. */
+public final class IdentityRowsFactory implements EventListenerProviderFactory {
+
+    public static final String PROVIDER_ID = "sms-login-identity-rows";
+
+    @Override
+    public EventListenerProvider create(KeycloakSession session) {
+        return new IdentityRows(session);
+    }
+
+    @Override
+    public boolean isGlobal() {
+        return true;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+}

@@ -1,0 +1,422 @@
+package dev.smslogin.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.smslogin.it.Browser.Page;
+import dev.smslogin.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static dev.smslogin.it.UserSteps.logIn;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Step {@code idp-sms-link} on the real Keycloak, MariaDB and Redis: a second realm of the same Keycloak is the
+ * OpenID Connect identity provider {@code wechat}; the consumer realm's first broker login flow is the step alone.
+ * The app's {@code 'WX'} rows (identification = the user's id at the provider) follow.
+ */
+class BrokeredLoginIT {
+
+    private static final String ALIAS = "wechat";
+    private static final String PROVIDER_PASSWORD = "Provider-Password-1";
+    private static final String ALREADY_LINKED = "already linked to another account of this identity provider";
+    private static final String APP_CONFLICT = "belongs to another account than the one of this identity provider sign-in";
+
+    static KeycloakServer server;
+    static KeycloakAdmin admin;
+    static TestDatabase app;
+    static String provider;
+    static String realm;
+
+    @BeforeAll
+    static void start() {
+        server = KeycloakServer.get();
+        admin = new KeycloakAdmin(server);
+        app = server.appDatabase();
+        provider = providerRealm();
+        Map<String, String> settings = Map.of("maxSendsPerIpPerHour", "10000", "resendCooldownSeconds", "1");
+        realm = admin.createRealm(settings);
+        firstBrokerLoginFlow(realm, settings);
+        addIdentityProvider(realm, provider);
+    }
+
+    @AfterAll
+    static void drop() {
+        admin.deleteRealm(realm);
+        admin.deleteRealm(provider);
+    }
+
+    @Test
+    @DisplayName("a new identity with a new number: the provider's number is the suggestion; after the code one user holds it, "
+            + "linked to the identity, with a 'P' and a 'WX' row of one app user")
+    void newIdentityNewNumber() {
+        String national = Phones.newNational();
+        String identity = providerUser("new-" + national, Phones.e164(national));
+        Browser browser = new Browser(server);
+        Page phonePage = brokeredLogin(browser, "new-" + national);
+        assertThat(phonePage.isPhonePage()).as(phonePage.text()).isTrue();
+        assertThat(phonePage.document().selectFirst("input[name=phone_number]").attr("value")).as("the provider's number, suggested")
+                .isEqualTo(Phones.e164(national));
+        assertThat(phonePage.text()).contains("Add your phone number");
+
+        Page done = proveNumber(browser, phonePage, national);
+
+        assertThat(done.isRedirectToClient()).as(done.text()).isTrue();
+        String userId = UserSteps.idToken(browser.tokens(done)).get("sub").asText();
+        assertThat(admin.usersWithPhone(realm, Phones.e164(national))).extracting(u -> u.get("id").asText()).containsExactly(userId);
+        JsonNode user = admin.user(realm, userId);
+        assertThat(AdminPhoneEditIT.attribute(user, "phoneNumberVerified")).isEqualTo("true");
+        assertThat(links(userId)).containsExactly(ALIAS + ":" + identity);
+        long appUserId = Long.parseLong(AdminPhoneEditIT.attribute(user, "appUserId"));
+        assertThat(phoneRowUser(national)).isEqualTo(appUserId);
+        assertThat(wxRowUser(identity)).isEqualTo(appUserId);
+        assertThat(admin.events(realm, "REGISTER")).anyMatch(e -> userId.equals(e.path("userId").asText())
+                && ALIAS.equals(e.path("details").path("identity_provider").asText()));
+    }
+
+    @Test
+    @DisplayName("a new identity with the number of an SMS user: linked to that user (FEDERATED_IDENTITY_LINK), no new user, "
+            + "the 'WX' row to its app account")
+    void numberOfAnExistingUser() {
+        String national = Phones.newNational();
+        String holder = logIn(server, realm, national);
+        long appUserId = phoneRowUser(national);
+        String identity = providerUser("holder-" + national, null);
+        Browser browser = new Browser(server);
+        Page phonePage = brokeredLogin(browser, "holder-" + national);
+        assertThat(phonePage.document().selectFirst("input[name=phone_number]").attr("value")).as("no number from the provider").isEmpty();
+
+        Page done = proveNumber(browser, phonePage, national);
+
+        assertThat(done.isRedirectToClient()).as(done.text()).isTrue();
+        assertThat(UserSteps.idToken(browser.tokens(done)).get("sub").asText()).isEqualTo(holder);
+        assertThat(admin.usersWithPhone(realm, Phones.e164(national))).hasSize(1);
+        assertThat(links(holder)).containsExactly(ALIAS + ":" + identity);
+        assertThat(wxRowUser(identity)).isEqualTo(appUserId);
+        assertThat(admin.events(realm, "FEDERATED_IDENTITY_LINK")).anyMatch(e -> holder.equals(e.path("userId").asText()));
+    }
+
+    @Test
+    @DisplayName("an identity with an original-app 'WX' row: the new user is that app user's, and its number's 'P' row joins it")
+    void originalAppIdentity() {
+        String national = Phones.newNational();
+        String identity = providerUser("original-" + national, null);
+        long appUserId = originalAppUser("微信老用户");
+        app.execute("INSERT INTO user_login_method (user_id, login_method, identification) VALUES (" + appUserId + ", 'WX', '" + identity + "')");
+        Browser browser = new Browser(server);
+
+        Page done = proveNumber(browser, brokeredLogin(browser, "original-" + national), national);
+
+        assertThat(done.isRedirectToClient()).as(done.text()).isTrue();
+        String userId = UserSteps.idToken(browser.tokens(done)).get("sub").asText();
+        assertThat(AdminPhoneEditIT.attribute(admin.user(realm, userId), "appUserId")).isEqualTo(String.valueOf(appUserId));
+        assertThat(phoneRowUser(national)).isEqualTo(appUserId);
+        assertThat(app.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'WX' AND identification = '" + identity + "'")).isEqualTo(1);
+        assertThat(app.count("SELECT COUNT(*) FROM `user` WHERE id = " + appUserId)).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("an identity whose 'WX' row names an app user that has its Keycloak user: linked to it before any number is asked")
+    void identityOfAKnownAppUser() {
+        String national = Phones.newNational();
+        String holder = logIn(server, realm, national);
+        long appUserId = phoneRowUser(national);
+        String identity = providerUser("known-" + national, null);
+        app.execute("INSERT INTO user_login_method (user_id, login_method, identification) VALUES (" + appUserId + ", 'WX', '" + identity + "')");
+        Browser browser = new Browser(server);
+
+        Page done = brokeredLogin(browser, "known-" + national);
+
+        assertThat(done.isRedirectToClient()).as("no phone page: " + done.text()).isTrue();
+        assertThat(UserSteps.idToken(browser.tokens(done)).get("sub").asText()).isEqualTo(holder);
+        assertThat(links(holder)).containsExactly(ALIAS + ":" + identity);
+    }
+
+    @Test
+    @DisplayName("the identity's 'WX' row names one app user, the number's 'P' row another: refused with a clear page and an event, "
+            + "nothing written, nothing linked, the number masked in the log")
+    void conflictingAppUsers() {
+        String national = Phones.newNational();
+        String username = "conflict-" + UUID.randomUUID().toString().substring(0, 8);   // the event names it: no number in it
+        String identity = providerUser(username, null);
+        long wxAppUser = originalAppUser("微信用户");
+        long phoneAppUser = originalAppUser("手机用户");
+        app.execute("INSERT INTO user_login_method (user_id, login_method, identification) VALUES (" + wxAppUser + ", 'WX', '" + identity + "')",
+                "INSERT INTO user_login_method (user_id, login_method, identification) VALUES (" + phoneAppUser + ", 'P', '" + national + "')");
+        long rows = app.count("SELECT COUNT(*) FROM user_login_method");
+        long appUsers = app.count("SELECT COUNT(*) FROM `user`");
+        Browser browser = new Browser(server);
+
+        Page refused = proveNumber(browser, brokeredLogin(browser, username), national);
+
+        assertThat(refused.isRedirectToClient()).isFalse();
+        assertThat(refused.text()).contains(APP_CONFLICT).doesNotContain(national);
+        assertThat(admin.usersWithPhone(realm, Phones.e164(national))).isEmpty();
+        assertThat(app.count("SELECT COUNT(*) FROM user_login_method")).isEqualTo(rows);
+        assertThat(app.count("SELECT COUNT(*) FROM `user`")).isEqualTo(appUsers);
+        assertThat(linkedUsers(identity)).isEmpty();
+        assertThat(errorEvents()).anyMatch(e -> "identity_app_user_conflict".equals(e.path("details").path("reason").asText())
+                && !e.toString().contains(national));
+        assertThat(server.logText()).as("a masked log line").contains("with +86" + national.substring(0, 3) + "****" + national.substring(7)
+                + " refused").doesNotContain(national);
+    }
+
+    @Test
+    @DisplayName("the number's holder is linked to another identity of the provider: a clear page, nothing linked")
+    void holderLinkedToAnotherIdentity() {
+        String national = Phones.newNational();
+        String holder = logIn(server, realm, national);
+        String first = providerUser("first-" + national, null);
+        Browser firstBrowser = new Browser(server);
+        assertThat(proveNumber(firstBrowser, brokeredLogin(firstBrowser, "first-" + national), national).isRedirectToClient()).isTrue();
+        String second = providerUser("second-" + national, null);
+        Browser browser = new Browser(server);
+
+        Page refused = proveNumber(browser, brokeredLogin(browser, "second-" + national), national);
+
+        assertThat(refused.isRedirectToClient()).isFalse();
+        assertThat(refused.text()).contains(ALREADY_LINKED);
+        assertThat(links(holder)).containsExactly(ALIAS + ":" + first);
+        assertThat(linkedUsers(second)).isEmpty();
+        assertThat(app.count("SELECT COUNT(*) FROM user_login_method WHERE identification = '" + second + "'")).isZero();
+        assertThat(errorEvents()).anyMatch(e -> "federated_identity_account_exists".equals(e.path("error").asText())
+                && holder.equals(e.path("userId").asText()));
+    }
+
+    @Test
+    @DisplayName("MySQL down during the first broker login: a clear page, no user, no row; once it is back the same identity signs up")
+    void mysqlDown() throws java.io.IOException {
+        String national = Phones.newNational();
+        String identity = providerUser("outage-" + national, null);
+        Browser browser = new Browser(server);
+        Page phonePage = brokeredLogin(browser, "outage-" + national);
+        Page codePage = browser.submit(phonePage, Map.of("phone_number", national), null);
+        server.dependencies().appDatabaseLink().cut();
+        Page refused;
+        try {
+            refused = browser.submit(codePage, Map.of("code", server.aliyun().lastCodeTo(national)), "login");
+        } finally {
+            server.dependencies().appDatabaseLink().restore();
+        }
+        assertThat(refused.isRedirectToClient()).isFalse();
+        assertThat(refused.text()).contains("temporarily unavailable").doesNotContain("Exception").doesNotContain("SQLState");
+        assertThat(admin.usersWithPhone(realm, Phones.e164(national))).isEmpty();
+        assertThat(linkedUsers(identity)).isEmpty();
+        assertThat(app.count("SELECT COUNT(*) FROM user_login_method WHERE identification IN ('" + identity + "', '"
+                + Phones.e164(national) + "')")).isZero();
+
+        sleep(1100);
+        Browser again = new Browser(server);
+        Page done = proveNumber(again, brokeredLogin(again, "outage-" + national), national);
+        assertThat(done.isRedirectToClient()).as(done.text()).isTrue();
+        assertThat(wxRowUser(identity)).isEqualTo(phoneRowUser(national));
+    }
+
+    @Test
+    @DisplayName("an admin unlinks the identity: its 'WX' row goes, the 'P' row stays; a link by an admin writes it again")
+    void adminUnlinkAndLink() {
+        String national = Phones.newNational();
+        String identity = providerUser("admin-" + national, null);
+        Browser browser = new Browser(server);
+        Page done = proveNumber(browser, brokeredLogin(browser, "admin-" + national), national);
+        String userId = UserSteps.idToken(browser.tokens(done)).get("sub").asText();
+        long appUserId = phoneRowUser(national);
+        assertThat(wxRowUser(identity)).isEqualTo(appUserId);
+
+        admin.send("DELETE", "/admin/realms/" + realm + "/users/" + userId + "/federated-identity/" + ALIAS, null, 204);
+        assertThat(app.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'WX' AND identification = '" + identity + "'")).isZero();
+        assertThat(phoneRowUser(national)).isEqualTo(appUserId);
+
+        admin.send("POST", "/admin/realms/" + realm + "/users/" + userId + "/federated-identity/" + ALIAS,
+                "{\"identityProvider\":\"" + ALIAS + "\",\"userId\":\"" + identity + "\",\"userName\":\"admin-" + national + "\"}", 204);
+        assertThat(wxRowUser(identity)).isEqualTo(appUserId);
+    }
+
+    @Test
+    @DisplayName("optional: the phone page offers \"Skip for now\"; skipped, the user is created without a number, its 'WX' row of a new app user")
+    void optionalNumberSkipped() {
+        JsonNode execution = admin.get("/admin/realms/" + realm + "/authentication/flows/sms%20first%20broker%20login/executions").get(0);
+        String configId = execution.get("authenticationConfig").asText();
+        JsonNode original = admin.get("/admin/realms/" + realm + "/authentication/config/" + configId);
+        com.fasterxml.jackson.databind.node.ObjectNode optional = original.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) optional.get("config")).put("optional", "true");
+        admin.send("PUT", "/admin/realms/" + realm + "/authentication/config/" + configId, optional.toString(), 204);
+        try {
+            String username = "skip-" + UUID.randomUUID().toString().substring(0, 8);
+            String identity = providerUser(username, null);
+            Browser browser = new Browser(server);
+            Page phonePage = brokeredLogin(browser, username);
+            assertThat(phonePage.text()).contains("Skip for now");
+
+            Page done = browser.submit(phonePage, Map.of(), "skip");
+
+            assertThat(done.isRedirectToClient()).as(done.text()).isTrue();
+            String userId = UserSteps.idToken(browser.tokens(done)).get("sub").asText();
+            JsonNode user = admin.user(realm, userId);
+            assertThat(user.get("username").asText()).isEqualTo(username);
+            assertThat(AdminPhoneEditIT.attribute(user, "phoneNumber")).isNull();
+            assertThat(links(userId)).containsExactly(ALIAS + ":" + identity);
+            assertThat(wxRowUser(identity)).isEqualTo(Long.parseLong(AdminPhoneEditIT.attribute(user, "appUserId")));
+        } finally {
+            admin.send("PUT", "/admin/realms/" + realm + "/authentication/config/" + configId, original.toString(), 204);
+        }
+        Page required = brokeredLogin(new Browser(server), "skip-" + UUID.randomUUID());
+        assertThat(required.text()).as("not optional: no skip").doesNotContain("Skip for now");
+    }
+
+    @Test
+    @DisplayName("the SMS login's phone page lists the realm's identity providers (\"Or sign in with\"), in English and Chinese, "
+            + "and so does the sms-login theme's tabbed page")
+    void phonePageListsIdentityProviders() {
+        Page english = new Browser(server).startLogin(realm);
+        assertThat(english.isPhonePage()).isTrue();
+        assertThat(english.document().selectFirst("a#social-" + ALIAS)).as(english.body()).isNotNull();
+        assertThat(english.text()).contains("Or sign in with");
+        Page chinese = new Browser(server, "zh-CN").startLogin(realm);
+        assertThat(chinese.text()).contains("或使用以下方式登录");
+        assertThat(chinese.document().selectFirst("a#social-" + ALIAS)).isNotNull();
+
+        String tabbed = admin.createRealm(Map.of(), Map.of("loginTheme", "sms-login"));
+        try {
+            String issuer = server.baseUrl() + "/realms/" + provider;
+            admin.send("POST", "/admin/realms/" + tabbed + "/identity-provider/instances", "{\"alias\":\"" + ALIAS + "\",\"providerId\":\"oidc\","
+                    + "\"enabled\":true,\"config\":{\"clientId\":\"phone-broker\",\"clientSecret\":\"broker-secret\","
+                    + "\"authorizationUrl\":\"" + issuer + "/protocol/openid-connect/auth\",\"tokenUrl\":\"" + issuer + "/protocol/openid-connect/token\"}}", 201);
+            Page tabs = new Browser(server).startLogin(tabbed);
+            assertThat(tabs.isPhonePage()).as(tabs.text()).isTrue();
+            assertThat(tabs.document().selectFirst("a#social-" + ALIAS)).as(tabs.body()).isNotNull();
+            assertThat(tabs.text()).contains("Or sign in with");
+        } finally {
+            admin.deleteRealm(tabbed);
+        }
+    }
+
+    // --- helpers ---
+
+    private static Page proveNumber(Browser browser, Page phonePage, String national) {
+        assertThat(phonePage.isPhonePage()).as("phone page: " + phonePage.text()).isTrue();
+        Page codePage = browser.submit(phonePage, Map.of("phone_number", national), null);
+        return UserSteps.submitCode(browser, codePage, server.aliyun().lastCodeTo(national));
+    }
+
+    /** Through the provider's login page as {@code username}: the page the consumer realm shows next. */
+    private static Page brokeredLogin(Browser browser, String username) {
+        Page providerLogin = browser.startBrokeredLogin(realm, ALIAS);
+        return browser.submit(providerLogin, Map.of("username", username, "password", PROVIDER_PASSWORD), null);
+    }
+
+    /** A user of the provider realm (with {@code mobile} when given); its id, which is the consumer's broker user id. */
+    private static String providerUser(String username, String mobile) {
+        String attributes = mobile == null ? "" : ",\"attributes\":{\"mobile\":[\"" + mobile + "\"]}";
+        HttpResponse<String> created = admin.send("POST", "/admin/realms/" + provider + "/users", "{\"username\":\"" + username + "\",\"enabled\":true,"
+                + "\"email\":\"" + username + "@example.com\",\"emailVerified\":true,\"firstName\":\"F\",\"lastName\":\"L\"" + attributes + "}", 201);
+        String location = created.headers().firstValue("Location").orElseThrow();
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        admin.send("PUT", "/admin/realms/" + provider + "/users/" + id + "/reset-password",
+                "{\"type\":\"password\",\"value\":\"" + PROVIDER_PASSWORD + "\",\"temporary\":false}", 204);
+        return id;
+    }
+
+    private static long originalAppUser(String name) {
+        app.execute("INSERT INTO `user` (name, age) VALUES ('" + name + "', 30)");
+        return app.count("SELECT MAX(id) FROM `user`");
+    }
+
+    private static long phoneRowUser(String national) {
+        return app.count("SELECT user_id FROM user_login_method WHERE login_method = 'P' AND identification IN ('" + national + "', '"
+                + Phones.e164(national) + "')");
+    }
+
+    private static long wxRowUser(String identity) {
+        return app.count("SELECT user_id FROM user_login_method WHERE login_method = 'WX' AND identification = '" + identity + "'");
+    }
+
+    private static List<String> links(String userId) {
+        List<String> links = new ArrayList<>();
+        admin.get("/admin/realms/" + realm + "/users/" + userId + "/federated-identity")
+                .forEach(link -> links.add(link.get("identityProvider").asText() + ":" + link.get("userId").asText()));
+        return links;
+    }
+
+    private static List<JsonNode> linkedUsers(String identity) {
+        List<JsonNode> users = new ArrayList<>();
+        admin.get("/admin/realms/" + realm + "/users?idpAlias=" + ALIAS + "&idpUserId=" + identity).forEach(users::add);
+        return users;
+    }
+
+    private static List<JsonNode> errorEvents() {
+        List<JsonNode> events = new ArrayList<>(admin.events(realm, "IDENTITY_PROVIDER_FIRST_LOGIN_ERROR"));
+        events.addAll(admin.events(realm, "LOGIN_ERROR"));
+        return events;
+    }
+
+    /** A realm of the same Keycloak as an OpenID Connect provider: its client puts the user's {@code mobile} attribute in the ID token. */
+    private static String providerRealm() {
+        String name = "wx-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.send("POST", "/admin/realms", "{\"realm\":\"" + name + "\",\"enabled\":true}", 201);
+        com.fasterxml.jackson.databind.node.ObjectNode profile = admin.get("/admin/realms/" + name + "/users/profile").deepCopy();
+        profile.put("unmanagedAttributePolicy", "ENABLED");
+        admin.send("PUT", "/admin/realms/" + name + "/users/profile", profile.toString(), 200);
+        admin.send("POST", "/admin/realms/" + name + "/clients", "{\"clientId\":\"phone-broker\",\"secret\":\"broker-secret\","
+                + "\"publicClient\":false,\"standardFlowEnabled\":true,\"redirectUris\":[\"*\"],\"protocolMappers\":[{\"name\":\"mobile\","
+                + "\"protocol\":\"openid-connect\",\"protocolMapper\":\"oidc-usermodel-attribute-mapper\",\"config\":{\"user.attribute\":\"mobile\","
+                + "\"claim.name\":\"mobile\",\"jsonType.label\":\"String\",\"id.token.claim\":\"true\",\"access.token.claim\":\"true\","
+                + "\"userinfo.token.claim\":\"true\"}}]}", 201);
+        return name;
+    }
+
+    /** The consumer's first broker login flow: step idp-sms-link alone, with the login's settings. */
+    private static void firstBrokerLoginFlow(String realm, Map<String, String> settings) {
+        admin.send("POST", "/admin/realms/" + realm + "/authentication/flows", "{\"alias\":\"sms first broker login\",\"providerId\":\"basic-flow\","
+                + "\"topLevel\":true,\"builtIn\":false}", 201);
+        admin.send("POST", "/admin/realms/" + realm + "/authentication/flows/sms%20first%20broker%20login/executions/execution",
+                "{\"provider\":\"idp-sms-link\"}", 201);
+        JsonNode execution = admin.get("/admin/realms/" + realm + "/authentication/flows/sms%20first%20broker%20login/executions").get(0);
+        com.fasterxml.jackson.databind.node.ObjectNode required = execution.deepCopy();
+        required.put("requirement", "REQUIRED");
+        admin.send("PUT", "/admin/realms/" + realm + "/authentication/flows/sms%20first%20broker%20login/executions", required.toString(), 204);
+        com.fasterxml.jackson.databind.node.ObjectNode config = KeycloakAdmin.JSON.createObjectNode();
+        config.put("alias", "sms-first-broker-login");
+        settings.forEach(config.putObject("config")::put);
+        admin.send("POST", "/admin/realms/" + realm + "/authentication/executions/" + execution.get("id").asText() + "/config", config.toString(), 201);
+    }
+
+    /**
+     * {@code provider} as identity provider {@code wechat} of {@code realm}, with the SMS first broker login flow; its {@code mobile}
+     * claim goes to the brokered identity's {@code phoneNumber} (IMPORT: a suggestion, never written over a user's number).
+     */
+    private static void addIdentityProvider(String realm, String provider) {
+        String issuer = server.baseUrl() + "/realms/" + provider;
+        admin.send("POST", "/admin/realms/" + realm + "/identity-provider/instances", "{\"alias\":\"" + ALIAS + "\",\"providerId\":\"oidc\","
+                + "\"enabled\":true,\"trustEmail\":false,\"firstBrokerLoginFlowAlias\":\"sms first broker login\","
+                + "\"config\":{\"clientId\":\"phone-broker\",\"clientSecret\":\"broker-secret\","
+                + "\"clientAuthMethod\":\"client_secret_post\",\"authorizationUrl\":\"" + issuer + "/protocol/openid-connect/auth\","
+                + "\"tokenUrl\":\"" + issuer + "/protocol/openid-connect/token\",\"validateSignature\":\"false\",\"disableUserInfo\":\"true\","
+                + "\"defaultScope\":\"openid\",\"syncMode\":\"IMPORT\"}}", 201);
+        admin.send("POST", "/admin/realms/" + realm + "/identity-provider/instances/" + ALIAS + "/mappers", "{\"name\":\"phone\","
+                + "\"identityProviderAlias\":\"" + ALIAS + "\",\"identityProviderMapper\":\"oidc-user-attribute-idp-mapper\","
+                + "\"config\":{\"claim\":\"mobile\",\"user.attribute\":\"phoneNumber\",\"syncMode\":\"IMPORT\"}}", 201);
+        admin.send("POST", "/admin/realms/" + realm + "/authentication/executions", "{\"authenticator\":\"identity-provider-redirector\","
+                + "\"requirement\":\"ALTERNATIVE\",\"parentFlow\":\"" + admin.flowId(realm, "sms browser") + "\"}", 201);
+        for (JsonNode execution : admin.get("/admin/realms/" + realm + "/authentication/flows/sms%20browser/executions")) {
+            if ("identity-provider-redirector".equals(execution.path("providerId").asText())) {
+                admin.send("POST", "/admin/realms/" + realm + "/authentication/executions/" + execution.get("id").asText() + "/raise-priority", null, 204);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
