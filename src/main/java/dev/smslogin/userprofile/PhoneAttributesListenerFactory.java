@@ -1,9 +1,9 @@
 package dev.smslogin.userprofile;
 
 import dev.smslogin.adminedit.AdminRefusal;
+import dev.smslogin.spi.StatelessProviderFactory;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
-import org.keycloak.Config;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
@@ -34,7 +34,7 @@ import java.util.Set;
  *   Where the correction cannot be written, the admin's change is refused whole.</li>
  * </ul>
  */
-public final class PhoneAttributesListenerFactory implements EventListenerProviderFactory {
+public final class PhoneAttributesListenerFactory implements EventListenerProviderFactory, StatelessProviderFactory<EventListenerProvider> {
 
     public static final String PROVIDER_ID = "sms-login-phone-attributes";
     private static final Logger LOG = Logger.getLogger(PhoneAttributesListenerFactory.class);
@@ -52,10 +52,6 @@ public final class PhoneAttributesListenerFactory implements EventListenerProvid
     @Override
     public boolean isGlobal() {
         return true;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
     }
 
     @Override
@@ -81,10 +77,6 @@ public final class PhoneAttributesListenerFactory implements EventListenerProvid
                 }
             }
         });
-    }
-
-    @Override
-    public void close() {
     }
 
     @Override

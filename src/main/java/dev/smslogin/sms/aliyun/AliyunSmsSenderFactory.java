@@ -52,8 +52,7 @@ public final class AliyunSmsSenderFactory implements SmsSenderFactory, ServerInf
             LOG.infof("SMS sender 'aliyun': at most %d sends in flight on this node (max-concurrent-sends)", bulkhead.capacity());
         }
         if (client == null && factory.getProviderFactory(SmsSender.class) == this) {
-            LOG.warnf("SMS sender 'aliyun' is selected but not configured; set --spi-sms-sender--aliyun--%s",
-                    String.join(", --spi-sms-sender--aliyun--", settings.missingOptions()));
+            LOG.warn(settings.notConfiguredWarning());
         }
     }
 
