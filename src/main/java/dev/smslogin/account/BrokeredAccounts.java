@@ -60,8 +60,7 @@ public final class BrokeredAccounts {
             }
             appUserId = appUserOfRows(user, identities);
             if (appUserId == null) {
-                String name = user.getUsername().length() > 20 ? user.getUsername().substring(0, 20) : user.getUsername();
-                appUserId = store.ensureIdentity(identities.get(0), null, name).userId();
+                appUserId = store.ensureIdentity(identities.get(0), null, PhoneAccounts.displayName(user)).userId();
             }
             user.setSingleAttribute(PhoneAttributes.APP_USER_ID, String.valueOf(appUserId));
         }

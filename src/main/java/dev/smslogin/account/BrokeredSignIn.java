@@ -111,8 +111,8 @@ public final class BrokeredSignIn {
                 }
             }
             if (identity.login() != null && mirrored) {
-                Long appUserId = PhoneAccounts.appUserId(user);
-                store.ensureIdentity(identity.login(), appUserId, null);
+                // the user's app account, linked above (the number's app user, or a new one)
+                store.ensureIdentity(identity.login(), PhoneAccounts.appUserId(user), PhoneAccounts.displayName(user));
             }
         } catch (PhoneAccountConflict e) {
             session.getTransactionManager().setRollbackOnly();
@@ -199,8 +199,7 @@ public final class BrokeredSignIn {
             user.setEnabled(true);
             copyAttributes(identity.attributes(), user);
             if (identity.login() != null && store != null && store.isEnabled()) {
-                String name = username.length() > 20 ? username.substring(0, 20) : username;
-                long appUserId = store.ensureIdentity(identity.login(), identity.appUserId(), name).userId();
+                long appUserId = store.ensureIdentity(identity.login(), identity.appUserId(), PhoneAccounts.displayName(user)).userId();
                 user.setSingleAttribute(PhoneAttributes.APP_USER_ID, String.valueOf(appUserId));
             }
         } catch (LoginMethodUnavailableException | ModelDuplicateException | IdentityTakenException e) {

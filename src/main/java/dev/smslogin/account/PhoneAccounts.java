@@ -246,6 +246,12 @@ public final class PhoneAccounts {
         };
     }
 
+    /** The name of a new app user ({@code user.name}, 20 characters) made for {@code user} without a number: its username, cut. */
+    static String displayName(UserModel user) {
+        String username = user.getUsername();
+        return username.length() > 20 ? username.substring(0, 20) : username;
+    }
+
     public static Long appUserId(UserModel user) {
         String value = user.getFirstAttribute(PhoneAttributes.APP_USER_ID);
         try {

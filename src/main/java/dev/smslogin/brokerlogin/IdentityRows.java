@@ -1,10 +1,12 @@
 package dev.smslogin.brokerlogin;
 
 import dev.smslogin.account.BrokeredAccounts;
+import dev.smslogin.adminedit.AdminRefusal;
 import dev.smslogin.loginmethod.IdentityLogin;
 import dev.smslogin.loginmethod.IdentityTakenException;
 import dev.smslogin.loginmethod.LoginMethodUnavailableException;
 import dev.smslogin.realm.PhoneSteps;
+import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.events.Details;
 import org.keycloak.events.Event;
@@ -14,9 +16,9 @@ import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakTransaction;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.services.ErrorResponse;
 
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -35,6 +37,11 @@ final class IdentityRows implements EventListenerProvider {
     private static final Set<EventType> LINKS = Set.of(EventType.FEDERATED_IDENTITY_LINK, EventType.REMOVE_FEDERATED_IDENTITY, EventType.REGISTER);
     /** {@code users/{id}/federated-identity/{alias}}: an admin's link or unlink. */
     private static final Pattern ADMIN_LINK = Pattern.compile("users/([^/]+)/federated-identity/([^/]+)");
+
+    private static final String UNAVAILABLE = "The identity cannot be linked or unlinked now: the app's login-method database is "
+            + "temporarily unavailable. Nothing was changed; try again in a moment.";
+    private static final String NOT_MIRRORED = "The identity cannot be linked: the app's record of it belongs to another app account, "
+            + "or its id is longer than the app's column. Nothing was changed.";
 
     private final KeycloakSession session;
 
@@ -90,37 +97,9 @@ final class IdentityRows implements EventListenerProvider {
             }
             LOG.warnf("SMS login: a link or unlink of user %s's identity of '%s' is refused, nothing changed: %s", userId, alias, e.getMessage());
             // Keycloak ignores what a listener throws: a transaction that fails the commit rolls the link back with the rows
-            session.getTransactionManager().enlistPrepare(new Refusal(e.getMessage()));
-        }
-    }
-
-    /** Fails the commit of a request whose link cannot be mirrored: Keycloak's link rolls back with it. */
-    private record Refusal(String reason) implements KeycloakTransaction {
-        @Override
-        public void begin() {
-        }
-
-        @Override
-        public void commit() {
-            throw new IllegalStateException("the app's rows of the identity cannot follow the link: " + reason);
-        }
-
-        @Override
-        public void rollback() {
-        }
-
-        @Override
-        public void setRollbackOnly() {
-        }
-
-        @Override
-        public boolean getRollbackOnly() {
-            return false;
-        }
-
-        @Override
-        public boolean isActive() {
-            return true;
+            Response.Status status = e instanceof LoginMethodUnavailableException ? Response.Status.SERVICE_UNAVAILABLE : Response.Status.CONFLICT;
+            session.getTransactionManager().enlistPrepare(new AdminRefusal(ErrorResponse.error(e instanceof LoginMethodUnavailableException
+                    ? UNAVAILABLE : NOT_MIRRORED, status)));
         }
     }
 

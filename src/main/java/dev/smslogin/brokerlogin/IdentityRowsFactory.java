@@ -1,13 +1,12 @@
 package dev.smslogin.brokerlogin;
 
-import org.keycloak.Config;
+import dev.smslogin.spi.StatelessProviderFactory;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 
 /** {@code sms-login-identity-rows}: a global event listener (no realm setting) that keeps the app's rows of brokered identities. */
-public final class IdentityRowsFactory implements EventListenerProviderFactory {
+public final class IdentityRowsFactory implements EventListenerProviderFactory, StatelessProviderFactory<EventListenerProvider> {
 
     public static final String PROVIDER_ID = "sms-login-identity-rows";
 
@@ -19,18 +18,6 @@ public final class IdentityRowsFactory implements EventListenerProviderFactory {
     @Override
     public boolean isGlobal() {
         return true;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 
     @Override

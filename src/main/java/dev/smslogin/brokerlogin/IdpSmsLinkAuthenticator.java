@@ -14,20 +14,17 @@ import dev.smslogin.phonedialog.DialogMessages;
 import dev.smslogin.phonedialog.DialogPurpose;
 import dev.smslogin.phonedialog.PhoneDialog;
 import dev.smslogin.settings.FlowDialogs;
+import dev.smslogin.settings.NumberFirstStep;
 import dev.smslogin.settings.SmsLoginConfig;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
-import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.broker.AbstractIdpAuthenticator;
 import org.keycloak.authentication.authenticators.broker.util.SerializedBrokeredIdentityContext;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.models.AuthenticatorConfigModel;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
 
 import java.util.OptionalLong;
 
@@ -37,7 +34,7 @@ import java.util.OptionalLong;
  * ({@link BrokeredSignIn}). An identity whose row in the app's table names an app user that has its Keycloak user
  * already is linked to it before any number is asked. A number the provider sent is only the phone page's suggestion.
  */
-final class IdpSmsLinkAuthenticator implements Authenticator {
+final class IdpSmsLinkAuthenticator implements NumberFirstStep {
 
     private static final Logger LOG = Logger.getLogger(IdpSmsLinkAuthenticator.class);
     /** The brokered context's attributes that may carry the provider's number (a claim or a mapper). */
@@ -192,23 +189,5 @@ final class IdpSmsLinkAuthenticator implements Authenticator {
             default -> DialogMessages.BROKER_APP_ACCOUNT_CONFLICT;
         };
         context.failure(AuthenticationFlowError.INVALID_USER, context.form().setError(message).createErrorPage(Response.Status.CONFLICT));
-    }
-
-    @Override
-    public boolean requiresUser() {
-        return false;
-    }
-
-    @Override
-    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return true;
-    }
-
-    @Override
-    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
-    }
-
-    @Override
-    public void close() {
     }
 }

@@ -220,8 +220,9 @@ class BrokeredLoginIT {
     }
 
     @Test
-    @DisplayName("an admin unlinks the identity: its 'WX' row goes, the 'P' row stays; a link by an admin writes it again")
-    void adminUnlinkAndLink() {
+    @DisplayName("an admin unlinks the identity: its 'WX' row goes, the 'P' row stays; a link by an admin writes it again, "
+            + "and is refused (503, nothing linked) while MySQL is down")
+    void adminUnlinkAndLink() throws java.io.IOException {
         String national = Phones.newNational();
         String identity = providerUser("admin-" + national, null);
         Browser browser = new Browser(server);
@@ -234,8 +235,37 @@ class BrokeredLoginIT {
         assertThat(app.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'WX' AND identification = '" + identity + "'")).isZero();
         assertThat(phoneRowUser(national)).isEqualTo(appUserId);
 
-        admin.send("POST", "/admin/realms/" + realm + "/users/" + userId + "/federated-identity/" + ALIAS,
-                "{\"identityProvider\":\"" + ALIAS + "\",\"userId\":\"" + identity + "\",\"userName\":\"admin-" + national + "\"}", 204);
+        String link = "{\"identityProvider\":\"" + ALIAS + "\",\"userId\":\"" + identity + "\",\"userName\":\"admin-" + national + "\"}";
+        server.dependencies().appDatabaseLink().cut();
+        try {
+            HttpResponse<String> refused = admin.send("POST", "/admin/realms/" + realm + "/users/" + userId + "/federated-identity/" + ALIAS, link, 503);
+            assertThat(refused.body()).contains("temporarily unavailable").doesNotContain("SQLState");
+        } finally {
+            server.dependencies().appDatabaseLink().restore();
+        }
+        assertThat(links(userId)).as("MySQL down: the link is refused, nothing linked").isEmpty();
+
+        admin.send("POST", "/admin/realms/" + realm + "/users/" + userId + "/federated-identity/" + ALIAS, link, 204);
+        assertThat(wxRowUser(identity)).isEqualTo(appUserId);
+        assertThat(links(userId)).containsExactly(ALIAS + ":" + identity);
+    }
+
+    @Test
+    @DisplayName("a 'WX' row lost since the first login is written again at the next login through the provider")
+    void missingRowRepairedAtNextLogin() {
+        String national = Phones.newNational();
+        String username = "repair-" + UUID.randomUUID().toString().substring(0, 8);
+        String identity = providerUser(username, null);
+        Browser first = new Browser(server);
+        String userId = UserSteps.idToken(first.tokens(proveNumber(first, brokeredLogin(first, username), national))).get("sub").asText();
+        long appUserId = phoneRowUser(national);
+        app.execute("DELETE FROM user_login_method WHERE login_method = 'WX' AND identification = '" + identity + "'");
+
+        Browser browser = new Browser(server);
+        Page done = brokeredLogin(browser, username);
+
+        assertThat(done.isRedirectToClient()).as("a returning identity: no phone page: " + done.text()).isTrue();
+        assertThat(UserSteps.idToken(browser.tokens(done)).get("sub").asText()).isEqualTo(userId);
         assertThat(wxRowUser(identity)).isEqualTo(appUserId);
     }
 
