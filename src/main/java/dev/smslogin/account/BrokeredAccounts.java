@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * The app's rows of a user's brokered identities follow its links: after a link (first broker login, account console,
  * admin), an unlink, or a login through the provider (which repairs a missing row, as an SMS login repairs a
  * {@code 'P'} row), the user's app user has one row per identity it is linked to of the providers whose identities
- * have rows, and none of the identities it is no longer linked to. In the caller's transaction.
+ * have rows, and, after an unlink, none of the identities it is no longer linked to. In the caller's transaction.
  */
 public final class BrokeredAccounts {
 
@@ -39,7 +39,8 @@ public final class BrokeredAccounts {
     }
 
     /**
-     * The rows of {@code user}'s identities of login method {@code method} match its links. A user not yet linked to
+     * The rows of {@code user}'s identities of login method {@code method} match its links ({@code unlinked}: one was
+     * just removed, and its row goes too). A user not yet linked to
      * an app user is linked to the app user of one of its identities' rows (when no other Keycloak user is linked to
      * it), else to a new app user.
      *
@@ -47,7 +48,7 @@ public final class BrokeredAccounts {
      * @throws IdentityLogin.TooLongException  an identity's id does not fit the app's column
      * @throws LoginMethodUnavailableException the app's database cannot be used
      */
-    public void follow(UserModel user, String method) {
+    public void follow(UserModel user, String method, boolean unlinked) {
         List<IdentityLogin> identities = session.users().getFederatedIdentitiesStream(realm, user)
                 .filter(link -> method.equals(store.identityProviderMethod(link.getIdentityProvider())))
                 .map(FederatedIdentityModel::getUserId)
@@ -67,8 +68,12 @@ public final class BrokeredAccounts {
         for (IdentityLogin identity : identities) {
             store.ensureIdentity(identity, appUserId, null);
         }
-        Set<String> kept = identities.stream().map(IdentityLogin::identification).collect(Collectors.toSet());
-        store.retainIdentities(method, appUserId, kept);
+        if (unlinked) {
+            // only after an unlink: the app user's rows of the method are then the identities still linked (a row the
+            // original app has of an identity Keycloak never linked is left alone by links and logins)
+            Set<String> kept = identities.stream().map(IdentityLogin::identification).collect(Collectors.toSet());
+            store.retainIdentities(method, appUserId, kept);
+        }
     }
 
     /** The app user one of {@code identities}' rows names, when no other Keycloak user is linked to it; or null. */

@@ -59,7 +59,8 @@ final class IdentityRows implements EventListenerProvider {
         if (alias == null || !link && event.getType() != EventType.LOGIN) {
             return;
         }
-        follow(session.realms().getRealm(event.getRealmId()), event.getUserId(), alias, link);
+        follow(session.realms().getRealm(event.getRealmId()), event.getUserId(), alias, link,
+                event.getType() == EventType.REMOVE_FEDERATED_IDENTITY);
     }
 
     @Override
@@ -70,11 +71,12 @@ final class IdentityRows implements EventListenerProvider {
         }
         Matcher path = ADMIN_LINK.matcher(event.getResourcePath());
         if (path.matches()) {
-            follow(session.realms().getRealm(event.getRealmId()), path.group(1), path.group(2), true);
+            follow(session.realms().getRealm(event.getRealmId()), path.group(1), path.group(2), true,
+                    event.getOperationType() == OperationType.DELETE);
         }
     }
 
-    private void follow(RealmModel realm, String userId, String alias, boolean link) {
+    private void follow(RealmModel realm, String userId, String alias, boolean link, boolean unlinked) {
         if (realm == null) {
             return;
         }
@@ -88,7 +90,7 @@ final class IdentityRows implements EventListenerProvider {
             return;
         }
         try {
-            accounts.follow(user, method);
+            accounts.follow(user, method, unlinked);
         } catch (LoginMethodUnavailableException | IdentityTakenException | IdentityLogin.TooLongException e) {
             if (!link) {
                 LOG.warnf("SMS login: the app's rows of user %s's identities of '%s' could not be repaired at its login: %s", userId, alias,

@@ -109,10 +109,14 @@ class BrokeredLoginIT {
         String national = Phones.newNational();
         String identity = providerUser("original-" + national, null);
         long appUserId = originalAppUser("微信老用户");
-        app.execute("INSERT INTO user_login_method (user_id, login_method, identification) VALUES (" + appUserId + ", 'WX', '" + identity + "')");
-        Browser browser = new Browser(server);
+        String unionId = "union-" + UUID.randomUUID().toString().substring(0, 8);   // a row of an id Keycloak never links
+        app.execute("INSERT INTO user_login_method (user_id, login_method, identification) VALUES (" + appUserId + ", 'WX', '" + identity + "')",
+                "INSERT INTO user_login_method (user_id, login_method, identification) VALUES (" + appUserId + ", 'WX', '" + unionId + "')");
+        Browser browser = new Browser(server, "zh-CN");
+        Page phonePage = brokeredLogin(browser, "original-" + national);
+        assertThat(phonePage.text()).as("the page in Chinese").contains("绑定手机号");
 
-        Page done = proveNumber(browser, brokeredLogin(browser, "original-" + national), national);
+        Page done = proveNumber(browser, phonePage, national);
 
         assertThat(done.isRedirectToClient()).as(done.text()).isTrue();
         String userId = UserSteps.idToken(browser.tokens(done)).get("sub").asText();
@@ -120,6 +124,7 @@ class BrokeredLoginIT {
         assertThat(phoneRowUser(national)).isEqualTo(appUserId);
         assertThat(app.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'WX' AND identification = '" + identity + "'")).isEqualTo(1);
         assertThat(app.count("SELECT COUNT(*) FROM `user` WHERE id = " + appUserId)).isEqualTo(1);
+        assertThat(wxRowUser(unionId)).as("the original app's other row is left alone").isEqualTo(appUserId);
     }
 
     @Test
