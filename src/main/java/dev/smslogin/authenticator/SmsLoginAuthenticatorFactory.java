@@ -5,7 +5,9 @@ import dev.smslogin.credential.PhoneNumberCredentialProvider;
 import dev.smslogin.loginmethod.LoginMethodStore;
 import dev.smslogin.metrics.SmsLoginMetrics;
 import dev.smslogin.sms.SmsSender;
+import dev.smslogin.spi.KeycloakRelease;
 import org.keycloak.authentication.Authenticator;
+import org.keycloak.common.Version;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -80,8 +82,10 @@ public final class SmsLoginAuthenticatorFactory extends SmsStepFactory implement
         return false;
     }
 
+    /** A server older than the lowest release this extension runs on does not start (README, "Compatibility"). */
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        KeycloakRelease.requireSupported(Version.VERSION);
         this.sessionFactory = factory;
     }
 
