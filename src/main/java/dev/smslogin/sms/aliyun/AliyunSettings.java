@@ -38,8 +38,11 @@ record AliyunSettings(String accessKeyId, String accessKeySecret, String signNam
             throw new IllegalArgumentException("sms-sender aliyun: 'template-param' must be a template variable name (letters, digits, _)");
         }
         String endpoint = orDefault(option.apply("endpoint"), DEFAULT_ENDPOINT);
-        if (!endpoint.matches("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?")) {
-            throw new IllegalArgumentException("sms-sender aliyun: 'endpoint' must be a host name, optionally with :port");
+        if (!endpoint.matches("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?") || endpoint.contains(":")
+                && !between(endpoint.substring(endpoint.indexOf(':') + 1), 1, 65_535)) {
+            throw new IllegalArgumentException("sms-sender aliyun: 'endpoint' must be a host name, optionally with :port "
+                    + "(1 to 65535), without a scheme or path (the scheme is 'protocol'), and is '"
+                    + endpoint.replaceAll("[^/@]*@", "***@") + "'");
         }
         return new AliyunSettings(
                 trimToNull(option.apply("access-key-id")),
@@ -67,6 +70,33 @@ record AliyunSettings(String accessKeyId, String accessKeySecret, String signNam
         if (signName == null) missing.add("sign-name");
         if (templateCode == null && purposeTemplateCodes.size() < SmsPurpose.values().length) missing.add("template-code");
         return missing;
+    }
+
+    /**
+     * The start's warning when the sender is in use but cannot send: the options to set (names only, never values).
+     * Empty when it can send.
+     */
+    String notConfiguredWarning() {
+        List<String> missing = missingOptions();
+        if (missing.isEmpty()) {
+            return "";
+        }
+        List<String> options = new ArrayList<>();
+        for (String name : missing) {
+            String option = "--spi-sms-sender--aliyun--" + name;
+            if (name.equals("template-code") && !purposeTemplateCodes.isEmpty()) {
+                List<String> without = new ArrayList<>();
+                for (SmsPurpose purpose : SmsPurpose.values()) {
+                    if (!purposeTemplateCodes.containsKey(purpose)) {
+                        without.add(templateCodeOption(purpose));
+                    }
+                }
+                option += " (or " + String.join(" and ", without) + ", the purposes without a template of their own)";
+            }
+            options.add(option);
+        }
+        return "SMS sender 'aliyun' is selected but not configured: every code send is refused (users read 'Text messages "
+                + "cannot be sent right now') until " + String.join(", ", options) + (options.size() == 1 ? " is" : " are") + " set.";
     }
 
     static String templateCodeOption(SmsPurpose purpose) {
@@ -104,6 +134,15 @@ record AliyunSettings(String accessKeyId, String accessKeySecret, String signNam
             // reported below
         }
         throw new IllegalArgumentException("sms-sender aliyun: 'max-concurrent-sends' must be a whole number from 1 to 10000");
+    }
+
+    private static boolean between(String number, int lowest, int highest) {
+        try {
+            int value = Integer.parseInt(number);
+            return value >= lowest && value <= highest;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static int millis(String value, int fallback, String name) {
