@@ -23,16 +23,17 @@ as_root() {
 }
 
 redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; }
-mariadb_up() { mysqladmin -h 127.0.0.1 -P 3306 -uroot --connect-timeout=2 ping >/dev/null 2>&1; }
+mariadb_up() { (exec 3<>/dev/tcp/127.0.0.1/3306) 2>/dev/null; }   # answers, whether root may log in or not
 mariadb_login() { mysql -h 127.0.0.1 -P 3306 -uroot --connect-timeout=2 -e 'SELECT 1' >/dev/null 2>&1; }
 
 # 1. Debian's packages of what is missing
 missing=()
 command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || missing+=(redis-server)
-[ -x /usr/sbin/mariadbd ] && command -v mysqladmin >/dev/null 2>&1 || missing+=(mariadb-server)
+[ -x /usr/sbin/mariadbd ] && command -v mysql >/dev/null 2>&1 || missing+=(mariadb-server)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
-fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing+=(fonts-noto-cjk)
+# grep reads all of fc-list's output: with -q it would stop early, and pipefail would take fc-list's SIGPIPE for a miss
+fc-list : family 2>/dev/null | grep -i 'Noto Sans CJK' >/dev/null || missing+=(fonts-noto-cjk)
 INSTALLED_MARIADB=""
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian's ${missing[*]}"
@@ -65,14 +66,16 @@ redis_up || { log "Redis does not answer on 127.0.0.1:6379"; exit 1; }
 mariadb_up || { log "MariaDB does not answer on 127.0.0.1:3306 (its log: /var/log/mysql/)"; exit 1; }
 
 # 3. root without a password over TCP: Debian's fresh MariaDB lets root in through the socket only
+ROOT_WITHOUT_PASSWORD="ALTER USER root@localhost IDENTIFIED VIA mysql_native_password USING PASSWORD('') OR unix_socket;
+  CREATE USER IF NOT EXISTS root@'127.0.0.1' IDENTIFIED BY ''; GRANT ALL ON *.* TO root@'127.0.0.1' WITH GRANT OPTION"
 if ! mariadb_login; then
   if [ -n "$INSTALLED_MARIADB" ]; then
     log "MariaDB installed just now: root may log in from 127.0.0.1 without a password (the tests' server)"
-    as_root mysql -uroot -e "ALTER USER root@localhost IDENTIFIED VIA mysql_native_password USING PASSWORD('') OR unix_socket"
+    as_root mysql -uroot -e "$ROOT_WITHOUT_PASSWORD"
   fi
   mariadb_login || {
-    log "MariaDB on 127.0.0.1:3306 answers, but root cannot log in without a password. The tests need a throw-away"
-    log "server where it can, e.g.: sudo mysql -e \"ALTER USER root@localhost IDENTIFIED VIA mysql_native_password USING PASSWORD('') OR unix_socket\""
+    log "MariaDB on 127.0.0.1:3306 answers, but root cannot log in from 127.0.0.1 without a password. The tests need a"
+    log "throw-away server where it can; to make this one so: sudo mysql -uroot -e \"$ROOT_WITHOUT_PASSWORD\""
     exit 1
   }
 fi
