@@ -1,6 +1,7 @@
 package dev.smslogin.credential;
 
 import dev.smslogin.phone.PhoneNumber;
+import dev.smslogin.realm.PhoneAttributes;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialTypeMetadata;
@@ -23,8 +24,6 @@ import java.util.stream.Stream;
 public final class PhoneNumberCredentialProvider extends VerifiedNumberCredentialProvider {
 
     public static final String TYPE = "phone-number";
-    private static final String PHONE_NUMBER = "phoneNumber";
-    private static final String PHONE_NUMBER_VERIFIED = "phoneNumberVerified";
     /** The marker's secret data: the E.164 number it verifies ({@code {"number":"+86..."}}). */
     private static final String NUMBER = "number";
 
@@ -107,10 +106,10 @@ public final class PhoneNumberCredentialProvider extends VerifiedNumberCredentia
      * {@code phoneNumberVerified} still says. Also null for a value no code can go to (the validator refuses such values).
      */
     public static PhoneNumber verifiedNumber(UserModel user) {
-        if (user == null || !"true".equals(user.getFirstAttribute(PHONE_NUMBER_VERIFIED))) {
+        if (user == null || !"true".equals(user.getFirstAttribute(PhoneAttributes.PHONE_NUMBER_VERIFIED))) {
             return null;
         }
-        String value = user.getFirstAttribute(PHONE_NUMBER);
+        String value = user.getFirstAttribute(PhoneAttributes.PHONE_NUMBER);
         if (value == null) {
             return null;
         }

@@ -1,9 +1,5 @@
 package dev.smslogin.metrics;
 
-import dev.smslogin.code.SendDecision;
-import dev.smslogin.code.Verification;
-import dev.smslogin.sms.SmsFailure;
-import dev.smslogin.sms.SendBulkhead;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.IntSupplier;
 
 /**
  * Counters and a timer of the SMS login, in Micrometer's global registry: the registry Keycloak publishes on its
@@ -69,47 +66,16 @@ public final class SmsLoginMetrics {
         count(CODES, "Asks for an SMS login code, by result", realm, result);
     }
 
-    /** A code the store refused to send (cooldown or a limit). */
-    public void codeRefused(String realm, SendDecision.Outcome outcome) {
-        codeAsked(realm, switch (outcome) {
-            case COOLDOWN -> SendResult.COOLDOWN;
-            case PHONE_LIMIT -> SendResult.PHONE_LIMIT;
-            case IP_LIMIT -> SendResult.IP_LIMIT;
-            case REALM_LIMIT, ALLOWED -> SendResult.REALM_LIMIT;
-        });
-    }
-
-    /** A code the SMS provider did not take. */
-    public void codeNotDelivered(String realm, SmsFailure failure) {
-        codeAsked(realm, switch (failure) {
-            case RATE_LIMITED -> SendResult.SMS_RATE_LIMITED;
-            case INVALID_NUMBER -> SendResult.SMS_REFUSED_NUMBER;
-            case MISCONFIGURED, UNAVAILABLE -> SendResult.SMS_UNAVAILABLE;
-            case BUSY -> SendResult.SMS_BUSY;
-        });
-    }
-
-    /** Publishes how many sends {@code bulkhead} has in flight, and how many it allows. */
-    public void sendsInFlight(String sender, SendBulkhead bulkhead) {
-        Gauge.builder(SENDS_IN_FLIGHT, bulkhead, SendBulkhead::inFlight)
+    /** Publishes how many sends a sender has in flight on this node ({@code inFlight}), and how many it allows. */
+    public void sendsInFlight(String sender, IntSupplier inFlight, int limit) {
+        Gauge.builder(SENDS_IN_FLIGHT, inFlight::getAsInt)
                 .description("SMS sends waiting for the provider on this node")
                 .tag("sender", sender)
                 .register(registry);
-        Gauge.builder(SENDS_IN_FLIGHT_LIMIT, bulkhead, SendBulkhead::capacity)
+        Gauge.builder(SENDS_IN_FLIGHT_LIMIT, () -> limit)
                 .description("SMS sends this node lets wait for the provider at once (max-concurrent-sends)")
                 .tag("sender", sender)
                 .register(registry);
-    }
-
-    /** What the code store said of a typed code. */
-    public void codeTyped(String realm, Verification verification) {
-        codeTyped(realm, switch (verification) {
-            case VALID -> VerifyResult.VALID;
-            case WRONG -> VerifyResult.WRONG;
-            case WRONG_AND_BURNED -> VerifyResult.BURNED;
-            case NO_CODE -> VerifyResult.EXPIRED;
-            case LOCKED -> VerifyResult.LOCKED;
-        });
     }
 
     public void codeTyped(String realm, VerifyResult result) {
@@ -125,8 +91,8 @@ public final class SmsLoginMetrics {
                 .increment();
     }
 
-    /** How long the SMS sender took; {@code failure} null when the provider took the message. */
-    public void sendTook(String sender, SmsFailure failure, long nanos) {
+    /** How long the SMS sender took; {@code failure} (its reason, as a word) null when the provider took the message. */
+    public void sendTook(String sender, Enum<?> failure, long nanos) {
         Timer.builder(SEND_DURATION)
                 .description("Time the SMS provider took to accept or refuse a code message")
                 .tag("sender", sender)

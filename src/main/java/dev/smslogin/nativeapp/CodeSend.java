@@ -1,7 +1,5 @@
 package dev.smslogin.nativeapp;
 
-import dev.smslogin.authenticator.RealmSendLimits;
-import dev.smslogin.authenticator.SmsLoginConfig;
 import dev.smslogin.humancheck.HumanCheck;
 import dev.smslogin.humancheck.HumanCheckUnavailableException;
 import dev.smslogin.metrics.SmsLoginMetrics;
@@ -9,8 +7,10 @@ import dev.smslogin.phone.InvalidPhoneNumberException;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phone.PhoneNumberParser;
 import dev.smslogin.phonecode.PhoneCodes;
-import dev.smslogin.sms.SmsPurpose;
 import dev.smslogin.phonecode.SendOutcome;
+import dev.smslogin.settings.RealmSendLimits;
+import dev.smslogin.settings.SmsLoginConfig;
+import dev.smslogin.sms.SmsPurpose;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.models.ClientModel;

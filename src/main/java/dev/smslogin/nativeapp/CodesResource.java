@@ -1,9 +1,9 @@
 package dev.smslogin.nativeapp;
 
-import dev.smslogin.authenticator.RealmSendLimits;
-import dev.smslogin.authenticator.SmsLoginConfig;
-import dev.smslogin.authenticator.SmsLoginConfigCache;
 import dev.smslogin.metrics.SmsLoginMetrics;
+import dev.smslogin.settings.RealmSendLimits;
+import dev.smslogin.settings.SmsLoginConfig;
+import dev.smslogin.settings.SmsLoginConfigCache;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.POST;

@@ -1,7 +1,7 @@
 package dev.smslogin.nativeapp;
 
-import dev.smslogin.authenticator.RealmSendLimits;
-import dev.smslogin.authenticator.SmsLoginConfigCache;
+import dev.smslogin.settings.RealmSendLimits;
+import dev.smslogin.settings.SmsLoginConfigCache;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;

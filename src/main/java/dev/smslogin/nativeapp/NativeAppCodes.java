@@ -1,7 +1,7 @@
 package dev.smslogin.nativeapp;
 
-import dev.smslogin.authenticator.CodeSecrets;
 import dev.smslogin.code.CodeScope;
+import dev.smslogin.code.CodeSecrets;
 import dev.smslogin.metrics.SmsLoginMetrics;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phonecode.PhoneCodes;

@@ -1,10 +1,8 @@
 package dev.smslogin.nativeapp;
 
-import dev.smslogin.authenticator.PhoneHolder;
-import dev.smslogin.authenticator.PhoneSignIn;
-import dev.smslogin.authenticator.PhoneUsers;
-import dev.smslogin.authenticator.SmsLoginConfig;
-import dev.smslogin.authenticator.SmsLoginConfigCache;
+import dev.smslogin.account.PhoneHolder;
+import dev.smslogin.account.PhoneSignIn;
+import dev.smslogin.account.PhoneUsers;
 import dev.smslogin.code.CodeStoreUnavailableException;
 import dev.smslogin.code.Verification;
 import dev.smslogin.metrics.SmsLoginMetrics;
@@ -13,6 +11,8 @@ import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phone.PhoneNumberParser;
 import dev.smslogin.phonecode.PhoneCodes;
 import dev.smslogin.phonedialog.PhoneDialog;
+import dev.smslogin.settings.SmsLoginConfig;
+import dev.smslogin.settings.SmsLoginConfigCache;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;

@@ -1,30 +1,25 @@
 package dev.smslogin.nativeapp;
 
-import dev.smslogin.authenticator.SignInStep;
-import dev.smslogin.authenticator.SmsLoginConfigCache;
-import dev.smslogin.authenticator.SmsStepFactory;
+import dev.smslogin.account.SignInStep;
 import dev.smslogin.metrics.SmsLoginMetrics;
+import dev.smslogin.realm.PhoneSteps;
+import dev.smslogin.settings.SmsLoginConfigCache;
+import dev.smslogin.settings.SmsLoginConfigProperties;
+import dev.smslogin.settings.SmsStepFactory;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.credential.OTPCredentialModel;
 
-import java.util.Set;
 
 /** {@code sms-login-direct-grant}: "SMS Code Login (direct grant)", the native-app API's token step. */
 public final class SmsDirectGrantAuthenticatorFactory extends SmsStepFactory {
 
-    public static final String PROVIDER_ID = "sms-login-direct-grant";
-    private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
-            AuthenticationExecutionModel.Requirement.REQUIRED,
-            AuthenticationExecutionModel.Requirement.ALTERNATIVE,
-            AuthenticationExecutionModel.Requirement.DISABLED
-    };
+    public static final String PROVIDER_ID = PhoneSteps.DIRECT_GRANT;
 
     private final SmsDirectGrantAuthenticator authenticator = new SmsDirectGrantAuthenticator(new SmsLoginConfigCache(), SmsLoginMetrics.global());
 
     public SmsDirectGrantAuthenticatorFactory() {
-        super(Set.of());
+        super(SmsLoginConfigProperties.PROPERTIES, REQUIRED_FIRST);
     }
 
     @Override
@@ -51,20 +46,10 @@ public final class SmsDirectGrantAuthenticatorFactory extends SmsStepFactory {
     /**
      * "otp": the code is a one-time code, and Keycloak's brute-force protection counts the failures of password, otp
      * and recovery-code steps only. A login records the credential type {@code phone-number}, not this category
-     * ({@link dev.smslogin.authenticator.PhoneSignIn}).
+     * ({@link dev.smslogin.account.PhoneSignIn}).
      */
     @Override
     public String getReferenceCategory() {
         return OTPCredentialModel.TYPE;
-    }
-
-    @Override
-    public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
-        return REQUIREMENTS;
-    }
-
-    @Override
-    public boolean isUserSetupAllowed() {
-        return false;
     }
 }

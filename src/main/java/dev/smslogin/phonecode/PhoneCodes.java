@@ -103,7 +103,7 @@ public final class PhoneCodes {
                 LOG.warnf("SMS login: realm '%s' reached maxSendsPerRealmPerHour; codes are refused for %d s (cost circuit breaker)",
                         realm.getName(), decision.retryAfterSeconds());
             }
-            metrics.codeRefused(realm.getName(), decision.outcome());
+            metrics.codeAsked(realm.getName(), refused(decision.outcome()));
             return new SendOutcome.Refused(decision);
         }
         if (template == null) {
@@ -128,7 +128,7 @@ public final class PhoneCodes {
                 // counted as a withheld send is; and no quicker than one
                 SendDurations.NODE.imitateAfter(System.nanoTime() - started);
             }
-            metrics.codeNotDelivered(realm.getName(), e.failure());
+            metrics.codeAsked(realm.getName(), notDelivered(e.failure()));
             return new SendOutcome.NotSent(e.failure());
         }
         LOG.debugf("SMS login: code sent to %s", phone.masked());
@@ -150,7 +150,7 @@ public final class PhoneCodes {
             metrics.codeTyped(realm.getName(), SmsLoginMetrics.VerifyResult.STORE_UNAVAILABLE);
             throw e;
         }
-        metrics.codeTyped(realm.getName(), verification);
+        metrics.codeTyped(realm.getName(), typed(verification));
         if (verification == Verification.LOCKED) {
             LOG.warnf("SMS login: %s is locked after too many wrong codes", phone.masked());
         }
@@ -182,5 +182,36 @@ public final class PhoneCodes {
         } catch (CodeStoreUnavailableException e) {
             LOG.debugf("SMS login: could not give back a refused send to %s: %s", phone.masked(), e.getMessage());
         }
+    }
+
+    /** What became of an ask the code store refused (cooldown or a limit). */
+    private static SmsLoginMetrics.SendResult refused(SendDecision.Outcome outcome) {
+        return switch (outcome) {
+            case COOLDOWN -> SmsLoginMetrics.SendResult.COOLDOWN;
+            case PHONE_LIMIT -> SmsLoginMetrics.SendResult.PHONE_LIMIT;
+            case IP_LIMIT -> SmsLoginMetrics.SendResult.IP_LIMIT;
+            case REALM_LIMIT, ALLOWED -> SmsLoginMetrics.SendResult.REALM_LIMIT;
+        };
+    }
+
+    /** What became of an ask whose code the SMS provider did not take. */
+    private static SmsLoginMetrics.SendResult notDelivered(SmsFailure failure) {
+        return switch (failure) {
+            case RATE_LIMITED -> SmsLoginMetrics.SendResult.SMS_RATE_LIMITED;
+            case INVALID_NUMBER -> SmsLoginMetrics.SendResult.SMS_REFUSED_NUMBER;
+            case MISCONFIGURED, UNAVAILABLE -> SmsLoginMetrics.SendResult.SMS_UNAVAILABLE;
+            case BUSY -> SmsLoginMetrics.SendResult.SMS_BUSY;
+        };
+    }
+
+    /** What the code store said of a typed code, as the metrics count it. */
+    private static SmsLoginMetrics.VerifyResult typed(Verification verification) {
+        return switch (verification) {
+            case VALID -> SmsLoginMetrics.VerifyResult.VALID;
+            case WRONG -> SmsLoginMetrics.VerifyResult.WRONG;
+            case WRONG_AND_BURNED -> SmsLoginMetrics.VerifyResult.BURNED;
+            case NO_CODE -> SmsLoginMetrics.VerifyResult.EXPIRED;
+            case LOCKED -> SmsLoginMetrics.VerifyResult.LOCKED;
+        };
     }
 }

@@ -1,13 +1,13 @@
 package dev.smslogin.requiredaction;
 
-import dev.smslogin.authenticator.PhoneAccounts;
-import dev.smslogin.authenticator.PhoneClaim;
-import dev.smslogin.authenticator.PhoneUsers;
+import dev.smslogin.account.PhoneAccounts;
+import dev.smslogin.account.PhoneClaim;
 import dev.smslogin.credential.PhoneNumberCredentialProvider;
 import dev.smslogin.credential.SmsOtpCredentialProvider;
 import dev.smslogin.loginmethod.PhoneNumberTakenException;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phonedialog.PhoneDialog;
+import dev.smslogin.realm.PhoneAttributes;
 import dev.smslogin.requiredaction.VerifyPhoneSettings.NumberInUse;
 import org.jboss.logging.Logger;
 import org.keycloak.events.Details;
@@ -59,7 +59,7 @@ final class NumberChange {
         } catch (PhoneClaim.Busy e) {
             return Result.BUSY;
         }
-        List<UserModel> others = session.users().searchForUserByUserAttributeStream(realm, PhoneUsers.PHONE_NUMBER, phone.e164())
+        List<UserModel> others = session.users().searchForUserByUserAttributeStream(realm, PhoneAttributes.PHONE_NUMBER, phone.e164())
                 .filter(holder -> !holder.getId().equals(user.getId()))
                 .limit(10)
                 .toList();
@@ -81,8 +81,8 @@ final class NumberChange {
         for (UserModel other : others) {
             takeOver(other, user, phone);
         }
-        user.setSingleAttribute(PhoneUsers.PHONE_NUMBER, phone.e164());
-        user.setSingleAttribute(PhoneUsers.PHONE_NUMBER_VERIFIED, "true");
+        user.setSingleAttribute(PhoneAttributes.PHONE_NUMBER, phone.e164());
+        user.setSingleAttribute(PhoneAttributes.PHONE_NUMBER_VERIFIED, "true");
         PhoneNumberCredentialProvider.markVerified(user, phone);
         EventBuilder changed = event.clone().event(EventType.UPDATE_PROFILE).user(user)
                 .detail(Details.CONTEXT, "verify-phone-number")
@@ -109,8 +109,8 @@ final class NumberChange {
 
     /** {@code loser} held the number that {@code winner} proved: it loses it, and admins hear of one left with no login. */
     private void takeOver(UserModel loser, UserModel winner, PhoneNumber phone) {
-        loser.removeAttribute(PhoneUsers.PHONE_NUMBER);
-        loser.setSingleAttribute(PhoneUsers.PHONE_NUMBER_VERIFIED, "false");
+        loser.removeAttribute(PhoneAttributes.PHONE_NUMBER);
+        loser.setSingleAttribute(PhoneAttributes.PHONE_NUMBER_VERIFIED, "false");
         PhoneNumberCredentialProvider.unmark(loser);
         EventBuilder lost = event.clone().event(EventType.UPDATE_PROFILE).user(loser)
                 .detail(Details.CONTEXT, "verify-phone-number")
@@ -134,7 +134,7 @@ final class NumberChange {
     }
 
     private static PhoneNumber numberOf(UserModel user) {
-        String e164 = user.getFirstAttribute(PhoneUsers.PHONE_NUMBER);
+        String e164 = user.getFirstAttribute(PhoneAttributes.PHONE_NUMBER);
         if (e164 == null || e164.isBlank()) {
             return null;
         }

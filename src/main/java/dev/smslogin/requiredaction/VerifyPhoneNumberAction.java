@@ -1,9 +1,6 @@
 package dev.smslogin.requiredaction;
 
-import dev.smslogin.authenticator.CodeSecrets;
-import dev.smslogin.authenticator.PhoneUsers;
-import dev.smslogin.authenticator.RealmSendLimits;
-import dev.smslogin.authenticator.SmsLoginConfig;
+import dev.smslogin.code.CodeSecrets;
 import dev.smslogin.credential.PhoneNumberCredentialProvider;
 import dev.smslogin.loginmethod.LoginMethodUnavailableException;
 import dev.smslogin.metrics.SmsLoginMetrics;
@@ -11,6 +8,9 @@ import dev.smslogin.phonedialog.DialogMessages;
 import dev.smslogin.phonedialog.DialogPurpose;
 import dev.smslogin.phonedialog.DialogStep;
 import dev.smslogin.phonedialog.PhoneDialog;
+import dev.smslogin.realm.PhoneAttributes;
+import dev.smslogin.settings.RealmSendLimits;
+import dev.smslogin.settings.SmsLoginConfig;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.InitiatedActionSupport;
@@ -58,7 +58,7 @@ final class VerifyPhoneNumberAction implements RequiredActionProvider {
             context.success();
             return;
         }
-        String unverified = PhoneNumberCredentialProvider.hasVerifiedNumber(user) ? null : user.getFirstAttribute(PhoneUsers.PHONE_NUMBER);
+        String unverified = PhoneNumberCredentialProvider.hasVerifiedNumber(user) ? null : user.getFirstAttribute(PhoneAttributes.PHONE_NUMBER);
         dialog(context, settings).show(unverified);
     }
 

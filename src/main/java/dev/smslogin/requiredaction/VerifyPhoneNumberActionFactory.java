@@ -1,9 +1,10 @@
 package dev.smslogin.requiredaction;
 
-import dev.smslogin.authenticator.RealmSendLimits;
-import dev.smslogin.authenticator.SmsLoginConfig;
-import dev.smslogin.authenticator.SmsLoginConfigCache;
 import dev.smslogin.metrics.SmsLoginMetrics;
+import dev.smslogin.realm.PhoneSteps;
+import dev.smslogin.settings.RealmSendLimits;
+import dev.smslogin.settings.SmsLoginConfig;
+import dev.smslogin.settings.SmsLoginConfigCache;
 import org.keycloak.Config;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
@@ -19,7 +20,7 @@ import java.util.List;
 /** {@code verify-phone-number}: "Verify phone number", adds, verifies or changes a user's number with an SMS code. */
 public final class VerifyPhoneNumberActionFactory implements RequiredActionFactory {
 
-    public static final String PROVIDER_ID = "verify-phone-number";
+    public static final String PROVIDER_ID = PhoneSteps.VERIFY_PHONE_NUMBER;
 
     private final VerifyPhoneNumberAction action =
             new VerifyPhoneNumberAction(SmsLoginMetrics.global(), new RealmSendLimits(new SmsLoginConfigCache()));

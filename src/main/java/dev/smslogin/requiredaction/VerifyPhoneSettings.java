@@ -1,7 +1,7 @@
 package dev.smslogin.requiredaction;
 
-import dev.smslogin.authenticator.SmsLoginConfig;
-import dev.smslogin.authenticator.SmsLoginConfigProperties;
+import dev.smslogin.settings.SmsLoginConfig;
+import dev.smslogin.settings.SmsLoginConfigProperties;
 import org.keycloak.models.RequiredActionConfigModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The settings of the {@code verify-phone-number} required action (Keycloak's required-action config): the
@@ -28,9 +27,6 @@ record VerifyPhoneSettings(SmsLoginConfig codes, NumberInUse numberInUse) {
         TAKEOVER
     }
 
-    /** The login's keys that mean nothing here. */
-    private static final Set<String> LOGIN_ONLY = Set.of(SmsLoginConfig.ALLOW_REGISTRATION);
-
     static final List<ProviderConfigProperty> PROPERTIES = properties();
 
     static VerifyPhoneSettings from(RequiredActionConfigModel model) {
@@ -45,9 +41,7 @@ record VerifyPhoneSettings(SmsLoginConfig codes, NumberInUse numberInUse) {
     }
 
     private static List<ProviderConfigProperty> properties() {
-        List<ProviderConfigProperty> properties = new ArrayList<>(SmsLoginConfigProperties.PROPERTIES.stream()
-                .filter(property -> !LOGIN_ONLY.contains(property.getName()))
-                .toList());
+        List<ProviderConfigProperty> properties = new ArrayList<>(SmsLoginConfigProperties.without(SmsLoginConfig.ALLOW_REGISTRATION));
         properties.addAll(ProviderConfigurationBuilder.create()
                 .property().name(NUMBER_IN_USE).label("verifyPhoneNumberInUseSetting").helpText("verifyPhoneNumberInUseSettingHelp")
                 .type(ProviderConfigProperty.LIST_TYPE).options("refuse", "takeover").defaultValue("refuse").add()

@@ -1,11 +1,11 @@
 package dev.smslogin.resetcredentials;
 
-import dev.smslogin.authenticator.FlowDialogs;
-import dev.smslogin.authenticator.PhoneUsers;
-import dev.smslogin.authenticator.SmsLoginConfig;
+import dev.smslogin.account.PhoneUsers;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phonedialog.DialogMessages;
 import dev.smslogin.phonedialog.PhoneDialog;
+import dev.smslogin.settings.FlowDialogs;
+import dev.smslogin.settings.SmsLoginConfig;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowError;

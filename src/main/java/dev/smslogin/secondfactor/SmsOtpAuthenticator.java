@@ -1,13 +1,13 @@
 package dev.smslogin.secondfactor;
 
-import dev.smslogin.authenticator.FlowDialogs;
-import dev.smslogin.authenticator.SmsLoginConfig;
 import dev.smslogin.credential.PhoneNumberCredentialProvider;
 import dev.smslogin.credential.SmsOtpCredentialProvider;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phonedialog.DialogMessages;
 import dev.smslogin.phonedialog.PhoneDialog;
-import dev.smslogin.requiredaction.VerifyPhoneNumberActionFactory;
+import dev.smslogin.realm.PhoneSteps;
+import dev.smslogin.settings.FlowDialogs;
+import dev.smslogin.settings.SmsLoginConfig;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.CredentialValidator;
@@ -102,15 +102,15 @@ final class SmsOtpAuthenticator implements Authenticator, CredentialValidator<Sm
 
     @Override
     public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
-        if (user.getRequiredActionsStream().noneMatch(VerifyPhoneNumberActionFactory.PROVIDER_ID::equals)) {
-            user.addRequiredAction(VerifyPhoneNumberActionFactory.PROVIDER_ID);
+        if (user.getRequiredActionsStream().noneMatch(PhoneSteps.VERIFY_PHONE_NUMBER::equals)) {
+            user.addRequiredAction(PhoneSteps.VERIFY_PHONE_NUMBER);
         }
     }
 
     @Override
     public List<RequiredActionFactory> getRequiredActions(KeycloakSession session) {
         return List.of((RequiredActionFactory) session.getKeycloakSessionFactory()
-                .getProviderFactory(RequiredActionProvider.class, VerifyPhoneNumberActionFactory.PROVIDER_ID));
+                .getProviderFactory(RequiredActionProvider.class, PhoneSteps.VERIFY_PHONE_NUMBER));
     }
 
     @Override

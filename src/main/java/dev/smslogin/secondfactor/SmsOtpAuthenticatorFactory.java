@@ -1,13 +1,14 @@
 package dev.smslogin.secondfactor;
 
-import dev.smslogin.authenticator.FlowDialogs;
-import dev.smslogin.authenticator.SmsLoginConfig;
-import dev.smslogin.authenticator.SmsStepFactory;
 import dev.smslogin.credential.SmsOtpCredentialProvider;
 import dev.smslogin.metrics.SmsLoginMetrics;
 import dev.smslogin.phonedialog.DialogPurpose;
+import dev.smslogin.realm.PhoneSteps;
+import dev.smslogin.settings.FlowDialogs;
+import dev.smslogin.settings.SmsLoginConfig;
+import dev.smslogin.settings.SmsLoginConfigProperties;
+import dev.smslogin.settings.SmsStepFactory;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.credential.OTPCredentialModel;
 
@@ -16,21 +17,14 @@ import java.util.Set;
 /** {@code sms-otp}: "SMS Code (second factor)", a code to the user's verified number after the first factor. */
 public final class SmsOtpAuthenticatorFactory extends SmsStepFactory {
 
-    public static final String PROVIDER_ID = "sms-otp";
-    private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
-            AuthenticationExecutionModel.Requirement.REQUIRED,
-            AuthenticationExecutionModel.Requirement.ALTERNATIVE,
-            AuthenticationExecutionModel.Requirement.DISABLED
-    };
-    /** The login's keys that mean nothing for a code to the account's own number. */
-    private static final Set<String> LOGIN_ONLY = Set.of(SmsLoginConfig.ALLOW_REGISTRATION, SmsLoginConfig.USERNAME_FORMAT,
-            SmsLoginConfig.DEFAULT_REGION, SmsLoginConfig.ALLOWED_REGIONS);
+    public static final String PROVIDER_ID = PhoneSteps.SECOND_FACTOR;
 
     private final SmsOtpAuthenticator authenticator =
             new SmsOtpAuthenticator(new FlowDialogs(DialogPurpose.SECOND_FACTOR, SmsLoginMetrics.global()));
 
     public SmsOtpAuthenticatorFactory() {
-        super(LOGIN_ONLY);
+        super(SmsLoginConfigProperties.without(SmsLoginConfig.ALLOW_REGISTRATION, SmsLoginConfig.USERNAME_FORMAT,
+                SmsLoginConfig.DEFAULT_REGION, SmsLoginConfig.ALLOWED_REGIONS), REQUIRED_FIRST);
     }
 
     @Override
@@ -63,11 +57,6 @@ public final class SmsOtpAuthenticatorFactory extends SmsStepFactory {
     @Override
     public Set<String> getOptionalReferenceCategories(KeycloakSession session) {
         return Set.of(SmsOtpCredentialProvider.TYPE);
-    }
-
-    @Override
-    public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
-        return REQUIREMENTS;
     }
 
     /** A REQUIRED step meeting a user without a verified number sets {@code verify-phone-number}. */

@@ -1,8 +1,8 @@
 package dev.smslogin.docs;
 
+import dev.smslogin.settings.SmsLoginConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.smslogin.authenticator.SmsLoginConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

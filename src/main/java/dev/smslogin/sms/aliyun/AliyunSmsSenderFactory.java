@@ -1,13 +1,13 @@
 package dev.smslogin.sms.aliyun;
 
-import com.aliyuncs.DefaultAcsClient;
-import com.aliyuncs.http.HttpClientConfig;
-import com.aliyuncs.http.ProtocolType;
-import com.aliyuncs.profile.DefaultProfile;
 import dev.smslogin.metrics.SmsLoginMetrics;
 import dev.smslogin.sms.SendBulkhead;
 import dev.smslogin.sms.SmsSender;
 import dev.smslogin.sms.SmsSenderFactory;
+import com.aliyuncs.DefaultAcsClient;
+import com.aliyuncs.http.HttpClientConfig;
+import com.aliyuncs.http.ProtocolType;
+import com.aliyuncs.profile.DefaultProfile;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
@@ -48,7 +48,7 @@ public final class AliyunSmsSenderFactory implements SmsSenderFactory, ServerInf
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         if (factory.getProviderFactory(SmsSender.class) == this) {
-            SmsLoginMetrics.global().sendsInFlight(PROVIDER_ID, bulkhead);
+            SmsLoginMetrics.global().sendsInFlight(PROVIDER_ID, bulkhead::inFlight, bulkhead.capacity());
             LOG.infof("SMS sender 'aliyun': at most %d sends in flight on this node (max-concurrent-sends)", bulkhead.capacity());
         }
         if (client == null && factory.getProviderFactory(SmsSender.class) == this) {

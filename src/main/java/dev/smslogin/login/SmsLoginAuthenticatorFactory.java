@@ -1,12 +1,18 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.login;
 
+import dev.smslogin.account.PhoneSignIn;
+import dev.smslogin.account.SignInStep;
 import dev.smslogin.code.SmsCodeStore;
 import dev.smslogin.credential.PhoneNumberCredentialProvider;
 import dev.smslogin.loginmethod.LoginMethodStore;
 import dev.smslogin.metrics.SmsLoginMetrics;
+import dev.smslogin.realm.PhoneSteps;
+import dev.smslogin.settings.SmsLoginConfigProperties;
+import dev.smslogin.settings.SmsStepFactory;
 import dev.smslogin.sms.SmsSender;
+import dev.smslogin.userprofile.PhoneAttributesDeclaration;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.models.AuthenticationExecutionModel;
+import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.credential.OTPCredentialModel;
@@ -19,19 +25,16 @@ import java.util.Set;
 /** {@code sms-login}: "SMS Code Login", one execution that asks for a number, sends a code and checks it. */
 public final class SmsLoginAuthenticatorFactory extends SmsStepFactory implements ServerInfoAwareProviderFactory {
 
-    public static final String PROVIDER_ID = "sms-login";
-    private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
-            AuthenticationExecutionModel.Requirement.ALTERNATIVE,
-            AuthenticationExecutionModel.Requirement.REQUIRED,
-            AuthenticationExecutionModel.Requirement.DISABLED
-    };
+    public static final String PROVIDER_ID = PhoneSteps.SMS_LOGIN;
+    /** An ALTERNATIVE beside the cookie step or the password form, as the admin console offers it first. */
+    private static final Requirement[] LOGIN_FIRST = {Requirement.ALTERNATIVE, Requirement.REQUIRED, Requirement.DISABLED};
 
     private final PhoneAttributesDeclaration phoneAttributes = new PhoneAttributesDeclaration();
     private volatile KeycloakSessionFactory sessionFactory;
     private final SmsLoginAuthenticator authenticator = new SmsLoginAuthenticator(SmsLoginMetrics.global(), phoneAttributes);
 
     public SmsLoginAuthenticatorFactory() {
-        super(Set.of());
+        super(SmsLoginConfigProperties.PROPERTIES, LOGIN_FIRST);
     }
 
     @Override
@@ -68,16 +71,6 @@ public final class SmsLoginAuthenticatorFactory extends SmsStepFactory implement
     @Override
     public Set<String> getOptionalReferenceCategories(KeycloakSession session) {
         return Set.of(PhoneNumberCredentialProvider.TYPE);
-    }
-
-    @Override
-    public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
-        return REQUIREMENTS;
-    }
-
-    @Override
-    public boolean isUserSetupAllowed() {
-        return false;
     }
 
     @Override

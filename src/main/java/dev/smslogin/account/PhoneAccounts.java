@@ -1,4 +1,4 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.account;
 
 import dev.smslogin.credential.PhoneNumberCredentialProvider;
 import dev.smslogin.loginmethod.AppAccount;
@@ -6,6 +6,9 @@ import dev.smslogin.loginmethod.LoginMethodStore;
 import dev.smslogin.loginmethod.LoginMethodUnavailableException;
 import dev.smslogin.loginmethod.PhoneNumberTakenException;
 import dev.smslogin.phone.PhoneNumber;
+import dev.smslogin.realm.PhoneAttributes;
+import dev.smslogin.realm.PhoneSteps;
+import dev.smslogin.settings.UsernameFormat;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -20,7 +23,6 @@ import java.util.stream.Stream;
  */
 public final class PhoneAccounts {
 
-    static final String APP_USER_ID = "appUserId";
     private static final Logger LOG = Logger.getLogger(PhoneAccounts.class);
 
     /** The Keycloak user of a verified number; {@code registered} when this login created it. */
@@ -57,7 +59,7 @@ public final class PhoneAccounts {
         try {
             OptionalLong row = appAccounts.findUserId(phone);
             if (linked == null) {
-                user.setSingleAttribute(APP_USER_ID, String.valueOf(ownAccount(user, phone, row, true).userId()));
+                user.setSingleAttribute(PhoneAttributes.APP_USER_ID, String.valueOf(ownAccount(user, phone, row, true).userId()));
             } else if (row.isPresent() && row.getAsLong() != linked) {
                 throw new PhoneAccountConflict("app_user_id_conflict", "the user of " + phone.masked() + " is linked to app user "
                         + linked + " but the app's row of the number belongs to app user " + row.getAsLong());
@@ -117,7 +119,7 @@ public final class PhoneAccounts {
         }
         UserModel user = PhoneUsers.create(session, realm, phone, usernameFormat);
         if (account != null) {
-            user.setSingleAttribute(APP_USER_ID, String.valueOf(account.userId()));
+            user.setSingleAttribute(PhoneAttributes.APP_USER_ID, String.valueOf(account.userId()));
         }
         return new Resolution(user, true, account);
     }
@@ -155,7 +157,7 @@ public final class PhoneAccounts {
             return;
         }
         AppAccount account = ownAccount(user, current, appAccounts.findUserId(current), true, takeover);
-        user.setSingleAttribute(APP_USER_ID, String.valueOf(account.userId()));
+        user.setSingleAttribute(PhoneAttributes.APP_USER_ID, String.valueOf(account.userId()));
     }
 
     private AppAccount ownAccount(UserModel user, PhoneNumber phone, OptionalLong row, boolean mayCreate) {
@@ -192,7 +194,7 @@ public final class PhoneAccounts {
     }
 
     /** A Keycloak user linked to an app user, with its realm. */
-    record LinkedUser(RealmModel realm, UserModel user) {
+    public record LinkedUser(RealmModel realm, UserModel user) {
     }
 
     /**
@@ -200,11 +202,11 @@ public final class PhoneAccounts {
      * realm or another realm that uses the extension (the app's database is the server's), or null. A search per realm:
      * only on paths that are about to link or write, never on a returning login.
      */
-    LinkedUser otherUserOf(long appUserId, UserModel user) {
+    public LinkedUser otherUserOf(long appUserId, UserModel user) {
         String value = String.valueOf(appUserId);
         return Stream.concat(Stream.of(realm), session.realms().getRealmsStream().filter(other -> !other.getId().equals(realm.getId())))
-                .filter(candidate -> candidate.getId().equals(realm.getId()) || PhoneAttributesDeclaration.managesPhoneNumbers(session, candidate))
-                .flatMap(candidate -> session.users().searchForUserByUserAttributeStream(candidate, APP_USER_ID, value)
+                .filter(candidate -> candidate.getId().equals(realm.getId()) || PhoneSteps.managePhoneNumbers(session, candidate))
+                .flatMap(candidate -> session.users().searchForUserByUserAttributeStream(candidate, PhoneAttributes.APP_USER_ID, value)
                         .filter(other -> user == null || !other.getId().equals(user.getId()))
                         .map(other -> new LinkedUser(candidate, other)))
                 .findFirst()
@@ -227,8 +229,8 @@ public final class PhoneAccounts {
         };
     }
 
-    static Long appUserId(UserModel user) {
-        String value = user.getFirstAttribute(APP_USER_ID);
+    public static Long appUserId(UserModel user) {
+        String value = user.getFirstAttribute(PhoneAttributes.APP_USER_ID);
         try {
             return value == null ? null : Long.valueOf(value.trim());
         } catch (NumberFormatException e) {

@@ -1,5 +1,6 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.userprofile;
 
+import dev.smslogin.adminedit.AdminRefusal;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
@@ -14,7 +15,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.services.ErrorResponse;
-import org.keycloak.services.ErrorResponseException;
 
 import java.util.Set;
 

@@ -1,4 +1,4 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.settings;
 
 import dev.smslogin.code.SendLimits;
 import dev.smslogin.code.VerifyLimits;

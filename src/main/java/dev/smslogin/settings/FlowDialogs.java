@@ -1,5 +1,6 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.settings;
 
+import dev.smslogin.code.CodeSecrets;
 import dev.smslogin.metrics.SmsLoginMetrics;
 import dev.smslogin.phonedialog.DialogMessages;
 import dev.smslogin.phonedialog.DialogPurpose;

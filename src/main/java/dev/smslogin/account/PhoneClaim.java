@@ -1,5 +1,6 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.account;
 
+import dev.smslogin.code.CodeSecrets;
 import dev.smslogin.phone.PhoneNumber;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;

@@ -1,8 +1,13 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.adminedit;
 
+import dev.smslogin.account.PhoneClaim;
 import dev.smslogin.phone.InvalidPhoneNumberException;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phone.PhoneNumberParser;
+import dev.smslogin.realm.PhoneAttributes;
+import dev.smslogin.realm.PhoneSteps;
+import dev.smslogin.settings.SmsLoginConfig;
+import dev.smslogin.settings.SmsLoginConfigCache;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -30,7 +35,7 @@ import java.util.regex.Pattern;
  */
 public final class PhoneNumberValidator implements SimpleValidator {
 
-    public static final String ID = "sms-login-phone-number";
+    public static final String ID = PhoneSteps.PHONE_NUMBER_VALIDATOR;
     static final String INVALID = "smsLoginPhoneNumberInvalid";
     static final String NOT_MOBILE = "smsLoginPhoneNumberNotMobile";
     static final String REGION_NOT_ALLOWED = "smsLoginPhoneNumberRegionNotAllowed";
@@ -55,8 +60,8 @@ public final class PhoneNumberValidator implements SimpleValidator {
             PhoneNumberEdits.changing(context.getSession(), user, user.getFirstAttribute(inputHint));
         }
         if (user != null && context instanceof UserProfileAttributeValidationContext profile
-                && "true".equals(profile.getAttributeContext().getAttributes().getFirst(PhoneUsers.PHONE_NUMBER_VERIFIED))
-                && !"true".equals(user.getFirstAttribute(PhoneUsers.PHONE_NUMBER_VERIFIED))) {
+                && "true".equals(profile.getAttributeContext().getAttributes().getFirst(PhoneAttributes.PHONE_NUMBER_VERIFIED))
+                && !"true".equals(user.getFirstAttribute(PhoneAttributes.PHONE_NUMBER_VERIFIED))) {
             // phoneNumberVerified set to true by this request: an admin vouches for the number the user will hold
             PhoneNumberEdits.vouching(context.getSession(), user);
         }
@@ -115,7 +120,7 @@ public final class PhoneNumberValidator implements SimpleValidator {
         Set<String> regions = new LinkedHashSet<>();
         realm.getAuthenticationFlowsStream()
                 .flatMap(flow -> realm.getAuthenticationExecutionsStream(flow.getId()))
-                .filter(execution -> SmsLoginAuthenticatorFactory.PROVIDER_ID.equals(execution.getAuthenticator()))
+                .filter(execution -> PhoneSteps.SMS_LOGIN.equals(execution.getAuthenticator()))
                 .forEach(execution -> regions.addAll(regionsOf(realm, execution, configs)));
         return new PhoneNumberParser("ZZ", regions.isEmpty() ? SmsLoginConfig.defaults().allowedRegions() : regions);
     }

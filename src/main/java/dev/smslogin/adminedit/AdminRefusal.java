@@ -1,4 +1,4 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.adminedit;
 
 import org.keycloak.models.KeycloakTransaction;
 import org.keycloak.services.ErrorResponseException;
@@ -8,7 +8,7 @@ import org.keycloak.services.ErrorResponseException;
  * but whose exceptions it ignores: enlisted in the commit's prepare phase, it fails it, Keycloak then rolls back every
  * resource of the request (its own change included) and answers with the error.
  */
-record AdminRefusal(ErrorResponseException error) implements KeycloakTransaction {
+public record AdminRefusal(ErrorResponseException error) implements KeycloakTransaction {
 
     @Override
     public void begin() {

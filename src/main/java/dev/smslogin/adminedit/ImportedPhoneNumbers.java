@@ -1,9 +1,12 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.adminedit;
 
 import dev.smslogin.credential.PhoneNumberCredentialProvider;
 import dev.smslogin.phone.PhoneMasking;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phone.PhoneNumberParser;
+import dev.smslogin.realm.PhoneAttributes;
+import dev.smslogin.realm.PhoneSteps;
+import dev.smslogin.settings.SmsLoginConfigCache;
 import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -36,13 +39,13 @@ final class ImportedPhoneNumbers {
     }
 
     static void check(KeycloakSession session, RealmModel realm) {
-        if (!PhoneAttributesDeclaration.managesPhoneNumbers(session, realm)) {
+        if (!PhoneSteps.managePhoneNumbers(session, realm)) {
             return;
         }
         EntityManager entities = session.getProvider(JpaConnectionProvider.class).getEntityManager();
         PhoneNumberParser parser = PhoneNumberValidator.parser(realm, new SmsLoginConfigCache());
         try (Stream<Object[]> rows = entities.createQuery(NUMBERS_IN_ORDER, Object[].class)
-                .setParameter("name", PhoneUsers.PHONE_NUMBER)
+                .setParameter("name", PhoneAttributes.PHONE_NUMBER)
                 .setParameter("realmId", realm.getId())
                 .getResultStream()) {
             Holder previous = null;
@@ -70,8 +73,8 @@ final class ImportedPhoneNumbers {
             }
         }
         // the realm file's phoneNumberVerified=true is its author's word for the number beside it, and for that number only
-        session.users().searchForUserByUserAttributeStream(realm, PhoneUsers.PHONE_NUMBER_VERIFIED, "true").forEach(user -> {
-            String value = user.getFirstAttribute(PhoneUsers.PHONE_NUMBER);
+        session.users().searchForUserByUserAttributeStream(realm, PhoneAttributes.PHONE_NUMBER_VERIFIED, "true").forEach(user -> {
+            String value = user.getFirstAttribute(PhoneAttributes.PHONE_NUMBER);
             if (value != null && !value.isBlank()) {
                 PhoneNumberCredentialProvider.markVerified(user, PhoneNumber.fromE164(value));
             }

@@ -1,6 +1,8 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.userprofile;
 
-import dev.smslogin.requiredaction.VerifyPhoneNumberActionFactory;
+import dev.smslogin.adminedit.PhoneNumberValidator;
+import dev.smslogin.realm.PhoneAttributes;
+import dev.smslogin.realm.PhoneSteps;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -38,7 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * change that can make a realm such a realm or change its user profile ({@link PhoneAttributesListenerFactory}),
  * and at the first SMS login page of a realm on each node.
  */
-final class PhoneAttributesDeclaration {
+public final class PhoneAttributesDeclaration {
 
     private static final Logger LOG = Logger.getLogger(PhoneAttributesDeclaration.class);
     private static final Set<String> ADMIN = Set.of("admin");
@@ -50,7 +52,7 @@ final class PhoneAttributesDeclaration {
      * Declares the attributes in the realm of {@code session}'s context, once per realm on this node (later changes
      * are seen by the admin-event listener). A failure is logged, and tried again next time.
      */
-    void ensureOnce(KeycloakSession session, RealmModel realm) {
+    public void ensureOnce(KeycloakSession session, RealmModel realm) {
         if (!declaredRealmIds.contains(realm.getId())) {
             try {
                 ensure(session, realm);
@@ -67,7 +69,7 @@ final class PhoneAttributesDeclaration {
     void ensureInManagingRealms(KeycloakSession session) {
         session.realms().getRealmsStream().forEach(realm -> {
             session.getContext().setRealm(realm);
-            if (managesPhoneNumbers(session, realm)) {
+            if (PhoneSteps.managePhoneNumbers(session, realm)) {
                 ensureOnce(session, realm);
             }
         });
@@ -84,40 +86,12 @@ final class PhoneAttributesDeclaration {
         RealmModel previous = session.getContext().getRealm();
         session.getContext().setRealm(realm);   // the user profile read and written is the context realm's
         try {
-            if (managesPhoneNumbers(session, realm)) {
+            if (PhoneSteps.managePhoneNumbers(session, realm)) {
                 ensure(session, realm);
             }
         } finally {
             session.getContext().setRealm(previous);
         }
-    }
-
-    /**
-     * Whether phone numbers are this extension's business in {@code realm}: its flows hold one of the steps that
-     * send codes, it has the required action {@code verify-phone-number} enabled, or its user profile validates
-     * {@code phoneNumber} with {@link PhoneNumberValidator}. Other realms may keep anything in an attribute of that name.
-     */
-    static boolean managesPhoneNumbers(KeycloakSession session, RealmModel realm) {
-        if (usesPhoneSteps(realm)) {
-            return true;
-        }
-        RealmModel previous = session.getContext().getRealm();
-        session.getContext().setRealm(realm);   // the user profile read is the context realm's
-        try {
-            UPAttribute phoneNumber = session.getProvider(UserProfileProvider.class).getConfiguration()
-                    .getAttribute(PhoneUsers.PHONE_NUMBER);
-            return phoneNumber != null && hasValidations(phoneNumber, Set.of(PhoneNumberValidator.ID));
-        } finally {
-            session.getContext().setRealm(previous);
-        }
-    }
-
-    /** An execution of a step that sends codes in any of its flows, or the required action enabled. */
-    private static boolean usesPhoneSteps(RealmModel realm) {
-        return realm.getRequiredActionProvidersStream().anyMatch(action -> action.isEnabled()
-                && VerifyPhoneNumberActionFactory.PROVIDER_ID.equals(action.getProviderId())) || realm.getAuthenticationFlowsStream()
-                .flatMap(flow -> realm.getAuthenticationExecutionsStream(flow.getId()))
-                .anyMatch(RealmSendLimits::isSendingStep);
     }
 
     /**
@@ -131,9 +105,9 @@ final class PhoneAttributesDeclaration {
         List<String> added = new ArrayList<>();
         List<String> closed = new ArrayList<>();
         for (UPAttribute wanted : List.of(
-                validated(attribute(PhoneUsers.PHONE_NUMBER, "${phoneNumber}", ADMIN_AND_USER)),
-                attribute(PhoneUsers.PHONE_NUMBER_VERIFIED, "${phoneNumberVerified}", ADMIN_AND_USER),
-                attribute(PhoneAccounts.APP_USER_ID, "App user id", ADMIN))) {
+                validated(attribute(PhoneAttributes.PHONE_NUMBER, "${phoneNumber}", ADMIN_AND_USER)),
+                attribute(PhoneAttributes.PHONE_NUMBER_VERIFIED, "${phoneNumberVerified}", ADMIN_AND_USER),
+                attribute(PhoneAttributes.APP_USER_ID, "App user id", ADMIN))) {
             UPAttribute existing = config.getAttribute(wanted.getName());
             if (existing == null) {
                 config.addOrReplaceAttribute(wanted);

@@ -1,13 +1,15 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.adminedit;
 
+import dev.smslogin.account.PhoneAccounts;
 import dev.smslogin.credential.PhoneNumberCredentialProvider;
-
 import dev.smslogin.loginmethod.LoginMethodStore;
 import dev.smslogin.loginmethod.LoginMethodUnavailableException;
 import dev.smslogin.loginmethod.PhoneNumberTakenException;
 import dev.smslogin.phone.PhoneMasking;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phonedialog.PhoneDialog;
+import dev.smslogin.realm.PhoneAttributes;
+import dev.smslogin.realm.PhoneSteps;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.events.Details;
@@ -22,7 +24,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.ErrorResponse;
-import org.keycloak.services.ErrorResponseException;
 
 import java.util.OptionalLong;
 
@@ -83,7 +84,7 @@ final class PhoneNumberEdits implements EventListenerProvider {
         String userId = userId(event.getResourcePath());
         RealmModel realm = userId == null ? null : session.realms().getRealm(event.getRealmId());
         UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
-        if (user == null || !PhoneAttributesDeclaration.managesPhoneNumbers(session, realm)) {
+        if (user == null || !PhoneSteps.managePhoneNumbers(session, realm)) {
             // a realm that does not use the extension may keep anything in attributes of these names
             return;
         }
@@ -111,7 +112,7 @@ final class PhoneNumberEdits implements EventListenerProvider {
             // not held up when that database is down, and a failed enlistment cannot spoil Keycloak's own change
             return;
         }
-        String value = user.getFirstAttribute(PhoneUsers.PHONE_NUMBER);
+        String value = user.getFirstAttribute(PhoneAttributes.PHONE_NUMBER);
         PhoneNumber phone;
         try {
             phone = value == null || value.isBlank() ? null : PhoneNumber.fromE164(value);
@@ -157,8 +158,8 @@ final class PhoneNumberEdits implements EventListenerProvider {
     }
 
     private boolean heldByAnother(RealmModel realm, UserModel user) {
-        String value = user.getFirstAttribute(PhoneUsers.PHONE_NUMBER);
-        return value != null && !value.isBlank() && session.users().searchForUserByUserAttributeStream(realm, PhoneUsers.PHONE_NUMBER, value)
+        String value = user.getFirstAttribute(PhoneAttributes.PHONE_NUMBER);
+        return value != null && !value.isBlank() && session.users().searchForUserByUserAttributeStream(realm, PhoneAttributes.PHONE_NUMBER, value)
                 .anyMatch(other -> !other.getId().equals(user.getId()));
     }
 
@@ -171,7 +172,7 @@ final class PhoneNumberEdits implements EventListenerProvider {
      * say what the login will do. Any other user keeps no marker.
      */
     private static void followVerification(UserModel user, boolean vouched, boolean numberChanged) {
-        boolean saysVerified = "true".equals(user.getFirstAttribute(PhoneUsers.PHONE_NUMBER_VERIFIED));
+        boolean saysVerified = "true".equals(user.getFirstAttribute(PhoneAttributes.PHONE_NUMBER_VERIFIED));
         PhoneNumber number = number(user);
         if (saysVerified && number != null && vouched) {
             PhoneNumberCredentialProvider.markVerified(user, number);
@@ -183,13 +184,13 @@ final class PhoneNumberEdits implements EventListenerProvider {
         if (saysVerified) {
             LOG.infof("SMS login: user %s's phoneNumberVerified set to false: %s", user.getId(), numberChanged
                     ? "the number changed and nobody vouched for the new one" : "it was verified for another number");
-            user.setSingleAttribute(PhoneUsers.PHONE_NUMBER_VERIFIED, "false");
+            user.setSingleAttribute(PhoneAttributes.PHONE_NUMBER_VERIFIED, "false");
         }
         PhoneNumberCredentialProvider.unmark(user);
     }
 
     private static PhoneNumber number(UserModel user) {
-        String value = user.getFirstAttribute(PhoneUsers.PHONE_NUMBER);
+        String value = user.getFirstAttribute(PhoneAttributes.PHONE_NUMBER);
         try {
             return value == null || value.isBlank() ? null : PhoneNumber.fromE164(value);
         } catch (IllegalArgumentException e) {
@@ -207,7 +208,7 @@ final class PhoneNumberEdits implements EventListenerProvider {
                 .event(EventType.UPDATE_PROFILE)
                 .user(user)
                 .detail(Details.CONTEXT, "ADMIN");
-        String updated = user.getFirstAttribute(PhoneUsers.PHONE_NUMBER);
+        String updated = user.getFirstAttribute(PhoneAttributes.PHONE_NUMBER);
         if (!previous.isBlank()) {
             changed.detail(PhoneDialog.EVENT_DETAIL_PREVIOUS_PHONE, PhoneMasking.mask(previous));
         }
@@ -218,7 +219,7 @@ final class PhoneNumberEdits implements EventListenerProvider {
     }
 
     private void refuse(Response.Status status, String message, UserModel user, String cause) {
-        String number = user.getFirstAttribute(PhoneUsers.PHONE_NUMBER);
+        String number = user.getFirstAttribute(PhoneAttributes.PHONE_NUMBER);
         LOG.warnf("SMS login: admin change of user %s to %s refused, nothing changed: %s", user.getId(),
                 number == null || number.isBlank() ? "no number" : PhoneMasking.mask(number), cause);
         session.getTransactionManager().enlistPrepare(new AdminRefusal(ErrorResponse.error(message, status)));

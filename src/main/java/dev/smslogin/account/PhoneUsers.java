@@ -1,8 +1,11 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.account;
 
 import dev.smslogin.code.CodeHasher;
+import dev.smslogin.code.CodeSecrets;
 import dev.smslogin.credential.PhoneNumberCredentialProvider;
 import dev.smslogin.phone.PhoneNumber;
+import dev.smslogin.realm.PhoneAttributes;
+import dev.smslogin.settings.UsernameFormat;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -12,8 +15,6 @@ import java.util.List;
 /** Finds and creates the Keycloak user that holds a phone number ({@code phoneNumber} attribute, E.164). */
 public final class PhoneUsers {
 
-    public static final String PHONE_NUMBER = "phoneNumber";
-    public static final String PHONE_NUMBER_VERIFIED = "phoneNumberVerified";
     private static final int MAX_USERNAME_SUFFIX = 20;
     static final String OPAQUE_PREFIX = "phone-";
 
@@ -25,7 +26,7 @@ public final class PhoneUsers {
      * enough to tell one holder from several).
      */
     public static PhoneHolder find(KeycloakSession session, RealmModel realm, PhoneNumber phone) {
-        List<UserModel> holders = session.users().searchForUserByUserAttributeStream(realm, PHONE_NUMBER, phone.e164())
+        List<UserModel> holders = session.users().searchForUserByUserAttributeStream(realm, PhoneAttributes.PHONE_NUMBER, phone.e164())
                 .limit(2)
                 .toList();
         if (holders.isEmpty()) {
@@ -47,8 +48,8 @@ public final class PhoneUsers {
     static UserModel create(KeycloakSession session, RealmModel realm, PhoneNumber phone, UsernameFormat format) {
         UserModel user = session.users().addUser(realm, username(session, realm, phone, format));
         user.setEnabled(true);
-        user.setSingleAttribute(PHONE_NUMBER, phone.e164());
-        user.setSingleAttribute(PHONE_NUMBER_VERIFIED, "true");
+        user.setSingleAttribute(PhoneAttributes.PHONE_NUMBER, phone.e164());
+        user.setSingleAttribute(PhoneAttributes.PHONE_NUMBER_VERIFIED, "true");
         PhoneNumberCredentialProvider.markVerified(user, phone);
         return user;
     }
@@ -68,7 +69,7 @@ public final class PhoneUsers {
             username = hasher != null ? OPAQUE_PREFIX + hasher.username(realm.getId(), phone.e164(), attempt)
                     : attempt == 0 ? phone.e164() : phone.e164() + "-" + (attempt + 1);
             UserModel holder = session.users().getUserByUsername(realm, username);
-            if (holder == null || phone.e164().equals(holder.getFirstAttribute(PHONE_NUMBER))) {
+            if (holder == null || phone.e164().equals(holder.getFirstAttribute(PhoneAttributes.PHONE_NUMBER))) {
                 return username;    // free, or taken by a concurrent sign-up of this number: Keycloak refuses the second
             }
         }

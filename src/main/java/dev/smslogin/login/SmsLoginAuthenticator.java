@@ -1,10 +1,16 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.login;
 
+import dev.smslogin.account.PhoneHolder;
+import dev.smslogin.account.PhoneSignIn;
+import dev.smslogin.account.PhoneUsers;
 import dev.smslogin.metrics.SmsLoginMetrics;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phonedialog.DialogMessages;
 import dev.smslogin.phonedialog.DialogPurpose;
 import dev.smslogin.phonedialog.PhoneDialog;
+import dev.smslogin.settings.FlowDialogs;
+import dev.smslogin.settings.SmsLoginConfig;
+import dev.smslogin.userprofile.PhoneAttributesDeclaration;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.browser.AbstractUsernameFormAuthenticator;

@@ -1,4 +1,4 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.code;
 
 import dev.smslogin.code.CodeHasher;
 import org.keycloak.crypto.Algorithm;

@@ -1,4 +1,4 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.settings;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.account;
 
 import org.keycloak.models.UserModel;
 

@@ -1,6 +1,7 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.settings;
 
 import dev.smslogin.code.SendLimits;
+import dev.smslogin.realm.PhoneSteps;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.RealmModel;
@@ -8,7 +9,6 @@ import org.keycloak.models.RealmModel;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -21,9 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RealmSendLimits {
 
-    /** The steps whose limits count: the login pages and the native-app direct grant (same keys, same windows). */
-    private static final Set<String> SENDING_STEPS = Set.of(SmsLoginAuthenticatorFactory.PROVIDER_ID, "sms-login-direct-grant", "sms-otp",
-            "sms-reset-credentials");
     private static final long KEEP_MILLIS = 30_000;
     private static final int MAX_REALMS = 10_000;
 
@@ -64,16 +61,11 @@ public final class RealmSendLimits {
     private SendLimits read(RealmModel realm) {
         return realm.getAuthenticationFlowsStream()
                 .flatMap(flow -> realm.getAuthenticationExecutionsStream(flow.getId()))
-                .filter(execution -> isSendingStep(execution) && !execution.isDisabled())
+                .filter(execution -> PhoneSteps.isSendingStep(execution) && !execution.isDisabled())
                 .map(execution -> limits(realm, execution))
                 .filter(Objects::nonNull)
                 .reduce(SendLimits::mostLenient)
                 .orElse(null);
-    }
-
-    /** Whether {@code execution} is one of the steps whose limits count (a sub-flow's execution names no authenticator). */
-    static boolean isSendingStep(AuthenticationExecutionModel execution) {
-        return execution.getAuthenticator() != null && SENDING_STEPS.contains(execution.getAuthenticator());
     }
 
     /** An execution's limits; null for one whose settings are invalid (it sends nothing). */

@@ -1,4 +1,4 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.adminedit;
 
 import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;

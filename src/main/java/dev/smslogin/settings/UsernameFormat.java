@@ -1,4 +1,4 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.settings;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.account;
 
 /**
  * A number that proved its possession cannot log in, because who holds it is in doubt: several users hold it, its

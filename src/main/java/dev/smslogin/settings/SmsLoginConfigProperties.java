@@ -1,11 +1,12 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.settings;
 
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
 import java.util.List;
+import java.util.Set;
 
-import static dev.smslogin.authenticator.SmsLoginConfig.*;
+import static dev.smslogin.settings.SmsLoginConfig.*;
 
 /** The per-flow settings as the admin console shows them; labels and help texts are message keys. */
 public final class SmsLoginConfigProperties {
@@ -49,4 +50,10 @@ public final class SmsLoginConfigProperties {
             .property().name(SMS_TEMPLATE_CODE).label("smsLoginSmsTemplateCode").helpText("smsLoginSmsTemplateCodeHelp")
             .type(ProviderConfigProperty.STRING_TYPE).add()
             .build();
+
+    /** The settings of a step for which the login's {@code keys} mean nothing. */
+    public static List<ProviderConfigProperty> without(String... keys) {
+        Set<String> left = Set.of(keys);
+        return PROPERTIES.stream().filter(property -> !left.contains(property.getName())).toList();
+    }
 }

@@ -1,9 +1,10 @@
-package dev.smslogin.authenticator;
+package dev.smslogin.account;
 
 import dev.smslogin.credential.PhoneNumberCredentialProvider;
 import dev.smslogin.loginmethod.LoginMethodUnavailableException;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phonedialog.PhoneDialog;
+import dev.smslogin.settings.SmsLoginConfig;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticatorUtil;
