@@ -8,7 +8,7 @@
 # Build-time options (fixed in the image): Keycloak's database kind (KC_DB, default postgres), the app's MySQL as the
 # additional datasource `login-methods` (db kind mysql, XA), health and metrics on the management port 9000, and
 # which provider serves each SPI (--build-arg SMS_SENDER=log for the development sender; a provider chosen at
-# runtime makes `start --optimized` refuse to start). Everything else is a runtime option (README, "Docker"):
+# runtime makes `start --optimized` refuse to start). Everything else is a runtime option (docs/install.md, "Docker"):
 # hostname, the database URLs and credentials, the providers' settings (Redis URL, Aliyun keys, ...).
 ARG KEYCLOAK_IMAGE=quay.io/keycloak/keycloak:26.7.0
 
@@ -24,7 +24,7 @@ ENV KC_DB=${KC_DB} \
     KC_HEALTH_ENABLED=true \
     KC_METRICS_ENABLED=true
 COPY --chown=1000:0 target/keycloak-sms-login.jar /opt/keycloak/providers/keycloak-sms-login.jar
-# the login-methods pool checks connections that rested before it lends them (README, "The login-methods pool")
+# the login-methods pool checks connections that rested before it lends them (docs/operations.md, "The login-methods pool")
 COPY --chown=1000:0 docker/quarkus.properties /opt/keycloak/conf/quarkus.properties
 RUN /opt/keycloak/bin/kc.sh build
 

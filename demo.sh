@@ -46,7 +46,7 @@ if [ "${DEMO_MYSQL:-on}" != "off" ] && (exec 3<>"/dev/tcp/$MYSQL_HOST/$MYSQL_POR
   if [ -n "${DEMO_MYSQL_PASSWORD:-}" ]; then
     MIRROR_ARGS+=("--db-password-login-methods=$DEMO_MYSQL_PASSWORD")
   fi
-  # the login-methods pool checks connections that rested before it lends them (README: "The login-methods pool")
+  # the login-methods pool checks connections that rested before it lends them (docs/operations.md: "The login-methods pool")
   cp docker/quarkus.properties "$KC_HOME/conf/quarkus.properties"
 else
   MIRROR="MySQL mirror off (no MySQL answers on $MYSQL_HOST:$MYSQL_PORT)"

@@ -1,6 +1,6 @@
 package dev.smslogin.adminedit;
 
-import org.keycloak.Config;
+import dev.smslogin.spi.StatelessProviderFactory;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.models.KeycloakSession;
@@ -12,7 +12,7 @@ import org.keycloak.models.RealmModel;
  * global listeners, whatever the realm's event settings), so admins need not add it to a realm. It also checks the
  * numbers of every imported realm ({@link ImportedPhoneNumbers}).
  */
-public final class PhoneNumberEditsFactory implements EventListenerProviderFactory {
+public final class PhoneNumberEditsFactory implements EventListenerProviderFactory, StatelessProviderFactory<EventListenerProvider> {
 
     public static final String PROVIDER_ID = "sms-login-phone-number-edits";
 
@@ -27,10 +27,6 @@ public final class PhoneNumberEditsFactory implements EventListenerProviderFacto
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
     public void postInit(KeycloakSessionFactory factory) {
         // a realm import runs no validator and sends no per-user admin event: its numbers are checked once it is in
         factory.register(event -> {
@@ -38,10 +34,6 @@ public final class PhoneNumberEditsFactory implements EventListenerProviderFacto
                 ImportedPhoneNumbers.check(created.getKeycloakSession(), created.getCreatedRealm());
             }
         });
-    }
-
-    @Override
-    public void close() {
     }
 
     @Override

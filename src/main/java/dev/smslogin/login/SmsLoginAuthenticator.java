@@ -9,14 +9,11 @@ import dev.smslogin.phonedialog.DialogMessages;
 import dev.smslogin.phonedialog.DialogPurpose;
 import dev.smslogin.phonedialog.PhoneDialog;
 import dev.smslogin.settings.FlowDialogs;
+import dev.smslogin.settings.NumberFirstStep;
 import dev.smslogin.settings.SmsLoginConfig;
 import dev.smslogin.userprofile.PhoneAttributesDeclaration;
 import org.keycloak.authentication.AuthenticationFlowContext;
-import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.browser.AbstractUsernameFormAuthenticator;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
@@ -25,7 +22,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * every step; only a wrong guess at a live code counts in Keycloak's brute-force protection, against the number's
  * single verified holder (never a guess when there is no code, nor at a locked number).
  */
-final class SmsLoginAuthenticator implements Authenticator {
+final class SmsLoginAuthenticator implements NumberFirstStep {
 
     private final FlowDialogs dialogs;
     private final PhoneAttributesDeclaration phoneAttributes;
@@ -72,23 +69,5 @@ final class SmsLoginAuthenticator implements Authenticator {
             case ACCOUNT_CONFLICT -> dialog.restart(DialogMessages.PHONE_ACCOUNT_CONFLICT);
             case UNAVAILABLE -> dialog.restart(DialogMessages.SERVICE_UNAVAILABLE);
         }
-    }
-
-    @Override
-    public boolean requiresUser() {
-        return false;
-    }
-
-    @Override
-    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return true;
-    }
-
-    @Override
-    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
-    }
-
-    @Override
-    public void close() {
     }
 }

@@ -11,6 +11,7 @@ import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phone.PhoneNumberParser;
 import dev.smslogin.phonecode.PhoneCodes;
 import dev.smslogin.phonedialog.PhoneDialog;
+import dev.smslogin.settings.NumberFirstStep;
 import dev.smslogin.settings.SmsLoginConfig;
 import dev.smslogin.settings.SmsLoginConfigCache;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -18,12 +19,8 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
-import org.keycloak.authentication.Authenticator;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
 
 /**
  * {@code sms-login-direct-grant}: tokens for {@code grant_type=password} with {@code phone_number} and {@code code},
@@ -31,7 +28,7 @@ import org.keycloak.models.UserModel;
  * and the right one signs in as the login page does ({@link PhoneSignIn}: sign-up, linking, MySQL mirror, events,
  * brute-force counting). Answers are OAuth errors with a description a developer can act on.
  */
-final class SmsDirectGrantAuthenticator implements Authenticator {
+final class SmsDirectGrantAuthenticator implements NumberFirstStep {
 
     private static final Logger LOG = Logger.getLogger(SmsDirectGrantAuthenticator.class);
 
@@ -151,23 +148,5 @@ final class SmsDirectGrantAuthenticator implements Authenticator {
 
     @Override
     public void action(AuthenticationFlowContext context) {
-    }
-
-    @Override
-    public boolean requiresUser() {
-        return false;
-    }
-
-    @Override
-    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return true;
-    }
-
-    @Override
-    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
-    }
-
-    @Override
-    public void close() {
     }
 }

@@ -5,18 +5,16 @@ import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phonedialog.DialogMessages;
 import dev.smslogin.phonedialog.PhoneDialog;
 import dev.smslogin.settings.FlowDialogs;
+import dev.smslogin.settings.NumberFirstStep;
 import dev.smslogin.settings.SmsLoginConfig;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.AuthenticationFlowContext;
-import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.browser.AbstractUsernameFormAuthenticator;
 import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 /**
@@ -27,7 +25,7 @@ import org.keycloak.models.UserModel;
  * authenticator app, a security key or a passkey goes on only when the flow asks for one of them after this step
  * ({@link SecondFactorAfterReset}); otherwise the reset is refused: the phone alone never takes such an account.
  */
-final class SmsResetCredentialsAuthenticator implements Authenticator {
+final class SmsResetCredentialsAuthenticator implements NumberFirstStep {
 
     /** The event's {@code reason} when a proven number is refused because the flow would skip the user's second factor. */
     static final String REASON_SECOND_FACTOR_NOT_ASKED = "second_factor_not_asked";
@@ -93,7 +91,8 @@ final class SmsResetCredentialsAuthenticator implements Authenticator {
     private static void refuseWithoutSecondFactor(AuthenticationFlowContext context, PhoneNumber phone) {
         LOG.warnf("SMS reset: refused for %s in realm '%s': the account has a second factor (OTP, WebAuthn or passkey) and the "
                         + "reset flow asks for none of them after the SMS step; add a CONDITIONAL sub-flow with 'Condition - user "
-                        + "configured' and the OTP form / WebAuthn after it (README, \"Forgot password?\" by SMS)",
+                        + "configured' and the OTP form / WebAuthn after it (docs/second-factor-and-reset.md, "
+                        + "\"Forgot password?\" by SMS)",
                 phone.masked(), context.getRealm().getName());
         context.getEvent().detail(Details.REASON, REASON_SECOND_FACTOR_NOT_ASKED).error(Errors.NOT_ALLOWED);
         Response page = context.form().setError(DialogMessages.RESET_SECOND_FACTOR_NOT_ASKED).createErrorPage(Response.Status.FORBIDDEN);
@@ -114,23 +113,5 @@ final class SmsResetCredentialsAuthenticator implements Authenticator {
         }
         context.getEvent().detail(PhoneDialog.EVENT_DETAIL_PHONE, phone.masked()).error(error);
         return null;
-    }
-
-    @Override
-    public boolean requiresUser() {
-        return false;
-    }
-
-    @Override
-    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return true;
-    }
-
-    @Override
-    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
-    }
-
-    @Override
-    public void close() {
     }
 }

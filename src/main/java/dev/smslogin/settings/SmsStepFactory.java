@@ -1,9 +1,9 @@
 package dev.smslogin.settings;
 
-import org.keycloak.Config;
+import dev.smslogin.spi.StatelessProviderFactory;
+import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel.Requirement;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 
 import java.util.List;
@@ -13,7 +13,7 @@ import java.util.List;
  * {@link SmsLoginConfigProperties}), the requirements an admin may choose, and nothing to start or stop. A step
  * asks for nothing to set up unless it says so.
  */
-public abstract class SmsStepFactory implements AuthenticatorFactory {
+public abstract class SmsStepFactory implements AuthenticatorFactory, StatelessProviderFactory<Authenticator> {
 
     /** A step that does its part wherever it stands: required first in the admin console's choice. */
     protected static final Requirement[] REQUIRED_FIRST = {Requirement.REQUIRED, Requirement.ALTERNATIVE, Requirement.DISABLED};
@@ -44,17 +44,5 @@ public abstract class SmsStepFactory implements AuthenticatorFactory {
     @Override
     public boolean isUserSetupAllowed() {
         return false;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }

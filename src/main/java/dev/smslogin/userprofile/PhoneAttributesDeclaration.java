@@ -60,7 +60,7 @@ public final class PhoneAttributesDeclaration {
             } catch (RuntimeException e) {
                 LOG.errorf("SMS login: could not declare phoneNumber, phoneNumberVerified and appUserId editable by admins "
                         + "only in the user profile of realm '%s' (%s); users may be able to write them until they are "
-                        + "(README: User profile)", realm.getName(), e.getMessage());
+                        + "(docs/phone-numbers.md: User profile)", realm.getName(), e.getMessage());
             }
         }
     }
@@ -148,7 +148,8 @@ public final class PhoneAttributesDeclaration {
         }
         if (!closed.isEmpty()) {
             LOG.warnf("SMS login: made %s in the user profile of realm '%s': users must never write phoneNumber, "
-                    + "phoneNumberVerified or appUserId (README: User profile)", String.join("; ", closed), realm.getName());
+                    + "phoneNumberVerified or appUserId (docs/phone-numbers.md: User profile)",
+                    String.join("; ", closed), realm.getName());
         }
     }
 

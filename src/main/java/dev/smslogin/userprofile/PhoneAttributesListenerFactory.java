@@ -1,9 +1,9 @@
 package dev.smslogin.userprofile;
 
 import dev.smslogin.adminedit.AdminRefusal;
+import dev.smslogin.spi.StatelessProviderFactory;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
-import org.keycloak.Config;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
@@ -34,7 +34,7 @@ import java.util.Set;
  *   Where the correction cannot be written, the admin's change is refused whole.</li>
  * </ul>
  */
-public final class PhoneAttributesListenerFactory implements EventListenerProviderFactory {
+public final class PhoneAttributesListenerFactory implements EventListenerProviderFactory, StatelessProviderFactory<EventListenerProvider> {
 
     public static final String PROVIDER_ID = "sms-login-phone-attributes";
     private static final Logger LOG = Logger.getLogger(PhoneAttributesListenerFactory.class);
@@ -55,10 +55,6 @@ public final class PhoneAttributesListenerFactory implements EventListenerProvid
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
     public void postInit(KeycloakSessionFactory factory) {
         factory.register(event -> {
             if (event instanceof RealmModel.RealmPostCreateEvent created) {
@@ -69,7 +65,8 @@ public final class PhoneAttributesListenerFactory implements EventListenerProvid
                     // never fails the import: the next admin change of the realm, its first SMS page, or the next start try again
                     LOG.errorf("SMS login: could not declare phoneNumber, phoneNumberVerified and appUserId editable by "
                             + "admins only in the user profile of realm '%s' at its creation (%s); users may be able to "
-                            + "write them until they are (README: User profile)", created.getCreatedRealm().getName(), e.getMessage());
+                            + "write them until they are (docs/phone-numbers.md: User profile)",
+                            created.getCreatedRealm().getName(), e.getMessage());
                 }
             }
             if (event instanceof PostMigrationEvent) {
@@ -80,10 +77,6 @@ public final class PhoneAttributesListenerFactory implements EventListenerProvid
                 }
             }
         });
-    }
-
-    @Override
-    public void close() {
     }
 
     @Override

@@ -197,7 +197,7 @@ class DockerComposeTest {
                 .containsEntry("KC_TRANSACTION_XA_ENABLED_LOGIN_METHODS", "true")
                 .containsEntry("KC_DB_USERNAME_LOGIN_METHODS", mysql.get("MYSQL_USER"))
                 .containsEntry("KC_DB_PASSWORD_LOGIN_METHODS", mysql.get("MYSQL_PASSWORD"));
-        assertThat(keycloak.get("KC_DB_URL_FULL_LOGIN_METHODS")).as("a read timeout, as README recommends")
+        assertThat(keycloak.get("KC_DB_URL_FULL_LOGIN_METHODS")).as("a read timeout, as docs/operations.md recommends")
                 .startsWith("jdbc:mysql://mysql:3306/" + mysql.get("MYSQL_DATABASE") + "?")
                 .containsPattern("[?&]socketTimeout=\\d+");
         String datasource = keycloak.get("KC_SPI_LOGIN_METHOD_STORE__DEFAULT__DATASOURCE");
@@ -220,7 +220,7 @@ class DockerComposeTest {
     }
 
     @Test
-    @DisplayName("the login-methods pool checks connections that rested before lending them (conf/quarkus.properties, as README recommends)")
+    @DisplayName("the login-methods pool checks connections that rested before lending them (conf/quarkus.properties, as docs/operations.md recommends)")
     void poolChecksRestedConnections() throws IOException {
         String properties = volumes("keycloak").stream()
                 .filter(volume -> volume.endsWith(":/opt/keycloak/conf/quarkus.properties:ro"))

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The production image: the repository's Dockerfile built on the Keycloak image, started {@code start --optimized}
- * by testcontainers-keycloak, with Redis, the app's MySQL and the fake Aliyun (README, "Docker"). Runs with
+ * by testcontainers-keycloak, with Redis, the app's MySQL and the fake Aliyun (docs/install.md, "Docker"). Runs with
  * {@code mvn -B verify -Pcontainers}; needs a Docker engine and the images.
  */
 @Tag("containers")

@@ -185,9 +185,9 @@ public final class KeycloakServer implements AutoCloseable {
                 "--spi-sms-human-check--siteverify--secret=" + FakeSiteVerify.SECRET,
                 "--spi-sms-human-check--siteverify--site-key=test-site-key",
                 "--spi-sms-human-check--" + WidgetlessHumanCheckFactory.PROVIDER_ID + "--verify-url=" + deps.captcha().verifyUrl(),
-                // the login-methods pool as Keycloak configures it by default: README's optional pool check
+                // the login-methods pool as Keycloak configures it by default: docs/operations.md's optional pool check
                 // (foreground validation, docker/quarkus.properties) is left out, so that the tests check the
-                // extension's own recovery from a MySQL restart; the read timeout README recommends is in the URL
+                // extension's own recovery from a MySQL restart; the read timeout docs/operations.md recommends is in the URL
                 "--db-kind-login-methods=mysql",
                 "--db-url-full-login-methods=jdbc:mysql://127.0.0.1:" + (DIRECT ? 3306 : deps.appDatabaseLink().port()) + "/" + deps.appDatabase().name()
                         + "?connectTimeout=2000&socketTimeout=10000",

@@ -144,7 +144,7 @@ class PasswordResetIT {
     }
 
     @Test
-    @DisplayName("beside the email reset (two ALTERNATIVE subflows, as the README shows): the SMS reset comes first, and"
+    @DisplayName("beside the email reset (two ALTERNATIVE subflows, as docs/second-factor-and-reset.md shows): the SMS reset comes first, and"
             + " \"Try another way\" leads to the email reset's username page")
     void besideTheEmailReset() {
         String both = realmResettingWith(FlowJson.ofExampleRealm()

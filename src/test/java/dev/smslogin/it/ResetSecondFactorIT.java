@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Issue 26, finding 1: a password reset by SMS never ends in a session of an account whose authenticator app
  * (TOTP) it skipped. The example realm's reset flow asks for it after the SMS code; a flow that asks for none
- * (the README's flow before) refuses such an account with a clear page and an event, and changes nothing.
+ * (the documented flow before, docs/second-factor-and-reset.md) refuses such an account with a clear page and an event, and changes nothing.
  */
 class ResetSecondFactorIT {
 

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Not a test: measures the Redis memory of one realm at its ceiling ({@code maxSendsPerRealmPerHour} 1 000 000), for
- * the README's Operations section. It writes the realm's window as the last 59 minutes at the ceiling left it (59
+ * docs/operations.md, "Redis memory". It writes the realm's window as the last 59 minutes at the ceiling left it (59
  * one-minute buckets holding 1 000 000 sends less those it is about to make: a run takes minutes, not an hour), then
  * sends {@code measure.sends} codes (default 100 000) through the store, each to a number and from a client of its
  * own, and prints {@code MEMORY USAGE} of the realm's window, of one client's windows and of one number's keys, and
