@@ -4,7 +4,6 @@ import com.aliyuncs.DefaultAcsClient;
 import com.aliyuncs.http.HttpClientConfig;
 import com.aliyuncs.http.ProtocolType;
 import com.aliyuncs.profile.DefaultProfile;
-import dev.smslogin.sms.SendBulkhead;
 import dev.smslogin.sms.SenderConnection;
 import dev.smslogin.sms.SenderOptions;
 import dev.smslogin.sms.SmsSender;
@@ -28,18 +27,17 @@ public final class AliyunSmsSenderFactory extends VendorSenderFactory {
 
     private AliyunSettings settings;
     private DefaultAcsClient client;
-    private SendBulkhead bulkhead;
 
     @Override
     public SmsSender create(KeycloakSession session) {
-        return new AliyunSmsSender(client, settings, bulkhead);
+        return new AliyunSmsSender(client, settings, bulkhead());
     }
 
     @Override
     public void init(Config.Scope config) {
         settings = AliyunSettings.from(config::get);
         client = settings.missingOptions().isEmpty() ? newClient(settings) : null;
-        bulkhead = new SendBulkhead(settings.connection().maxConcurrentSends());
+        started(settings.connection(), settings::missingOptions);
     }
 
     /** A client of {@code settings}' account (no retries, as many connections as sends may be in flight). */
@@ -59,21 +57,6 @@ public final class AliyunSmsSenderFactory extends VendorSenderFactory {
         client.setAutoRetry(false);
         client.setMaxRetryNumber(0);
         return client;
-    }
-
-    @Override
-    protected SendBulkhead bulkhead() {
-        return bulkhead;
-    }
-
-    @Override
-    protected SenderConnection connection() {
-        return settings.connection();
-    }
-
-    @Override
-    protected List<String> missingOptions() {
-        return settings.missingOptions();
     }
 
     @Override

@@ -1,7 +1,5 @@
 package dev.smslogin.sms.tencent;
 
-import dev.smslogin.sms.SendBulkhead;
-import dev.smslogin.sms.SenderConnection;
 import dev.smslogin.sms.SenderOptions;
 import dev.smslogin.sms.SmsSender;
 import dev.smslogin.sms.VendorSenderFactory;
@@ -25,15 +23,13 @@ public final class TencentSmsSenderFactory extends VendorSenderFactory {
 
     private TencentSettings settings;
     private OkHttpClient http;
-    private SendBulkhead bulkhead;
     private TencentSmsSender sender;
 
     @Override
     public void init(Config.Scope config) {
         settings = TencentSettings.from(config::get);
-        bulkhead = new SendBulkhead(settings.connection().maxConcurrentSends());
         http = TencentSmsSender.newHttpClient(settings.connection().maxConcurrentSends());
-        sender = new TencentSmsSender(settings, http, bulkhead);
+        sender = new TencentSmsSender(settings, http, started(settings.connection(), settings::missingOptions));
     }
 
     @Override
@@ -44,21 +40,6 @@ public final class TencentSmsSenderFactory extends VendorSenderFactory {
     /** The client every Tencent sender of this node shares. */
     public OkHttpClient httpClient() {
         return http;
-    }
-
-    @Override
-    protected SendBulkhead bulkhead() {
-        return bulkhead;
-    }
-
-    @Override
-    protected SenderConnection connection() {
-        return settings.connection();
-    }
-
-    @Override
-    protected List<String> missingOptions() {
-        return settings.missingOptions();
     }
 
     @Override

@@ -1,7 +1,5 @@
 package dev.smslogin.sms.twilio;
 
-import dev.smslogin.sms.SendBulkhead;
-import dev.smslogin.sms.SenderConnection;
 import dev.smslogin.sms.SenderOptions;
 import dev.smslogin.sms.SmsPurpose;
 import dev.smslogin.sms.SmsSender;
@@ -29,38 +27,22 @@ public final class TwilioSmsSenderFactory extends VendorSenderFactory {
 
     private TwilioSettings settings;
     private CloseableHttpClient http;
-    private SendBulkhead bulkhead;
 
     @Override
     public void init(Config.Scope config) {
         settings = TwilioSettings.from(config::get);
-        bulkhead = new SendBulkhead(settings.connection().maxConcurrentSends());
+        started(settings.connection(), settings::missingOptions);
         http = TwilioSmsSender.newHttpClient(settings.connection().maxConcurrentSends());
     }
 
     @Override
     public SmsSender create(KeycloakSession session) {
-        return new TwilioSmsSender(settings, http, bulkhead, TwilioTexts.of(session));
+        return new TwilioSmsSender(settings, http, bulkhead(), TwilioTexts.of(session));
     }
 
     /** The client every Twilio sender of this node shares. */
     public CloseableHttpClient httpClient() {
         return http;
-    }
-
-    @Override
-    protected SendBulkhead bulkhead() {
-        return bulkhead;
-    }
-
-    @Override
-    protected SenderConnection connection() {
-        return settings.connection();
-    }
-
-    @Override
-    protected List<String> missingOptions() {
-        return settings.missingOptions();
     }
 
     @Override
