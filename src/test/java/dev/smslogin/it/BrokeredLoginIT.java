@@ -89,6 +89,7 @@ class BrokeredLoginIT {
         String holder = logIn(server, realm, national);
         long appUserId = phoneRowUser(national);
         String identity = providerUser("holder-" + national, null);
+        sleep(1100);    // the number's cooldown (1 s), shared by the steps: the next code goes out
         Browser browser = new Browser(server);
         Page phonePage = brokeredLogin(browser, "holder-" + national);
         assertThat(phonePage.document().selectFirst("input[name=phone_number]").attr("value")).as("no number from the provider").isEmpty();
@@ -179,9 +180,11 @@ class BrokeredLoginIT {
         String national = Phones.newNational();
         String holder = logIn(server, realm, national);
         String first = providerUser("first-" + national, null);
+        sleep(1100);    // the number's cooldown (1 s), shared by the steps: the next code goes out
         Browser firstBrowser = new Browser(server);
         assertThat(proveNumber(firstBrowser, brokeredLogin(firstBrowser, "first-" + national), national).isRedirectToClient()).isTrue();
         String second = providerUser("second-" + national, null);
+        sleep(1100);
         Browser browser = new Browser(server);
 
         Page refused = proveNumber(browser, brokeredLogin(browser, "second-" + national), national);
