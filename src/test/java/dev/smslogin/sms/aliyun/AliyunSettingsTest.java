@@ -14,12 +14,12 @@ class AliyunSettingsTest {
     @Test
     void defaultsAndMissingOptions() {
         AliyunSettings settings = AliyunSettings.from(Map.<String, String>of()::get);
-        assertThat(settings.endpoint()).isEqualTo("dysmsapi.aliyuncs.com");
-        assertThat(settings.protocol()).isEqualTo("https");
+        assertThat(settings.connection().endpoint()).isEqualTo("dysmsapi.aliyuncs.com");
+        assertThat(settings.connection().protocol()).isEqualTo("https");
         assertThat(settings.regionId()).isEqualTo("cn-hangzhou");
         assertThat(settings.templateParam()).isEqualTo("code");
-        assertThat(settings.connectTimeoutMillis()).isEqualTo(3000);
-        assertThat(settings.readTimeoutMillis()).isEqualTo(5000);
+        assertThat(settings.connection().connectTimeoutMillis()).isEqualTo(3000);
+        assertThat(settings.connection().readTimeoutMillis()).isEqualTo(5000);
         assertThat(settings.missingOptions()).containsExactly("access-key-id", "access-key-secret", "sign-name", "template-code");
     }
 

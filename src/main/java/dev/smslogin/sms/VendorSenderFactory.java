@@ -1,0 +1,66 @@
+package dev.smslogin.sms;
+
+import dev.smslogin.metrics.SmsLoginMetrics;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ServerInfoAwareProviderFactory;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * What the factories of the SMS services' senders share: this node's {@link SendBulkhead} published as a metric, and
+ * the start log of the selected sender (its capacity; the options still to set, instead of failing start, so that an
+ * admin can install first and configure after).
+ */
+public abstract class VendorSenderFactory implements SmsSenderFactory, ServerInfoAwareProviderFactory {
+
+    private static final Logger LOG = Logger.getLogger(VendorSenderFactory.class);
+
+    private SenderConnection connection;
+    private Supplier<List<String>> missingOptions;
+    private SendBulkhead bulkhead;
+
+    /**
+     * Called by {@code init} with the server account's settings: makes this node's bulkhead of the provider.
+     *
+     * @param missingOptions the options an admin still has to set; empty when the account can send
+     */
+    protected final SendBulkhead started(SenderConnection connection, Supplier<List<String>> missingOptions) {
+        this.connection = connection;
+        this.missingOptions = missingOptions;
+        this.bulkhead = new SendBulkhead(connection.maxConcurrentSends());
+        return bulkhead;
+    }
+
+    /** This node's sends in flight to the provider, shared by every account of it. */
+    protected final SendBulkhead bulkhead() {
+        return bulkhead;
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        if (factory.getProviderFactory(SmsSender.class) != this) {
+            return;
+        }
+        SmsLoginMetrics.global().sendsInFlight(getId(), bulkhead()::inFlight, bulkhead().capacity());
+        LOG.infof("SMS sender '%s': at most %d sends in flight on this node (max-concurrent-sends)", getId(), bulkhead().capacity());
+        List<String> missing = missingOptions.get();
+        if (!missing.isEmpty()) {
+            String prefix = "--spi-sms-sender--" + getId() + "--";
+            LOG.warnf("SMS sender '%s' is selected but not configured; set %s%s", getId(), prefix, String.join(", " + prefix, missing));
+        }
+    }
+
+    @Override
+    public Map<String, String> getOperationalInfo() {
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("endpoint", connection.baseUrl());
+        info.put("configured", String.valueOf(missingOptions.get().isEmpty()));
+        info.put("maxConcurrentSends", String.valueOf(bulkhead().capacity()));
+        info.put("sendsInFlight", String.valueOf(bulkhead().inFlight()));
+        return info;
+    }
+}
