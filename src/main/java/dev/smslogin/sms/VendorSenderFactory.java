@@ -8,6 +8,7 @@ import org.keycloak.provider.ServerInfoAwareProviderFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -15,10 +16,11 @@ import java.util.function.Supplier;
  * the start log of the selected sender (its capacity; the options still to set, instead of failing start, so that an
  * admin can install first and configure after).
  */
-public abstract class VendorSenderFactory implements SmsSenderFactory, ServerInfoAwareProviderFactory {
+public abstract class VendorSenderFactory implements AccountSenderFactory, ServerInfoAwareProviderFactory {
 
     private static final Logger LOG = Logger.getLogger(VendorSenderFactory.class);
 
+    private Function<String, String> serverOption;
     private SenderConnection connection;
     private Supplier<List<String>> missingOptions;
     private SendBulkhead bulkhead;
@@ -28,7 +30,8 @@ public abstract class VendorSenderFactory implements SmsSenderFactory, ServerInf
      *
      * @param missingOptions the options an admin still has to set; empty when the account can send
      */
-    protected final SendBulkhead started(SenderConnection connection, Supplier<List<String>> missingOptions) {
+    protected final SendBulkhead started(Function<String, String> serverOption, SenderConnection connection, Supplier<List<String>> missingOptions) {
+        this.serverOption = serverOption;
         this.connection = connection;
         this.missingOptions = missingOptions;
         this.bulkhead = new SendBulkhead(connection.maxConcurrentSends());
@@ -38,6 +41,26 @@ public abstract class VendorSenderFactory implements SmsSenderFactory, ServerInf
     /** This node's sends in flight to the provider, shared by every account of it. */
     protected final SendBulkhead bulkhead() {
         return bulkhead;
+    }
+
+    @Override
+    public final Account account(Function<String, String> accountOption) {
+        Function<String, String> option = name -> SERVER_ONLY.contains(name) ? serverOption.apply(name) : accountOption.apply(name);
+        return openAccount(option);
+    }
+
+    /**
+     * The account whose settings {@code option} reads (the server's where only the server sets them).
+     *
+     * @throws IllegalArgumentException naming the settings that are missing or wrong
+     */
+    protected abstract Account openAccount(Function<String, String> option);
+
+    /** Refuses settings that cannot send: {@code missing} names the options still to set. */
+    protected static void requireComplete(List<String> missing) {
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("missing: " + String.join(", ", missing));
+        }
     }
 
     @Override

@@ -50,7 +50,7 @@ public final class FakeAliyunSms implements AutoCloseable {
     private static final Pattern CODE_PARAM = Pattern.compile("\"code\"\\s*:\\s*\"([0-9]+)\"");
 
     /** One accepted SendSms call. */
-    public record Message(String phoneNumbers, String signName, String templateCode, String templateParam, Instant at) {
+    public record Message(String phoneNumbers, String signName, String templateCode, String templateParam, Instant at, String accessKeyId) {
         public String code() {
             Matcher m = CODE_PARAM.matcher(templateParam);
             if (!m.find()) {
@@ -81,6 +81,7 @@ public final class FakeAliyunSms implements AutoCloseable {
 
     private final HttpServer server;
     private final Queue<Message> messages = new ConcurrentLinkedQueue<>();
+    private final Map<String, String> accounts = new java.util.concurrent.ConcurrentHashMap<>(Map.of(ACCESS_KEY_ID, ACCESS_KEY_SECRET));
     private final Map<String, List<Message>> byPhone = new ConcurrentHashMap<>();
     private final List<String> rejections = new CopyOnWriteArrayList<>();
     private final Set<String> usedNonces = ConcurrentHashMap.newKeySet();
@@ -202,7 +203,7 @@ public final class FakeAliyunSms implements AutoCloseable {
                 return;
             }
             Message message = new Message(params.get("PhoneNumbers"), params.get("SignName"), params.get("TemplateCode"),
-                    params.get("TemplateParam"), Instant.now());
+                    params.get("TemplateParam"), Instant.now(), params.get("AccessKeyId"));
             messages.add(message);
             List<Message> to = byPhone.computeIfAbsent(message.phoneNumbers(), k -> new ArrayList<>());
             synchronized (to) {
@@ -215,15 +216,21 @@ public final class FakeAliyunSms implements AutoCloseable {
         }
     }
 
+    /** Accepts the AccessKey pair of another account (a realm's own), beside the server's. */
+    public void acceptAccount(String accessKeyId, String accessKeySecret) {
+        accounts.put(accessKeyId, accessKeySecret);
+    }
+
     private String checkAuthentication(String method, Map<String, String> params) {
-        if (!ACCESS_KEY_ID.equals(params.get("AccessKeyId"))) {
+        String secret = params.get("AccessKeyId") == null ? null : accounts.get(params.get("AccessKeyId"));
+        if (secret == null) {
             return "InvalidAccessKeyId.NotFound";
         }
         if (!"HMAC-SHA1".equals(params.get("SignatureMethod")) || !"1.0".equals(params.get("SignatureVersion"))) {
             return "IncompleteSignature";
         }
         String signature = params.get("Signature");
-        if (signature == null || !signature.equals(AliyunSignature.sign(method, params, ACCESS_KEY_SECRET))) {
+        if (signature == null || !signature.equals(AliyunSignature.sign(method, params, secret))) {
             return "SignatureDoesNotMatch";
         }
         try {

@@ -19,7 +19,7 @@ final class AccountSenders {
 
     private static final int MAX_KEPT = 10_000;
 
-    private record Kept(Map<String, String> settings, SmsSender sender) {
+    private record Kept(Map<String, String> settings, AccountSenderFactory.Account account) {
     }
 
     private static final Map<String, Kept> KEPT = new ConcurrentHashMap<>();
@@ -36,30 +36,28 @@ final class AccountSenders {
         Map<String, String> settings = resolved(session, account);
         String id = account.component().getId();
         Kept kept = KEPT.get(id);
-        if (kept != null && kept.settings().equals(settings)) {
-            return kept.sender();
+        if (kept == null || !kept.settings().equals(settings)) {
+            kept = new Kept(settings, factory(session, account).account(settings::get));
+            Kept previous = KEPT.put(id, kept);
+            if (previous != null) {
+                previous.account().close();
+            }
+            if (KEPT.size() > MAX_KEPT) {
+                forgetAll();
+            }
         }
-        SmsSender sender = factory(session, account).accountSender(settings::get);
-        Kept fresh = new Kept(settings, sender);
-        Kept previous = KEPT.put(id, fresh);
-        if (previous != null && previous != fresh) {
-            previous.sender().close();
-        }
-        if (KEPT.size() > MAX_KEPT) {
-            forgetAll();
-        }
-        return sender;
+        return kept.account().sender(session);
     }
 
     /** Builds, and closes at once, the sender of {@code account}: whether it could send. */
     static void check(KeycloakSession session, SmsAccount account) {
-        factory(session, account).accountSender(resolved(session, account)::get).close();
+        factory(session, account).account(resolved(session, account)::get).close();
     }
 
     static void forget(String componentId) {
         Kept kept = KEPT.remove(componentId);
         if (kept != null) {
-            kept.sender().close();
+            kept.account().close();
         }
     }
 
@@ -80,7 +78,7 @@ final class AccountSenders {
         Map<String, String> settings = new HashMap<>();
         for (ProviderConfigProperty option : factory.getConfigMetadata()) {
             String value = account.component().get(option.getName());
-            if (value == null || value.isBlank() || factory.serverOnlyOptions().contains(option.getName())) {
+            if (value == null || value.isBlank() || AccountSenderFactory.SERVER_ONLY.contains(option.getName())) {
                 continue;
             }
             settings.put(option.getName(), option.isSecret() ? fromVault(session, option.getName(), value) : value);

@@ -61,7 +61,7 @@ abstract class SmsAccountPage implements UiPageProviderFactory<ComponentModel>, 
                 .property().name(SmsAccount.PRIORITY).label("smsAccountPriority").helpText("smsAccountPriorityHelp")
                 .type(ProviderConfigProperty.STRING_TYPE).defaultValue("0").add()
                 .build());
-        senders.getConfigMetadata().stream().filter(option -> !senders.serverOnlyOptions().contains(option.getName())).forEach(all::add);
+        senders.getConfigMetadata().stream().filter(option -> !AccountSenderFactory.SERVER_ONLY.contains(option.getName())).forEach(all::add);
         properties = List.copyOf(all);
     }
 
