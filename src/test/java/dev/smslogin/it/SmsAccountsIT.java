@@ -84,8 +84,8 @@ class SmsAccountsIT {
         String first = admin.createRealm(Map.of());
         String second = admin.createRealm(Map.of());
         String plain = admin.createRealm(Map.of());
-        server.aliyun().acceptAccount("firstRealmKey", "firstRealmSecret");
-        server.aliyun().acceptAccount("secondRealmKey", "secondRealmSecret");
+        server.aliyun().acceptAccount("firstRealmKey", "firstRealmSecret", "BrandOne", "SMS_100000001");
+        server.aliyun().acceptAccount("secondRealmKey", "secondRealmSecret", "BrandTwo", "SMS_200000002");
         addAccount(first, "aliyun", "brand-one", Map.of("access-key-id", "firstRealmKey", "access-key-secret", "firstRealmSecret",
                 "sign-name", "BrandOne", "template-code", "SMS_100000001"));
         Files.writeString(vault.resolve(second.replace("_", "__") + "_aliyun-secret"), "secondRealmSecret");
@@ -109,7 +109,7 @@ class SmsAccountsIT {
     @DisplayName("routes: a mainland number through the realm's Aliyun account, a US number through its Twilio account")
     void routesByRegion() throws Exception {
         String realm = admin.createRealm(Map.of("allowedRegions", "CN,US"));
-        server.aliyun().acceptAccount("routeKey", "routeSecret");
+        server.aliyun().acceptAccount("routeKey", "routeSecret", "Mainland", "SMS_300000003");
         twilio.acceptAccount("AC00000000000000000000000000000777", "routeToken");
         addAccount(realm, "aliyun", "mainland", Map.of("regions", "CN", "access-key-id", "routeKey", "access-key-secret", "routeSecret",
                 "sign-name", "Mainland", "template-code", "SMS_300000003"));
@@ -131,7 +131,7 @@ class SmsAccountsIT {
             + "it counted once (a one-a-day number is refused its second code); a number Aliyun refuses is not tried elsewhere")
     void failsOverOnlyWhenUnavailable() throws Exception {
         String realm = admin.createRealm(Map.of("maxSendsPerPhonePerDay", "1", "maxSendsPerPhonePerHour", "1"));
-        server.aliyun().acceptAccount("failKey", "failSecret");
+        server.aliyun().acceptAccount("failKey", "failSecret", "First", "SMS_400000004");
         tencent.acceptAccount("AKIDrealmSecretId00000000000000000", "realmSecretKey0000000000000000000");
         addAccount(realm, "aliyun", "first", Map.of("regions", "CN", "priority", "0", "access-key-id", "failKey",
                 "access-key-secret", "failSecret", "sign-name", "First", "template-code", "SMS_400000004"));
