@@ -39,7 +39,7 @@ public final class PhoneClaim {
      */
     public static void claim(KeycloakSession session, RealmModel realm, PhoneNumber phone) {
         // keyed with the realm's secret: the single-use store holds no number in clear
-        String key = "sms-login-claim:" + CodeSecrets.hasher(session, realm).scope(realm.getId(), phone.e164(), "claim").id();
+        String key = "sms-login-claim:" + CodeSecrets.hasher(session, realm).scope(realm.getId(), phone, "claim").id();
         if (session.getAttribute(key) != null) {
             return;  // this transaction holds the claim already (a request may validate a profile more than once)
         }

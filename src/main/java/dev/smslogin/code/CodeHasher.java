@@ -1,5 +1,7 @@
 package dev.smslogin.code;
 
+import dev.smslogin.phone.PhoneNumber;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
@@ -35,10 +37,15 @@ public final class CodeHasher {
         this.usernameKey = hmac(secret, USERNAME_DOMAIN);
     }
 
-    /** The scope of a code for {@code phoneE164} in {@code realmId}, asked for in the login session {@code sessionBinding}. */
+    /** The scope of a code for {@code phone} in {@code realmId}, asked for in the login session {@code sessionBinding}. */
+    public CodeScope scope(String realmId, PhoneNumber phone, String sessionBinding) {
+        return new CodeScope(realmId, phone.e164(), phone.region(), sessionBinding,
+                name("number", realmId, phone.e164(), 32), name("session", realmId, sessionBinding, 24));
+    }
+
+    /** As {@link #scope(String, PhoneNumber, String)}, for a number in E.164 form. */
     public CodeScope scope(String realmId, String phoneE164, String sessionBinding) {
-        return new CodeScope(realmId, phoneE164, sessionBinding,
-                name("number", realmId, phoneE164, 32), name("session", realmId, sessionBinding, 24));
+        return scope(realmId, PhoneNumber.fromE164(phoneE164), sessionBinding);
     }
 
     /**

@@ -15,7 +15,12 @@ public record SendDecision(Outcome outcome, long retryAfterSeconds, String reser
         /** {@code maxSendsPerIpPerHour} reached. */
         IP_LIMIT,
         /** {@code maxSendsPerRealmPerHour} reached: the realm's cost circuit breaker. */
-        REALM_LIMIT
+        REALM_LIMIT,
+        /**
+         * {@code maxSendsPerRegionPerHour} reached for the number's region: the realm's toll-fraud guard. Answered to
+         * users as {@link #REALM_LIMIT} is.
+         */
+        REGION_LIMIT
     }
 
     public static SendDecision allowed(String reservation) {

@@ -5,13 +5,14 @@ package dev.smslogin.code;
  * flow sent: these limits are the realm's most lenient SMS flow's, so that no flow lets anyone have more than that
  * flow allows, and never the sum of several flows. {@code requestsPerClientPerHour} caps every code request of one
  * client (see {@link ClientKey}), whatever became of it: unlike the send windows it is never given back, so a
- * client cannot call the SMS provider without bound by asking for numbers it refuses.
+ * client cannot call the SMS provider without bound by asking for numbers it refuses. {@code perRegionPerHour} caps
+ * the realm's sends to the numbers of one destination region ({@link RegionCaps}), counted with the other windows.
  *
  * <p>A flow stricter than that ({@code stricterFlow}) also counts its own sends in windows of its own, against its
  * own limits: its limits hold for its traffic, and another flow's traffic does not use them up.
  */
 public record SendLimits(int cooldownSeconds, int perPhonePerHour, int perPhonePerDay, int perIpPerHour, int perRealmPerHour,
-                         int requestsPerClientPerHour, FlowLimits stricterFlow) {
+                         RegionCaps perRegionPerHour, int requestsPerClientPerHour, FlowLimits stricterFlow) {
 
     /** Code requests one client may make per hour for each send it is allowed ({@code maxSendsPerIpPerHour}). */
     public static final int REQUESTS_PER_ALLOWED_SEND = 3;
@@ -20,21 +21,30 @@ public record SendLimits(int cooldownSeconds, int perPhonePerHour, int perPhoneP
     public record FlowLimits(String flowId, SendLimits limits) {
     }
 
+    /** Limits whose regions have no cap of their own (the realm's cap holds for each). */
     public SendLimits(int cooldownSeconds, int perPhonePerHour, int perPhonePerDay, int perIpPerHour, int perRealmPerHour,
                       int requestsPerClientPerHour) {
-        this(cooldownSeconds, perPhonePerHour, perPhonePerDay, perIpPerHour, perRealmPerHour, requestsPerClientPerHour, null);
+        this(cooldownSeconds, perPhonePerHour, perPhonePerDay, perIpPerHour, perRealmPerHour, RegionCaps.realmCapOnly(perRealmPerHour),
+                requestsPerClientPerHour, null);
     }
 
+    /** Limits whose regions have no cap of their own (the realm's cap holds for each). */
     public SendLimits(int cooldownSeconds, int perPhonePerHour, int perPhonePerDay, int perIpPerHour, int perRealmPerHour) {
-        this(cooldownSeconds, perPhonePerHour, perPhonePerDay, perIpPerHour, perRealmPerHour,
-                (int) Math.min(Integer.MAX_VALUE, (long) perIpPerHour * REQUESTS_PER_ALLOWED_SEND));
+        this(cooldownSeconds, perPhonePerHour, perPhonePerDay, perIpPerHour, perRealmPerHour, RegionCaps.realmCapOnly(perRealmPerHour));
+    }
+
+    public SendLimits(int cooldownSeconds, int perPhonePerHour, int perPhonePerDay, int perIpPerHour, int perRealmPerHour,
+                      RegionCaps perRegionPerHour) {
+        this(cooldownSeconds, perPhonePerHour, perPhonePerDay, perIpPerHour, perRealmPerHour, perRegionPerHour,
+                (int) Math.min(Integer.MAX_VALUE, (long) perIpPerHour * REQUESTS_PER_ALLOWED_SEND), null);
     }
 
     /** The most lenient of two flows' limits, each window on its own: shorter cooldown, higher counts. */
     public SendLimits mostLenient(SendLimits other) {
         return new SendLimits(Math.min(cooldownSeconds, other.cooldownSeconds), Math.max(perPhonePerHour, other.perPhonePerHour),
                 Math.max(perPhonePerDay, other.perPhonePerDay), Math.max(perIpPerHour, other.perIpPerHour),
-                Math.max(perRealmPerHour, other.perRealmPerHour), Math.max(requestsPerClientPerHour, other.requestsPerClientPerHour));
+                Math.max(perRealmPerHour, other.perRealmPerHour), perRegionPerHour.mostLenient(other.perRegionPerHour),
+                Math.max(requestsPerClientPerHour, other.requestsPerClientPerHour), null);
     }
 
     /**
@@ -43,13 +53,14 @@ public record SendLimits(int cooldownSeconds, int perPhonePerHour, int perPhoneP
      */
     public SendLimits withFlow(String flowId, SendLimits flow) {
         boolean stricter = flow.cooldownSeconds > cooldownSeconds || flow.perPhonePerHour < perPhonePerHour
-                || flow.perPhonePerDay < perPhonePerDay || flow.perIpPerHour < perIpPerHour || flow.perRealmPerHour < perRealmPerHour;
+                || flow.perPhonePerDay < perPhonePerDay || flow.perIpPerHour < perIpPerHour || flow.perRealmPerHour < perRealmPerHour
+                || flow.perRegionPerHour.stricterThan(perRegionPerHour);
         return stricter ? new SendLimits(cooldownSeconds, perPhonePerHour, perPhonePerDay, perIpPerHour, perRealmPerHour,
-                requestsPerClientPerHour, new FlowLimits(flowId, flow.withoutFlow())) : withoutFlow();
+                perRegionPerHour, requestsPerClientPerHour, new FlowLimits(flowId, flow.withoutFlow())) : withoutFlow();
     }
 
     private SendLimits withoutFlow() {
         return stricterFlow == null ? this : new SendLimits(cooldownSeconds, perPhonePerHour, perPhonePerDay, perIpPerHour,
-                perRealmPerHour, requestsPerClientPerHour);
+                perRealmPerHour, perRegionPerHour, requestsPerClientPerHour, null);
     }
 }

@@ -18,6 +18,8 @@ import java.util.function.IntSupplier;
  * <ul>
  *   <li>{@code sms_login_codes_total{realm, result}}: asks for a code, by what became of them
  *       ({@link SendResult}).</li>
+ *   <li>{@code sms_login_sends_total{realm, region}}: codes handed to the SMS provider (sent, or unconfirmed after a
+ *       timeout), by the ISO 3166 region of the number: a region whose sends jump is the sign of SMS pumping.</li>
  *   <li>{@code sms_login_verifications_total{realm, result}}: codes typed, by result ({@link VerifyResult}).</li>
  *   <li>{@code sms_login_send_duration_seconds{sender, result}}: how long the SMS provider took to accept (or
  *       refuse) a message, with histogram buckets from 50 ms to 10 s.</li>
@@ -25,11 +27,13 @@ import java.util.function.IntSupplier;
  *       for the provider on this node, and how many it allows; sends refused for it count in
  *       {@code sms_login_codes_total{result="sms_busy"}}.</li>
  * </ul>
- * Tags carry no phone number, code or user: only the realm name, the provider id and a fixed result word.
+ * Tags carry no phone number, code or user: only the realm name, the provider id, a fixed result word and a region
+ * code (one of ISO 3166's ~250).
  */
 public final class SmsLoginMetrics {
 
     static final String CODES = "sms_login_codes";
+    static final String SENDS = "sms_login_sends";
     static final String VERIFICATIONS = "sms_login_verifications";
     static final String SEND_DURATION = "sms_login_send_duration";
     static final String SENDS_IN_FLIGHT = "sms_login_sends_in_flight";
@@ -42,7 +46,10 @@ public final class SmsLoginMetrics {
 
     /** What became of an ask for a code. */
     public enum SendResult {
-        SENT, COOLDOWN, PHONE_LIMIT, IP_LIMIT, REALM_LIMIT, INVALID_NUMBER, HUMAN_CHECK_FAILED,
+        SENT, COOLDOWN, PHONE_LIMIT, IP_LIMIT, REALM_LIMIT,
+        /** Refused by the realm's cap of the number's region ({@code maxSendsPerRegionPerHour}): the toll-fraud guard. */
+        REGION_LIMIT,
+        INVALID_NUMBER, HUMAN_CHECK_FAILED,
         SMS_RATE_LIMITED, SMS_REFUSED_NUMBER, SMS_UNAVAILABLE, SMS_UNCONFIRMED, SMS_BUSY, STORE_UNAVAILABLE,
         /** Counted as a send, but no SMS went out (a reset to a number no account may reset with). */
         WITHHELD
@@ -74,6 +81,16 @@ public final class SmsLoginMetrics {
 
     public void codeAsked(String realm, SendResult result) {
         count(CODES, "Asks for an SMS login code, by result", realm, result);
+    }
+
+    /** A code went to the SMS provider for a number of {@code region} (its ISO 3166 alpha-2 code). */
+    public void codeSent(String realm, String region) {
+        Counter.builder(SENDS)
+                .description("SMS login codes handed to the SMS provider, by the number's region")
+                .tag("realm", realm)
+                .tag("region", region)
+                .register(registry)
+                .increment();
     }
 
     /** Publishes how many sends a sender has in flight on this node ({@code inFlight}), and how many it allows. */

@@ -47,7 +47,7 @@ public final class PhoneCodes {
 
     /** The scope of codes for {@code phone} asked for in the login session (or other binding) {@code binding}. */
     public CodeScope scope(PhoneNumber phone, String binding) {
-        return hasher.scope(realm.getId(), phone.e164(), binding);
+        return hasher.scope(realm.getId(), phone, binding);
     }
 
     /**
@@ -102,6 +102,10 @@ public final class PhoneCodes {
             if (decision.outcome() == SendDecision.Outcome.REALM_LIMIT) {
                 LOG.warnf("SMS login: realm '%s' reached maxSendsPerRealmPerHour; codes are refused for %d s (cost circuit breaker)",
                         realm.getName(), decision.retryAfterSeconds());
+            } else if (decision.outcome() == SendDecision.Outcome.REGION_LIMIT) {
+                LOG.warnf("SMS login: realm '%s' reached maxSendsPerRegionPerHour for region %s (refused a code to %s); codes to %s "
+                        + "numbers are refused for %d s (toll-fraud guard)", realm.getName(), phone.region(), phone.masked(),
+                        phone.region(), decision.retryAfterSeconds());
             }
             metrics.codeAsked(realm.getName(), refused(decision.outcome()));
             return new SendOutcome.Refused(decision);
@@ -119,6 +123,7 @@ public final class PhoneCodes {
             if (e.mayHaveBeenDelivered()) {
                 LOG.warnf("SMS login: %s; the code may still arrive, so it stays valid and the cooldown runs", e.getMessage());
                 metrics.codeAsked(realm.getName(), SmsLoginMetrics.SendResult.SMS_UNCONFIRMED);
+                metrics.codeSent(realm.getName(), phone.region());
                 return new SendOutcome.Unconfirmed(limits.cooldownSeconds());
             }
             LOG.warnf("SMS login: %s (%s)", e.getMessage(), e.failure());
@@ -133,6 +138,7 @@ public final class PhoneCodes {
         }
         LOG.debugf("SMS login: code sent to %s", phone.masked());
         metrics.codeAsked(realm.getName(), SmsLoginMetrics.SendResult.SENT);
+        metrics.codeSent(realm.getName(), phone.region());
         return new SendOutcome.Sent(limits.cooldownSeconds());
     }
 
@@ -179,6 +185,7 @@ public final class PhoneCodes {
             case PHONE_LIMIT -> SmsLoginMetrics.SendResult.PHONE_LIMIT;
             case IP_LIMIT -> SmsLoginMetrics.SendResult.IP_LIMIT;
             case REALM_LIMIT, ALLOWED -> SmsLoginMetrics.SendResult.REALM_LIMIT;
+            case REGION_LIMIT -> SmsLoginMetrics.SendResult.REGION_LIMIT;
         };
     }
 

@@ -20,11 +20,14 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
+import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
+import org.keycloak.events.EventBuilder;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -272,7 +275,13 @@ public final class PhoneDialog {
             showCodePage(phone, sent.cooldownSeconds(), null, DialogPages.message(purpose.sentKey(), phone.maskedForDisplay()));
             return;
         }
-        step.event().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
+        EventBuilder event = step.event().detail(EVENT_DETAIL_PHONE, phone.masked());
+        if (result instanceof SendOutcome.Refused refused) {
+            // which window refused (cooldown, phone_limit, ip_limit, realm_limit, region_limit), for admins: the page
+            // says the same for every limit
+            event.detail(Details.REASON, refused.decision().outcome().name().toLowerCase(Locale.ROOT));
+        }
+        event.error(Errors.INVALID_REQUEST);
         if (concealing && (result instanceof SendOutcome.NotSent || result instanceof SendOutcome.Unconfirmed)) {
             // what a withheld send shows: the event above and the log tell admins what really happened
             long cooldown = settings.sendLimits().cooldownSeconds();

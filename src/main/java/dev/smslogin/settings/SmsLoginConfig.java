@@ -1,5 +1,6 @@
 package dev.smslogin.settings;
 
+import dev.smslogin.code.RegionCaps;
 import dev.smslogin.code.SendLimits;
 import dev.smslogin.code.VerifyLimits;
 import dev.smslogin.phonedialog.DialogSettings;
@@ -9,6 +10,8 @@ import org.keycloak.models.AuthenticatorConfigModel;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -24,9 +27,9 @@ import java.util.stream.Collectors;
  */
 public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCooldownSeconds, int maxAttemptsPerCode,
                              int maxSendsPerPhonePerHour, int maxSendsPerPhonePerDay, int maxSendsPerIpPerHour,
-                             int maxSendsPerRealmPerHour, int maxConsecutiveFailuresPerPhone, int failureLockSeconds,
-                             boolean allowRegistration, String defaultRegion, Set<String> allowedRegions, String humanCheck,
-                             UsernameFormat usernameFormat, String smsSignName, String smsTemplateCode) {
+                             int maxSendsPerRealmPerHour, RegionCaps maxSendsPerRegionPerHour, int maxConsecutiveFailuresPerPhone,
+                             int failureLockSeconds, boolean allowRegistration, String defaultRegion, Set<String> allowedRegions,
+                             String humanCheck, UsernameFormat usernameFormat, String smsSignName, String smsTemplateCode) {
 
     public static final String CODE_LENGTH = "codeLength";
     public static final String CODE_TTL_SECONDS = "codeTtlSeconds";
@@ -36,6 +39,13 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
     public static final String MAX_SENDS_PER_PHONE_PER_DAY = "maxSendsPerPhonePerDay";
     public static final String MAX_SENDS_PER_IP_PER_HOUR = "maxSendsPerIpPerHour";
     public static final String MAX_SENDS_PER_REALM_PER_HOUR = "maxSendsPerRealmPerHour";
+    public static final String MAX_SENDS_PER_REGION_PER_HOUR = "maxSendsPerRegionPerHour";
+    /**
+     * The region caps of a flow that sets none; a flow's own value is laid over them (the regions it names take its
+     * caps, the others keep these): mainland China 100 000 per hour (a hundred times the realm's default cap, which
+     * holds first), every other region 200.
+     */
+    public static final String DEFAULT_REGION_CAPS = "CN=100000,*=200";
     public static final String MAX_CONSECUTIVE_FAILURES_PER_PHONE = "maxConsecutiveFailuresPerPhone";
     public static final String FAILURE_LOCK_SECONDS = "failureLockSeconds";
     public static final String ALLOW_REGISTRATION = "allowRegistration";
@@ -50,6 +60,10 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
     // compiled once: the settings are read on every request of the flow
     private static final Pattern PROVIDER_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
     private static final Pattern REGION_SEPARATOR = Pattern.compile("[,\\s]+");
+    /** One region cap: {@code CN=100000}, or {@code *=200} for every other region. */
+    private static final Pattern REGION_CAP = Pattern.compile("([A-Za-z]{2}|\\*)\\s*=\\s*(\\d{1,9})");
+    private static final int MAX_REGION_CAP = 1_000_000;
+    private static final RegionCaps DEFAULT_CAPS = Reader.regionCaps(DEFAULT_REGION_CAPS, null);
     /** Aliyun's template codes, e.g. SMS_123456789. */
     private static final Pattern TEMPLATE_CODE = Pattern.compile("[A-Za-z0-9_]{1,64}");
     /** A sign name as providers approve them: letters (any script), digits, spaces, a few marks; no markup. */
@@ -73,6 +87,7 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
         int perDay = reader.integer(MAX_SENDS_PER_PHONE_PER_DAY, 10, 1, 1000);
         int perIp = reader.integer(MAX_SENDS_PER_IP_PER_HOUR, 20, 1, 10000);
         int perRealm = reader.integer(MAX_SENDS_PER_REALM_PER_HOUR, 1000, 1, 1_000_000);
+        RegionCaps perRegion = reader.regionCaps(MAX_SENDS_PER_REGION_PER_HOUR);
         int failures = reader.integer(MAX_CONSECUTIVE_FAILURES_PER_PHONE, 100, 5, 10_000);
         int lockSeconds = reader.integer(FAILURE_LOCK_SECONDS, 86_400, 60, 30 * 86_400);
         boolean allowRegistration = reader.bool(ALLOW_REGISTRATION, true);
@@ -88,13 +103,13 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
         if (!reader.problems.isEmpty()) {
             throw new InvalidConfigException(reader.problems);
         }
-        return new SmsLoginConfig(codeLength, codeTtl, cooldown, attempts, perHour, perDay, perIp, perRealm, failures,
+        return new SmsLoginConfig(codeLength, codeTtl, cooldown, attempts, perHour, perDay, perIp, perRealm, perRegion, failures,
                 lockSeconds, allowRegistration, defaultRegion, allowed, humanCheck, usernameFormat, signName, templateCode);
     }
 
     public SendLimits sendLimits() {
         return new SendLimits(resendCooldownSeconds, maxSendsPerPhonePerHour, maxSendsPerPhonePerDay, maxSendsPerIpPerHour,
-                maxSendsPerRealmPerHour);
+                maxSendsPerRealmPerHour, maxSendsPerRegionPerHour);
     }
 
     public VerifyLimits verifyLimits() {
@@ -215,6 +230,50 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
                 return fallback;
             }
             return value;
+        }
+
+        /**
+         * Caps of the form {@code CN=100000,US=500,*=200} ({@code *}: every region not named), each from 1 to
+         * {@code max}, laid over {@link #DEFAULT_REGION_CAPS}: a region the value does not name keeps its default.
+         */
+        RegionCaps regionCaps(String key) {
+            String value = value(key);
+            if (value == null) {
+                return DEFAULT_CAPS;
+            }
+            RegionCaps caps = regionCaps(value, DEFAULT_CAPS);
+            if (caps == null) {
+                problems.add(key + " must be a comma-separated list of REGION=N, REGION an ISO 3166 alpha-2 region named once "
+                        + "(or * for every other region) and N a whole number from 1 to " + MAX_REGION_CAP + ", such as "
+                        + DEFAULT_REGION_CAPS);
+                return DEFAULT_CAPS;
+            }
+            return caps;
+        }
+
+        /** The caps {@code value} names over {@code base} (null: none), or null when {@code value} is not such a list. */
+        private static RegionCaps regionCaps(String value, RegionCaps base) {
+            Map<String, Integer> caps = new HashMap<>(base == null ? Map.of() : base.byRegion());
+            Integer others = base == null ? null : base.others();
+            Set<String> named = new HashSet<>();
+            for (String entry : value.split(",", -1)) {
+                var cap = REGION_CAP.matcher(entry.strip());
+                if (!cap.matches()) {
+                    return null;
+                }
+                String region = cap.group(1).toUpperCase(Locale.ROOT);
+                long count = Long.parseLong(cap.group(2));
+                boolean known = region.equals("*") || ISO_REGIONS.contains(region);
+                if (!known || !named.add(region) || count < 1 || count > MAX_REGION_CAP) {
+                    return null;
+                }
+                if (region.equals("*")) {
+                    others = (int) count;
+                } else {
+                    caps.put(region, (int) count);
+                }
+            }
+            return others == null ? null : new RegionCaps(caps, others);
         }
 
         Set<String> regions(String key, String fallback) {

@@ -31,6 +31,8 @@ public final class SmsLoginConfigProperties {
             .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(20).add()
             .property().name(MAX_SENDS_PER_REALM_PER_HOUR).label("smsLoginMaxSendsPerRealmPerHour").helpText("smsLoginMaxSendsPerRealmPerHourHelp")
             .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(1000).add()
+            .property().name(MAX_SENDS_PER_REGION_PER_HOUR).label("smsLoginMaxSendsPerRegionPerHour").helpText("smsLoginMaxSendsPerRegionPerHourHelp")
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue(DEFAULT_REGION_CAPS).add()
             .property().name(MAX_CONSECUTIVE_FAILURES_PER_PHONE).label("smsLoginMaxConsecutiveFailuresPerPhone").helpText("smsLoginMaxConsecutiveFailuresPerPhoneHelp")
             .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(100).add()
             .property().name(FAILURE_LOCK_SECONDS).label("smsLoginFailureLockSeconds").helpText("smsLoginFailureLockSecondsHelp")

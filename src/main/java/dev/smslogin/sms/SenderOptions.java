@@ -3,7 +3,9 @@ package dev.smslogin.sms;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -67,8 +69,10 @@ public final class SenderOptions {
             throw invalid(PROTOCOL, "must be https or http");
         }
         String endpoint = text(ENDPOINT, defaultEndpoint);
-        if (!endpoint.matches("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?")) {
-            throw invalid(ENDPOINT, "must be a host name, optionally with :port");
+        if (!endpoint.matches("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?") || endpoint.contains(":")
+                && !between(endpoint.substring(endpoint.indexOf(':') + 1), 1, 65_535)) {
+            throw invalid(ENDPOINT, "must be a host name, optionally with :port (1 to 65535), without a scheme or path (the "
+                    + "scheme is 'protocol'), and is '" + endpoint.replaceAll("[^/@]*@", "***@") + "'");
         }
         return new SenderConnection(protocol, endpoint, millis(CONNECT_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS),
                 millis(READ_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS), maxConcurrentSends());
@@ -96,6 +100,33 @@ public final class SenderOptions {
             // reported below
         }
         throw invalid(name, rule);
+    }
+
+    private static boolean between(String number, int lowest, int highest) {
+        try {
+            int value = Integer.parseInt(number);
+            return value >= lowest && value <= highest;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The hint beside a missing {@code <prefix>} option when some purposes have templates of their own:
+     * {@code " (or template-code-verify and template-code-reset, the purposes without a template of their own)"};
+     * empty when none has.
+     */
+    public static String perPurposeHint(String prefix, Map<SmsPurpose, String> perPurpose) {
+        if (perPurpose.isEmpty()) {
+            return "";
+        }
+        List<String> without = new ArrayList<>();
+        for (SmsPurpose purpose : SmsPurpose.values()) {
+            if (!perPurpose.containsKey(purpose)) {
+                without.add(perPurposeName(prefix, purpose));
+            }
+        }
+        return " (or " + String.join(" and ", without) + ", the purposes without a template of their own)";
     }
 
     /** "sms-sender tencent: 'endpoint' must be ...". */

@@ -5,6 +5,7 @@ import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,6 @@ import java.util.function.Supplier;
  * admin can install first and configure after).
  */
 public abstract class VendorSenderFactory implements AccountSenderFactory, ServerInfoAwareProviderFactory {
-
-    private static final Logger LOG = Logger.getLogger(VendorSenderFactory.class);
 
     private Function<String, String> serverOption;
     private SenderConnection connection;
@@ -41,6 +40,11 @@ public abstract class VendorSenderFactory implements AccountSenderFactory, Serve
     /** This node's sends in flight to the provider, shared by every account of it. */
     protected final SendBulkhead bulkhead() {
         return bulkhead;
+    }
+
+    /** Said beside a missing option in the start's warning, e.g. the per-purpose options that would do instead. */
+    protected String missingOptionHint(String option) {
+        return "";
     }
 
     @Override
@@ -68,13 +72,30 @@ public abstract class VendorSenderFactory implements AccountSenderFactory, Serve
         if (factory.getProviderFactory(SmsSender.class) != this) {
             return;
         }
-        SmsLoginMetrics.global().sendsInFlight(getId(), bulkhead()::inFlight, bulkhead().capacity());
-        LOG.infof("SMS sender '%s': at most %d sends in flight on this node (max-concurrent-sends)", getId(), bulkhead().capacity());
-        List<String> missing = missingOptions.get();
-        if (!missing.isEmpty()) {
-            String prefix = "--spi-sms-sender--" + getId() + "--";
-            LOG.warnf("SMS sender '%s' is selected but not configured; set %s%s", getId(), prefix, String.join(", " + prefix, missing));
+        Logger log = Logger.getLogger(getClass());
+        SmsLoginMetrics.global().sendsInFlight(getId(), bulkhead::inFlight, bulkhead.capacity());
+        log.infof("SMS sender '%s': at most %d sends in flight on this node (max-concurrent-sends)", getId(), bulkhead.capacity());
+        String warning = notConfiguredWarning();
+        if (!warning.isEmpty()) {
+            log.warn(warning);
         }
+    }
+
+    /**
+     * The start's warning when the sender is in use but cannot send: the options to set (names only, never values).
+     * Empty when it can send.
+     */
+    String notConfiguredWarning() {
+        List<String> missing = missingOptions.get();
+        if (missing.isEmpty()) {
+            return "";
+        }
+        List<String> options = new ArrayList<>();
+        for (String name : missing) {
+            options.add("--spi-sms-sender--" + getId() + "--" + name + missingOptionHint(name));
+        }
+        return "SMS sender '" + getId() + "' is selected but not configured: every code send is refused (users read 'Text "
+                + "messages cannot be sent right now') until " + String.join(", ", options) + (options.size() == 1 ? " is" : " are") + " set.";
     }
 
     @Override

@@ -5,7 +5,9 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -286,6 +288,98 @@ public abstract class CodeStoreContract {
         SendDecision third = store().reserveSend(newScope(), "192.0.2.3", limits, "hash", TTL);
         assertThat(third.outcome()).isEqualTo(SendDecision.Outcome.REALM_LIMIT);
         assertThat(third.retryAfterSeconds()).isBetween(3590L, 3600L);
+    }
+
+    /** A scope for a random mobile number of {@code region} (CN or US) in {@code realmId}. */
+    protected static CodeScope scopeIn(String realmId, String region) {
+        String e164 = switch (region) {
+            case "CN" -> "+86139" + String.format("%08d", (long) (Math.random() * 100_000_000));
+            case "US" -> "+1650253" + String.format("%04d", (long) (Math.random() * 10_000));
+            default -> throw new IllegalArgumentException(region);
+        };
+        CodeScope scope = TestScopes.scope(realmId, e164, UUID.randomUUID().toString());
+        assertThat(scope.region()).isEqualTo(region);
+        return scope;
+    }
+
+    private static SendLimits regionCaps(String caps) {
+        Map<String, Integer> byRegion = new HashMap<>();
+        int others = 0;
+        for (String entry : caps.split(",")) {
+            String[] cap = entry.split("=");
+            if (cap[0].equals("*")) {
+                others = Integer.parseInt(cap[1]);
+            } else {
+                byRegion.put(cap[0], Integer.parseInt(cap[1]));
+            }
+        }
+        return new SendLimits(60, 5, 10, 100, 1000, new RegionCaps(byRegion, others));
+    }
+
+    @Test
+    @DisplayName("a region's hourly cap refuses its numbers' next send as the realm cap is, while another region still sends")
+    void regionCap() {
+        SendLimits limits = regionCaps("CN=100000,*=2");
+        for (int i = 0; i < 2; i++) {
+            assertThat(store().reserveSend(scopeIn(realm, "US"), "192.0.2." + i, limits, "hash", TTL).allowed()).as("US send " + (i + 1)).isTrue();
+        }
+        SendDecision third = store().reserveSend(scopeIn(realm, "US"), "192.0.2.3", limits, "hash", TTL);
+        assertThat(third.outcome()).isEqualTo(SendDecision.Outcome.REGION_LIMIT);
+        assertThat(third.retryAfterSeconds()).isBetween(3590L, 3600L);
+        assertThat(store().reserveSend(scopeIn(realm, "CN"), "192.0.2.4", limits, "hash", TTL).allowed()).as("a CN number").isTrue();
+        assertThat(store().reserveSend(scopeIn(realm, "CN"), "192.0.2.5", limits, "hash", TTL).allowed()).as("another CN number").isTrue();
+        assertThat(store().reserveSend(scopeIn("other-" + realm, "US"), "192.0.2.6", limits, "hash", TTL).allowed())
+                .as("a US number of another realm: the cap is per realm").isTrue();
+    }
+
+    @Test
+    @DisplayName("a send refused by the region cap, or given back, leaves no count in the region's window")
+    void regionCapGivesBack() {
+        SendLimits limits = regionCaps("US=1,*=1000");
+        CodeScope first = scopeIn(realm, "US");
+        SendDecision cancelled = store().reserveSend(first, "192.0.2.10", limits, "hash", TTL);
+        assertThat(cancelled.allowed()).isTrue();
+        store().cancelSend(first, "192.0.2.10", cancelled);
+        CodeScope second = scopeIn(realm, "US");
+        assertThat(store().reserveSend(second, "192.0.2.11", limits, "hash", TTL).allowed()).as("the cancel gave the place back").isTrue();
+        assertThat(store().reserveSend(otherSession(second), "192.0.2.12", limits, "hash", TTL).outcome())
+                .as("the region's window is full").isEqualTo(SendDecision.Outcome.REGION_LIMIT);
+        assertThat(store().reserveSend(otherSession(second), "192.0.2.12", limits, "hash", TTL).outcome())
+                .as("the refusal above took no place: still one send in the window, and the cooldown not reached")
+                .isEqualTo(SendDecision.Outcome.REGION_LIMIT);
+        SendLimits lifted = regionCaps("US=2,*=1000");
+        assertThat(store().reserveSend(scopeIn(realm, "US"), "192.0.2.13", lifted, "hash", TTL).allowed())
+                .as("a cap of 2: the refused sends left no count").isTrue();
+    }
+
+    @Test
+    @DisplayName("40 concurrent sends to 40 numbers of one region with a cap of 5: exactly 5 are allowed, the rest refused by the region cap")
+    void regionCapUnderConcurrency() throws Exception {
+        SendLimits limits = regionCaps("US=5,*=1000");
+        List<SendDecision> results = race(40, () -> store().reserveSend(scopeIn(realm, "US"),
+                "10.1.0." + (int) (Math.random() * 200), limits, "hash", TTL));
+        assertThat(results).filteredOn(SendDecision::allowed).hasSize(5);
+        assertThat(results).filteredOn(d -> !d.allowed()).allMatch(d -> d.outcome() == SendDecision.Outcome.REGION_LIMIT);
+        assertThat(store().reserveSend(scopeIn(realm, "CN"), "10.1.1.1", limits, "hash", TTL).allowed()).as("CN").isTrue();
+    }
+
+    @Test
+    @DisplayName("a flow with a stricter region cap counts its own sends to the region; the realm-wide cap bounds both flows")
+    void stricterFlowRegionCap() {
+        SendLimits lenient = regionCaps("*=3");
+        SendLimits strict = lenient.withFlow("flow-strict", regionCaps("US=1,*=3"));
+        assertThat(strict.stricterFlow()).isNotNull();
+        assertThat(lenient.withFlow("flow-lenient", regionCaps("*=3")).stricterFlow()).isNull();
+        assertThat(store().reserveSend(scopeIn(realm, "US"), "192.0.2.20", strict, "hash", TTL).allowed()).isTrue();
+        assertThat(store().reserveSend(scopeIn(realm, "US"), "192.0.2.21", strict, "hash", TTL).outcome())
+                .as("the strict flow's own cap").isEqualTo(SendDecision.Outcome.REGION_LIMIT);
+        assertThat(store().reserveSend(scopeIn(realm, "CN"), "192.0.2.22", strict, "hash", TTL).allowed()).as("CN through it").isTrue();
+        for (int i = 0; i < 2; i++) {
+            assertThat(store().reserveSend(scopeIn(realm, "US"), "192.0.2.2" + (3 + i), lenient, "hash", TTL).allowed())
+                    .as("lenient flow, US send " + (i + 1)).isTrue();
+        }
+        assertThat(store().reserveSend(scopeIn(realm, "US"), "192.0.2.30", lenient, "hash", TTL).outcome())
+                .as("the realm-wide window counted both flows").isEqualTo(SendDecision.Outcome.REGION_LIMIT);
     }
 
     @Test

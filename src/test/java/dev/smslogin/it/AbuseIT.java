@@ -48,6 +48,63 @@ class AbuseIT {
     }
 
     @Test
+    @DisplayName("a region's hourly cap (*=2) refuses the third code to US numbers as the realm cap does, page and API, while a CN "
+            + "number still gets one; the sends per region and the refusals are on /metrics")
+    void regionCap() throws Exception {
+        String realm = admin.createRealm(Map.of("maxSendsPerRegionPerHour", "*=2", "allowedRegions", "CN,US",
+                "maxSendsPerIpPerHour", "100"));
+        try {
+            for (int i = 0; i < 2; i++) {
+                String us = Phones.newUs();
+                assertThat(submitPhone(new Browser(server), realm, "+" + us).isCodePage()).as("US number " + (i + 1)).isTrue();
+                assertThat(aliyun.messagesTo(us)).hasSize(1);
+            }
+            String third = Phones.newUs();
+            Page refused = submitPhone(new Browser(server), realm, "+" + third);
+            assertThat(refused.isPhonePage()).isTrue();
+            assertThat(refused.text()).as("what the realm cap shows").contains("Too many codes were requested. Try again in 60 minutes.");
+            assertThat(aliyun.messagesTo(third)).isEmpty();
+            String fourth = Phones.newUs();
+            NativeApp.Answer api = new NativeApp(server, realm).sendCode("+" + fourth);
+            assertThat(api.status()).isEqualTo(429);
+            assertThat(api.error()).isEqualTo("slow_down");
+            assertThat(api.json().get("retry_after").asLong()).isBetween(3500L, 3600L);
+            assertThat(aliyun.messagesTo(fourth)).isEmpty();
+
+            String national = Phones.newNational();
+            assertThat(submitPhone(new Browser(server), realm, national).isCodePage()).as("a CN number").isTrue();
+            assertThat(aliyun.messagesTo(national)).hasSize(1);
+
+            String masked = "+" + third.substring(0, 3) + "****" + third.substring(7);
+            assertThat(server.logText()).contains("realm '" + realm + "' reached maxSendsPerRegionPerHour for region US (refused a code to "
+                    + masked + ")").doesNotContain(third);
+            assertThat(admin.events(realm, "LOGIN_ERROR")).as("the event names the window that refused").anySatisfy(event -> {
+                assertThat(event.at("/details/reason").asText()).isEqualTo("region_limit");
+                assertThat(event.at("/details/phone_number").asText()).isEqualTo(masked);
+            });
+            String metrics = metrics();
+            assertThat(metric(metrics, "sms_login_sends_total", realm, "region=\"US\"")).isEqualTo(2.0);
+            assertThat(metric(metrics, "sms_login_sends_total", realm, "region=\"CN\"")).isEqualTo(1.0);
+            assertThat(metric(metrics, "sms_login_codes_total", realm, "result=\"region_limit\"")).isEqualTo(2.0);
+        } finally {
+            admin.deleteRealm(realm);
+        }
+    }
+
+    private static String metrics() throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(server.managementUrl() + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The value of metric {@code name} of {@code realm} with the tag {@code tag} ({@code name="value"}). */
+    private static double metric(String metrics, String name, String realm, String tag) {
+        return metrics.lines()
+                .filter(line -> line.startsWith(name + "{") && line.contains("realm=\"" + realm + "\"") && line.contains(tag))
+                .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no metric " + name + " of " + realm + " with " + tag));
+    }
+
+    @Test
     @DisplayName("the per-IP limit cannot be dodged with a forged X-Forwarded-For header")
     void ipLimitIgnoresForgedHeaders() {
         String realm = admin.createRealm(Map.of("maxSendsPerIpPerHour", "2"));

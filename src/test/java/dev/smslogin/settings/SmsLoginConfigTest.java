@@ -1,5 +1,7 @@
 package dev.smslogin.settings;
 
+import dev.smslogin.code.RegionCaps;
+import dev.smslogin.code.SendLimits;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -102,5 +104,55 @@ class SmsLoginConfigTest {
         SmsLoginConfig config = SmsLoginConfig.parse(Map.of("resendCooldownSeconds", "30", "maxSendsPerIpPerHour", "7"));
         assertThat(config.sendLimits().cooldownSeconds()).isEqualTo(30);
         assertThat(config.sendLimits().perIpPerHour()).isEqualTo(7);
+    }
+
+    @Test
+    @DisplayName("given no region caps, then mainland China may be sent 100 000 codes an hour and every other region 200")
+    void regionCapDefaults() {
+        RegionCaps caps = SmsLoginConfig.defaults().sendLimits().perRegionPerHour();
+        assertThat(caps.of("CN")).isEqualTo(100_000);
+        assertThat(caps.of("US")).isEqualTo(200);
+        assertThat(caps.of("GB")).isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("given region caps with blanks and odd case, then the regions named take them and the others keep the defaults")
+    void regionCapsOverTheDefaults() {
+        RegionCaps caps = SmsLoginConfig.parse(Map.of("maxSendsPerRegionPerHour", " us = 500 , gb=20")).maxSendsPerRegionPerHour();
+        assertThat(caps.of("US")).isEqualTo(500);
+        assertThat(caps.of("GB")).isEqualTo(20);
+        assertThat(caps.of("CN")).as("the default's").isEqualTo(100_000);
+        assertThat(caps.of("FR")).as("the default's *").isEqualTo(200);
+        RegionCaps everyOther = SmsLoginConfig.parse(Map.of("maxSendsPerRegionPerHour", "*=2")).maxSendsPerRegionPerHour();
+        assertThat(everyOther.of("US")).isEqualTo(2);
+        assertThat(everyOther.of("CN")).isEqualTo(100_000);
+        assertThat(SmsLoginConfig.parse(Map.of("maxSendsPerRegionPerHour", "CN=5")).maxSendsPerRegionPerHour().of("CN")).isEqualTo(5);
+    }
+
+    @Test
+    @DisplayName("given a malformed region cap, then the problem names the key and the form")
+    void invalidRegionCaps() {
+        for (String value : new String[]{"CN", "CN=0", "CN=1000001", "XX=5", "CN=5,CN=6", "CN=5;US=6", "*=-1", "CN=5,", "CHN=5"}) {
+            assertThatThrownBy(() -> SmsLoginConfig.parse(Map.of("maxSendsPerRegionPerHour", value))).as(value)
+                    .isInstanceOf(SmsLoginConfig.InvalidConfigException.class)
+                    .hasMessage("maxSendsPerRegionPerHour must be a comma-separated list of REGION=N, REGION an ISO 3166 alpha-2 "
+                            + "region named once (or * for every other region) and N a whole number from 1 to 1000000, such as "
+                            + "CN=100000,*=200");
+        }
+    }
+
+    @Test
+    @DisplayName("the realm's most lenient region caps: per region the higher of two flows', a flow stricter in one region has windows of its own")
+    void regionCapsMerge() {
+        SendLimits a = SmsLoginConfig.parse(Map.of("maxSendsPerRegionPerHour", "US=500,*=10")).sendLimits();
+        SendLimits b = SmsLoginConfig.parse(Map.of("maxSendsPerRegionPerHour", "GB=50,CN=10")).sendLimits();
+        RegionCaps merged = a.mostLenient(b).perRegionPerHour();
+        assertThat(merged.of("US")).isEqualTo(500);
+        assertThat(merged.of("GB")).isEqualTo(50);
+        assertThat(merged.of("CN")).isEqualTo(100_000);
+        assertThat(merged.of("FR")).isEqualTo(200);
+        assertThat(a.mostLenient(b).withFlow("flow-b", b).stricterFlow()).as("b: US 200 < 500").isNotNull();
+        assertThat(a.mostLenient(b).withFlow("flow-a", a).stricterFlow()).as("a: * 10 < 200").isNotNull();
+        assertThat(b.mostLenient(b).withFlow("flow-b", b).stricterFlow()).isNull();
     }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * A real Redis master, one replica and one Sentinel (quorum 1) on loopback ports, as processes of the machine's
+ * A real Redis master, one replica (or none) and one Sentinel (quorum 1) on loopback ports, as processes of the machine's
  * redis-server. The replica replicates through a {@link TcpProxy}, so a test can cut replication. A killed node can
  * be started again on its port; Sentinel then makes it a replica of the current master.
  */
@@ -29,8 +29,18 @@ public final class SentinelCluster implements AutoCloseable {
     /** The processes by port: Redis servers (a restarted one replaces its killed process) and the Sentinel. */
     private final Map<Integer, Process> servers = new LinkedHashMap<>();
     private final Path dir;
+    private final int replicas;
 
     public SentinelCluster() throws IOException, InterruptedException {
+        this(1);
+    }
+
+    /** @param replicas 1, or 0: a master that Sentinel monitors alone ({@link #replicaPort} then has no server) */
+    public SentinelCluster(int replicas) throws IOException, InterruptedException {
+        if (replicas != 0 && replicas != 1) {
+            throw new IllegalArgumentException("one replica or none");
+        }
+        this.replicas = replicas;
         dir = Files.createTempDirectory("sentinel");
         masterPort = LocalPorts.free();
         replicaPort = LocalPorts.free();
@@ -47,8 +57,10 @@ public final class SentinelCluster implements AutoCloseable {
     private void start() throws IOException, InterruptedException {
         redis(masterPort);
         await("master up", () -> info(masterPort, "server").contains("redis_version"));
-        redis(replicaPort, "--replicaof", "127.0.0.1", String.valueOf(replicationLink.port()));
-        await("replica in sync", () -> info(replicaPort, "replication").contains("master_link_status:up"));
+        if (replicas == 1) {
+            redis(replicaPort, "--replicaof", "127.0.0.1", String.valueOf(replicationLink.port()));
+            await("replica in sync", () -> info(replicaPort, "replication").contains("master_link_status:up"));
+        }
         Path config = dir.resolve("sentinel.conf");
         Files.writeString(config, String.join("\n",
                 "port " + sentinelPort,
@@ -62,9 +74,10 @@ public final class SentinelCluster implements AutoCloseable {
                 "sentinel parallel-syncs " + MASTER_NAME + " 1", ""));
         servers.put(sentinelPort, new ProcessBuilder("redis-server", config.toString(), "--sentinel")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("sentinel.log").toFile()).start());
-        await("sentinel sees the replica", () -> {
+        await("sentinel sees the master and its replicas", () -> {
             try (Jedis sentinel = new Jedis("127.0.0.1", sentinelPort)) {
-                return sentinel.sentinelReplicas(MASTER_NAME).size() == 1;
+                return sentinel.sentinelGetMasterAddrByName(MASTER_NAME) != null
+                        && sentinel.sentinelReplicas(MASTER_NAME).size() == replicas;
             } catch (RuntimeException e) {
                 return false;
             }
@@ -161,7 +174,8 @@ public final class SentinelCluster implements AutoCloseable {
 
     private void redis(int port, String... extra) throws IOException {
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--repl-timeout", "60"));
+                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--repl-timeout", "60",
+                "--repl-diskless-sync-delay", "0"));  // a replica syncs at once, not after 5 s (as in RedisCluster)
         command.addAll(List.of(extra));
         servers.put(port, new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis-" + port + ".log").toFile()).start());

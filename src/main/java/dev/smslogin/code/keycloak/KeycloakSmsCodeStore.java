@@ -23,10 +23,12 @@ import java.util.function.LongSupplier;
  * commits (and a key may be put once per request). Hence:
  *
  * <ul>
- *   <li>Every rolling window (a client's requests and sends, the realm's sends, a number's sends per hour and per
- *   day, a number's consecutive failures) is a {@link SlotRing}: a few operations per claim whatever its limit.</li>
- *   <li>A send counts, in order: the client's request (never given back), the client's and the realm's send windows,
- *   the number's cooldown, its day and hour windows; a refusal gives back what it claimed, except the request.</li>
+ *   <li>Every rolling window (a client's requests and sends, the realm's sends in all and to one region, a number's
+ *   sends per hour and per day, a number's consecutive failures) is a {@link SlotRing}: a few operations per claim
+ *   whatever its limit.</li>
+ *   <li>A send counts, in order: the client's request (never given back), the client's, the realm's and the realm's
+ *   to the number's region send windows, the number's cooldown, its day and hour windows; a refusal gives back what
+ *   it claimed, except the request.</li>
  *   <li>The cooldown is one key taken with {@code putIfAbsent}; a second key, named after the send, says whose it
  *   is, so that giving back an older send leaves a newer send's cooldown alone.</li>
  *   <li>A code cancelled in the request that stored it cannot be removed (its {@code put} is still pending): the
@@ -38,9 +40,9 @@ import java.util.function.LongSupplier;
  *   starting a new ring (a new generation).</li>
  * </ul>
  *
- * <p>Cost in cache operations, none growing with a limit: an allowed send 29, a send refused at the realm's limit
- * 22 (a few more while other requests' claims are in flight, see {@link SlotRing}); a wrong code 10, a right one 6,
- * one more for each attempt already made on the code.
+ * <p>Cost in cache operations, none growing with a limit: an allowed send 34, a send refused at the realm's limit
+ * 22, at the region's 29 (a few more while other requests' claims are in flight, see {@link SlotRing}); a wrong code
+ * 10, a right one 6, one more for each attempt already made on the code.
  */
 final class KeycloakSmsCodeStore implements SmsCodeStore {
 
@@ -88,7 +90,8 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
     }
 
     /**
-     * Claims, in order, the client's and the realm's send windows, the number's cooldown, its day and hour windows:
+     * Claims, in order, the client's, the realm's and the realm's to the number's region send windows, the number's
+     * cooldown, its day and hour windows:
      * the realm-wide ones ({@code flowId} null) or a stricter flow's own. Returns the refusal, or null.
      */
     private SendDecision claimWindows(CodeScope scope, String clientKey, String flowId, SendLimits limits, String sendId,
@@ -99,6 +102,10 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
             refusal = claim(windows.get(1), limits.perRealmPerHour(), HOUR_SECONDS, SendDecision.Outcome.REALM_LIMIT, claimed);
         }
         if (refusal == null) {
+            refusal = claim(windows.get(2), limits.perRegionPerHour().of(scope.region()), HOUR_SECONDS,
+                    SendDecision.Outcome.REGION_LIMIT, claimed);
+        }
+        if (refusal == null) {
             String cooldown = cooldownKey(scope, flowId);
             refusal = startCooldown(cooldown, limits.cooldownSeconds(), sendId);
             if (refusal == null) {
@@ -106,10 +113,10 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
             }
         }
         if (refusal == null) {
-            refusal = claim(windows.get(2), limits.perPhonePerDay(), DAY_SECONDS, SendDecision.Outcome.PHONE_LIMIT, claimed);
+            refusal = claim(windows.get(3), limits.perPhonePerDay(), DAY_SECONDS, SendDecision.Outcome.PHONE_LIMIT, claimed);
         }
         if (refusal == null) {
-            refusal = claim(windows.get(3), limits.perPhonePerHour(), HOUR_SECONDS, SendDecision.Outcome.PHONE_LIMIT, claimed);
+            refusal = claim(windows.get(4), limits.perPhonePerHour(), HOUR_SECONDS, SendDecision.Outcome.PHONE_LIMIT, claimed);
         }
         return refusal;
     }
@@ -222,12 +229,13 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
     }
 
     /**
-     * The windows a send claims and gives back: the client's, the realm's, the number's per day and per hour;
-     * realm-wide ({@code flowId} null) or a stricter flow's own.
+     * The windows a send claims and gives back: the client's, the realm's, the realm's to the number's region, the
+     * number's per day and per hour; realm-wide ({@code flowId} null) or a stricter flow's own.
      */
     private List<String> sendWindows(CodeScope scope, String clientKey, String flowId) {
         String flow = flowId == null ? "" : "flow:" + flowId + ":";
-        return List.of(clientWindow(scope, clientKey, flow + "sends"), prefix + scope.realmId() + ":" + flow + "sends",
+        String realm = prefix + scope.realmId() + ":" + flow;
+        return List.of(clientWindow(scope, clientKey, flow + "sends"), realm + "sends", realm + "region:" + scope.region() + ":sends",
                 phoneKey(scope, flow + "sends:day"), phoneKey(scope, flow + "sends:hour"));
     }
 

@@ -4,8 +4,8 @@ import dev.smslogin.code.CodeScope;
 
 /**
  * Key layout. Each phone number's keys (cooldown, send window, one code per login session) share one hash tag ({@code {realm:hash}}), so they live in one Redis
- * Cluster slot and one Lua script may touch them all. A realm's counters (its sends; per client, its requests and
- * sends) share the realm's tag.
+ * Cluster slot and one Lua script may touch them all. A realm's counters (its sends, in all and per region; per client, its
+ * requests and sends) share the realm's tag.
  *
  * <p>The windows are hashes of buckets ({@code RedisScript}); their names ({@code ...-window}) are not those of the
  * sorted sets that earlier versions kept ({@code ...:sends}, {@code ...:requests}), so that a node of either version
@@ -47,6 +47,11 @@ final class RedisKeys {
         return prefix + "{" + realmId + "}:send-window";
     }
 
+    /** The realm's sends to the numbers of one region (an ISO code: a few hundred keys at most). */
+    String regionSends(String realmId, String region) {
+        return prefix + "{" + realmId + "}:region:" + region + ":send-window";
+    }
+
     /** The client's sends through one stricter flow. */
     String flowClientSends(String realmId, String flowId, String clientKey) {
         return prefix + "{" + realmId + "}:flow:" + flowId + ":ip:" + clientKey + ":send-window";
@@ -55,6 +60,11 @@ final class RedisKeys {
     /** The realm's sends through one stricter flow. */
     String flowRealmSends(String realmId, String flowId) {
         return prefix + "{" + realmId + "}:flow:" + flowId + ":send-window";
+    }
+
+    /** The realm's sends to the numbers of one region through one stricter flow. */
+    String flowRegionSends(String realmId, String flowId, String region) {
+        return prefix + "{" + realmId + "}:flow:" + flowId + ":region:" + region + ":send-window";
     }
 
     String flowCooldown(CodeScope scope, String flowId) {

@@ -3,6 +3,7 @@ package dev.smslogin.code.redis;
 import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.CommandObjects;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -68,6 +69,13 @@ final class RedisPool extends UnifiedJedis {
                 }
             }
             throw e;
+        }
+    }
+
+    /** Runs {@code work} on a connection to the master (standalone, Sentinel), or to a node that answers (Cluster). */
+    <T> T onAnyNode(Function<Jedis, T> work) {
+        try (Connection connection = provider.getConnection()) {
+            return work.apply(new Jedis(connection));
         }
     }
 }

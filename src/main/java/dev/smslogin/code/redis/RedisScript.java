@@ -47,23 +47,23 @@ enum RedisScript {
             """),
 
     /**
-     * KEYS: the client's requests, the client's sends, the realm's sends, and for a stricter flow its own client
-     * and realm sends (hourly {@linkplain Lua#WINDOWS windows} sharing the realm's hash tag). ARGV: the max of each
-     * window, in the order of KEYS. The request is counted first and is never given back; a request over its limit
-     * is not counted. Returns {0, 0, now} when allowed (the send counted at {@code now}, the server's ms), {3, ms}
-     * over a client limit, {4, ms} over a realm limit.
+     * KEYS: the client's requests, then the send windows: the client's sends, the realm's, the realm's to the number's
+     * region, and for a stricter flow its own client, realm and region sends (hourly {@linkplain Lua#WINDOWS windows}
+     * sharing the realm's hash tag). ARGV: the max of each window, in the order of KEYS. The request is counted first
+     * and is never given back; a request over its limit is not counted. Returns {0, 0, now} when allowed (the send
+     * counted at {@code now}, the server's ms, in every send window), else {i, ms}: the window KEYS[i] is full, and
+     * the time until it has room.
      */
     RESERVE_CLIENT(true, Lua.WINDOWS + """
-            local refusal = {3, 3, 4, 3, 4}  -- by window: requests, client, realm, the flow's client, the flow's realm
             local function over(i)
               return wait(KEYS[i], 'h', hour, tonumber(ARGV[i]))
             end
             local ms = over(1)
-            if ms then return {refusal[1], ms} end
+            if ms then return {1, ms} end
             count(KEYS[1], 'h', hour)
             for i = 2, #KEYS do
               ms = over(i)
-              if ms then return {refusal[i], ms} end
+              if ms then return {i, ms} end
             end
             for i = 2, #KEYS do count(KEYS[i], 'h', hour) end
             return {0, 0, now}

@@ -23,8 +23,7 @@ import java.util.function.Supplier;
  */
 final class RedisScriptRunner {
 
-    private final RedisPool redis;
-    private final CommandObjects commands;
+    private final RedisClient redis;
     private final int replicasToAck;
     private final long timeoutMillis;
 
@@ -33,24 +32,30 @@ final class RedisScriptRunner {
      *                      counts as done (0: none; with Sentinel or Cluster, 1, so that a failover cannot bring a
      *                      code back)
      */
-    RedisScriptRunner(RedisPool redis, int replicasToAck, long timeoutMillis) {
+    RedisScriptRunner(RedisClient redis, int replicasToAck, long timeoutMillis) {
         this.redis = redis;
-        this.commands = redis.commands();
         this.replicasToAck = replicasToAck;
         this.timeoutMillis = timeoutMillis;
     }
 
+    RedisScriptRunner(RedisPool redis, int replicasToAck, long timeoutMillis) {
+        this(RedisClient.of(redis), replicasToAck, timeoutMillis);
+    }
+
     @SuppressWarnings("unchecked")
     <T> List<T> run(RedisScript script, List<String> keys, List<String> args) {
-        return (List<T>) execute(script, () -> evaluate(redis::executeCommand, script, keys, args));
+        RedisPool pool = pool();
+        return (List<T>) execute(script, () -> evaluate(pool::executeCommand, pool.commands(), script, keys, args));
     }
 
     void runForEffect(RedisScript script, List<String> keys, List<String> args) {
-        execute(script, () -> evaluate(redis::executeCommand, script, keys, args));
+        RedisPool pool = pool();
+        execute(script, () -> evaluate(pool::executeCommand, pool.commands(), script, keys, args));
     }
 
     long runForLong(RedisScript script, List<String> keys, List<String> args) {
-        return (Long) execute(script, () -> evaluate(redis::executeCommand, script, keys, args));
+        RedisPool pool = pool();
+        return (Long) execute(script, () -> evaluate(pool::executeCommand, pool.commands(), script, keys, args));
     }
 
     /**
@@ -63,18 +68,29 @@ final class RedisScriptRunner {
         if (replicasToAck == 0) {
             return runForLong(script, keys, args);
         }
-        return (Long) execute(script, () -> redis.onOneConnection(commands.evalsha(script.sha1, keys, args), connection -> {
-            long answer = (Long) evaluate(connection::executeCommand, script, keys, args);
+        RedisPool pool = pool();
+        CommandObjects commands = pool.commands();
+        return (Long) execute(script, () -> pool.onOneConnection(commands.evalsha(script.sha1, keys, args), connection -> {
+            long answer = (Long) evaluate(connection::executeCommand, commands, script, keys, args);
             if (confirmWhen.test(answer)) {
-                awaitReplicas(connection, keys.get(0));
+                awaitReplicas(connection, commands, keys.get(0));
             }
             return answer;
         }));
     }
 
+    /** The node's pool; made now if Redis did not answer before (Sentinel, Cluster). */
+    private RedisPool pool() {
+        try {
+            return redis.pool();
+        } catch (JedisException e) {
+            throw unavailable(e);
+        }
+    }
+
     /** @param executor sends a command: over a connection the pool lends for it, or over one borrowed already */
-    private Object evaluate(Function<CommandObject<Object>, Object> executor, RedisScript script, List<String> keys,
-                            List<String> args) {
+    private static Object evaluate(Function<CommandObject<Object>, Object> executor, CommandObjects commands, RedisScript script,
+                                   List<String> keys, List<String> args) {
         try {
             return executor.apply(commands.evalsha(script.sha1, keys, args));
         } catch (JedisNoScriptException e) {
@@ -82,7 +98,7 @@ final class RedisScriptRunner {
         }
     }
 
-    private void awaitReplicas(Connection connection, String key) {
+    private void awaitReplicas(Connection connection, CommandObjects commands, String key) {
         long acknowledged = connection.executeCommand(commands.waitReplicas(key, replicasToAck, timeoutMillis));
         if (acknowledged < replicasToAck) {
             throw new CodeStoreUnavailableException("only " + acknowledged + " of " + replicasToAck

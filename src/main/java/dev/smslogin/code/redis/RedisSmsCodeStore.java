@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Codes and counters in Redis. Round trips: a send takes two (the client IP's and the realm's windows, then the
+ * Codes and counters in Redis. Round trips: a send takes two (the client IP's, the realm's and the region's windows, then the
  * number's cooldown and windows and the code: the two sets of keys live in different Redis Cluster slots); a verify
  * takes one, and with Sentinel or Cluster a second for a right code ({@code WAIT} for a replica, so that a failover
  * cannot make a used code usable again).
@@ -33,18 +33,25 @@ final class RedisSmsCodeStore implements SmsCodeStore {
         this.keys = keys;
     }
 
+    /** What RESERVE_CLIENT's windows refuse, by window: requests, client, realm, region, then the flow's three. */
+    private static final List<SendDecision.Outcome> CLIENT_REFUSALS = List.of(SendDecision.Outcome.IP_LIMIT,
+            SendDecision.Outcome.IP_LIMIT, SendDecision.Outcome.REALM_LIMIT, SendDecision.Outcome.REGION_LIMIT,
+            SendDecision.Outcome.IP_LIMIT, SendDecision.Outcome.REALM_LIMIT, SendDecision.Outcome.REGION_LIMIT);
+
     @Override
     public SendDecision reserveSend(CodeScope scope, String clientKey, SendLimits limits, String codeHash, Duration codeTtl) {
         String member = UUID.randomUUID().toString();
         String flowId = limits.stricterFlow() == null ? null : limits.stricterFlow().flowId();
         List<String> clientArgs = new ArrayList<>(List.of(String.valueOf(limits.requestsPerClientPerHour()),
-                String.valueOf(limits.perIpPerHour()), String.valueOf(limits.perRealmPerHour())));
+                String.valueOf(limits.perIpPerHour()), String.valueOf(limits.perRealmPerHour()),
+                String.valueOf(limits.perRegionPerHour().of(scope.region()))));
         List<String> phoneArgs = new ArrayList<>(List.of(String.valueOf(limits.cooldownSeconds() * 1000L),
                 String.valueOf(limits.perPhonePerHour()), String.valueOf(limits.perPhonePerDay()), member, codeHash,
                 String.valueOf(codeTtl.toMillis())));
         if (flowId != null) {
             SendLimits flow = limits.stricterFlow().limits();
-            clientArgs.addAll(List.of(String.valueOf(flow.perIpPerHour()), String.valueOf(flow.perRealmPerHour())));
+            clientArgs.addAll(List.of(String.valueOf(flow.perIpPerHour()), String.valueOf(flow.perRealmPerHour()),
+                    String.valueOf(flow.perRegionPerHour().of(scope.region()))));
             phoneArgs.addAll(List.of(String.valueOf(flow.cooldownSeconds() * 1000L), String.valueOf(flow.perPhonePerHour()),
                     String.valueOf(flow.perPhonePerDay())));
         }
@@ -53,8 +60,7 @@ final class RedisSmsCodeStore implements SmsCodeStore {
         clientKeys.add(0, keys.clientRequests(scope.realmId(), clientKey));
         List<Long> client = redis.run(RedisScript.RESERVE_CLIENT, clientKeys, clientArgs);
         if (client.get(0) != 0) {
-            return SendDecision.refused(client.get(0) == 3 ? SendDecision.Outcome.IP_LIMIT : SendDecision.Outcome.REALM_LIMIT,
-                    client.get(1));
+            return SendDecision.refused(CLIENT_REFUSALS.get((int) (client.get(0) - 1)), client.get(1));
         }
         long clientCountedAt = client.get(2);
         List<Long> phone = redis.run(RedisScript.RESERVE_PHONE, phoneKeys(scope, flowId), phoneArgs);
@@ -109,13 +115,16 @@ final class RedisSmsCodeStore implements SmsCodeStore {
     }
 
     /**
-     * The client's and the realm's send windows, then the stricter flow's; the client's requests are counted apart
-     * and never given back.
+     * The client's, the realm's and the realm's to the number's region send windows, then the stricter flow's; the
+     * client's requests are counted apart and never given back.
      */
     private List<String> sendWindows(CodeScope scope, String clientKey, String flowId) {
-        List<String> windows = new ArrayList<>(List.of(keys.clientSends(scope.realmId(), clientKey), keys.realmSends(scope.realmId())));
+        String realmId = scope.realmId();
+        List<String> windows = new ArrayList<>(List.of(keys.clientSends(realmId, clientKey), keys.realmSends(realmId),
+                keys.regionSends(realmId, scope.region())));
         if (flowId != null) {
-            windows.addAll(List.of(keys.flowClientSends(scope.realmId(), flowId, clientKey), keys.flowRealmSends(scope.realmId(), flowId)));
+            windows.addAll(List.of(keys.flowClientSends(realmId, flowId, clientKey), keys.flowRealmSends(realmId, flowId),
+                    keys.flowRegionSends(realmId, flowId, scope.region())));
         }
         return windows;
     }

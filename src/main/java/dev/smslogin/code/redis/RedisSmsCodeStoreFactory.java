@@ -29,7 +29,9 @@ import java.util.stream.Collectors;
 
 /**
  * {@code --spi-sms-code-store--redis--*}. Owns the one Redis client (a connection pool) of this Keycloak
- * node: built at start (once Keycloak's truststore is known), connected lazily, closed at shutdown.
+ * node: built at start (once Keycloak's truststore is known), connected lazily, closed at shutdown. At start it says
+ * in one line what it found in Redis ({@link RedisStartCheck}); a Redis that does not answer then is a warning, never a
+ * failed start.
  */
 public final class RedisSmsCodeStoreFactory implements SmsCodeStoreFactory, ServerInfoAwareProviderFactory {
 
@@ -41,7 +43,7 @@ public final class RedisSmsCodeStoreFactory implements SmsCodeStoreFactory, Serv
     private static final Logger LOG = Logger.getLogger(RedisSmsCodeStoreFactory.class);
 
     private RedisSettings settings;
-    private RedisPool jedis;
+    private RedisClient jedis;
     private RedisScriptRunner runner;
     private RedisKeys keys;
     private RedisTls tls;
@@ -67,9 +69,12 @@ public final class RedisSmsCodeStoreFactory implements SmsCodeStoreFactory, Serv
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         KeyStore keycloakTruststore = settings.tls() && tls.usesKeycloakTruststore() ? keycloakTruststore(factory) : null;
-        jedis = connect(settings, tls, keycloakTruststore);
+        jedis = client(settings, tls, keycloakTruststore);
         runner = new RedisScriptRunner(jedis, settings.replicasToAck(), settings.timeoutMillis());
         tlsDescription = settings.tls() ? tls.describe(keycloakTruststore != null) : "off";
+        if (factory.getProviderFactory(SmsCodeStore.class) != this) {
+            return;  // another code store is in use: nothing to connect to, nothing to say
+        }
         LOG.infof("SMS code store: Redis (%s) at %s, key prefix '%s', timeout %d ms, TLS: %s", settings.mode(),
                 settings.redactedUrl(), settings.keyPrefix(), settings.timeoutMillis(), tlsDescription);
         if (settings.tls() && !tls.verifiesHostname()) {
@@ -77,6 +82,8 @@ public final class RedisSmsCodeStoreFactory implements SmsCodeStoreFactory, Serv
                     + "any server holding a certificate of a trusted CA can answer the code checks (\"right code\" for "
                     + "every code). Use it only while moving to certificates that name the Redis hosts.", RedisTls.VERIFY_HOSTNAME);
         }
+        RedisStartCheck.Finding finding = RedisStartCheck.run(settings, jedis);
+        LOG.log(finding.warning() ? Logger.Level.WARN : Logger.Level.INFO, finding.text());
     }
 
     /** Keycloak's truststore ({@code --truststore-paths} and the JVM's CAs), as Keycloak's own outgoing TLS uses it. */
@@ -92,7 +99,16 @@ public final class RedisSmsCodeStoreFactory implements SmsCodeStoreFactory, Serv
         return connect(settings, RedisTls.DEFAULTS, null);
     }
 
+    /** A pool made now (Sentinel and Cluster connect as they are made, and fail when no node answers). */
     static RedisPool connect(RedisSettings settings, RedisTls tls, KeyStore keycloakTruststore) {
+        return client(settings, tls, keycloakTruststore).pool();
+    }
+
+    /**
+     * The client of {@code settings}: its configuration made now (a TLS set-up that cannot work stops the start), its
+     * pool when first used.
+     */
+    static RedisClient client(RedisSettings settings, RedisTls tls, KeyStore keycloakTruststore) {
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(64);
         pool.setMaxIdle(16);
@@ -116,12 +132,13 @@ public final class RedisSmsCodeStoreFactory implements SmsCodeStoreFactory, Serv
                 .map(n -> new HostAndPort(n.host(), n.port()))
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         JedisClientConfig config = client.database(settings.database()).build();  // database 0 in a Cluster
-        return switch (settings.mode()) {
+        JedisClientConfig sentinelConfig = sentinelClient.build();
+        return new RedisClient(() -> switch (settings.mode()) {
             case STANDALONE -> new RedisPool(new PooledConnectionProvider(nodes.iterator().next(), config, pool), config);
             case SENTINEL -> new RedisPool(new SentineledConnectionProvider(settings.masterName(), config, pool, nodes,
-                    sentinelClient.build()), config);
+                    sentinelConfig), config);
             case CLUSTER -> new RedisPool(new ClusterConnectionProvider(nodes, config, pool), 3, config);
-        };
+        });
     }
 
     @Override

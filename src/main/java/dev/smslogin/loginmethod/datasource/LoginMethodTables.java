@@ -18,6 +18,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The SQL of the original app's schema ({@code user}, {@code user_login_method}), on a connection the caller
@@ -28,6 +30,12 @@ final class LoginMethodTables {
     static final String PHONE_METHOD = "P";
     private static final int ER_DUP_ENTRY = 1062;
 
+
+    /** The app's tables, as the DDL creates them. */
+    static final List<String> TABLES = List.of("user", "user_login_method");
+    private static final String EXISTING_TABLES = "SELECT `table_name` FROM information_schema.tables "
+            + "WHERE `table_schema` = DATABASE() AND `table_name` IN ('user', 'user_login_method')";
+    private static final Pattern CREATED_TABLE = Pattern.compile("^CREATE TABLE IF NOT EXISTS `([^`]+)`");
 
     /** The DDL, shipped in the jar as {@code sql/login-methods-mysql.sql} for DBAs who create the tables themselves. */
     static final String SCHEMA_RESOURCE = "/sql/login-methods-mysql.sql";
@@ -56,11 +64,41 @@ final class LoginMethodTables {
         this.format = format;
     }
 
-    /** Creates the tables that are missing; tables that exist are left as they are. Runs outside any transaction. */
-    static void createMissingTables(Connection connection) throws SQLException {
+    /** The app's tables that the connection's database lacks, of {@link #TABLES}. */
+    static List<String> missingTables(Connection connection) throws SQLException {
+        List<String> missing = new ArrayList<>(TABLES);
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(EXISTING_TABLES)) {
+            while (rows.next()) {
+                String existing = rows.getString(1);
+                missing.removeIf(table -> table.equalsIgnoreCase(existing));
+            }
+        }
+        return missing;
+    }
+
+    /**
+     * Creates the tables that are missing, and only those: MySQL checks the CREATE privilege also for a table that
+     * exists, and a DBA who created the tables need not grant it. Runs outside any transaction.
+     *
+     * @return the tables created
+     */
+    static List<String> createMissingTables(Connection connection) throws SQLException {
+        List<String> missing = missingTables(connection);
+        createTables(connection, missing);
+        return missing;
+    }
+
+    /** Creates {@code tables} (of {@link #TABLES}) with the DDL of {@link #SCHEMA_RESOURCE}. */
+    static void createTables(Connection connection, List<String> tables) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             for (String ddl : schemaStatements()) {
-                statement.execute(ddl);
+                Matcher table = CREATED_TABLE.matcher(ddl);
+                if (!table.find()) {
+                    throw new IllegalStateException(SCHEMA_RESOURCE + " holds a statement that creates no table");
+                }
+                if (tables.contains(table.group(1))) {
+                    statement.execute(ddl);
+                }
             }
         }
     }

@@ -79,6 +79,11 @@ public final class AliyunSmsSenderFactory extends VendorSenderFactory {
     }
 
     @Override
+    protected String missingOptionHint(String option) {
+        return option.equals("template-code") ? SenderOptions.perPurposeHint("template-code", settings.purposeTemplateCodes()) : "";
+    }
+
+    @Override
     public void close() {
         if (client != null) {
             client.shutdown();

@@ -62,6 +62,11 @@ public final class TencentSmsSenderFactory extends VendorSenderFactory {
     }
 
     @Override
+    protected String missingOptionHint(String option) {
+        return option.equals("template-id") ? SenderOptions.perPurposeHint("template-id", settings.purposeTemplateIds()) : "";
+    }
+
+    @Override
     public void close() {
         if (http != null) {
             TencentSmsSender.close(http);

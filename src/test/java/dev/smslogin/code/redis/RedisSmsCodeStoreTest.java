@@ -72,8 +72,8 @@ class RedisSmsCodeStoreTest extends CodeStoreContract {
         Set<String> written = keys().stream().filter(k -> k.contains(scope.realmId())).collect(Collectors.toSet());
         store.verify(scope, "wrong-hash", attempts(5));
         written = keys().stream().filter(k -> k.contains(scope.realmId())).collect(Collectors.toSet());
-        assertThat(written).as("client requests, client and realm windows, cooldown, number's window (hour and day), code, failures")
-                .hasSize(7);
+        assertThat(written).as("client requests, client, realm and region windows, cooldown, number's window (hour and day), code, "
+                + "failures").hasSize(8);
         String national = scope.phoneE164().substring(3);
         for (String key : written) {
             assertThat(key).doesNotContain(national);

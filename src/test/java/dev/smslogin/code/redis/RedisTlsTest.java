@@ -7,6 +7,7 @@ import dev.smslogin.code.SmsCodeStore;
 import dev.smslogin.code.TestScopes;
 import dev.smslogin.code.Verification;
 import dev.smslogin.code.VerifyLimits;
+import dev.smslogin.testing.MapScope;
 import dev.smslogin.testing.TlsRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,10 +26,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
@@ -247,56 +246,6 @@ class RedisTlsTest {
     }
 
     private static Config.Scope scope(Map<String, String> options) {
-        Map<String, String> values = new HashMap<>(options);
-        return new Config.Scope() {
-            @Override
-            public String get(String key) {
-                return values.get(key);
-            }
-
-            @Override
-            public String get(String key, String defaultValue) {
-                return values.getOrDefault(key, defaultValue);
-            }
-
-            @Override
-            public String[] getArray(String key) {
-                String value = values.get(key);
-                return value == null ? null : value.split(",");
-            }
-
-            @Override
-            public Integer getInt(String key, Integer defaultValue) {
-                String value = values.get(key);
-                return value == null ? defaultValue : Integer.valueOf(value);
-            }
-
-            @Override
-            public Long getLong(String key, Long defaultValue) {
-                String value = values.get(key);
-                return value == null ? defaultValue : Long.valueOf(value);
-            }
-
-            @Override
-            public Boolean getBoolean(String key, Boolean defaultValue) {
-                String value = values.get(key);
-                return value == null ? defaultValue : Boolean.valueOf(value);
-            }
-
-            @Override
-            public Config.Scope scope(String... path) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Set<String> getPropertyNames() {
-                return values.keySet();
-            }
-
-            @Override
-            public Config.Scope root() {
-                throw new UnsupportedOperationException();
-            }
-        };
+        return MapScope.of(options);
     }
 }
