@@ -7,9 +7,9 @@ import dev.smslogin.code.SendDecision;
 import dev.smslogin.code.Verification;
 import dev.smslogin.humancheck.HumanCheck;
 import dev.smslogin.humancheck.HumanCheckUnavailableException;
-import dev.smslogin.metrics.SmsLoginMetrics;
 import dev.smslogin.metrics.SmsLoginMetrics.SendResult;
 import dev.smslogin.metrics.SmsLoginMetrics.VerifyResult;
+import dev.smslogin.metrics.SmsLoginMetrics;
 import dev.smslogin.phone.InvalidPhoneNumberException;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phone.PhoneNumberParser;
@@ -304,7 +304,7 @@ public final class PhoneDialog {
             refuseSend(phone, onCodePage, refused.decision());
         } else if (result instanceof SendOutcome.NotSent notSent) {
             showSendError(phone, onCodePage, switch (notSent.failure()) {
-                case RATE_LIMITED -> DialogPages.message(DialogMessages.SMS_RATE_LIMITED);
+                case RATE_LIMITED, NUMBER_LIMITED -> DialogPages.message(DialogMessages.SMS_RATE_LIMITED);
                 case INVALID_NUMBER -> DialogPages.phoneError(DialogMessages.SMS_REFUSED_NUMBER);
                 case MISCONFIGURED, UNAVAILABLE -> DialogPages.message(DialogMessages.SMS_UNAVAILABLE);
                 case BUSY -> DialogPages.message(DialogMessages.SMS_BUSY);

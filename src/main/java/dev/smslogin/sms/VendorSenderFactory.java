@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -16,8 +17,9 @@ import java.util.function.Supplier;
  * the start log of the selected sender (its capacity; the options still to set, instead of failing start, so that an
  * admin can install first and configure after).
  */
-public abstract class VendorSenderFactory implements SmsSenderFactory, ServerInfoAwareProviderFactory {
+public abstract class VendorSenderFactory implements AccountSenderFactory, ServerInfoAwareProviderFactory {
 
+    private Function<String, String> serverOption;
     private SenderConnection connection;
     private Supplier<List<String>> missingOptions;
     private SendBulkhead bulkhead;
@@ -27,7 +29,8 @@ public abstract class VendorSenderFactory implements SmsSenderFactory, ServerInf
      *
      * @param missingOptions the options an admin still has to set; empty when the account can send
      */
-    protected final SendBulkhead started(SenderConnection connection, Supplier<List<String>> missingOptions) {
+    protected final SendBulkhead started(Function<String, String> serverOption, SenderConnection connection, Supplier<List<String>> missingOptions) {
+        this.serverOption = serverOption;
         this.connection = connection;
         this.missingOptions = missingOptions;
         this.bulkhead = new SendBulkhead(connection.maxConcurrentSends());
@@ -42,6 +45,26 @@ public abstract class VendorSenderFactory implements SmsSenderFactory, ServerInf
     /** Said beside a missing option in the start's warning, e.g. the per-purpose options that would do instead. */
     protected String missingOptionHint(String option) {
         return "";
+    }
+
+    @Override
+    public final Account account(Function<String, String> accountOption) {
+        Function<String, String> option = name -> SERVER_ONLY.contains(name) ? serverOption.apply(name) : accountOption.apply(name);
+        return openAccount(option);
+    }
+
+    /**
+     * The account whose settings {@code option} reads (the server's where only the server sets them).
+     *
+     * @throws IllegalArgumentException naming the settings that are missing or wrong
+     */
+    protected abstract Account openAccount(Function<String, String> option);
+
+    /** Refuses settings that cannot send: {@code missing} names the options still to set. */
+    protected static void requireComplete(List<String> missing) {
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("missing: " + String.join(", ", missing));
+        }
     }
 
     @Override

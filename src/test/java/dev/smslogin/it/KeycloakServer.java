@@ -165,7 +165,8 @@ public final class KeycloakServer implements AutoCloseable {
                 "--metrics-enabled=true",
                 "--hostname-strict=false",
                 "--cache=local",
-                "--spi-sms-sender--provider=aliyun",
+                // provider-default, not provider: Keycloak then loads every sender, which realms' own accounts use
+                "--spi-sms-sender--provider-default=aliyun",
                 "--spi-sms-sender--aliyun--access-key-id=" + FakeAliyunSms.ACCESS_KEY_ID,
                 "--spi-sms-sender--aliyun--access-key-secret=" + FakeAliyunSms.ACCESS_KEY_SECRET,
                 "--spi-sms-sender--aliyun--sign-name=" + FakeAliyunSms.SIGN_NAME,

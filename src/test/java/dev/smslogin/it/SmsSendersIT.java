@@ -30,7 +30,7 @@ class SmsSendersIT {
     void logInThroughTencent() throws Exception {
         try (FakeTencentSms tencent = FakeTencentSms.start();
              KeycloakServer server = KeycloakServer.startWith("sender-tencent", List.of(
-                     "--spi-sms-sender--provider=tencent",
+                     "--spi-sms-sender--provider-default=tencent",
                      "--spi-sms-sender--tencent--secret-id=" + FakeTencentSms.SECRET_ID,
                      "--spi-sms-sender--tencent--secret-key=" + FakeTencentSms.SECRET_KEY,
                      "--spi-sms-sender--tencent--sdk-app-id=" + FakeTencentSms.SDK_APP_ID,
@@ -72,7 +72,7 @@ class SmsSendersIT {
     void logInThroughTwilio() throws Exception {
         try (FakeTwilio twilio = FakeTwilio.start();
              KeycloakServer server = KeycloakServer.startWith("sender-twilio", List.of(
-                     "--spi-sms-sender--provider=twilio",
+                     "--spi-sms-sender--provider-default=twilio",
                      "--spi-sms-sender--twilio--account-sid=" + FakeTwilio.ACCOUNT_SID,
                      "--spi-sms-sender--twilio--auth-token=" + FakeTwilio.AUTH_TOKEN,
                      "--spi-sms-sender--twilio--from=" + FakeTwilio.FROM,

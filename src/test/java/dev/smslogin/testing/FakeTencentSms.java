@@ -56,6 +56,8 @@ public final class FakeTencentSms extends FakeVendorApi<FakeTencentSms.Message> 
     private static final long ALLOWED_SKEW_SECONDS = 300;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final Map<String, String> accounts = new java.util.concurrent.ConcurrentHashMap<>(Map.of(SECRET_ID, SECRET_KEY));
+
     /** One number of an accepted {@code SendSms} call. */
     public record Message(String phoneNumber, String smsSdkAppId, String signName, String templateId,
                           List<String> templateParams, String region, String secretId, Instant at) {
@@ -121,7 +123,7 @@ public final class FakeTencentSms extends FakeVendorApi<FakeTencentSms.Message> 
 
     @Override
     protected Reply authenticate(Request request) {
-        String refusal = refusal(request);
+        String refusal = refusal(request, accounts);
         if (refusal == null) {
             return null;
         }
@@ -129,12 +131,18 @@ public final class FakeTencentSms extends FakeVendorApi<FakeTencentSms.Message> 
         return new Reply(200, error(refusal, "fake " + refusal));
     }
 
-    private static String refusal(Request request) {
+    /** Accepts the API key of another account (a realm's own), beside the server's. */
+    public void acceptAccount(String secretId, String secretKey) {
+        accounts.put(secretId, secretKey);
+    }
+
+    private static String refusal(Request request, Map<String, String> accounts) {
         TencentSignature.Credential credential = TencentSignature.Credential.parse(request.header("Authorization"));
         if (credential == null) {
             return "AuthFailure.InvalidAuthorization";
         }
-        if (!SECRET_ID.equals(credential.secretId())) {
+        String secretKey = accounts.get(credential.secretId());
+        if (secretKey == null) {
             return "AuthFailure.SecretIdNotFound";
         }
         long timestamp;
@@ -159,7 +167,7 @@ public final class FakeTencentSms extends FakeVendorApi<FakeTencentSms.Message> 
             signed.put(name, value);
         }
         String canonical = TencentSignature.canonicalRequest(request.method(), "/", "", signed, request.body());
-        String expected = TencentSignature.signature(SECRET_KEY, timestamp, "sms", TencentSignature.stringToSign(timestamp, "sms", canonical));
+        String expected = TencentSignature.signature(secretKey, timestamp, "sms", TencentSignature.stringToSign(timestamp, "sms", canonical));
         if (!expected.equals(credential.signature())) {
             return "AuthFailure.SignatureFailure";
         }
@@ -175,6 +183,7 @@ public final class FakeTencentSms extends FakeVendorApi<FakeTencentSms.Message> 
             return new Reply(200, error("NoSuchVersion", "no version " + request.header("X-TC-Version")));
         }
         String region = request.header("X-TC-Region");
+        String secretId = TencentSignature.Credential.parse(request.header("Authorization")).secretId();
         if (!REGIONS.contains(region)) {
             return new Reply(200, error("UnsupportedRegion", "SMS is not served in " + region));
         }
@@ -206,7 +215,7 @@ public final class FakeTencentSms extends FakeVendorApi<FakeTencentSms.Message> 
             status.put("IsoCode", phone.startsWith("+86") ? "CN" : "");
             if (code == null) {
                 accepted(new Message(phone, body.path("SmsSdkAppId").asText(), body.path("SignName").asText(),
-                        body.path("TemplateId").asText(), List.copyOf(params), region, SECRET_ID, Instant.now()));
+                        body.path("TemplateId").asText(), List.copyOf(params), region, secretId, Instant.now()));
             }
         }
         inner.put("RequestId", UUID.randomUUID().toString());

@@ -32,13 +32,15 @@ public final class FakeTwilio extends FakeVendorApi<FakeTwilio.Message> {
     private static final Pattern CODE = Pattern.compile("(?<![0-9])([0-9]{4,8})(?![0-9])");
     private static final DateTimeFormatter RFC_2822 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Map<String, String> accounts = new java.util.concurrent.ConcurrentHashMap<>(Map.of(ACCOUNT_SID, AUTH_TOKEN));
     /** The HTTP status Twilio answers each error code with. */
     private static final Map<Integer, Integer> STATUS = Map.ofEntries(
             Map.entry(20003, 401), Map.entry(20404, 404), Map.entry(20429, 429), Map.entry(20500, 500),
             Map.entry(20503, 503));
 
     /** One accepted message. */
-    public record Message(String sid, String to, String from, String messagingServiceSid, String body, Instant at) {
+    public record Message(String sid, String to, String from, String messagingServiceSid, String body, Instant at, String accountSid) {
         /** The code in the text: its only run of 4 to 8 digits. */
         public String code() {
             Matcher m = CODE.matcher(body);
@@ -77,11 +79,18 @@ public final class FakeTwilio extends FakeVendorApi<FakeTwilio.Message> {
         return Misbehaviour.answer(status, error(status, code, "fake error " + code));
     }
 
+    /** Accepts another account's credentials (a realm's own), beside the server's. */
+    public void acceptAccount(String accountSid, String authToken) {
+        accounts.put(accountSid, authToken);
+    }
+
     @Override
     protected Reply authenticate(Request request) {
         String authorization = request.header("Authorization");
-        String expected = "Basic " + Base64.getEncoder().encodeToString((ACCOUNT_SID + ":" + AUTH_TOKEN).getBytes(StandardCharsets.UTF_8));
-        if (!expected.equals(authorization)) {
+        Matcher account = PATH.matcher(request.path());
+        String sid = account.matches() ? account.group(1) : ACCOUNT_SID;
+        String expected = "Basic " + Base64.getEncoder().encodeToString((sid + ":" + accounts.getOrDefault(sid, "")).getBytes(StandardCharsets.UTF_8));
+        if (!accounts.containsKey(sid) || !expected.equals(authorization)) {
             rejected("20003 Authenticate");
             return new Reply(401, error(401, 20003, "Authenticate"));
         }
@@ -90,7 +99,7 @@ public final class FakeTwilio extends FakeVendorApi<FakeTwilio.Message> {
             rejected("20404 " + request.method() + " " + request.path());
             return new Reply(404, error(404, 20404, "The requested resource " + request.path() + " was not found"));
         }
-        if (!ACCOUNT_SID.equals(path.group(1))) {
+        if (!accounts.containsKey(path.group(1))) {
             rejected("20003 account " + path.group(1));
             return new Reply(401, error(401, 20003, "Authenticate"));
         }
@@ -130,7 +139,8 @@ public final class FakeTwilio extends FakeVendorApi<FakeTwilio.Message> {
             return new Reply(400, error(400, 21617, "The concatenated message body exceeds the 1600 character limit."));
         }
         String sid = "SM" + UUID.randomUUID().toString().replace("-", "");
-        accepted(new Message(sid, to, from, service, body, Instant.now()));
+        Matcher account = PATH.matcher(request.path());
+        accepted(new Message(sid, to, from, service, body, Instant.now(), account.matches() ? account.group(1) : null));
         String now = RFC_2822.format(Instant.now());
         ObjectNode message = JSON.createObjectNode()
                 .put("account_sid", ACCOUNT_SID)

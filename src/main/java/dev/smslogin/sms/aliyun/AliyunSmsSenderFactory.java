@@ -14,6 +14,7 @@ import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
 import java.util.List;
+import java.util.function.Function;
 import java.util.Map;
 
 /**
@@ -37,7 +38,25 @@ public final class AliyunSmsSenderFactory extends VendorSenderFactory {
     public void init(Config.Scope config) {
         settings = AliyunSettings.from(config::get);
         client = settings.missingOptions().isEmpty() ? newClient(settings) : null;
-        started(settings.connection(), settings::missingOptions);
+        started(config::get, settings.connection(), settings::missingOptions);
+    }
+
+    @Override
+    protected Account openAccount(Function<String, String> option) {
+        AliyunSettings account = AliyunSettings.from(option);
+        requireComplete(account.missingOptions());
+        DefaultAcsClient accountClient = newClient(account);
+        return new Account() {
+            @Override
+            public SmsSender sender(KeycloakSession session) {
+                return new AliyunSmsSender(accountClient, account, bulkhead());
+            }
+
+            @Override
+            public void close() {
+                accountClient.shutdown();
+            }
+        };
     }
 
     /** A client of {@code settings}' account (no retries, as many connections as sends may be in flight). */

@@ -13,11 +13,11 @@ final class TencentErrorCodes {
 
     private static final Map<String, SmsFailure> FAILURES = Map.ofEntries(
             // limits: of the number (its own daily, hourly, 30-second, same-content limits), of the application, of the API
-            Map.entry("LimitExceeded.PhoneNumberDailyLimit", SmsFailure.RATE_LIMITED),
-            Map.entry("LimitExceeded.PhoneNumberOneHourLimit", SmsFailure.RATE_LIMITED),
-            Map.entry("LimitExceeded.PhoneNumberThirtySecondLimit", SmsFailure.RATE_LIMITED),
-            Map.entry("LimitExceeded.PhoneNumberSameContentDailyLimit", SmsFailure.RATE_LIMITED),
-            Map.entry("LimitExceeded.DeliveryFrequencyLimit", SmsFailure.RATE_LIMITED),
+            Map.entry("LimitExceeded.PhoneNumberDailyLimit", SmsFailure.NUMBER_LIMITED),
+            Map.entry("LimitExceeded.PhoneNumberOneHourLimit", SmsFailure.NUMBER_LIMITED),
+            Map.entry("LimitExceeded.PhoneNumberThirtySecondLimit", SmsFailure.NUMBER_LIMITED),
+            Map.entry("LimitExceeded.PhoneNumberSameContentDailyLimit", SmsFailure.NUMBER_LIMITED),
+            Map.entry("LimitExceeded.DeliveryFrequencyLimit", SmsFailure.NUMBER_LIMITED),
             Map.entry("LimitExceeded.DailyLimit", SmsFailure.RATE_LIMITED),
             Map.entry("LimitExceeded.AppDailyLimit", SmsFailure.RATE_LIMITED),
             Map.entry("LimitExceeded.AppGlobalDailyLimit", SmsFailure.RATE_LIMITED),

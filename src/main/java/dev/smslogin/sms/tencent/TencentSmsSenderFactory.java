@@ -10,6 +10,7 @@ import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
 import java.util.List;
+import java.util.function.Function;
 import java.util.Map;
 
 /**
@@ -29,12 +30,30 @@ public final class TencentSmsSenderFactory extends VendorSenderFactory {
     public void init(Config.Scope config) {
         settings = TencentSettings.from(config::get);
         http = TencentSmsSender.newHttpClient(settings.connection().maxConcurrentSends());
-        sender = new TencentSmsSender(settings, http, started(settings.connection(), settings::missingOptions));
+        sender = new TencentSmsSender(settings, http, started(config::get, settings.connection(), settings::missingOptions));
     }
 
     @Override
     public SmsSender create(KeycloakSession session) {
         return sender;
+    }
+
+    @Override
+    protected Account openAccount(Function<String, String> option) {
+        TencentSettings account = TencentSettings.from(option);
+        requireComplete(account.missingOptions());
+        TencentSmsSender accountSender = new TencentSmsSender(account, http, bulkhead());
+        return new Account() {
+            @Override
+            public SmsSender sender(KeycloakSession session) {
+                return accountSender;
+            }
+
+            @Override
+            public void close() {
+                // the HTTP client is the node's, shared with the server's account
+            }
+        };
     }
 
     /** The client every Tencent sender of this node shares. */

@@ -13,6 +13,7 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Map;
 
 /**
@@ -31,13 +32,30 @@ public final class TwilioSmsSenderFactory extends VendorSenderFactory {
     @Override
     public void init(Config.Scope config) {
         settings = TwilioSettings.from(config::get);
-        started(settings.connection(), settings::missingOptions);
+        started(config::get, settings.connection(), settings::missingOptions);
         http = TwilioSmsSender.newHttpClient(settings.connection().maxConcurrentSends());
     }
 
     @Override
     public SmsSender create(KeycloakSession session) {
         return new TwilioSmsSender(settings, http, bulkhead(), TwilioTexts.of(session));
+    }
+
+    @Override
+    protected Account openAccount(Function<String, String> option) {
+        TwilioSettings account = TwilioSettings.from(option);
+        requireComplete(account.missingOptions());
+        return new Account() {
+            @Override
+            public SmsSender sender(KeycloakSession session) {
+                return new TwilioSmsSender(account, http, bulkhead(), TwilioTexts.of(session));
+            }
+
+            @Override
+            public void close() {
+                // the HTTP client is the node's, shared with the server's account
+            }
+        };
     }
 
     /** The client every Twilio sender of this node shares. */

@@ -42,8 +42,8 @@ class AliyunSettingsTest {
 
     @Test
     void errorCodesMapToWhatTheUserShouldDo() {
-        assertThat(AliyunErrorCodes.failureFor("isv.BUSINESS_LIMIT_CONTROL")).isEqualTo(SmsFailure.RATE_LIMITED);
-        assertThat(AliyunErrorCodes.failureFor("isv.DAY_LIMIT_CONTROL")).isEqualTo(SmsFailure.RATE_LIMITED);
+        assertThat(AliyunErrorCodes.failureFor("isv.BUSINESS_LIMIT_CONTROL")).isEqualTo(SmsFailure.NUMBER_LIMITED);
+        assertThat(AliyunErrorCodes.failureFor("isv.DAY_LIMIT_CONTROL")).isEqualTo(SmsFailure.NUMBER_LIMITED);
         assertThat(AliyunErrorCodes.failureFor("isv.MOBILE_NUMBER_ILLEGAL")).isEqualTo(SmsFailure.INVALID_NUMBER);
         assertThat(AliyunErrorCodes.failureFor("isv.AMOUNT_NOT_ENOUGH")).isEqualTo(SmsFailure.MISCONFIGURED);
         assertThat(AliyunErrorCodes.failureFor("SignatureDoesNotMatch")).isEqualTo(SmsFailure.MISCONFIGURED);

@@ -1,6 +1,5 @@
 package dev.smslogin.sms.aliyun;
 
-import com.aliyuncs.DefaultAcsClient;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.sms.SendBulkhead;
 import dev.smslogin.sms.SenderChecks;
@@ -8,8 +7,9 @@ import dev.smslogin.sms.SmsFailure;
 import dev.smslogin.sms.SmsPurpose;
 import dev.smslogin.sms.SmsSendException;
 import dev.smslogin.sms.SmsTemplate;
-import dev.smslogin.testing.FakeAliyunSms;
 import dev.smslogin.testing.FakeAliyunSms.Misbehaviour;
+import dev.smslogin.testing.FakeAliyunSms;
+import com.aliyuncs.DefaultAcsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -134,7 +134,7 @@ class AliyunSmsSenderTest {
     @DisplayName("given a business error with HTTP 200, then it is a failure, not a success")
     void businessErrorsArriveWithHttp200() {
         fake.misbehave(Misbehaviour.businessError("isv.BUSINESS_LIMIT_CONTROL", "触发小时级流控Permits:5"));
-        assertFailure(new AliyunSmsSender(client, settings, BULKHEAD), SmsFailure.RATE_LIMITED);
+        assertFailure(new AliyunSmsSender(client, settings, BULKHEAD), SmsFailure.NUMBER_LIMITED);
         fake.misbehave(Misbehaviour.businessError("isv.MOBILE_NUMBER_ILLEGAL", "invalid mobile number"));
         assertFailure(new AliyunSmsSender(client, settings, BULKHEAD), SmsFailure.INVALID_NUMBER);
     }

@@ -61,7 +61,7 @@ class TencentSettingsTest {
 
     @Test
     void errorCodesMapToWhatTheUserShouldDo() {
-        assertThat(TencentErrorCodes.failureFor("LimitExceeded.PhoneNumberDailyLimit")).isEqualTo(SmsFailure.RATE_LIMITED);
+        assertThat(TencentErrorCodes.failureFor("LimitExceeded.PhoneNumberDailyLimit")).isEqualTo(SmsFailure.NUMBER_LIMITED);
         assertThat(TencentErrorCodes.failureFor("RequestLimitExceeded.UinLimitExceeded")).isEqualTo(SmsFailure.RATE_LIMITED);
         assertThat(TencentErrorCodes.failureFor("InvalidParameterValue.IncorrectPhoneNumber")).isEqualTo(SmsFailure.INVALID_NUMBER);
         assertThat(TencentErrorCodes.failureFor("FailedOperation.PhoneNumberInBlacklist")).isEqualTo(SmsFailure.INVALID_NUMBER);

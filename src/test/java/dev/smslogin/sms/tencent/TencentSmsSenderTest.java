@@ -151,9 +151,9 @@ class TencentSmsSenderTest {
     @DisplayName("given the call succeeds but the number's SendStatus is not Ok, then it is that number's failure, not a success")
     void perNumberStatusIsChecked() {
         fake.refuseEachNumber("LimitExceeded.PhoneNumberDailyLimit");
-        assertNotSent(sender(), MAINLAND, SmsFailure.RATE_LIMITED);
+        assertNotSent(sender(), MAINLAND, SmsFailure.NUMBER_LIMITED);
         fake.refuseEachNumber("LimitExceeded.PhoneNumberThirtySecondLimit");
-        assertNotSent(sender(), MAINLAND, SmsFailure.RATE_LIMITED);
+        assertNotSent(sender(), MAINLAND, SmsFailure.NUMBER_LIMITED);
         fake.refuseEachNumber("FailedOperation.PhoneNumberInBlacklist");
         assertNotSent(sender(), MAINLAND, SmsFailure.INVALID_NUMBER);
         fake.refuseEachNumber("InvalidParameterValue.IncorrectPhoneNumber");
