@@ -67,6 +67,10 @@
                 <div class="${properties.kcFormActionGroupClass!}">
                     <button id="kc-send-code" name="send" type="submit"
                             class="${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("smsLoginSendCode")}</button>
+                    <#if smsLogin.skippable>
+                        <button id="kc-skip" name="skip" value="true" type="submit" formnovalidate
+                                class="${properties.kcButtonLinkClass!} ${properties.kcButtonBlockClass!}">${msg("idpSmsLinkSkip")}</button>
+                    </#if>
                     <#if isAppInitiatedAction??>
                         <button id="kc-cancel" name="cancel-aia" value="true" type="submit" formnovalidate
                                 class="${properties.kcButtonLinkClass!} ${properties.kcButtonBlockClass!}">${msg("doCancel")}</button>
@@ -75,5 +79,25 @@
             </div>
         </form>
         </@smsTabs.tabs>
+    <#elseif section="socialProviders">
+        <#-- the realm's identity providers, as Keycloak's own login page lists them ("Or sign in with") -->
+        <#if smsLogin.identityProvidersShown && social?? && social.providers?? && social.providers?has_content>
+            <div class="${properties.kcLoginMainFooterBand!}">
+                <span class="${properties.kcLoginMainFooterBandItem!} ${properties.kcLoginMainFooterHelperText!}">${msg("identity-provider-login-label")}</span>
+            </div>
+            <div id="kc-social-providers" class="${properties.kcFormSocialAccountSectionClass!}">
+                <ul class="${properties.kcFormSocialAccountListClass!}">
+                    <#list social.providers as p>
+                        <li class="${properties.kcFormSocialAccountListItemClass!}">
+                            <a id="social-${p.alias}" class="${properties.kcFormSocialAccountListButtonClass!}" aria-label="${p.displayName}"
+                               type="button" href="${p.loginUrl}">
+                                <#if p.iconClasses?has_content><i class="${p.iconClasses!}" aria-hidden="true"></i></#if>
+                                <span class="${properties.kcFormSocialAccountNameClass!}">${p.displayName!}</span>
+                            </a>
+                        </li>
+                    </#list>
+                </ul>
+            </div>
+        </#if>
     </#if>
 </@layout.registrationLayout>

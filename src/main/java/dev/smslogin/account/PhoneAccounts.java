@@ -29,6 +29,9 @@ public final class PhoneAccounts {
     record Resolution(UserModel user, boolean registered, AppAccount appAccount) {
     }
 
+    /** The conflict reason of a brokered identity's app user that is not the number's. */
+    static final String IDENTITY_APP_USER_CONFLICT = "identity_app_user_conflict";
+
     private final KeycloakSession session;
     private final RealmModel realm;
     private final LoginMethodStore appAccounts;
@@ -92,6 +95,16 @@ public final class PhoneAccounts {
      * @throws PhoneClaim.Busy when another change of the number did not end within the claim's wait
      */
     Resolution newNumber(PhoneNumber phone, boolean allowRegistration, UsernameFormat usernameFormat) {
+        return newNumber(phone, allowRegistration, usernameFormat, null);
+    }
+
+    /**
+     * {@link #newNumber(PhoneNumber, boolean, UsernameFormat)} for a person whose app account is known already
+     * ({@code appUserId}, the app user of a brokered identity's row; null: none): the new user is linked to it, and the
+     * number's row written for it. A row of the number that names another app user refuses the sign-up
+     * ({@link PhoneAccountConflict} {@code identity_app_user_conflict}).
+     */
+    Resolution newNumber(PhoneNumber phone, boolean allowRegistration, UsernameFormat usernameFormat, Long appUserId) {
         PhoneClaim.claim(session, realm, phone);
         PhoneHolder holder = PhoneUsers.find(session, realm, phone);
         if (holder.kind() != PhoneHolder.Kind.NONE) {
@@ -109,7 +122,11 @@ public final class PhoneAccounts {
                 }
             }
             try {
-                account = ownAccount(null, phone, row, allowRegistration);
+                if (appUserId != null && row.isPresent() && row.getAsLong() != appUserId) {
+                    throw new PhoneAccountConflict(IDENTITY_APP_USER_CONFLICT, "the brokered identity's row names app user " + appUserId
+                            + " but the app's row of " + phone.masked() + " belongs to app user " + row.getAsLong());
+                }
+                account = appUserId != null ? appAccounts.ensureAccount(phone, appUserId) : ownAccount(null, phone, row, allowRegistration);
             } catch (PhoneNumberTakenException e) {
                 throw new PhoneAccountConflict("app_user_of_another_realm", e.getMessage() + ", linked to a user of another realm");
             }
@@ -227,6 +244,12 @@ public final class PhoneAccounts {
                     "the user holding " + phone.masked() + " has not verified it (phoneNumberVerified is not true)");
             case NONE -> throw new IllegalArgumentException("no holder");
         };
+    }
+
+    /** The name of a new app user ({@code user.name}, 20 characters) made for {@code user} without a number: its username, cut. */
+    static String displayName(UserModel user) {
+        String username = user.getUsername();
+        return username.length() > 20 ? username.substring(0, 20) : username;
     }
 
     public static Long appUserId(UserModel user) {

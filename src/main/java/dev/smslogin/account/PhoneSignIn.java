@@ -5,6 +5,7 @@ import dev.smslogin.loginmethod.LoginMethodUnavailableException;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phonedialog.PhoneDialog;
 import dev.smslogin.settings.SmsLoginConfig;
+import dev.smslogin.spi.KeycloakRelease;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticatorUtil;
@@ -161,12 +162,12 @@ public final class PhoneSignIn {
             return;
         }
         // the category the wrong codes were counted in (the steps' reference category): Keycloak clears them
-        session.getProvider(BruteForceProtector.class).successfulLogin(realm, user, session.getContext().getConnection(),
-                session.getContext().getHttpRequest().getUri(), Set.of(OTPCredentialModel.TYPE));
+        KeycloakRelease.successfulLogin(session.getProvider(BruteForceProtector.class), realm, user,
+                session.getContext().getConnection(), session.getContext().getHttpRequest().getUri(), Set.of(OTPCredentialModel.TYPE));
     }
 
     /** A disabled user, or one locked by Keycloak's brute-force protection, does not log in even with the right code. */
-    private static Result refusedBeforeLogin(AuthenticationFlowContext context, PhoneNumber phone, UserModel user) {
+    static Result refusedBeforeLogin(AuthenticationFlowContext context, PhoneNumber phone, UserModel user) {
         String error = !user.isEnabled() ? Errors.USER_DISABLED : AuthenticatorUtils.getDisabledByBruteForceEventError(context, user);
         if (error == null) {
             return null;

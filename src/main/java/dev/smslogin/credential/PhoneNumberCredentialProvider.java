@@ -10,6 +10,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.util.JsonSerialization;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -44,7 +45,12 @@ public final class PhoneNumberCredentialProvider extends VerifiedNumberCredentia
         marker.setType(TYPE);
         marker.setUserLabel(phone.maskedForDisplay());
         marker.setCreatedDate(Time.currentTimeMillis());
-        marker.setSecretData(JsonSerialization.valueAsString(Map.of(NUMBER, phone.e164())));
+        try {
+            // writeValueAsString: valueAsString came with Keycloak 26.5
+            marker.setSecretData(JsonSerialization.writeValueAsString(Map.of(NUMBER, phone.e164())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         marker.setCredentialData("{}");
         user.credentialManager().createStoredCredential(marker);
     }

@@ -10,8 +10,10 @@ import dev.smslogin.realm.PhoneSteps;
 import dev.smslogin.settings.SmsLoginConfigProperties;
 import dev.smslogin.settings.SmsStepFactory;
 import dev.smslogin.sms.SmsSender;
+import dev.smslogin.spi.KeycloakRelease;
 import dev.smslogin.userprofile.PhoneAttributesDeclaration;
 import org.keycloak.authentication.Authenticator;
+import org.keycloak.common.Version;
 import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -73,8 +75,10 @@ public final class SmsLoginAuthenticatorFactory extends SmsStepFactory implement
         return Set.of(PhoneNumberCredentialProvider.TYPE);
     }
 
+    /** A server older than the lowest release this extension runs on does not start (README, "Compatibility"). */
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        KeycloakRelease.requireSupported(Version.VERSION);
         this.sessionFactory = factory;
     }
 

@@ -47,6 +47,30 @@ public interface LoginMethodStore extends Provider {
     /** Deletes the phone login row of {@code phone} when it belongs to {@code appUserId}; nothing else. */
     void removePhone(long appUserId, PhoneNumber phone);
 
+    /**
+     * The {@code login_method} under which identities of identity provider {@code alias} have rows (option
+     * {@code identity-provider-methods}), or null when that provider's identities have none.
+     */
+    String identityProviderMethod(String alias);
+
+    /** The {@code user_id} of the row of {@code identity}. One indexed lookup. */
+    OptionalLong findUserId(IdentityLogin identity);
+
+    /**
+     * Makes sure {@code identity} has its row for app user {@code appUserId} (a new {@code user} row when null, named
+     * {@code displayName}) and returns that app account. An existing row of that app user wins; a concurrent writer of
+     * the same row is caught by the unique key.
+     *
+     * @throws IdentityTakenException when the identity's row belongs to another app user (nothing is written)
+     */
+    AppAccount ensureIdentity(IdentityLogin identity, Long appUserId, String displayName);
+
+    /**
+     * Deletes the rows of login method {@code method} of app user {@code appUserId} whose identification is not in
+     * {@code kept} (the identities its Keycloak user is still linked to); its other rows stay.
+     */
+    void retainIdentities(String method, long appUserId, java.util.Set<String> kept);
+
     @Override
     default void close() {
     }

@@ -37,6 +37,7 @@ public final class SmsLoginMetrics {
     static final String VERIFICATIONS = "sms_login_verifications";
     static final String SEND_DURATION = "sms_login_send_duration";
     static final String SENDS_IN_FLIGHT = "sms_login_sends_in_flight";
+    static final String ACCOUNT_SENDS = "sms_login_account_sends";
     static final String SENDS_IN_FLIGHT_LIMIT = "sms_login_sends_in_flight_limit";
     private static final Duration[] BUCKETS = {
             Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
@@ -52,6 +53,15 @@ public final class SmsLoginMetrics {
         SMS_RATE_LIMITED, SMS_REFUSED_NUMBER, SMS_UNAVAILABLE, SMS_UNCONFIRMED, SMS_BUSY, STORE_UNAVAILABLE,
         /** Counted as a send, but no SMS went out (a reset to a number no account may reset with). */
         WITHHELD
+    }
+
+    /** What became of one SMS account's try at a code. */
+    public enum AccountResult {
+        SENT,
+        /** Not sent, and no other account tried (none left, or the refusal was about the number). */
+        REFUSED,
+        /** Not sent; the next account of the route was tried. */
+        FAILED_OVER
     }
 
     /** What a typed code turned out to be. */
@@ -97,6 +107,18 @@ public final class SmsLoginMetrics {
 
     public void codeTyped(String realm, VerifyResult result) {
         count(VERIFICATIONS, "SMS login codes typed, by result", realm, result);
+    }
+
+    /** One SMS account's try at a code to a number of {@code region} (an ISO code: a bounded set). */
+    public void accountSend(String realm, String account, String region, AccountResult result) {
+        Counter.builder(ACCOUNT_SENDS)
+                .description("Codes each SMS account of a realm was asked to send, by destination region and result")
+                .tag("realm", realm)
+                .tag("account", account)
+                .tag("region", region)
+                .tag("result", word(result))
+                .register(registry)
+                .increment();
     }
 
     private void count(String name, String description, String realm, Enum<?> result) {

@@ -69,7 +69,7 @@ final class CodeSend {
         }
         if (outcome instanceof SendOutcome.NotSent notSent) {
             return switch (notSent.failure()) {
-                case RATE_LIMITED -> OAuthAnswers.slowDown(config.resendCooldownSeconds());
+                case RATE_LIMITED, NUMBER_LIMITED -> OAuthAnswers.slowDown(config.resendCooldownSeconds());
                 case INVALID_NUMBER -> OAuthAnswers.error(Response.Status.BAD_REQUEST, OAuthAnswers.INVALID_PHONE_NUMBER,
                         "The SMS provider cannot deliver to this number.");
                 case MISCONFIGURED, UNAVAILABLE, BUSY -> OAuthAnswers.unavailable();

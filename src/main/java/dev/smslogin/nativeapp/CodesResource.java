@@ -4,6 +4,7 @@ import dev.smslogin.metrics.SmsLoginMetrics;
 import dev.smslogin.settings.RealmSendLimits;
 import dev.smslogin.settings.SmsLoginConfig;
 import dev.smslogin.settings.SmsLoginConfigCache;
+import dev.smslogin.spi.KeycloakRelease;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.POST;
@@ -101,7 +102,7 @@ public final class CodesResource {
         } catch (NativeAppClient.Refused e) {
             return refused(realm, e);
         }
-        cors.checkAllowedOrigins(session, allowed.client());
+        KeycloakRelease.allowedOrigins(cors, session, allowed.client());
         SmsLoginConfig config;
         try {
             config = configs.get(allowed.flow().config());

@@ -14,8 +14,8 @@ import dev.smslogin.metrics.SmsLoginMetrics;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.sms.SmsFailure;
 import dev.smslogin.sms.SmsSendException;
-import dev.smslogin.sms.SmsSender;
 import dev.smslogin.sms.SmsTemplate;
+import dev.smslogin.sms.account.SmsRoutes;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -163,23 +163,11 @@ public final class PhoneCodes {
         return verification;
     }
 
-    /** Hands the code to the SMS sender, timing it. */
+    /** Hands the code to the realm's SMS route (its own accounts, or the server's sender), timing it. */
     private void deliver(PhoneNumber phone, String code, SmsTemplate template) throws SmsSendException {
-        String sender = session.getKeycloakSessionFactory().getProviderFactory(SmsSender.class).getId();
         long start = System.nanoTime();
-        SmsFailure failure = null;
-        try {
-            session.getProvider(SmsSender.class).sendCode(phone, code, template);
-        } catch (SmsSendException e) {
-            failure = e.failure();
-            throw e;
-        } finally {
-            long took = System.nanoTime() - start;
-            metrics.sendTook(sender, failure, took);
-            if (failure == null) {
-                SendDurations.NODE.record(took);
-            }
-        }
+        new SmsRoutes(session, realm, metrics).send(phone, code, template);
+        SendDurations.NODE.record(System.nanoTime() - start);
     }
 
     private static void giveBack(SmsCodeStore store, CodeScope scope, String client, SendDecision decision, PhoneNumber phone) {
@@ -204,7 +192,7 @@ public final class PhoneCodes {
     /** What became of an ask whose code the SMS provider did not take. */
     private static SmsLoginMetrics.SendResult notDelivered(SmsFailure failure) {
         return switch (failure) {
-            case RATE_LIMITED -> SmsLoginMetrics.SendResult.SMS_RATE_LIMITED;
+            case RATE_LIMITED, NUMBER_LIMITED -> SmsLoginMetrics.SendResult.SMS_RATE_LIMITED;
             case INVALID_NUMBER -> SmsLoginMetrics.SendResult.SMS_REFUSED_NUMBER;
             case MISCONFIGURED, UNAVAILABLE -> SmsLoginMetrics.SendResult.SMS_UNAVAILABLE;
             case BUSY -> SmsLoginMetrics.SendResult.SMS_BUSY;

@@ -33,4 +33,9 @@ public final class DialogMessages {
     public static final String VERIFY_NUMBER_IN_USE = "verifyPhoneNumberInUse";
     public static final String HUMAN_CHECK_FAILED = "smsLoginHumanCheckFailed";
     public static final String HUMAN_CHECK_FIRST = "smsOtpHumanCheckFirst";
+    public static final String BROKER_ALREADY_LINKED = "idpSmsLinkAlreadyLinked";
+    public static final String BROKER_APP_ACCOUNT_CONFLICT = "idpSmsLinkAppAccountConflict";
+    public static final String BROKER_IDENTITY_TOO_LONG = "idpSmsLinkIdentityTooLong";
+    public static final String BROKER_MISPLACED = "idpSmsLinkMisplaced";
+    public static final String BROKER_SKIP_TAKEN = "idpSmsLinkSkipTaken";
 }

@@ -21,14 +21,14 @@ final class DialogPages {
     private DialogPages() {
     }
 
-    static Response phonePage(DialogStep step, DialogSettings settings, DialogPurpose purpose, String typed, FormMessage error) {
+    static Response phonePage(DialogStep step, DialogSettings settings, DialogPurpose purpose, boolean skippable, String typed, FormMessage error) {
         LoginFormsProvider form = step.newForm();
         if (error != null) {
             form.addError(error);
         }
         Locale locale = step.session().getContext().resolveLocale(step.currentUser());
         List<RegionChoice.Region> regions = RegionChoice.options(settings.allowedRegions(), RegionChoice.chosen(step.request(), settings), locale);
-        form.setAttribute("smsLogin", new SmsLoginBean(typed, null, 0, settings, purpose, regions));
+        form.setAttribute("smsLogin", new SmsLoginBean(typed, null, 0, settings, purpose, regions, skippable));
         addHumanCheck(step, settings, form);
         return form.createForm(PHONE_TEMPLATE);
     }
@@ -42,7 +42,7 @@ final class DialogPages {
         if (info != null) {
             form.addSuccess(info);
         }
-        form.setAttribute("smsLogin", new SmsLoginBean(null, phone.maskedForDisplay(), resendWaitSeconds, settings, purpose, List.of()));
+        form.setAttribute("smsLogin", new SmsLoginBean(null, phone.maskedForDisplay(), resendWaitSeconds, settings, purpose, List.of(), false));
         addHumanCheck(step, settings, form);
         return form.createForm(CODE_TEMPLATE);
     }
@@ -75,9 +75,11 @@ final class DialogPages {
         private final DialogSettings settings;
         private final DialogPurpose purpose;
         private final List<RegionChoice.Region> regions;
+        private final boolean skippable;
 
         SmsLoginBean(String phoneNumber, String maskedPhone, long resendWaitSeconds, DialogSettings settings, DialogPurpose purpose,
-                     List<RegionChoice.Region> regions) {
+                     List<RegionChoice.Region> regions, boolean skippable) {
+            this.skippable = skippable;
             this.phoneNumber = phoneNumber;
             this.maskedPhone = maskedPhone;
             this.resendWaitSeconds = resendWaitSeconds;
@@ -94,6 +96,16 @@ final class DialogPages {
         /** False when the number is the account's: the code page offers no "use another number". */
         public boolean isNumberChangeable() {
             return purpose.numberChosenByUser();
+        }
+
+        /** Whether the phone page lists the realm's identity providers: on the login's page, where they are another way in. */
+        public boolean isIdentityProvidersShown() {
+            return purpose == DialogPurpose.LOGIN;
+        }
+
+        /** Whether the phone page offers "skip" (a step that may go on without a number). */
+        public boolean isSkippable() {
+            return skippable;
         }
 
         /** The message key of the code page's submit button. */

@@ -13,7 +13,9 @@ public enum DialogPurpose {
     /** The account's own verified number: no phone page, no "use another number". */
     SECOND_FACTOR("sms-otp", "smsOtpTitle", "doLogIn", DialogMessages.CODE_SENT, SmsPurpose.SECOND_FACTOR),
     /** Only a number an account holds gets an SMS, and the page never says which: "if an account uses it". */
-    RESET_PASSWORD("sms-reset-credentials", "smsResetTitle", "doSubmit", DialogMessages.RESET_CODE_SENT, SmsPurpose.RESET);
+    RESET_PASSWORD("sms-reset-credentials", "smsResetTitle", "doSubmit", DialogMessages.RESET_CODE_SENT, SmsPurpose.RESET),
+    /** A brokered user's first login: the number the account will hold, proven with the verification template. */
+    BROKER_LINK("idp-sms-link", "idpSmsLinkTitle", "doSubmit", DialogMessages.CODE_SENT, SmsPurpose.VERIFY);
 
     private final String id;
     private final String titleKey;

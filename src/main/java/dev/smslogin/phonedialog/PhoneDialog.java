@@ -7,9 +7,9 @@ import dev.smslogin.code.SendDecision;
 import dev.smslogin.code.Verification;
 import dev.smslogin.humancheck.HumanCheck;
 import dev.smslogin.humancheck.HumanCheckUnavailableException;
-import dev.smslogin.metrics.SmsLoginMetrics;
 import dev.smslogin.metrics.SmsLoginMetrics.SendResult;
 import dev.smslogin.metrics.SmsLoginMetrics.VerifyResult;
+import dev.smslogin.metrics.SmsLoginMetrics;
 import dev.smslogin.phone.InvalidPhoneNumberException;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phone.PhoneNumberParser;
@@ -70,6 +70,8 @@ public final class PhoneDialog {
     private Predicate<PhoneNumber> recipients = phone -> true;
     /** Set with {@link #sendingOnlyTo}: every send looks like a withheld one to the person at the page. */
     private boolean concealing;
+    /** Set with {@link #skippable}: the phone page offers a button {@code skip}. */
+    private boolean skippable;
 
     public PhoneDialog(DialogStep step, DialogSettings settings, DialogPurpose purpose, CodeHasher hasher, SmsLoginMetrics metrics) {
         this.step = step;
@@ -92,11 +94,17 @@ public final class PhoneDialog {
         return this;
     }
 
+    /** The phone page offers a button named {@code skip}: the step may go on without a number (the caller handles it). */
+    public PhoneDialog skippable(boolean skippable) {
+        this.skippable = skippable;
+        return this;
+    }
+
     /** Shows the page the user is on: the code page while a number is in progress, else the phone page with {@code prefill}. */
     public void show(String prefill) {
         PhoneNumber phone = phone();
         if (phone == null) {
-            step.show(DialogPages.phonePage(step, settings, purpose, prefill, null));
+            step.show(DialogPages.phonePage(step, settings, purpose, skippable, prefill, null));
         } else {
             step.show(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(), null, null));
         }
@@ -115,7 +123,7 @@ public final class PhoneDialog {
         }
         if (form.containsKey("change_number") || phone == null && !form.containsKey(PHONE_FIELD)) {
             forget();
-            step.show(DialogPages.phonePage(step, settings, purpose, null, null));
+            step.show(DialogPages.phonePage(step, settings, purpose, skippable, null, null));
         } else if (phone == null) {
             submitPhone(form);
         } else if (form.containsKey("resend")) {
@@ -191,7 +199,7 @@ public final class PhoneDialog {
     /** Forgets the number and starts again at the phone page, with a message. */
     public void restart(String messageKey, Object... parameters) {
         forget();
-        step.show(DialogPages.phonePage(step, settings, purpose, null, DialogPages.message(messageKey, parameters)));
+        step.show(DialogPages.phonePage(step, settings, purpose, skippable, null, DialogPages.message(messageKey, parameters)));
     }
 
     /** The number in progress (a code was sent to it in this login session), or null. */
@@ -223,7 +231,7 @@ public final class PhoneDialog {
             step.event().error(Errors.INVALID_INPUT);
             metrics.codeAsked(step.realm().getName(), SendResult.INVALID_NUMBER);
             String refill = typed == null || typed.length() > PhoneNumberParser.MAX_INPUT_LENGTH ? null : typed;
-            step.show(DialogPages.phonePage(step, settings, purpose, refill, DialogPages.phoneError(rejectionMessage(e))));
+            step.show(DialogPages.phonePage(step, settings, purpose, skippable, refill, DialogPages.phoneError(rejectionMessage(e))));
             return;
         }
         if (passesHumanCheck(form, phone, false)) {
@@ -296,7 +304,7 @@ public final class PhoneDialog {
             refuseSend(phone, onCodePage, refused.decision());
         } else if (result instanceof SendOutcome.NotSent notSent) {
             showSendError(phone, onCodePage, switch (notSent.failure()) {
-                case RATE_LIMITED -> DialogPages.message(DialogMessages.SMS_RATE_LIMITED);
+                case RATE_LIMITED, NUMBER_LIMITED -> DialogPages.message(DialogMessages.SMS_RATE_LIMITED);
                 case INVALID_NUMBER -> DialogPages.phoneError(DialogMessages.SMS_REFUSED_NUMBER);
                 case MISCONFIGURED, UNAVAILABLE -> DialogPages.message(DialogMessages.SMS_UNAVAILABLE);
                 case BUSY -> DialogPages.message(DialogMessages.SMS_BUSY);
@@ -334,7 +342,7 @@ public final class PhoneDialog {
         if (onCodePage) {
             step.show(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(), error, null));
         } else {
-            step.show(DialogPages.phonePage(step, settings, purpose, phone.e164(), error));
+            step.show(DialogPages.phonePage(step, settings, purpose, skippable, phone.e164(), error));
         }
     }
 

@@ -19,12 +19,13 @@ public final class PhoneSteps {
     public static final String DIRECT_GRANT = "sms-login-direct-grant";
     public static final String SECOND_FACTOR = "sms-otp";
     public static final String RESET_CREDENTIALS = "sms-reset-credentials";
+    public static final String IDP_SMS_LINK = "idp-sms-link";
     public static final String VERIFY_PHONE_NUMBER = "verify-phone-number";
     /** The user-profile validator of {@code phoneNumber}. */
     public static final String PHONE_NUMBER_VALIDATOR = "sms-login-phone-number";
 
     /** The flow steps that send codes; their limits count together (same keys, same windows). */
-    private static final Set<String> SENDING_STEPS = Set.of(SMS_LOGIN, DIRECT_GRANT, SECOND_FACTOR, RESET_CREDENTIALS);
+    private static final Set<String> SENDING_STEPS = Set.of(SMS_LOGIN, DIRECT_GRANT, SECOND_FACTOR, RESET_CREDENTIALS, IDP_SMS_LINK);
 
     private PhoneSteps() {
     }

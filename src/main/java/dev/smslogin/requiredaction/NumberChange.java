@@ -91,7 +91,8 @@ final class NumberChange {
             changed.detail(DETAIL_PREVIOUS, previous.masked());
         }
         if (!others.isEmpty()) {
-            changed.detail(DETAIL_PREVIOUS_HOLDER, others.stream().map(UserModel::getId).toList());
+            // a lambda, not UserModel::getId: that reference names getId's interface Model, which Keycloak 26.4 and 26.5 lack
+            changed.detail(DETAIL_PREVIOUS_HOLDER, others.stream().map(other -> other.getId()).toList());
         }
         changed.success();
         return Result.CHANGED;

@@ -1,5 +1,7 @@
 package dev.smslogin.sms;
 
+import dev.smslogin.phone.PhoneNumber;
+
 import java.util.concurrent.Semaphore;
 
 /**
@@ -30,6 +32,28 @@ public final class SendBulkhead {
         }
         this.capacity = capacity;
         this.permits = new Semaphore(capacity);
+    }
+
+    /** One send to the provider. */
+    @FunctionalInterface
+    public interface Send {
+        void run() throws SmsSendException;
+    }
+
+    /**
+     * Runs {@code send} in a free place, or refuses it at once ({@link SmsFailure#BUSY}, not sent) when every place is
+     * taken.
+     */
+    public void send(PhoneNumber to, Send send) throws SmsSendException {
+        if (!tryEnter()) {
+            throw new SmsSendException(SmsFailure.BUSY, "no SMS to " + to.masked() + ": " + capacity
+                    + " sends are already in flight on this node (max-concurrent-sends)");
+        }
+        try {
+            send.run();
+        } finally {
+            leave();
+        }
     }
 
     /** Takes a place if one is free, without waiting; a caller that got one must {@link #leave()}. */

@@ -9,36 +9,28 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
-import org.keycloak.admin.client.resource.AuthenticationManagementResource;
 import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.admin.client.resource.UserResource;
-import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
-import org.keycloak.representations.idm.AuthenticationExecutionRepresentation;
-import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.EventRepresentation;
-import org.keycloak.representations.idm.IdentityProviderMapperRepresentation;
-import org.keycloak.representations.idm.IdentityProviderRepresentation;
 import org.keycloak.representations.idm.PartialImportRepresentation;
-import org.keycloak.representations.idm.ProtocolMapperRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 import org.keycloak.representations.userprofile.config.UPConfig;
-import org.keycloak.representations.userprofile.config.UPConfig.UnmanagedAttributePolicy;
 import org.keycloak.util.JsonSerialization;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.smslogin.it.AdminSteps.addOidcIdentityProvider;
 import static dev.smslogin.it.AdminSteps.createExampleRealm;
 import static dev.smslogin.it.AdminSteps.createUser;
 import static dev.smslogin.it.AdminSteps.created;
 import static dev.smslogin.it.AdminSteps.events;
-import static dev.smslogin.it.AdminSteps.flowId;
 import static dev.smslogin.it.AdminSteps.json;
+import static dev.smslogin.it.AdminSteps.oidcProviderRealm;
 import static dev.smslogin.it.AdminSteps.password;
 import static dev.smslogin.it.AdminSteps.refusal;
 import static dev.smslogin.it.AdminSteps.representation;
@@ -386,68 +378,17 @@ class AdminPhoneEditIT {
 
     /** A realm without the SMS steps whose users may keep any attribute (unmanaged attributes enabled). */
     private static String plainRealm() {
-        RealmRepresentation plain = new RealmRepresentation();
-        plain.setRealm("plain-" + UUID.randomUUID().toString().substring(0, 8));
-        plain.setEnabled(true);
-        String name = importRealm(plain);
-        UPConfig profile = admin.realm(name).users().userProfile().getConfiguration();
-        profile.setUnmanagedAttributePolicy(UnmanagedAttributePolicy.ENABLED);
-        admin.realm(name).users().userProfile().update(profile);
-        return name;
+        return AdminSteps.plainRealm(admin, "plain-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
-    /** A realm of the same Keycloak as an OpenID Connect provider: its client puts the user's {@code mobile} attribute in the ID token. */
+    /** An OpenID Connect provider realm of the same Keycloak (AdminSteps.oidcProviderRealm). */
     private static String providerRealm() {
-        String name = plainRealm();
-        ProtocolMapperRepresentation mobile = new ProtocolMapperRepresentation();
-        mobile.setName("mobile");
-        mobile.setProtocol("openid-connect");
-        mobile.setProtocolMapper("oidc-usermodel-attribute-mapper");
-        mobile.setConfig(Map.of("user.attribute", "mobile", "claim.name", "mobile", "jsonType.label", "String",
-                "id.token.claim", "true", "access.token.claim", "true", "userinfo.token.claim", "true"));
-        ClientRepresentation broker = new ClientRepresentation();
-        broker.setClientId("phone-broker");
-        broker.setSecret("broker-secret");
-        broker.setPublicClient(false);
-        broker.setStandardFlowEnabled(true);
-        broker.setRedirectUris(List.of("*"));
-        broker.setProtocolMappers(List.of(mobile));
-        created(admin.realm(name).clients().create(broker));
-        return name;
+        return oidcProviderRealm(admin, "plain-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
     /** {@code provider} as identity provider {@code provider} of {@code realm}, its {@code mobile} claim written to phoneNumber (FORCE). */
     private static void addIdentityProvider(String realm, String provider) {
-        String issuer = server.baseUrl() + "/realms/" + provider;
-        IdentityProviderRepresentation identityProvider = new IdentityProviderRepresentation();
-        identityProvider.setAlias("provider");
-        identityProvider.setProviderId("oidc");
-        identityProvider.setEnabled(true);
-        identityProvider.setTrustEmail(false);
-        identityProvider.setConfig(new HashMap<>(Map.of("clientId", "phone-broker", "clientSecret", "broker-secret",
-                "clientAuthMethod", "client_secret_post", "authorizationUrl", issuer + "/protocol/openid-connect/auth",
-                "tokenUrl", issuer + "/protocol/openid-connect/token", "validateSignature", "false", "disableUserInfo", "true",
-                "defaultScope", "openid", "syncMode", "FORCE")));
-        RealmResource realmAdmin = admin.realm(realm);
-        created(realmAdmin.identityProviders().create(identityProvider));
-        IdentityProviderMapperRepresentation phone = new IdentityProviderMapperRepresentation();
-        phone.setName("phone");
-        phone.setIdentityProviderAlias("provider");
-        phone.setIdentityProviderMapper("oidc-user-attribute-idp-mapper");
-        phone.setConfig(Map.of("claim", "mobile", "user.attribute", "phoneNumber", "syncMode", "FORCE"));
-        created(realmAdmin.identityProviders().get("provider").addMapper(phone));
-        // Keycloak's "Identity Provider Redirector" before the SMS step: kc_idp_hint goes straight to the provider
-        AuthenticationManagementResource flows = realmAdmin.flows();
-        AuthenticationExecutionRepresentation redirector = new AuthenticationExecutionRepresentation();
-        redirector.setAuthenticator("identity-provider-redirector");
-        redirector.setRequirement("ALTERNATIVE");
-        redirector.setParentFlow(flowId(realmAdmin, "sms browser"));
-        created(flows.addExecution(redirector));
-        for (AuthenticationExecutionInfoRepresentation execution : flows.getExecutions("sms browser")) {
-            if ("identity-provider-redirector".equals(execution.getProviderId())) {
-                flows.raisePriority(execution.getId());
-            }
-        }
+        addOidcIdentityProvider(admin, realm, server.baseUrl() + "/realms/" + provider, "provider", "FORCE", null);
     }
 
     /** A login through identity provider {@code provider} as its user {@code attacker}, in a fresh browser; the user id the client gets. */

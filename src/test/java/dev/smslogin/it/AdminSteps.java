@@ -11,11 +11,17 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.resource.AuthenticationManagementResource;
 import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
+import org.keycloak.representations.idm.AuthenticationExecutionRepresentation;
 import org.keycloak.representations.idm.AuthenticationFlowRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.EventRepresentation;
+import org.keycloak.representations.idm.IdentityProviderMapperRepresentation;
+import org.keycloak.representations.idm.IdentityProviderRepresentation;
+import org.keycloak.representations.idm.ProtocolMapperRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.RequiredActionConfigRepresentation;
 import org.keycloak.representations.idm.RequiredActionProviderSimpleRepresentation;
@@ -26,6 +32,7 @@ import org.keycloak.util.JsonSerialization;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -191,6 +198,79 @@ final class AdminSteps {
         client.setAttributes(Map.of("pkce.code.challenge.method", "S256"));
         client.setAuthenticationFlowBindingOverrides(Map.of("browser", flowId(realm, flowAlias)));
         created(realm.clients().create(client));
+    }
+
+    /** A realm without the SMS steps whose users may keep any attribute (unmanaged attributes enabled); returns its name. */
+    static String plainRealm(Keycloak admin, String name) {
+        RealmRepresentation plain = new RealmRepresentation();
+        plain.setRealm(name);
+        plain.setEnabled(true);
+        admin.realms().create(plain);
+        UPConfig profile = admin.realm(name).users().userProfile().getConfiguration();
+        profile.setUnmanagedAttributePolicy(UPConfig.UnmanagedAttributePolicy.ENABLED);
+        admin.realm(name).users().userProfile().update(profile);
+        return name;
+    }
+
+    /**
+     * A {@link #plainRealm} as an OpenID Connect provider of the same Keycloak: its confidential client {@code phone-broker}
+     * (secret {@code broker-secret}) puts the user's {@code mobile} attribute in the ID token.
+     */
+    static String oidcProviderRealm(Keycloak admin, String name) {
+        plainRealm(admin, name);
+        ProtocolMapperRepresentation mobile = new ProtocolMapperRepresentation();
+        mobile.setName("mobile");
+        mobile.setProtocol("openid-connect");
+        mobile.setProtocolMapper("oidc-usermodel-attribute-mapper");
+        mobile.setConfig(Map.of("user.attribute", "mobile", "claim.name", "mobile", "jsonType.label", "String",
+                "id.token.claim", "true", "access.token.claim", "true", "userinfo.token.claim", "true"));
+        ClientRepresentation broker = new ClientRepresentation();
+        broker.setClientId("phone-broker");
+        broker.setSecret("broker-secret");
+        broker.setPublicClient(false);
+        broker.setStandardFlowEnabled(true);
+        broker.setRedirectUris(List.of("*"));
+        broker.setProtocolMappers(List.of(mobile));
+        created(admin.realm(name).clients().create(broker));
+        return name;
+    }
+
+    /**
+     * The {@link #oidcProviderRealm} at {@code issuer} as identity provider {@code alias} of {@code realm}, its {@code mobile}
+     * claim written to {@code phoneNumber} in {@code syncMode} (FORCE, IMPORT), with the first broker login flow
+     * {@code firstBrokerLoginFlow} (null: Keycloak's own); Keycloak's Identity Provider Redirector comes first in the realm's
+     * {@code sms browser} flow, so that {@code kc_idp_hint} goes straight to the provider.
+     */
+    static void addOidcIdentityProvider(Keycloak admin, String realm, String issuer, String alias, String syncMode, String firstBrokerLoginFlow) {
+        IdentityProviderRepresentation identityProvider = new IdentityProviderRepresentation();
+        identityProvider.setAlias(alias);
+        identityProvider.setProviderId("oidc");
+        identityProvider.setEnabled(true);
+        identityProvider.setTrustEmail(false);
+        identityProvider.setFirstBrokerLoginFlowAlias(firstBrokerLoginFlow);
+        identityProvider.setConfig(new HashMap<>(Map.of("clientId", "phone-broker", "clientSecret", "broker-secret",
+                "clientAuthMethod", "client_secret_post", "authorizationUrl", issuer + "/protocol/openid-connect/auth",
+                "tokenUrl", issuer + "/protocol/openid-connect/token", "validateSignature", "false", "disableUserInfo", "true",
+                "defaultScope", "openid", "syncMode", syncMode)));
+        RealmResource realmAdmin = admin.realm(realm);
+        created(realmAdmin.identityProviders().create(identityProvider));
+        IdentityProviderMapperRepresentation phone = new IdentityProviderMapperRepresentation();
+        phone.setName("phone");
+        phone.setIdentityProviderAlias(alias);
+        phone.setIdentityProviderMapper("oidc-user-attribute-idp-mapper");
+        phone.setConfig(Map.of("claim", "mobile", "user.attribute", "phoneNumber", "syncMode", syncMode));
+        created(realmAdmin.identityProviders().get(alias).addMapper(phone));
+        AuthenticationManagementResource flows = realmAdmin.flows();
+        AuthenticationExecutionRepresentation redirector = new AuthenticationExecutionRepresentation();
+        redirector.setAuthenticator("identity-provider-redirector");
+        redirector.setRequirement("ALTERNATIVE");
+        redirector.setParentFlow(flowId(realmAdmin, "sms browser"));
+        created(flows.addExecution(redirector));
+        for (AuthenticationExecutionInfoRepresentation execution : flows.getExecutions("sms browser")) {
+            if ("identity-provider-redirector".equals(execution.getProviderId())) {
+                flows.raisePriority(execution.getId());
+            }
+        }
     }
 
     /** The id of what a create call made (the last segment of its {@code Location}); fails with Keycloak's answer otherwise. */

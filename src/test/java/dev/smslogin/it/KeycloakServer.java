@@ -87,7 +87,7 @@ public final class KeycloakServer implements AutoCloseable {
         if (instance == null) {
             try {
                 Path home = distribution();
-                instance = start(home, "keycloak-" + home.getFileName(), null, List.of());
+                instance = start(home, "keycloak-" + home.getFileName(), null, List.of(), List.of());
             } catch (IOException | InterruptedException e) {
                 throw new IllegalStateException("could not start Keycloak", e);
             }
@@ -111,7 +111,23 @@ public final class KeycloakServer implements AutoCloseable {
             Path home = Path.of("target", "keycloak-" + name).toAbsolutePath();
             LocalPorts.deleteRecursively(home);
             LocalPorts.copyRecursively(distribution(), home, "data");
-            return start(home, "keycloak-" + name, redisUrl, options);
+            return start(home, "keycloak-" + name, redisUrl, options, List.of());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("could not start Keycloak " + name, e);
+        }
+    }
+
+    /**
+     * Another server with the shared one's options, those of {@code options} that name the same option replaced
+     * (such as {@code --spi-sms-sender--provider=tencent}), and more JVM options; fakes of its own, its own copy of the
+     * distribution. {@link #close()} stops it.
+     */
+    static KeycloakServer startWith(String name, List<String> options, List<String> javaOptions) {
+        try {
+            Path home = Path.of("target", "keycloak-" + name).toAbsolutePath();
+            LocalPorts.deleteRecursively(home);
+            LocalPorts.copyRecursively(distribution(), home, "data");
+            return start(home, "keycloak-" + name, null, options, javaOptions);
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("could not start Keycloak " + name, e);
         }
@@ -127,9 +143,10 @@ public final class KeycloakServer implements AutoCloseable {
 
     /**
      * @param redisUrl the code store's Redis, or null for the machine's Redis through the cuttable link
-     * @param options  more server options
+     * @param options  more server options; one that names a default option replaces it
+     * @param javaOptions more options of Keycloak's JVM
      */
-    private static KeycloakServer start(Path home, String name, String redisUrl, List<String> options)
+    private static KeycloakServer start(Path home, String name, String redisUrl, List<String> options, List<String> javaOptions)
             throws IOException, InterruptedException {
         Path jar = Path.of(System.getProperty("provider.jar", "target/keycloak-sms-login.jar"));
         Files.createDirectories(home.resolve("providers"));
@@ -151,7 +168,8 @@ public final class KeycloakServer implements AutoCloseable {
                 "--metrics-enabled=true",
                 "--hostname-strict=false",
                 "--cache=local",
-                "--spi-sms-sender--provider=aliyun",
+                // provider-default, not provider: Keycloak then loads every sender, which realms' own accounts use
+                "--spi-sms-sender--provider-default=aliyun",
                 "--spi-sms-sender--aliyun--access-key-id=" + FakeAliyunSms.ACCESS_KEY_ID,
                 "--spi-sms-sender--aliyun--access-key-secret=" + FakeAliyunSms.ACCESS_KEY_SECRET,
                 "--spi-sms-sender--aliyun--sign-name=" + FakeAliyunSms.SIGN_NAME,
@@ -180,6 +198,8 @@ public final class KeycloakServer implements AutoCloseable {
                 "--db-username-login-methods=" + TestDatabase.USER,
                 "--transaction-xa-enabled-login-methods=true",
                 "--log-level=" + System.getProperty("keycloak.log-level", "INFO,dev.smslogin:DEBUG")));
+        List<String> replaced = options.stream().map(KeycloakServer::optionName).toList();
+        command.removeIf(option -> option.startsWith("--") && replaced.contains(optionName(option)));
         command.addAll(options);
         String extraArgs = System.getProperty("keycloak.args", "").strip();
         if (!extraArgs.isEmpty()) {
@@ -198,7 +218,7 @@ public final class KeycloakServer implements AutoCloseable {
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("LC_ALL", "C.UTF-8");
         env.put("LANG", "C.UTF-8");
-        env.put("JAVA_OPTS_APPEND", ("-Xms256m -Xmx1g " + System.getProperty("keycloak.java-opts", "")).strip());
+        env.put("JAVA_OPTS_APPEND", ("-Xms256m -Xmx1g " + String.join(" ", javaOptions) + " " + System.getProperty("keycloak.java-opts", "")).strip());
         String javaHome = System.getProperty("keycloak.java-home", "").strip();
         if (!javaHome.isEmpty()) {
             // the Java that runs Keycloak, when not the one running the tests (the benchmark can compare them)
@@ -214,6 +234,12 @@ public final class KeycloakServer implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /** {@code --name} of {@code --name=value}. */
+    private static String optionName(String option) {
+        int eq = option.indexOf('=');
+        return eq < 0 ? option : option.substring(0, eq);
     }
 
     /**

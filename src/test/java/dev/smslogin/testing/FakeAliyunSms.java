@@ -43,14 +43,19 @@ public final class FakeAliyunSms implements AutoCloseable {
     /** A second brand's sign name and template, approved on the same account (a realm's flow picks them). */
     public static final String OTHER_BRAND_SIGN_NAME = "第二品牌";
     public static final String OTHER_BRAND_TEMPLATE_CODE = "SMS_300000001";
-    private static final Set<String> APPROVED_SIGN_NAMES = Set.of(SIGN_NAME, OTHER_BRAND_SIGN_NAME);
-    private static final Set<String> APPROVED_TEMPLATES = Set.of(TEMPLATE_CODE, TEMPLATE_CODE_VERIFY, TEMPLATE_CODE_SECOND_FACTOR,
-            TEMPLATE_CODE_RESET, OTHER_BRAND_TEMPLATE_CODE);
+    private final Set<String> approvedSignNames = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> approvedTemplates = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    {
+        approvedSignNames.addAll(List.of(SIGN_NAME, OTHER_BRAND_SIGN_NAME));
+        approvedTemplates.addAll(List.of(TEMPLATE_CODE, TEMPLATE_CODE_VERIFY, TEMPLATE_CODE_SECOND_FACTOR, TEMPLATE_CODE_RESET,
+                OTHER_BRAND_TEMPLATE_CODE));
+    }
 
     private static final Pattern CODE_PARAM = Pattern.compile("\"code\"\\s*:\\s*\"([0-9]+)\"");
 
     /** One accepted SendSms call. */
-    public record Message(String phoneNumbers, String signName, String templateCode, String templateParam, Instant at) {
+    public record Message(String phoneNumbers, String signName, String templateCode, String templateParam, Instant at, String accessKeyId) {
         public String code() {
             Matcher m = CODE_PARAM.matcher(templateParam);
             if (!m.find()) {
@@ -81,6 +86,7 @@ public final class FakeAliyunSms implements AutoCloseable {
 
     private final HttpServer server;
     private final Queue<Message> messages = new ConcurrentLinkedQueue<>();
+    private final Map<String, String> accounts = new java.util.concurrent.ConcurrentHashMap<>(Map.of(ACCESS_KEY_ID, ACCESS_KEY_SECRET));
     private final Map<String, List<Message>> byPhone = new ConcurrentHashMap<>();
     private final List<String> rejections = new CopyOnWriteArrayList<>();
     private final Set<String> usedNonces = ConcurrentHashMap.newKeySet();
@@ -202,7 +208,7 @@ public final class FakeAliyunSms implements AutoCloseable {
                 return;
             }
             Message message = new Message(params.get("PhoneNumbers"), params.get("SignName"), params.get("TemplateCode"),
-                    params.get("TemplateParam"), Instant.now());
+                    params.get("TemplateParam"), Instant.now(), params.get("AccessKeyId"));
             messages.add(message);
             List<Message> to = byPhone.computeIfAbsent(message.phoneNumbers(), k -> new ArrayList<>());
             synchronized (to) {
@@ -215,15 +221,23 @@ public final class FakeAliyunSms implements AutoCloseable {
         }
     }
 
+    /** Accepts the AccessKey pair of another account (a realm's own), beside the server's, with its approved sign name and template. */
+    public void acceptAccount(String accessKeyId, String accessKeySecret, String signName, String templateCode) {
+        accounts.put(accessKeyId, accessKeySecret);
+        approvedSignNames.add(signName);
+        approvedTemplates.add(templateCode);
+    }
+
     private String checkAuthentication(String method, Map<String, String> params) {
-        if (!ACCESS_KEY_ID.equals(params.get("AccessKeyId"))) {
+        String secret = params.get("AccessKeyId") == null ? null : accounts.get(params.get("AccessKeyId"));
+        if (secret == null) {
             return "InvalidAccessKeyId.NotFound";
         }
         if (!"HMAC-SHA1".equals(params.get("SignatureMethod")) || !"1.0".equals(params.get("SignatureVersion"))) {
             return "IncompleteSignature";
         }
         String signature = params.get("Signature");
-        if (signature == null || !signature.equals(AliyunSignature.sign(method, params, ACCESS_KEY_SECRET))) {
+        if (signature == null || !signature.equals(AliyunSignature.sign(method, params, secret))) {
             return "SignatureDoesNotMatch";
         }
         try {
@@ -244,16 +258,16 @@ public final class FakeAliyunSms implements AutoCloseable {
         return null;
     }
 
-    private static String missingParameter(Map<String, String> params) {
+    private String missingParameter(Map<String, String> params) {
         for (String name : List.of("PhoneNumbers", "SignName", "TemplateCode", "TemplateParam")) {
             if (params.get(name) == null || params.get(name).isBlank()) {
                 return "Missing" + name;
             }
         }
-        if (!APPROVED_SIGN_NAMES.contains(params.get("SignName"))) {
+        if (!approvedSignNames.contains(params.get("SignName"))) {
             return "isv.SMS_SIGNATURE_ILLEGAL";
         }
-        if (!APPROVED_TEMPLATES.contains(params.get("TemplateCode"))) {
+        if (!approvedTemplates.contains(params.get("TemplateCode"))) {
             return "isv.SMS_TEMPLATE_ILLEGAL";
         }
         return null;

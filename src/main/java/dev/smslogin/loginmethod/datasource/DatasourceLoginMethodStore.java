@@ -1,6 +1,8 @@
 package dev.smslogin.loginmethod.datasource;
 
 import dev.smslogin.loginmethod.AppAccount;
+import dev.smslogin.loginmethod.IdentityLogin;
+import dev.smslogin.loginmethod.IdentityProviderMethods;
 import dev.smslogin.loginmethod.LoginMethodStore;
 import dev.smslogin.loginmethod.LoginMethodUnavailableException;
 import dev.smslogin.phone.PhoneNumber;
@@ -30,6 +32,7 @@ final class DatasourceLoginMethodStore implements LoginMethodStore {
     private final LoginMethodTables tables;
     private final TransactionManager transactions;
     private final int maxReadAttempts;
+    private final IdentityProviderMethods identityProviderMethods;
     /** Whether this session's transaction has written (or tried to write) rows: later reads then run inside it. */
     private boolean wrote;
 
@@ -40,8 +43,9 @@ final class DatasourceLoginMethodStore implements LoginMethodStore {
      *                        database restart, and one new
      */
     DatasourceLoginMethodStore(DataSource dataSource, LoginMethodTables tables, TransactionManager transactions,
-                               int maxReadAttempts) {
+                               int maxReadAttempts, IdentityProviderMethods identityProviderMethods) {
         this.dataSource = dataSource;
+        this.identityProviderMethods = identityProviderMethods;
         this.tables = tables;
         this.transactions = transactions;
         this.maxReadAttempts = Math.max(1, maxReadAttempts);
@@ -59,17 +63,30 @@ final class DatasourceLoginMethodStore implements LoginMethodStore {
      */
     @Override
     public OptionalLong findUserId(PhoneNumber phone) {
+        return find(phone.masked(), connection -> tables.findUserId(connection, phone, false));
+    }
+
+    @Override
+    public OptionalLong findUserId(IdentityLogin identity) {
+        return find(identity.masked(), connection -> tables.findUserId(connection, identity, false));
+    }
+
+    private interface Read {
+        OptionalLong run(Connection connection) throws SQLException;
+    }
+
+    private OptionalLong find(String subject, Read read) {
         if (wrote) {
             // this transaction changed rows already: a read outside it would not see them (a row it moved or deleted)
             try (Connection connection = dataSource.getConnection()) {
-                return tables.findUserId(connection, phone, false);
+                return read.run(connection);
             } catch (SQLException e) {
-                throw unavailable(phone, e);
+                throw unavailable(subject, e);
             }
         }
         Transaction suspended = suspend();
         try {
-            return lookUp(phone);
+            return lookUp(subject, read);
         } finally {
             resume(suspended);
         }
@@ -90,25 +107,25 @@ final class DatasourceLoginMethodStore implements LoginMethodStore {
      * itself is never repeated: it is enlisted in the login's XA transaction, and a failed enlistment has already
      * marked that transaction for rollback.
      */
-    private OptionalLong lookUp(PhoneNumber phone) {
+    private OptionalLong lookUp(String subject, Read read) {
         SQLException firstDead = null;
         for (int attempt = 1; ; attempt++) {
             Connection connection;
             try {
                 connection = dataSource.getConnection();
             } catch (SQLException e) {
-                throw unavailable(phone, e);
+                throw unavailable(subject, e);
             }
             try (connection) {
-                OptionalLong found = tables.findUserId(connection, phone, false);
+                OptionalLong found = read.run(connection);
                 if (firstDead != null) {
                     LOG.infof("SMS login: %d pooled connection(s) to the app database were dead (SQLState %s), dropped; "
-                            + "the lookup of %s ran on a live one", attempt - 1, firstDead.getSQLState(), phone.masked());
+                            + "the lookup of %s ran on a live one", attempt - 1, firstDead.getSQLState(), subject);
                 }
                 return found;
             } catch (SQLException e) {
                 if (!isDeadConnection(e) || attempt >= maxReadAttempts) {
-                    throw unavailable(phone, e);
+                    throw unavailable(subject, e);
                 }
                 if (firstDead == null) {
                     firstDead = e;
@@ -160,6 +177,30 @@ final class DatasourceLoginMethodStore implements LoginMethodStore {
         write(phone, connection -> tables.removePhone(connection, appUserId, phone));
     }
 
+    @Override
+    public String identityProviderMethod(String alias) {
+        return identityProviderMethods.methodOf(alias);
+    }
+
+    @Override
+    public AppAccount ensureIdentity(IdentityLogin identity, Long appUserId, String displayName) {
+        if (dataSource == null) {
+            throw new IllegalStateException("no app database");
+        }
+        findUserId(identity);   // moves past dead pooled connections, as for a number
+        wrote = true;
+        try (Connection connection = dataSource.getConnection()) {
+            return tables.ensureIdentity(connection, identity, appUserId, displayName);
+        } catch (SQLException e) {
+            throw unavailable(identity.masked(), e);
+        }
+    }
+
+    @Override
+    public void retainIdentities(String method, long appUserId, java.util.Set<String> kept) {
+        write(null, connection -> tables.retainIdentities(connection, method, appUserId, kept));
+    }
+
     private interface Write {
         void run(Connection connection) throws SQLException;
     }
@@ -207,7 +248,11 @@ final class DatasourceLoginMethodStore implements LoginMethodStore {
     }
 
     private static LoginMethodUnavailableException unavailable(PhoneNumber phone, SQLException e) {
-        return new LoginMethodUnavailableException("app database unavailable for " + (phone == null ? "a number change" : phone.masked()) + ": SQLState "
+        return unavailable(phone == null ? "a number change" : phone.masked(), e);
+    }
+
+    private static LoginMethodUnavailableException unavailable(String subject, SQLException e) {
+        return new LoginMethodUnavailableException("app database unavailable for " + subject + ": SQLState "
                 + e.getSQLState() + ", error " + e.getErrorCode(), e);
     }
 }

@@ -1,6 +1,7 @@
 package dev.smslogin.loginmethod.datasource;
 
 import dev.smslogin.loginmethod.IdentificationFormat;
+import dev.smslogin.loginmethod.IdentityProviderMethods;
 import dev.smslogin.loginmethod.LoginMethodStore;
 import dev.smslogin.loginmethod.LoginMethodStoreFactory;
 import io.agroal.api.AgroalDataSource;
@@ -40,6 +41,7 @@ public final class DatasourceLoginMethodStoreFactory implements LoginMethodStore
     private String datasourceName;
     private IdentificationFormat format;
     private LoginMethodTables tables;
+    private IdentityProviderMethods identityProviderMethods;
     private volatile AgroalDataSource dataSource;
 
     @Override
@@ -48,7 +50,7 @@ public final class DatasourceLoginMethodStoreFactory implements LoginMethodStore
         AgroalDataSource pool = dataSource;
         int maxReadAttempts = pool == null ? 1 : pool.getConfiguration().connectionPoolConfiguration().maxSize() + 1;
         return new DatasourceLoginMethodStore(pool, tables, lookup == null ? null : lookup.getTransactionManager(),
-                maxReadAttempts);
+                maxReadAttempts, identityProviderMethods);
     }
 
     @Override
@@ -57,6 +59,7 @@ public final class DatasourceLoginMethodStoreFactory implements LoginMethodStore
         datasourceName = name == null || name.isBlank() ? DEFAULT_DATASOURCE : name.trim();
         format = IdentificationFormat.parse(config.get("identification-format"), config.get("national-region"));
         tables = new LoginMethodTables(format);
+        identityProviderMethods = IdentityProviderMethods.parse(config.get("identity-provider-methods"));
     }
 
     @Override
@@ -150,12 +153,15 @@ public final class DatasourceLoginMethodStoreFactory implements LoginMethodStore
                 .property().name("national-region").type(ProviderConfigProperty.STRING_TYPE).defaultValue(IdentificationFormat.DEFAULT_NATIONAL_REGION)
                 .helpText("The region (ISO 3166) whose numbers the app's rows may hold without country code, as the original app wrote "
                         + "mainland numbers. Only its numbers are found in, or written in, the national form.").add()
+                .property().name("identity-provider-methods").type(ProviderConfigProperty.STRING_TYPE).defaultValue(IdentityProviderMethods.DEFAULT)
+                .helpText("Which identity providers' identities get a row in user_login_method, and its login_method: alias:METHOD pairs, "
+                        + "comma-separated; the row's identification is the user's id at that provider. none: no provider's.").add()
                 .build();
     }
 
     @Override
     public Map<String, String> getOperationalInfo() {
         return Map.of("datasource", datasourceName, "identificationFormat", format.format().name(),
-                "nationalRegion", format.nationalRegion(), "mirroring", String.valueOf(dataSource != null));
+                "nationalRegion", format.nationalRegion(), "identityProviderMethods", identityProviderMethods.toString(), "mirroring", String.valueOf(dataSource != null));
     }
 }

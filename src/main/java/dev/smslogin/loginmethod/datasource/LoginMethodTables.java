@@ -2,6 +2,8 @@ package dev.smslogin.loginmethod.datasource;
 
 import dev.smslogin.loginmethod.AppAccount;
 import dev.smslogin.loginmethod.IdentificationFormat;
+import dev.smslogin.loginmethod.IdentityLogin;
+import dev.smslogin.loginmethod.IdentityTakenException;
 import dev.smslogin.loginmethod.PhoneNumberTakenException;
 import dev.smslogin.phone.PhoneNumber;
 
@@ -43,6 +45,8 @@ final class LoginMethodTables {
     /** A number's app user: one lookup in the unique key (login_method, identification), in each form it may have. */
     static final String FIND = "SELECT `user_id` FROM `user_login_method` WHERE `login_method` = ? AND `identification` IN (?, ?) "
             + "ORDER BY `identification` = ? DESC LIMIT 1";
+    /** An identity's app user: one lookup in the unique key (login_method, identification). */
+    private static final String FIND_IDENTITY = "SELECT `user_id` FROM `user_login_method` WHERE `login_method` = ? AND `identification` = ?";
     private static final String INSERT_USER = "INSERT INTO `user` (`name`, `age`) VALUES (?, 0)";
     private static final String INSERT_LOGIN_METHOD = "INSERT INTO `user_login_method` (`user_id`, `login_method`, `identification`, `access_code`) VALUES (?, ?, ?, NULL)";
     private static final String DELETE_USER = "DELETE FROM `user` WHERE `id` = ?";
@@ -154,15 +158,57 @@ final class LoginMethodTables {
                 return new AppAccount(e.holderAppUserId(), false);
             }
         }
-        long userId = insertUser(connection, phone);
+        long userId = insertUser(connection, displayName(phone));
         if (insertLoginMethod(connection, userId, phone)) {
             return new AppAccount(userId, true);
         }
-        try (PreparedStatement delete = connection.prepareStatement(DELETE_USER)) {
-            delete.setLong(1, userId);
-            delete.executeUpdate();
-        }
+        deleteUser(connection, userId);
         return new AppAccount(winner(connection, phone), false);
+    }
+
+    OptionalLong findUserId(Connection connection, IdentityLogin identity, boolean lock) throws SQLException {
+        try (PreparedStatement find = connection.prepareStatement(lock ? FIND_IDENTITY + " LOCK IN SHARE MODE" : FIND_IDENTITY)) {
+            find.setString(1, identity.method());
+            find.setString(2, identity.identification());
+            try (ResultSet rows = find.executeQuery()) {
+                return rows.next() ? OptionalLong.of(rows.getLong(1)) : OptionalLong.empty();
+            }
+        }
+    }
+
+    /** {@link dev.smslogin.loginmethod.LoginMethodStore#ensureIdentity}. */
+    AppAccount ensureIdentity(Connection connection, IdentityLogin identity, Long appUserId, String displayName) throws SQLException {
+        OptionalLong found = findUserId(connection, identity, false);
+        if (found.isPresent()) {
+            if (appUserId != null && found.getAsLong() != appUserId) {
+                throw new IdentityTakenException(identity, found.getAsLong());
+            }
+            return new AppAccount(found.getAsLong(), false);
+        }
+        boolean created = appUserId == null;
+        long userId = created ? insertUser(connection, displayName) : appUserId;
+        if (insertRow(connection, userId, identity.method(), identity.identification())) {
+            return new AppAccount(userId, created);
+        }
+        // a concurrent link of the same identity committed first
+        long winner = findUserId(connection, identity, true)
+                .orElseThrow(() -> new SQLException("duplicate identity row reported, but none found"));
+        if (created) {
+            deleteUser(connection, userId);
+        }
+        if (appUserId != null && winner != appUserId) {
+            throw new IdentityTakenException(identity, winner);
+        }
+        return new AppAccount(winner, false);
+    }
+
+    /** {@link dev.smslogin.loginmethod.LoginMethodStore#retainIdentities}. */
+    void retainIdentities(Connection connection, String method, long appUserId, java.util.Set<String> kept) throws SQLException {
+        for (PhoneRow row : ownRows(connection, appUserId, method)) {
+            if (!kept.contains(row.identification())) {
+                deleteRow(connection, row.id());
+            }
+        }
     }
 
     /** {@link dev.smslogin.loginmethod.LoginMethodStore#syncPhone}: {@code appUserId}'s only phone row names {@code phone}. */
@@ -237,9 +283,13 @@ final class LoginMethodTables {
     }
 
     private static List<PhoneRow> ownPhoneRows(Connection connection, long appUserId) throws SQLException {
+        return ownRows(connection, appUserId, PHONE_METHOD);
+    }
+
+    private static List<PhoneRow> ownRows(Connection connection, long appUserId, String method) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(OWN_PHONE_ROWS)) {
             select.setLong(1, appUserId);
-            select.setString(2, PHONE_METHOD);
+            select.setString(2, method);
             try (ResultSet rows = select.executeQuery()) {
                 List<PhoneRow> result = new ArrayList<>();
                 while (rows.next()) {
@@ -277,9 +327,16 @@ final class LoginMethodTables {
                 .orElseThrow(() -> new SQLException("duplicate phone login row reported, but none found"));
     }
 
-    private static long insertUser(Connection connection, PhoneNumber phone) throws SQLException {
+    private static void deleteUser(Connection connection, long userId) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(DELETE_USER)) {
+            delete.setLong(1, userId);
+            delete.executeUpdate();
+        }
+    }
+
+    private static long insertUser(Connection connection, String name) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT_USER, Statement.RETURN_GENERATED_KEYS)) {
-            insert.setString(1, displayName(phone));
+            insert.setString(1, name);
             insert.executeUpdate();
             try (ResultSet keys = insert.getGeneratedKeys()) {
                 if (!keys.next()) {
@@ -292,10 +349,15 @@ final class LoginMethodTables {
 
     /** {@code true} when the row was written, {@code false} when the number already has one (unique key). */
     private boolean insertLoginMethod(Connection connection, long userId, PhoneNumber phone) throws SQLException {
+        return insertRow(connection, userId, PHONE_METHOD, format.write(phone));
+    }
+
+    /** {@code true} when the row was written, {@code false} when (method, identification) already has one (unique key). */
+    private static boolean insertRow(Connection connection, long userId, String method, String identification) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT_LOGIN_METHOD)) {
             insert.setLong(1, userId);
-            insert.setString(2, PHONE_METHOD);
-            insert.setString(3, format.write(phone));
+            insert.setString(2, method);
+            insert.setString(3, identification);
             insert.executeUpdate();
             return true;
         } catch (SQLException e) {

@@ -1,7 +1,6 @@
 package dev.smslogin.sms.aliyun;
 
 import dev.smslogin.sms.SmsFailure;
-
 import java.util.Map;
 
 /**
@@ -11,8 +10,8 @@ import java.util.Map;
 final class AliyunErrorCodes {
 
     private static final Map<String, SmsFailure> FAILURES = Map.ofEntries(
-            Map.entry("isv.BUSINESS_LIMIT_CONTROL", SmsFailure.RATE_LIMITED),
-            Map.entry("isv.DAY_LIMIT_CONTROL", SmsFailure.RATE_LIMITED),
+            Map.entry("isv.BUSINESS_LIMIT_CONTROL", SmsFailure.NUMBER_LIMITED),
+            Map.entry("isv.DAY_LIMIT_CONTROL", SmsFailure.NUMBER_LIMITED),
             Map.entry("isv.SMS_OVER_LIMIT", SmsFailure.RATE_LIMITED),
             Map.entry("Throttling.User", SmsFailure.RATE_LIMITED),
             Map.entry("isv.MOBILE_NUMBER_ILLEGAL", SmsFailure.INVALID_NUMBER),

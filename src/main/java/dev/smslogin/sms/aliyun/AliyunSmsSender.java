@@ -14,20 +14,17 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.sms.SendBulkhead;
+import dev.smslogin.sms.SendFailures;
 import dev.smslogin.sms.SmsFailure;
 import dev.smslogin.sms.SmsSendException;
 import dev.smslogin.sms.SmsSender;
 import dev.smslogin.sms.SmsTemplate;
 
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
-
 /**
  * Sends a code with Dysmsapi {@code SendSms} (version 2017-05-25) through the factory's shared client. Never
  * retried: SendSms is not idempotent, a retry after a read timeout could deliver two messages.
  */
-final class AliyunSmsSender implements SmsSender {
+public final class AliyunSmsSender implements SmsSender {
 
     static final String API_VERSION = "2017-05-25";
     private static final int CHINA_COUNTRY_CODE = 86;
@@ -36,7 +33,11 @@ final class AliyunSmsSender implements SmsSender {
     private final AliyunSettings settings;
     private final SendBulkhead bulkhead;
 
-    AliyunSmsSender(IAcsClient client, AliyunSettings settings, SendBulkhead bulkhead) {
+    /**
+     * @param client built for {@code settings} ({@link AliyunSmsSenderFactory#newClient}), or null when they lack an
+     *               option: every send is refused as misconfigured
+     */
+    public AliyunSmsSender(IAcsClient client, AliyunSettings settings, SendBulkhead bulkhead) {
         this.client = client;
         this.settings = settings;
         this.bulkhead = bulkhead;
@@ -48,15 +49,7 @@ final class AliyunSmsSender implements SmsSender {
             throw new SmsSendException(SmsFailure.MISCONFIGURED,
                     "Aliyun SMS is not configured; missing options: " + settings.missingOptions());
         }
-        if (!bulkhead.tryEnter()) {
-            throw new SmsSendException(SmsFailure.BUSY, "no SMS to " + to.masked() + ": " + bulkhead.capacity()
-                    + " sends are already in flight on this node (max-concurrent-sends)");
-        }
-        try {
-            checkReply(to, call(to, code, template));
-        } finally {
-            bulkhead.leave();
-        }
+        bulkhead.send(to, () -> checkReply(to, call(to, code, template)));
     }
 
     private CommonResponse call(PhoneNumber to, String code, SmsTemplate template) throws SmsSendException {
@@ -67,7 +60,7 @@ final class AliyunSmsSender implements SmsSender {
                     "Aliyun SendSms failed for " + to.masked() + ": HTTP error " + e.getErrCode() + " (request " + e.getRequestId() + ")", null);
         } catch (ClientException e) {
             String message = "Aliyun SendSms failed for " + to.masked() + ": " + e.getErrCode() + " (request " + e.getRequestId() + ")";
-            if (isTransportFailure(e) && !neverReachedAliyun(e)) {
+            if (isTransportFailure(e) && !SendFailures.neverReached(e)) {
                 throw SmsSendException.unconfirmed(message + ", no answer after the request went out", null);
             }
             throw SmsSendException.notSent(AliyunErrorCodes.failureFor(e.getErrCode()), message, null);
@@ -79,13 +72,13 @@ final class AliyunSmsSender implements SmsSender {
     private CommonRequest request(PhoneNumber to, String code, SmsTemplate template) {
         CommonRequest request = new CommonRequest();
         request.setSysMethod(MethodType.POST);
-        request.setSysProtocol(settings.protocol().equals("http") ? ProtocolType.HTTP : ProtocolType.HTTPS);
-        request.setSysDomain(settings.endpoint());
+        request.setSysProtocol(settings.connection().protocol().equals("http") ? ProtocolType.HTTP : ProtocolType.HTTPS);
+        request.setSysDomain(settings.connection().endpoint());
         request.setSysVersion(API_VERSION);
         request.setSysAction("SendSms");
         request.setSysAccept(FormatType.JSON);
-        request.setSysConnectTimeout(settings.connectTimeoutMillis());
-        request.setSysReadTimeout(settings.readTimeoutMillis());
+        request.setSysConnectTimeout(settings.connection().connectTimeoutMillis());
+        request.setSysReadTimeout(settings.connection().readTimeoutMillis());
         request.setSysRetryPolicy(RetryPolicy.none());
         request.putQueryParameter("RegionId", settings.regionId());
         request.putQueryParameter("PhoneNumbers", aliyunNumber(to));
@@ -113,17 +106,6 @@ final class AliyunSmsSender implements SmsSender {
     /** The SDK names its own failures (no answer from Aliyun) {@code SDK.*}; Aliyun's answers carry Aliyun's codes. */
     private static boolean isTransportFailure(ClientException e) {
         return e.getErrCode() == null || e.getErrCode().startsWith("SDK.");
-    }
-
-    /** No connection was made (refused, unreachable, connect timeout, unknown host): nothing was sent. */
-    private static boolean neverReachedAliyun(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException || cause instanceof UnknownHostException || cause instanceof NoRouteToHostException
-                    || cause.getClass().getName().endsWith(".ConnectTimeoutException")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void checkReply(PhoneNumber to, CommonResponse response) throws SmsSendException {

@@ -1,5 +1,6 @@
 package dev.smslogin.loginmethod.datasource;
 
+import dev.smslogin.loginmethod.IdentityProviderMethods;
 import dev.smslogin.loginmethod.AppAccount;
 import dev.smslogin.loginmethod.IdentificationFormat;
 import dev.smslogin.loginmethod.LoginMethodUnavailableException;
@@ -83,7 +84,7 @@ class DatasourceLoginMethodStoreTest {
     }
 
     private static DatasourceLoginMethodStore store(DataSource dataSource) {
-        return new DatasourceLoginMethodStore(dataSource, new LoginMethodTables(E164), null, MAX_SIZE + 1);
+        return new DatasourceLoginMethodStore(dataSource, new LoginMethodTables(E164), null, MAX_SIZE + 1, IdentityProviderMethods.parse(null));
     }
 
     /** {@code sessions} threads each hold a connection at the same time, run a statement on it, and give it back. */

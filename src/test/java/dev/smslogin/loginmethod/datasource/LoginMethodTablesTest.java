@@ -2,6 +2,8 @@ package dev.smslogin.loginmethod.datasource;
 
 import dev.smslogin.loginmethod.AppAccount;
 import dev.smslogin.loginmethod.IdentificationFormat;
+import dev.smslogin.loginmethod.IdentityLogin;
+import dev.smslogin.loginmethod.IdentityTakenException;
 import dev.smslogin.loginmethod.PhoneNumberTakenException;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.testing.TestDatabase;
@@ -369,5 +371,57 @@ class LoginMethodTablesTest {
             pool.shutdownNow();
         }
         assertThat(db.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'P'")).isEqualTo(2);
+    }
+
+    // --- brokered identities ('WX' rows) ---
+
+    private static final IdentityLogin WECHAT = IdentityLogin.of("WX", "o6_bmjrPTlm6_2sgVt7hMZOPfL2M");
+
+    private AppAccount identityInTransaction(Long appUserId) throws SQLException {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            AppAccount account = new LoginMethodTables(E164).ensureIdentity(c, WECHAT, appUserId, "微信用户");
+            c.commit();
+            return account;
+        }
+    }
+
+    @Test
+    @DisplayName("an identity without a row gets one for the given app user, or a new app user; its row is then found, and kept")
+    void identityRows() throws SQLException {
+        createTables();
+        AppAccount phoneAccount = inTransaction(E164, null);
+        assertThat(identityInTransaction(phoneAccount.userId())).isEqualTo(new AppAccount(phoneAccount.userId(), false));
+        assertThat(identityInTransaction(phoneAccount.userId())).as("again: the same row").isEqualTo(new AppAccount(phoneAccount.userId(), false));
+        assertThat(db.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'WX' AND identification = '" + WECHAT.identification()
+                + "' AND user_id = " + phoneAccount.userId())).isEqualTo(1);
+        try (Connection c = db.connect()) {
+            assertThat(new LoginMethodTables(E164).findUserId(c, WECHAT, false)).hasValue(phoneAccount.userId());
+        }
+        IdentityLogin other = IdentityLogin.of("WX", "another-openid");
+        try (Connection c = db.connect()) {
+            AppAccount created = new LoginMethodTables(E164).ensureIdentity(c, other, null, "微信用户");
+            assertThat(created.created()).isTrue();
+            assertThat(db.count("SELECT COUNT(*) FROM `user` WHERE id = " + created.userId() + " AND name = '微信用户'")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @DisplayName("an identity whose row is another app user's is refused, nothing written; retaining takes only that app user's rows")
+    void identityOfAnotherAppUser() throws SQLException {
+        createTables();
+        long first = identityInTransaction(null).userId();
+        long rows = db.count("SELECT COUNT(*) FROM user_login_method");
+        assertThatThrownBy(() -> identityInTransaction(first + 1000)).isInstanceOf(IdentityTakenException.class)
+                .hasMessageNotContaining(WECHAT.identification());
+        assertThat(db.count("SELECT COUNT(*) FROM user_login_method")).isEqualTo(rows);
+        try (Connection c = db.connect()) {
+            new LoginMethodTables(E164).retainIdentities(c, "WX", first + 1000, java.util.Set.of());
+            assertThat(new LoginMethodTables(E164).findUserId(c, WECHAT, false)).hasValue(first);
+            new LoginMethodTables(E164).retainIdentities(c, "WX", first, java.util.Set.of(WECHAT.identification()));
+            assertThat(new LoginMethodTables(E164).findUserId(c, WECHAT, false)).hasValue(first);
+            new LoginMethodTables(E164).retainIdentities(c, "WX", first, java.util.Set.of());
+            assertThat(new LoginMethodTables(E164).findUserId(c, WECHAT, false)).isEmpty();
+        }
     }
 }

@@ -14,12 +14,12 @@ class AliyunSettingsTest {
     @Test
     void defaultsAndMissingOptions() {
         AliyunSettings settings = AliyunSettings.from(Map.<String, String>of()::get);
-        assertThat(settings.endpoint()).isEqualTo("dysmsapi.aliyuncs.com");
-        assertThat(settings.protocol()).isEqualTo("https");
+        assertThat(settings.connection().endpoint()).isEqualTo("dysmsapi.aliyuncs.com");
+        assertThat(settings.connection().protocol()).isEqualTo("https");
         assertThat(settings.regionId()).isEqualTo("cn-hangzhou");
         assertThat(settings.templateParam()).isEqualTo("code");
-        assertThat(settings.connectTimeoutMillis()).isEqualTo(3000);
-        assertThat(settings.readTimeoutMillis()).isEqualTo(5000);
+        assertThat(settings.connection().connectTimeoutMillis()).isEqualTo(3000);
+        assertThat(settings.connection().readTimeoutMillis()).isEqualTo(5000);
         assertThat(settings.missingOptions()).containsExactly("access-key-id", "access-key-secret", "sign-name", "template-code");
     }
 
@@ -42,8 +42,8 @@ class AliyunSettingsTest {
 
     @Test
     void errorCodesMapToWhatTheUserShouldDo() {
-        assertThat(AliyunErrorCodes.failureFor("isv.BUSINESS_LIMIT_CONTROL")).isEqualTo(SmsFailure.RATE_LIMITED);
-        assertThat(AliyunErrorCodes.failureFor("isv.DAY_LIMIT_CONTROL")).isEqualTo(SmsFailure.RATE_LIMITED);
+        assertThat(AliyunErrorCodes.failureFor("isv.BUSINESS_LIMIT_CONTROL")).isEqualTo(SmsFailure.NUMBER_LIMITED);
+        assertThat(AliyunErrorCodes.failureFor("isv.DAY_LIMIT_CONTROL")).isEqualTo(SmsFailure.NUMBER_LIMITED);
         assertThat(AliyunErrorCodes.failureFor("isv.MOBILE_NUMBER_ILLEGAL")).isEqualTo(SmsFailure.INVALID_NUMBER);
         assertThat(AliyunErrorCodes.failureFor("isv.AMOUNT_NOT_ENOUGH")).isEqualTo(SmsFailure.MISCONFIGURED);
         assertThat(AliyunErrorCodes.failureFor("SignatureDoesNotMatch")).isEqualTo(SmsFailure.MISCONFIGURED);

@@ -1,14 +1,15 @@
 package dev.smslogin.sms.aliyun;
 
-import com.aliyuncs.DefaultAcsClient;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.sms.SendBulkhead;
+import dev.smslogin.sms.SenderChecks;
 import dev.smslogin.sms.SmsFailure;
 import dev.smslogin.sms.SmsPurpose;
 import dev.smslogin.sms.SmsSendException;
 import dev.smslogin.sms.SmsTemplate;
-import dev.smslogin.testing.FakeAliyunSms;
 import dev.smslogin.testing.FakeAliyunSms.Misbehaviour;
+import dev.smslogin.testing.FakeAliyunSms;
+import com.aliyuncs.DefaultAcsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,14 +17,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static dev.smslogin.sms.SmsPurpose.LOGIN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -139,7 +134,7 @@ class AliyunSmsSenderTest {
     @DisplayName("given a business error with HTTP 200, then it is a failure, not a success")
     void businessErrorsArriveWithHttp200() {
         fake.misbehave(Misbehaviour.businessError("isv.BUSINESS_LIMIT_CONTROL", "触发小时级流控Permits:5"));
-        assertFailure(new AliyunSmsSender(client, settings, BULKHEAD), SmsFailure.RATE_LIMITED);
+        assertFailure(new AliyunSmsSender(client, settings, BULKHEAD), SmsFailure.NUMBER_LIMITED);
         fake.misbehave(Misbehaviour.businessError("isv.MOBILE_NUMBER_ILLEGAL", "invalid mobile number"));
         assertFailure(new AliyunSmsSender(client, settings, BULKHEAD), SmsFailure.INVALID_NUMBER);
     }
@@ -164,7 +159,7 @@ class AliyunSmsSenderTest {
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
         assertThat(tookMillis).as("one attempt, bounded by the 1000 ms read timeout").isLessThan(2400);
         fake.behave();
-        sleep(1700);
+        SenderChecks.sleep(1700);
         assertThat(fake.messages()).as("the slow request was accepted once by the fake, never re-sent").hasSizeLessThanOrEqualTo(1);
     }
 
@@ -185,33 +180,7 @@ class AliyunSmsSenderTest {
         SendBulkhead bulkhead = new SendBulkhead(2);
         AliyunSmsSender sender = new AliyunSmsSender(client, settings, bulkhead);
         fake.misbehave(Misbehaviour.slow(Duration.ofMillis(900)));
-        ExecutorService pool = Executors.newFixedThreadPool(6);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<SmsFailure>> results = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                results.add(pool.submit(() -> {
-                    start.await();
-                    try {
-                        sender.sendCode(MAINLAND, "123456", SmsTemplate.of(LOGIN));
-                        return null;
-                    } catch (SmsSendException e) {
-                        if (e.failure() == SmsFailure.BUSY) {
-                            assertThat(e.mayHaveBeenDelivered()).as("a refused send was not sent").isFalse();
-                        }
-                        return e.failure();
-                    }
-                }));
-            }
-            start.countDown();
-            List<SmsFailure> failures = new ArrayList<>();
-            for (Future<SmsFailure> result : results) {
-                failures.add(result.get());
-            }
-            assertThat(failures).filteredOn(f -> f == SmsFailure.BUSY).hasSize(4);
-        } finally {
-            pool.shutdownNow();
-        }
+        assertThat(SenderChecks.sendAtOnce(sender, MAINLAND, 6)).filteredOn(f -> f == SmsFailure.BUSY).hasSize(4);
         assertThat(bulkhead.inFlight()).isZero();
         assertThat(fake.requests()).as("only the two admitted sends reached Aliyun").isEqualTo(2);
         fake.behave();
@@ -236,25 +205,11 @@ class AliyunSmsSenderTest {
 
     /** A refusal, or Aliyun never reached: the message was not sent. */
     private static void assertFailure(AliyunSmsSender sender, SmsFailure expected) {
-        assertThatThrownBy(() -> sender.sendCode(MAINLAND, "123456", SmsTemplate.of(LOGIN)))
-                .isInstanceOf(SmsSendException.class)
-                .satisfies(e -> assertThat(((SmsSendException) e).failure()).isEqualTo(expected))
-                .satisfies(e -> assertThat(((SmsSendException) e).mayHaveBeenDelivered()).as("may have been delivered").isFalse());
+        SenderChecks.assertNotSent(sender, MAINLAND, expected);
     }
 
     /** The request went out and no usable answer came back: the message may reach the phone. */
     private static void assertUnconfirmed(AliyunSmsSender sender) {
-        assertThatThrownBy(() -> sender.sendCode(MAINLAND, "123456", SmsTemplate.of(LOGIN)))
-                .isInstanceOf(SmsSendException.class)
-                .satisfies(e -> assertThat(((SmsSendException) e).failure()).isEqualTo(SmsFailure.UNAVAILABLE))
-                .satisfies(e -> assertThat(((SmsSendException) e).mayHaveBeenDelivered()).as("may have been delivered").isTrue());
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        SenderChecks.assertUnconfirmed(sender, MAINLAND);
     }
 }
