@@ -96,8 +96,4 @@ abstract class SmsAccountPage implements UiPageProviderFactory<ComponentModel>, 
     @Override
     public void close() {
     }
-
-    String service() {
-        return service;
-    }
 }
