@@ -179,6 +179,17 @@ final class AdminSteps {
         created(realm.flows().createFlow(flow));
     }
 
+    /** A new top-level flow {@code alias} whose one step, the authenticator {@code provider}, is REQUIRED; returns that step. */
+    static AuthenticationExecutionInfoRepresentation createFlowOfOneStep(RealmResource realm, String alias, String provider) {
+        createFlow(realm, alias);
+        AuthenticationManagementResource flows = realm.flows();
+        flows.addExecution(alias, Map.of("provider", provider));
+        AuthenticationExecutionInfoRepresentation step = flows.getExecutions(alias).get(0);
+        step.setRequirement("REQUIRED");
+        flows.updateExecutions(alias, step);
+        return step;
+    }
+
     /** The id of the realm's flow {@code alias}. */
     static String flowId(RealmResource realm, String alias) {
         return realm.flows().getFlows().stream()

@@ -25,7 +25,7 @@ import java.util.UUID;
 
 import static dev.smslogin.it.AdminSteps.addOidcIdentityProvider;
 import static dev.smslogin.it.AdminSteps.createExampleRealm;
-import static dev.smslogin.it.AdminSteps.createFlow;
+import static dev.smslogin.it.AdminSteps.createFlowOfOneStep;
 import static dev.smslogin.it.AdminSteps.created;
 import static dev.smslogin.it.AdminSteps.detail;
 import static dev.smslogin.it.AdminSteps.events;
@@ -437,16 +437,11 @@ class BrokeredLoginIT {
 
     /** The consumer's first broker login flow: step idp-sms-link alone, with the login's settings. */
     private static void firstBrokerLoginFlow(String realm, Map<String, String> settings) {
-        AuthenticationManagementResource flows = admin.realm(realm).flows();
-        createFlow(admin.realm(realm), "sms first broker login");
-        flows.addExecution("sms first broker login", Map.of("provider", "idp-sms-link"));
-        AuthenticationExecutionInfoRepresentation execution = flows.getExecutions("sms first broker login").get(0);
-        execution.setRequirement("REQUIRED");
-        flows.updateExecutions("sms first broker login", execution);
+        AuthenticationExecutionInfoRepresentation step = createFlowOfOneStep(admin.realm(realm), "sms first broker login", "idp-sms-link");
         AuthenticatorConfigRepresentation config = new AuthenticatorConfigRepresentation();
         config.setAlias("sms-first-broker-login");
         config.setConfig(new HashMap<>(settings));
-        created(flows.newExecutionConfig(execution.getId(), config));
+        created(admin.realm(realm).flows().newExecutionConfig(step.getId(), config));
     }
 
     /**

@@ -5,8 +5,6 @@ import dev.smslogin.testing.FakeAliyunSms;
 import dev.smslogin.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
-import org.keycloak.admin.client.resource.AuthenticationManagementResource;
-import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
 import redis.clients.jedis.Jedis;
 
@@ -35,7 +33,7 @@ import java.util.function.Predicate;
 
 import static dev.smslogin.it.AdminSteps.createClient;
 import static dev.smslogin.it.AdminSteps.createExampleRealm;
-import static dev.smslogin.it.AdminSteps.createFlow;
+import static dev.smslogin.it.AdminSteps.createFlowOfOneStep;
 import static dev.smslogin.it.AdminSteps.created;
 import static dev.smslogin.it.AdminSteps.flowId;
 import static dev.smslogin.it.BenchmarkKit.cpuTicks;
@@ -578,12 +576,7 @@ class LoginBenchmark {
     }
 
     private void setUpClients() {
-        AuthenticationManagementResource flows = admin.realm(realm).flows();
-        createFlow(admin.realm(realm), "username only");
-        flows.addExecution("username only", Map.of("provider", "auth-username-form"));
-        AuthenticationExecutionInfoRepresentation execution = flows.getExecutions("username only").get(0);
-        execution.setRequirement("REQUIRED");
-        flows.updateExecutions("username only", execution);
+        createFlowOfOneStep(admin.realm(realm), "username only", "auth-username-form");
         createClient(admin.realm(realm), "bench-sms", "sms browser");
         createClient(admin.realm(realm), "bench-password", "browser");
         createClient(admin.realm(realm), "bench-username", "username only");
