@@ -1,5 +1,7 @@
 package dev.smslogin.account;
 
+import dev.smslogin.credential.PhoneNumberCredentialProvider;
+import dev.smslogin.credential.SmsOtpCredentialProvider;
 import dev.smslogin.loginmethod.IdentityTakenException;
 import dev.smslogin.loginmethod.LoginMethodStore;
 import dev.smslogin.loginmethod.LoginMethodUnavailableException;
@@ -20,6 +22,8 @@ import org.keycloak.models.UserModel;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import org.keycloak.models.credential.OTPCredentialModel;
+import org.keycloak.models.credential.WebAuthnCredentialModel;
 import java.util.Set;
 
 /**
@@ -76,6 +80,13 @@ public final class BrokeredSignIn {
                 PhoneSignIn.Result refused = PhoneSignIn.refusedBeforeLogin(context, phone, existing);
                 if (refused != null) {
                     return refused == PhoneSignIn.Result.ACCOUNT_LOCKED ? Result.ACCOUNT_LOCKED : Result.ACCOUNT_DISABLED;
+                }
+                if (hasSecondFactor(realm, existing)) {
+                    LOG.warnf("SMS login: first login through '%s' with %s refused: the number's user %s has a second factor, which a "
+                            + "first broker login does not ask for", identity.alias(), phone.masked(), existing.getId());
+                    event.user(existing).detail(Details.IDENTITY_PROVIDER, identity.alias()).detail(Details.REASON, "second_factor_not_asked")
+                            .error(Errors.INVALID_USER);
+                    return Result.ACCOUNT_CONFLICT;
                 }
                 if (session.users().getFederatedIdentity(realm, existing, identity.alias()) != null) {
                     LOG.infof("SMS login: first login through '%s' with %s refused: the number's user %s is linked to another identity of it",
@@ -167,6 +178,12 @@ public final class BrokeredSignIn {
             event.error(Errors.USER_DISABLED);
             return Result.ACCOUNT_DISABLED;
         }
+        if (hasSecondFactor(context.getRealm(), user)) {
+            LOG.warnf("SMS login: first login through '%s' refused: app user %d's user %s has a second factor, which a first broker "
+                    + "login does not ask for", identity.alias(), identity.appUserId(), user.getId());
+            event.detail(Details.REASON, "second_factor_not_asked").error(Errors.INVALID_USER);
+            return Result.ACCOUNT_CONFLICT;
+        }
         if (context.getSession().users().getFederatedIdentity(context.getRealm(), user, identity.alias()) != null) {
             LOG.infof("SMS login: first login through '%s' refused: app user %d's user %s is linked to another identity of it",
                     identity.alias(), identity.appUserId(), user.getId());
@@ -222,4 +239,15 @@ public final class BrokeredSignIn {
                 .sorted(Map.Entry.comparingByKey())
                 .forEach(entry -> user.setAttribute(entry.getKey(), entry.getValue()));
     }
+
+    /** Second factors a first broker login would not ask for: linking the identity to such a user would skip them. */
+    private static final Set<String> SECOND_FACTORS = Set.of(OTPCredentialModel.TYPE, WebAuthnCredentialModel.TYPE_TWOFACTOR,
+            WebAuthnCredentialModel.TYPE_PASSWORDLESS);
+
+    private static boolean hasSecondFactor(RealmModel realm, UserModel user) {
+        PhoneNumber verified = PhoneNumberCredentialProvider.verifiedNumber(user);
+        return user.credentialManager().getStoredCredentialsStream().anyMatch(credential -> SECOND_FACTORS.contains(credential.getType()))
+                || verified != null && SmsOtpCredentialProvider.isSecondFactor(realm, user, verified);
+    }
+
 }

@@ -196,6 +196,32 @@ class BrokeredLoginIT {
     }
 
     @Test
+    @DisplayName("the number's holder has an authenticator app: the first broker login, which would not ask for it, links nothing "
+            + "and signs nobody in (a clear page, an event)")
+    void holderWithASecondFactorIsNotLinked() {
+        String national = Phones.newNational();
+        org.keycloak.representations.idm.UserRepresentation user = new org.keycloak.representations.idm.UserRepresentation();
+        user.setUsername("totp-" + national);
+        user.setEnabled(true);
+        user.singleAttribute("phoneNumber", Phones.e164(national));
+        user.singleAttribute("phoneNumberVerified", "true");
+        user.setCredentials(java.util.List.of(AdminSteps.authenticatorApp("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")));
+        String holder = AdminSteps.created(admin.realm(realm).users().create(user));
+        String identity = providerUser("totp-" + national, null);
+        sleep(1100);
+        Browser browser = new Browser(server);
+
+        Page refused = proveNumber(browser, brokeredLogin(browser, "totp-" + national), national);
+
+        assertThat(refused.isRedirectToClient()).as(refused.text()).isFalse();
+        assertThat(refused.text()).contains("This number cannot be used to sign in here.");
+        assertThat(links(holder)).isEmpty();
+        assertThat(linkedUsers(identity)).isEmpty();
+        assertThat(errorEvents()).anyMatch(e -> holder.equals(e.getUserId()) && e.getDetails() != null
+                && "second_factor_not_asked".equals(e.getDetails().get("reason")));
+    }
+
+    @Test
     @DisplayName("the number's holder is linked to another identity of the provider: a clear page, nothing linked")
     void holderLinkedToAnotherIdentity() {
         String national = Phones.newNational();
