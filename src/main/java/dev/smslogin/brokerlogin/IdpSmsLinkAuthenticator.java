@@ -186,6 +186,8 @@ final class IdpSmsLinkAuthenticator implements NumberFirstStep {
         String message = switch (result) {
             case ALREADY_LINKED -> DialogMessages.BROKER_ALREADY_LINKED;
             case ACCOUNT_DISABLED -> DialogMessages.ACCOUNT_DISABLED;
+            // a second factor the first broker login would not ask for: the refusal a number's holder with one gets
+            case ACCOUNT_CONFLICT -> DialogMessages.PHONE_ACCOUNT_CONFLICT;
             default -> DialogMessages.BROKER_APP_ACCOUNT_CONFLICT;
         };
         context.failure(AuthenticationFlowError.INVALID_USER, context.form().setError(message).createErrorPage(Response.Status.CONFLICT));

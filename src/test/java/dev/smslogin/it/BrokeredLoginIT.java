@@ -222,6 +222,33 @@ class BrokeredLoginIT {
     }
 
     @Test
+    @DisplayName("an identity whose 'WX' row names the app user of a user with an authenticator app: refused at once, as a holder "
+            + "with a second factor is (the same page and event), nothing linked, no session")
+    void appUserWithASecondFactorIsNotLinked() {
+        String username = "wx-totp-" + UUID.randomUUID().toString().substring(0, 8);
+        long appUserId = originalAppUser("微信双因素");
+        UserRepresentation user = new UserRepresentation();
+        user.setUsername(username);
+        user.setEnabled(true);
+        user.singleAttribute("appUserId", String.valueOf(appUserId));
+        user.setCredentials(List.of(AdminSteps.authenticatorApp("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")));
+        String holder = created(admin.realm(realm).users().create(user));
+        String identity = providerUser(username, null);
+        app.execute("INSERT INTO user_login_method (user_id, login_method, identification) VALUES (" + appUserId + ", 'WX', '" + identity + "')");
+        Browser browser = new Browser(server);
+
+        Page refused = brokeredLogin(browser, username);
+
+        assertThat(refused.isRedirectToClient()).as(refused.text()).isFalse();
+        assertThat(refused.isPhonePage()).as("no number asked").isFalse();
+        assertThat(refused.text()).contains("This number cannot be used to sign in here.");
+        assertThat(links(holder)).isEmpty();
+        assertThat(linkedUsers(identity)).isEmpty();
+        assertThat(admin.realm(realm).users().get(holder).getUserSessions()).as("no session").isEmpty();
+        assertThat(errorEvents()).anyMatch(e -> holder.equals(e.getUserId()) && "second_factor_not_asked".equals(detail(e, "reason")));
+    }
+
+    @Test
     @DisplayName("the number's holder is linked to another identity of the provider: a clear page, nothing linked")
     void holderLinkedToAnotherIdentity() {
         String national = Phones.newNational();
