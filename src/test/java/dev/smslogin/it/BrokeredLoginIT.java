@@ -339,6 +339,38 @@ class BrokeredLoginIT {
     }
 
     @Test
+    @DisplayName("a realm that does not use the extension, with a provider aliased wechat: an admin's links and unlinks write and "
+            + "delete no app row; in the extension's realm the same admin link writes the 'WX' row")
+    void linksOfOtherRealmsWriteNoRows() {
+        String plain = AdminSteps.plainRealm(admin, "plain-" + UUID.randomUUID().toString().substring(0, 8));
+        try {
+            created(admin.realm(plain).identityProviders().create(wechat()));
+            String outsider = AdminSteps.createUser(admin.realm(plain), "outsider", Map.of());
+            UserResource user = admin.realm(plain).users().get(outsider);
+            long appUserId = originalAppUser("别的系统");
+            String known = "known-" + UUID.randomUUID().toString().substring(0, 8);
+            app.execute("INSERT INTO user_login_method (user_id, login_method, identification) VALUES (" + appUserId + ", 'WX', '" + known + "')");
+            String unknown = "unknown-" + UUID.randomUUID().toString().substring(0, 8);
+
+            linkByAdmin(user, known);
+            user.removeFederatedIdentity(ALIAS);
+            linkByAdmin(user, unknown);
+            user.removeFederatedIdentity(ALIAS);
+
+            assertThat(app.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'WX' AND identification = '" + known
+                    + "' AND user_id = " + appUserId)).as("the original app's row, not deleted by another realm's unlink").isEqualTo(1);
+            assertThat(app.count("SELECT COUNT(*) FROM user_login_method WHERE identification = '" + unknown + "'")).isZero();
+            assertThat(user.toRepresentation().firstAttribute("appUserId")).as("no app user").isNull();
+        } finally {
+            admin.realm(plain).remove();
+        }
+        String member = AdminSteps.createUser(admin.realm(realm), "member-" + UUID.randomUUID().toString().substring(0, 8), Map.of());
+        String identity = "member-" + UUID.randomUUID().toString().substring(0, 8);
+        linkByAdmin(admin.realm(realm).users().get(member), identity);
+        assertThat(wxRowUser(identity)).isEqualTo(Long.parseLong(user(admin, realm, member).firstAttribute("appUserId")));
+    }
+
+    @Test
     @DisplayName("a 'WX' row lost since the first login is written again at the next login through the provider")
     void missingRowRepairedAtNextLogin() {
         String national = Phones.newNational();
@@ -403,14 +435,7 @@ class BrokeredLoginIT {
 
         String tabbed = createExampleRealm(admin, Map.of(), Map.of("loginTheme", "sms-login"));
         try {
-            String issuer = server.baseUrl() + "/realms/" + provider;
-            IdentityProviderRepresentation wechat = new IdentityProviderRepresentation();
-            wechat.setAlias(ALIAS);
-            wechat.setProviderId("oidc");
-            wechat.setEnabled(true);
-            wechat.setConfig(new HashMap<>(Map.of("clientId", "phone-broker", "clientSecret", "broker-secret",
-                    "authorizationUrl", issuer + "/protocol/openid-connect/auth", "tokenUrl", issuer + "/protocol/openid-connect/token")));
-            created(admin.realm(tabbed).identityProviders().create(wechat));
+            created(admin.realm(tabbed).identityProviders().create(wechat()));
             Page tabs = new Browser(server).startLogin(tabbed);
             assertThat(tabs.isPhonePage()).as(tabs.text()).isTrue();
             assertThat(tabs.document().selectFirst("a#social-" + ALIAS)).as(tabs.body()).isNotNull();
@@ -449,6 +474,29 @@ class BrokeredLoginIT {
         String id = created(admin.realm(provider).users().create(user));
         admin.realm(provider).users().get(id).resetPassword(password(PROVIDER_PASSWORD));
         return id;
+    }
+
+    /** Identity provider {@code wechat} (the provider realm) for another realm, without mappers or flows of its own. */
+    private static IdentityProviderRepresentation wechat() {
+        String issuer = server.baseUrl() + "/realms/" + provider;
+        IdentityProviderRepresentation wechat = new IdentityProviderRepresentation();
+        wechat.setAlias(ALIAS);
+        wechat.setProviderId("oidc");
+        wechat.setEnabled(true);
+        wechat.setConfig(new HashMap<>(Map.of("clientId", "phone-broker", "clientSecret", "broker-secret",
+                "authorizationUrl", issuer + "/protocol/openid-connect/auth", "tokenUrl", issuer + "/protocol/openid-connect/token")));
+        return wechat;
+    }
+
+    /** The admin console's "Link account" of {@code user} to {@code identity} of {@code wechat}. */
+    private static void linkByAdmin(UserResource user, String identity) {
+        FederatedIdentityRepresentation link = new FederatedIdentityRepresentation();
+        link.setIdentityProvider(ALIAS);
+        link.setUserId(identity);
+        link.setUserName(identity);
+        try (Response linked = user.addFederatedIdentity(ALIAS, link)) {
+            assertThat(linked.getStatus()).isEqualTo(204);
+        }
     }
 
     private static long originalAppUser(String name) {
