@@ -12,11 +12,16 @@ import org.keycloak.admin.client.resource.AuthenticationManagementResource;
 import org.keycloak.admin.client.resource.UserResource;
 import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
 import org.keycloak.representations.idm.AuthenticatorConfigRepresentation;
+import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.EventRepresentation;
 import org.keycloak.representations.idm.FederatedIdentityRepresentation;
 import org.keycloak.representations.idm.IdentityProviderRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -371,6 +376,37 @@ class BrokeredLoginIT {
     }
 
     @Test
+    @DisplayName("the account console (26.7: application-initiated action idp_link:wechat) links a signed-in SMS user to its wechat "
+            + "identity and writes the 'WX' row of its app account; its unlink (DELETE account/linked-accounts/wechat) deletes it")
+    void accountConsoleLinkAndUnlink() throws Exception {
+        consoleRedirectsToTheTestCallback();
+        String national = Phones.newNational();
+        String username = "console-" + UUID.randomUUID().toString().substring(0, 8);
+        String identity = providerUser(username, null);
+        Browser browser = new Browser(server);
+        String userId = UserSteps.idToken(browser.tokens(UserSteps.submitCode(browser, UserSteps.submitPhone(browser, realm, national),
+                server.aliyun().lastCodeTo(national)))).get("sub").asText();
+        long appUserId = phoneRowUser(national);
+
+        Page confirm = browser.startAction(realm, "account-console", "idp_link:" + ALIAS);
+        Page providerLogin = browser.submit(confirm, Map.of(), "continue");
+        Page done = browser.submit(providerLogin, Map.of("username", username, "password", PROVIDER_PASSWORD), null);
+
+        assertThat(done.isRedirectToClient()).as(done.text()).isTrue();
+        assertThat(links(userId)).containsExactly(ALIAS + ":" + identity);
+        assertThat(wxRowUser(identity)).isEqualTo(appUserId);
+        String consoleToken = browser.tokens(done).get("access_token").asText();
+        assertThat(unlinkInConsole(consoleToken).statusCode()).as("Keycloak keeps a user without a password its last identity").isEqualTo(400);
+        assertThat(wxRowUser(identity)).isEqualTo(appUserId);
+
+        admin.realm(realm).users().get(userId).resetPassword(password("Console-Password-1"));
+        assertThat(unlinkInConsole(consoleToken).statusCode()).isEqualTo(204);
+        assertThat(links(userId)).isEmpty();
+        assertThat(app.count("SELECT COUNT(*) FROM user_login_method WHERE login_method = 'WX' AND identification = '" + identity + "'")).isZero();
+        assertThat(phoneRowUser(national)).as("the number's row stays").isEqualTo(appUserId);
+    }
+
+    @Test
     @DisplayName("a 'WX' row lost since the first login is written again at the next login through the provider")
     void missingRowRepairedAtNextLogin() {
         String national = Phones.newNational();
@@ -497,6 +533,24 @@ class BrokeredLoginIT {
         try (Response linked = user.addFederatedIdentity(ALIAS, link)) {
             assertThat(linked.getStatus()).isEqualTo(204);
         }
+    }
+
+    /** The realm's {@code account-console} client (the account console's own) may send its codes to the HTTP browser's callback. */
+    private static void consoleRedirectsToTheTestCallback() {
+        ClientRepresentation console = admin.realm(realm).clients().findByClientId("account-console").get(0);
+        if (!console.getRedirectUris().contains(Browser.REDIRECT_URI)) {
+            List<String> uris = new ArrayList<>(console.getRedirectUris());
+            uris.add(Browser.REDIRECT_URI);
+            console.setRedirectUris(uris);
+            admin.realm(realm).clients().get(console.getId()).update(console);
+        }
+    }
+
+    /** The account console's "Unlink account": {@code DELETE /account/linked-accounts/wechat} with its token. */
+    private static HttpResponse<String> unlinkInConsole(String accessToken) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/realms/" + realm
+                        + "/account/linked-accounts/" + ALIAS)).header("Authorization", "Bearer " + accessToken).header("Accept", "application/json").DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static long originalAppUser(String name) {
