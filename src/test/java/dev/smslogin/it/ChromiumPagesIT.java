@@ -238,6 +238,62 @@ class ChromiumPagesIT {
         screenshot("sms-reset-code-desktop-" + language);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"en, Add your phone number, This number cannot be used to sign in here.",
+            "zh-CN, 绑定手机号, 该手机号无法在此登录"})
+    @DisplayName("the first broker login's phone page (idp-sms-link, after a wechat sign-in) and its refusal of a number whose user "
+            + "has an authenticator app, in English and Simplified Chinese (screenshots)")
+    void brokeredLoginPages(String language, String title, String refusal) throws IOException {
+        String provider = AdminSteps.oidcProviderRealm(admin, "pages-wx-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        String consumer = createExampleRealm(admin, Map.of("maxSendsPerIpPerHour", "1000"));
+        try {
+            org.keycloak.representations.idm.AuthenticatorConfigRepresentation settings = new org.keycloak.representations.idm.AuthenticatorConfigRepresentation();
+            settings.setAlias("sms-first-broker-login");
+            settings.setConfig(Map.of("maxSendsPerIpPerHour", "1000"));
+            AdminSteps.created(admin.realm(consumer).flows().newExecutionConfig(
+                    AdminSteps.createFlowOfOneStep(admin.realm(consumer), "sms first broker login", "idp-sms-link").getId(), settings));
+            AdminSteps.addOidcIdentityProvider(admin, consumer, server.baseUrl() + "/realms/" + provider, "wechat", "IMPORT", "sms first broker login");
+            String username = "pages-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+            String wechatUser = createUser(admin.realm(provider), username, Map.of());
+            org.keycloak.representations.idm.UserRepresentation named = admin.realm(provider).users().get(wechatUser).toRepresentation();
+            named.setEmail(username + "@example.com");
+            named.setEmailVerified(true);
+            named.setFirstName("Wei");
+            named.setLastName("Xin");
+            admin.realm(provider).users().get(wechatUser).update(named);
+            admin.realm(provider).users().get(wechatUser).resetPassword(password("Pages-password-1"));
+            String national = Phones.newNational();
+            org.keycloak.representations.idm.UserRepresentation holder = new org.keycloak.representations.idm.UserRepresentation();
+            holder.setUsername("totp-" + national);
+            holder.setEnabled(true);
+            holder.singleAttribute("phoneNumber", Phones.e164(national));
+            holder.singleAttribute("phoneNumberVerified", "true");
+            holder.setCredentials(List.of(AdminSteps.authenticatorApp("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")));
+            AdminSteps.created(admin.realm(consumer).users().create(holder));
+
+            openLogin(consumer, language, "&kc_idp_hint=wechat");
+            wait.until(d -> d.findElement(By.id("username"))).sendKeys(username);
+            driver.findElement(By.id("password")).sendKeys("Pages-password-1");
+            clickAndWaitForTheNextPage("kc-login");
+            wait.until(d -> d.findElement(By.id("phone_number")));
+            assertThat(driver.findElement(By.tagName("body")).getText()).contains(title);
+            assertEveryFieldIsLabelled();
+            assertFitsTheWidth("phone_number", "kc-send-code");
+            screenshot("idp-sms-link-phone-desktop-" + language);
+
+            submitNumber(national);
+            WebElement code = wait.until(d -> d.findElement(By.id("code")));
+            code.sendKeys(aliyun.lastCodeTo(national));
+            clickAndWaitForTheNextPage("kc-login");
+            wait.until(d -> d.findElement(By.id("phone_number")));
+            assertThat(driver.findElement(By.tagName("body")).getText()).contains(refusal);
+            screenshot("idp-sms-link-refused-desktop-" + language);
+        } finally {
+            admin.realm(consumer).remove();
+            admin.realm(provider).remove();
+        }
+    }
+
     @Test
     @DisplayName("several allowed regions: a labelled region selector; a number typed without its country code goes to the chosen region")
     void regionSelector() throws IOException {
