@@ -106,7 +106,7 @@ public final class PhoneAccounts {
      */
     Resolution newNumber(PhoneNumber phone, boolean allowRegistration, UsernameFormat usernameFormat, Long appUserId) {
         PhoneClaim.claim(session, realm, phone);
-        PhoneHolder holder = PhoneUsers.find(session, realm, phone);
+        PhoneHolder holder = PhoneUsers.find(session, realm, phone, usernameFormat);
         if (holder.kind() != PhoneHolder.Kind.NONE) {
             // given to a user while this login waited for the claim (a verify-phone-number of the same number)
             return new Resolution(existing(loginUser(holder, phone), phone), false, null);
@@ -116,7 +116,7 @@ public final class PhoneAccounts {
             OptionalLong row = appAccounts.findUserId(phone);
             if (row.isPresent()) {
                 // the app's row existed, or a concurrent first login wrote it and committed: its user may exist now
-                PhoneHolder winner = PhoneUsers.find(session, realm, phone);
+                PhoneHolder winner = PhoneUsers.find(session, realm, phone, usernameFormat);
                 if (winner.kind() != PhoneHolder.Kind.NONE) {
                     return new Resolution(existing(loginUser(winner, phone), phone), false, new AppAccount(row.getAsLong(), false));
                 }

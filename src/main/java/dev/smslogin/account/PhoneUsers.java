@@ -22,10 +22,21 @@ public final class PhoneUsers {
     }
 
     /**
-     * Who holds the number: every user whose {@code phoneNumber} attribute is it (at most two are read, which is
-     * enough to tell one holder from several).
+     * Who holds the number. First the user this extension names after the number ({@link #username}, first of its
+     * sequence, in the flow's {@code format}): a lookup Keycloak answers from its user cache, which every node
+     * invalidates when a user's username or attributes change. When that user holds the number it is the holder:
+     * every write path of Keycloak's APIs keeps one holder per number (sign-ups and number changes claim the number, the
+     * user-profile validator and the import checks refuse a second holder), and a second holder written past them (an
+     * LDAP or identity-provider mapper) is never verified, so it can neither log in nor stand in the way of the verified
+     * holder's login. Otherwise (a user an admin or an import created under another username, a number moved to
+     * another user, a name of the other format) every user whose {@code phoneNumber} attribute is the number is read,
+     * at most two, enough to tell one holder from several.
      */
-    public static PhoneHolder find(KeycloakSession session, RealmModel realm, PhoneNumber phone) {
+    public static PhoneHolder find(KeycloakSession session, RealmModel realm, PhoneNumber phone, UsernameFormat format) {
+        UserModel named = session.users().getUserByUsername(realm, username(hasher(session, realm, format), realm, phone, 0));
+        if (named != null && phone.e164().equals(named.getFirstAttribute(PhoneAttributes.PHONE_NUMBER))) {
+            return holder(named, phone);
+        }
         List<UserModel> holders = session.users().searchForUserByUserAttributeStream(realm, PhoneAttributes.PHONE_NUMBER, phone.e164())
                 .limit(2)
                 .toList();
@@ -35,7 +46,10 @@ public final class PhoneUsers {
         if (holders.size() > 1) {
             return new PhoneHolder(PhoneHolder.Kind.SEVERAL, null);
         }
-        UserModel user = holders.get(0);
+        return holder(holders.get(0), phone);
+    }
+
+    private static PhoneHolder holder(UserModel user, PhoneNumber phone) {
         // verified for this number: phoneNumberVerified=true beside a number that changed since is not verified
         boolean verified = phone.equals(PhoneNumberCredentialProvider.verifiedNumber(user));
         return new PhoneHolder(verified ? PhoneHolder.Kind.VERIFIED : PhoneHolder.Kind.UNVERIFIED, user);
@@ -63,16 +77,25 @@ public final class PhoneUsers {
      * concurrent sign-up of the number.
      */
     static String username(KeycloakSession session, RealmModel realm, PhoneNumber phone, UsernameFormat format) {
-        CodeHasher hasher = format == UsernameFormat.OPAQUE ? CodeSecrets.hasher(session, realm) : null;
+        CodeHasher hasher = hasher(session, realm, format);
         String username = null;
         for (int attempt = 0; attempt < MAX_USERNAME_SUFFIX; attempt++) {
-            username = hasher != null ? OPAQUE_PREFIX + hasher.username(realm.getId(), phone.e164(), attempt)
-                    : attempt == 0 ? phone.e164() : phone.e164() + "-" + (attempt + 1);
+            username = username(hasher, realm, phone, attempt);
             UserModel holder = session.users().getUserByUsername(realm, username);
             if (holder == null || phone.e164().equals(holder.getFirstAttribute(PhoneAttributes.PHONE_NUMBER))) {
                 return username;    // free, or taken by a concurrent sign-up of this number: Keycloak refuses the second
             }
         }
         return username;
+    }
+
+    private static CodeHasher hasher(KeycloakSession session, RealmModel realm, UsernameFormat format) {
+        return format == UsernameFormat.OPAQUE ? CodeSecrets.hasher(session, realm) : null;
+    }
+
+    /** The {@code attempt}th name of the number's sequence; {@code hasher} null: the {@code phone} format. */
+    private static String username(CodeHasher hasher, RealmModel realm, PhoneNumber phone, int attempt) {
+        return hasher != null ? OPAQUE_PREFIX + hasher.username(realm.getId(), phone.e164(), attempt)
+                : attempt == 0 ? phone.e164() : phone.e164() + "-" + (attempt + 1);
     }
 }

@@ -55,7 +55,7 @@ final class SmsLoginAuthenticator implements NumberFirstStep {
         if (typed == null) {
             return;
         }
-        PhoneHolder holder = PhoneUsers.find(context.getSession(), context.getRealm(), typed.phone());
+        PhoneHolder holder = PhoneUsers.find(context.getSession(), context.getRealm(), typed.phone(), config.usernameFormat());
         if (!typed.valid()) {
             dialog.showWrongCode(typed, PhoneSignIn.wrongCode(context, holder, typed));
             return;

@@ -96,7 +96,7 @@ final class SmsDirectGrantAuthenticator implements NumberFirstStep {
             return;
         }
         PhoneDialog.TypedCode typed = new PhoneDialog.TypedCode(phone, verification);
-        PhoneHolder holder = PhoneUsers.find(context.getSession(), context.getRealm(), phone);
+        PhoneHolder holder = PhoneUsers.find(context.getSession(), context.getRealm(), phone, config.usernameFormat());
         if (!typed.valid()) {
             String error = PhoneSignIn.wrongCode(context, holder, typed);
             context.getEvent().detail(PhoneDialog.EVENT_DETAIL_PHONE, phone.masked()).error(error);

@@ -52,12 +52,12 @@ final class SmsResetCredentialsAuthenticator implements NumberFirstStep {
             return;
         }
         context.getAuthenticationSession().removeAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME);
-        PhoneDialog dialog = dialogs.dialog(context, config).sendingOnlyTo(phone -> resettableUser(context, phone) != null);
+        PhoneDialog dialog = dialogs.dialog(context, config).sendingOnlyTo(phone -> resettableUser(context, config, phone) != null);
         PhoneDialog.TypedCode typed = dialog.act();
         if (typed == null) {
             return;
         }
-        UserModel user = resettableUser(context, typed.phone());
+        UserModel user = resettableUser(context, config, typed.phone());
         if (user == null) {
             // no code went out: whatever was typed is wrong, as it would be for an account's number
             dialog.showWrongCode(typed, Errors.USER_NOT_FOUND);
@@ -103,8 +103,8 @@ final class SmsResetCredentialsAuthenticator implements NumberFirstStep {
      * The account whose password the holder of {@code phone} may reset: the number's single verified holder, enabled
      * and not locked by Keycloak's brute-force protection; else null, and the event says so.
      */
-    private static UserModel resettableUser(AuthenticationFlowContext context, PhoneNumber phone) {
-        UserModel user = PhoneUsers.find(context.getSession(), context.getRealm(), phone).loginUser();
+    private static UserModel resettableUser(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone) {
+        UserModel user = PhoneUsers.find(context.getSession(), context.getRealm(), phone, config.usernameFormat()).loginUser();
         String error = user == null ? Errors.USER_NOT_FOUND
                 : !user.isEnabled() ? Errors.USER_DISABLED
                 : AuthenticatorUtils.getDisabledByBruteForceEventError(context, user);

@@ -319,6 +319,18 @@ class AdminPhoneEditIT {
             Page page = smsLogin(victimRealm, victims);
             assertThat(page.isRedirectToClient()).as("the victim's number does not log into the attacker's account").isFalse();
             assertThat(page.text()).contains(CONFLICT);
+
+            // issue 27: a number whose verified holder signed up by SMS (a user named after the number) and that a
+            // mapper then writes on another user too: the code still logs the holder in, never the mapper's user
+            String signedUp = Phones.newNational();
+            String holderId = logIn(server, victimRealm, signedUp);
+            UserRepresentation second = providerUser.toRepresentation();
+            second.singleAttribute("mobile", Phones.e164(signedUp));
+            providerUser.update(second);
+            assertThat(brokeredLogin(victimRealm)).isEqualTo(attackerId);
+            assertThat(attacker.toRepresentation().firstAttribute("phoneNumber")).as("two users hold the number now").isEqualTo(Phones.e164(signedUp));
+            sleep(1100);    // the realm's resend cooldown
+            assertThat(logIn(server, victimRealm, signedUp)).as("the number's verified holder").isEqualTo(holderId);
         } finally {
             admin.realm(victimRealm).remove();
             admin.realm(provider).remove();

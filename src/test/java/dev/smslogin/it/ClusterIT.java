@@ -7,6 +7,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.resource.UserResource;
+import org.keycloak.representations.idm.UserRepresentation;
 
 import java.util.Map;
 
@@ -66,5 +68,40 @@ class ClusterIT {
         Page refused = UserSteps.submitPhone(new Browser(cluster.baseUrl(2), "en"), realm, refusedNumber);
         assertThat(refused.text()).contains("Too many codes were requested.");
         assertThat(aliyun.messagesTo(refusedNumber)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a number an admin moves on node 1 no longer logs its user in on node 2, whose user cache held the user; "
+            + "the new number does once vouched for")
+    void numberChangeReachesTheOtherNode() throws Exception {
+        try (Keycloak admin = KeycloakServer.adminClient(cluster.baseUrl(1))) {
+            String moving = AdminSteps.createExampleRealm(admin, Map.of("maxSendsPerIpPerHour", "100", "resendCooldownSeconds", "1"));
+            String old = Phones.newNational();
+            String userId = logInOn(2, moving, old);
+            Thread.sleep(1100);    // the realm's resend cooldown
+            assertThat(logInOn(2, moving, old)).as("node 2 found the user (now in its user cache)").isEqualTo(userId);
+
+            String moved = Phones.newNational();
+            UserResource user = admin.realm(moving).users().get(userId);
+            UserRepresentation changed = user.toRepresentation();
+            changed.singleAttribute("phoneNumber", Phones.e164(moved));
+            user.update(changed);
+            UserRepresentation vouched = user.toRepresentation();
+            vouched.singleAttribute("phoneNumberVerified", "true");
+            user.update(vouched);
+
+            Thread.sleep(1100);
+            assertThat(logInOn(2, moving, moved)).as("the new number, on node 2").isEqualTo(userId);
+            assertThat(logInOn(2, moving, old)).as("the old number signs up anew on node 2").isNotEqualTo(userId);
+        }
+    }
+
+    /** A whole login on node {@code node}; the user id the client gets. */
+    private static String logInOn(int node, String realm, String national) {
+        Browser browser = new Browser(cluster.baseUrl(node), "en");
+        Page codePage = UserSteps.submitPhone(browser, realm, national);
+        assertThat(codePage.isCodePage()).as(codePage.text()).isTrue();
+        Page done = UserSteps.submitCode(browser, codePage, aliyun.lastCodeTo(national));
+        return UserSteps.idToken(browser.tokens(done)).get("sub").asText();
     }
 }
