@@ -32,7 +32,9 @@ args=(-B verify -Dkeycloak.direct=true -Dkeycloak.log-level=INFO
   # turns that cache off, which makes every page parse its FreeMarker templates again: see docs/benchmarks.md).
   # Behind a proxy (X-Forwarded-For): each simulated person has an address, as the per-IP send limit expects.
   # Aliyun's read timeout back at the sender's default, 5 s (the tests' server waits 2 s).
-  "-Dkeycloak.args=--spi-theme--cache-themes=true --spi-theme--cache-templates=true --proxy-headers=xforwarded --spi-sms-sender--aliyun--read-timeout-ms=5000 ${BENCH_KEYCLOAK_ARGS:-}"
+  # Keycloak's own database (H2, the dev file store, user sa, password bench) counts its statements (QUERY_STATISTICS) and lets the benchmark's
+  # JVM read the counts (AUTO_SERVER).
+  "-Dkeycloak.args=--spi-theme--cache-themes=true --spi-theme--cache-templates=true --proxy-headers=xforwarded --spi-sms-sender--aliyun--read-timeout-ms=5000 --db-username=sa --db-password=bench --db-url-properties=;NON_KEYWORDS=VALUE;DB_CLOSE_ON_EXIT=TRUE;AUTO_SERVER=TRUE;QUERY_STATISTICS=TRUE;QUERY_STATISTICS_MAX_ENTRIES=100000 ${BENCH_KEYCLOAK_ARGS:-}"
   -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false "${benchmark[@]}"
   -Dbench.jfr="${BENCH_JFR:-false}" -Dbench.jfr-settings="${BENCH_JFR_SETTINGS:-profile}"
   -Dkeycloak.java-home="${BENCH_JAVA_HOME:-}" -Dkeycloak.java-opts="${BENCH_JAVA_OPTS:-}")

@@ -70,17 +70,24 @@ public final class KeycloakServer implements AutoCloseable {
     private final Process process;
     private final int port;
     private final int managementPort;
+    private final Path home;
     private final Path log;
     private final Dependencies dependencies;
     private Keycloak adminClient;
     private boolean stopped;
 
-    private KeycloakServer(Process process, int port, int managementPort, Path log, Dependencies dependencies) {
+    private KeycloakServer(Process process, int port, int managementPort, Path home, Path log, Dependencies dependencies) {
         this.process = process;
+        this.home = home;
         this.port = port;
         this.managementPort = managementPort;
         this.log = log;
         this.dependencies = dependencies;
+    }
+
+    /** The distribution this server runs from. */
+    public Path home() {
+        return home;
     }
 
     public static synchronized KeycloakServer get() {
@@ -225,7 +232,7 @@ public final class KeycloakServer implements AutoCloseable {
             env.put("JAVA_HOME", javaHome);
         }
         Process process = builder.start();
-        KeycloakServer server = new KeycloakServer(process, port, managementPort, log, deps);
+        KeycloakServer server = new KeycloakServer(process, port, managementPort, home, log, deps);
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
         try {
             server.awaitReady(Duration.ofMinutes(4));

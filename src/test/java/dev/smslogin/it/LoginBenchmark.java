@@ -118,7 +118,8 @@ class LoginBenchmark {
 
     record Result(String name, double loginsPerSecond, double cpuSecondsPerLogin, double jitCpuSecondsPerLogin,
                   double gcCpuSecondsPerLogin, double machineCpuSecondsPerLogin, double redisCommandsPerLogin,
-                  double mysqlStatementsPerLogin, double mysqlSelectsPerLogin, long p50, long p95, long p99, int errors,
+                  double mysqlStatementsPerLogin, double mysqlSelectsPerLogin, double keycloakStatementsPerLogin,
+                  double keycloakSelectsPerLogin, long p50, long p95, long p99, int errors,
                   long heapMbAfter) {
     }
 
@@ -305,7 +306,8 @@ class LoginBenchmark {
             totals.put(scenario, new Saturation());
         }
         int slices = slices();
-        try (TestDatabase.StatementCounters mysqlCounters = new TestDatabase.StatementCounters()) {
+        try (TestDatabase.StatementCounters mysqlCounters = new TestDatabase.StatementCounters();
+             KeycloakDatabaseCounters keycloakCounters = new KeycloakDatabaseCounters(server.home())) {
             for (int slice = 1; slice <= slices; slice++) {
                 int seconds = SECONDS * slice / slices - SECONDS * (slice - 1) / slices;
                 for (Scenario scenario : scenarios) {
@@ -319,7 +321,9 @@ class LoginBenchmark {
                     long machineBefore = machineBusyTicks();
                     long redisBefore = redisClientCommands();
                     Map<String, Long> mysqlBefore = mysqlCounters.read();
+                    long[] keycloakBefore = keycloakCounters.read();
                     ClosedLoop loop = closedLoop(scenario, seconds);
+                    long[] keycloakAfter = keycloakCounters.read();
                     Map<String, Long> mysqlAfter = mysqlCounters.read();
                     total.seconds += loop.seconds();
                     total.completed += loop.completed();
@@ -331,6 +335,8 @@ class LoginBenchmark {
                     total.redisCommands += redisClientCommands() - redisBefore;
                     total.mysqlStatements += mysqlAfter.get("Questions") - mysqlBefore.get("Questions");
                     total.mysqlSelects += mysqlAfter.get("Com_select") - mysqlBefore.get("Com_select");
+                    total.keycloakStatements += keycloakAfter[0] - keycloakBefore[0];
+                    total.keycloakSelects += keycloakAfter[1] - keycloakBefore[1];
                     jfr(pid, "stop", scenario, slice);
                 }
             }
@@ -368,6 +374,8 @@ class LoginBenchmark {
         long redisCommands;
         long mysqlStatements;
         long mysqlSelects;
+        long keycloakStatements;
+        long keycloakSelects;
     }
 
     /** Per login figures of the closed loops, then the open-arrival run's latencies (after {@link #rewarm}) and the heap after it. */
@@ -379,6 +387,7 @@ class LoginBenchmark {
         return new Result(scenario.name(), saturation.completed / saturation.seconds, saturation.cpuTicks / 100.0 / logins,
                 saturation.jitTicks / 100.0 / logins, saturation.gcTicks / 100.0 / logins, saturation.machineTicks / 100.0 / logins, saturation.redisCommands / logins,
                 saturation.mysqlStatements / logins, saturation.mysqlSelects / logins,
+                saturation.keycloakStatements / logins, saturation.keycloakSelects / logins,
                 percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99), saturation.errors,
                 heapMbAfterGc(server.javaPid()));
     }
@@ -595,8 +604,8 @@ class LoginBenchmark {
                         + "%d s of closed loop with %d clients (in %d slices, the scenarios taking turns, each slice and the open arrivals after %d s "
                         + "of its scenario unmeasured and a pause until the JIT compiler is idle) and %d s of open arrivals at %.1f logins/s; %s%n%n",
                 warmUpRounds, WARMUP, WARMUP, SECONDS, CLIENTS, slices(), REWARM, SECONDS, RATE, cpus));
-        out.append("| scenario | logins/s (saturation) | Keycloak's CPUs busy | p50 ms | p95 ms | p99 ms | CPU s/login | of which JIT compiler | of which GC | machine CPU s/login | Redis round trips/login | MySQL stmts/login | MySQL SELECTs/login | heap MB after (post-GC) | failed |\n");
-        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        out.append("| scenario | logins/s (saturation) | Keycloak's CPUs busy | p50 ms | p95 ms | p99 ms | CPU s/login | of which JIT compiler | of which GC | machine CPU s/login | Redis round trips/login | MySQL stmts/login | MySQL SELECTs/login | Keycloak DB stmts/login | Keycloak DB SELECTs/login | heap MB after (post-GC) | failed |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         int keycloakCpuCount = BenchmarkKit.keycloakCpuCount();
         List<String> unsaturated = new ArrayList<>();
         for (Result r : results) {
@@ -604,16 +613,17 @@ class LoginBenchmark {
             if (busy < SATURATED) {
                 unsaturated.add(String.format(Locale.ROOT, "%s (%.0f%%)", r.name(), 100 * busy));
             }
-            out.append(String.format(Locale.ROOT, "| %s | %.1f | %.0f%% | %d | %d | %d | %.4f | %.4f | %.4f | %.4f | %.2f | %.2f | %.2f | %d | %d |%n", r.name(),
+            out.append(String.format(Locale.ROOT, "| %s | %.1f | %.0f%% | %d | %d | %d | %.4f | %.4f | %.4f | %.4f | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %d |%n", r.name(),
                     r.loginsPerSecond(), 100 * busy,
                     r.p50(), r.p95(), r.p99(), r.cpuSecondsPerLogin(), r.jitCpuSecondsPerLogin(), r.gcCpuSecondsPerLogin(),
                     r.machineCpuSecondsPerLogin(), r.redisCommandsPerLogin(),
-                    r.mysqlStatementsPerLogin(), r.mysqlSelectsPerLogin(), r.heapMbAfter(), r.errors()));
+                    r.mysqlStatementsPerLogin(), r.mysqlSelectsPerLogin(), r.keycloakStatementsPerLogin(), r.keycloakSelectsPerLogin(),
+                    r.heapMbAfter(), r.errors()));
         }
         Result returning = results.get(1);
         Result password = results.get(2);
         Result ceiling = results.get(3);
-        out.append(String.format(Locale.ROOT, "%nsms-returning / password: %.2fx (target >= 1.5x); sms-returning / username-form-only: %.2fx (target >= 0.7x)%n",
+        out.append(String.format(Locale.ROOT, "%nsms-returning / password: %.2fx (target >= 1.5x); sms-returning / username-form-only: %.2fx (target >= 0.8x)%n",
                 returning.loginsPerSecond() / password.loginsPerSecond(), returning.loginsPerSecond() / ceiling.loginsPerSecond()));
         Result apiReturning = results.get(5);
         Result passwordGrant = results.get(6);
@@ -624,5 +634,43 @@ class LoginBenchmark {
                     + "not Keycloak's capacity: run with more clients%n", 100 * SATURATED, String.join(", ", unsaturated), CLIENTS));
         }
         return out.toString();
+    }
+
+    /**
+     * Statements Keycloak ran against its own database: the dev file store (H2) of {@code start-dev}, which
+     * {@code bench.sh} opens with {@code QUERY_STATISTICS} and {@code AUTO_SERVER} ({@code --db-url-properties}), so
+     * this JVM reads H2's per-statement execution counts from Keycloak's running database. Its own reads are left out.
+     */
+    static final class KeycloakDatabaseCounters implements AutoCloseable {
+
+        private static final String COUNTS = "SELECT COALESCE(SUM(EXECUTION_COUNT), 0), "
+                + "COALESCE(SUM(CASE WHEN UPPER(TRIM(SQL_STATEMENT)) LIKE 'SELECT%' THEN EXECUTION_COUNT ELSE 0 END), 0) "
+                + "FROM INFORMATION_SCHEMA.QUERY_STATISTICS WHERE SQL_STATEMENT NOT LIKE '%QUERY_STATISTICS%'";
+
+        private final java.sql.Connection connection;
+
+        KeycloakDatabaseCounters(Path keycloakHome) {
+            try {
+                connection = java.sql.DriverManager.getConnection("jdbc:h2:file:" + keycloakHome.toAbsolutePath().resolve("data/h2/keycloakdb")
+                        + ";AUTO_SERVER=TRUE;IFEXISTS=TRUE", "sa", "bench");
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("Keycloak's database (H2, dev file store) cannot be opened to count its statements", e);
+            }
+        }
+
+        /** Statements and SELECTs so far. */
+        long[] read() {
+            try (java.sql.Statement statement = connection.createStatement(); java.sql.ResultSet rows = statement.executeQuery(COUNTS)) {
+                rows.next();
+                return new long[] {rows.getLong(1), rows.getLong(2)};
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void close() throws java.sql.SQLException {
+            connection.close();
+        }
     }
 }
