@@ -7,8 +7,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
-import org.keycloak.admin.client.resource.UserResource;
-import org.keycloak.representations.idm.UserRepresentation;
 
 import java.util.Map;
 
@@ -82,13 +80,7 @@ class ClusterIT {
             assertThat(logInOn(2, moving, old)).as("node 2 found the user (now in its user cache)").isEqualTo(userId);
 
             String moved = Phones.newNational();
-            UserResource user = admin.realm(moving).users().get(userId);
-            UserRepresentation changed = user.toRepresentation();
-            changed.singleAttribute("phoneNumber", Phones.e164(moved));
-            user.update(changed);
-            UserRepresentation vouched = user.toRepresentation();
-            vouched.singleAttribute("phoneNumberVerified", "true");
-            user.update(vouched);
+            UserSteps.moveNumber(admin.realm(moving).users().get(userId), Phones.e164(moved));
 
             Thread.sleep(1100);
             assertThat(logInOn(2, moving, moved)).as("the new number, on node 2").isEqualTo(userId);

@@ -42,4 +42,14 @@ final class UserSteps {
         Page done = submitCode(browser, codePage, server.aliyun().lastCodeTo(national));
         return idToken(browser.tokens(done)).get("sub").asText();
     }
+
+    /** An admin moves the user to another number, then vouches for it in a later edit (the change alone leaves it unverified). */
+    static void moveNumber(org.keycloak.admin.client.resource.UserResource user, String e164) {
+        org.keycloak.representations.idm.UserRepresentation edited = user.toRepresentation();
+        edited.singleAttribute("phoneNumber", e164);
+        user.update(edited);
+        org.keycloak.representations.idm.UserRepresentation vouched = user.toRepresentation();
+        vouched.singleAttribute("phoneNumberVerified", "true");
+        user.update(vouched);
+    }
 }
