@@ -1,5 +1,6 @@
 <#import "template.ftl" as layout>
 <#import "sms-login-tabs.ftl" as smsTabs>
+<#import "sms-login-human-check.ftl" as smsHumanCheck>
 <@layout.registrationLayout displayMessage=!messagesPerField.existsError('code'); section>
 <!-- template: sms-login-code.ftl -->
     <#if section="header">
@@ -30,12 +31,7 @@
                     </div>
                 </#if>
             </div>
-            <#if humanCheck??>
-                <div class="${properties.kcFormGroupClass!}" id="kc-human-check">
-                    <div class="sms-login-human-check" data-sitekey="${humanCheck.siteKey}" data-response-field-name="${humanCheck.tokenField}"></div>
-                    <#if humanCheck.scriptUrl?has_content><script src="${humanCheck.scriptUrl}" async defer></script></#if>
-                </div>
-            </#if>
+            <#if humanCheck??><@smsHumanCheck.widget check=humanCheck/></#if>
             <div class="${properties.kcFormGroupClass!}">
                 <div class="${properties.kcFormActionGroupClass!}">
                     <button id="kc-login" name="login" type="submit"

@@ -7,11 +7,19 @@ import java.util.Map;
 /**
  * An optional check that a person, not a script, asks for a code (a CAPTCHA), run before any SMS is sent.
  * Chosen per flow with the {@code humanCheck} setting; {@code none} (the default) lets every request through.
- * Providers for CAPTCHAs that work in mainland China (Aliyun Captcha, Tencent Captcha, GeeTest) implement this.
+ * Providers: {@code none}, {@code siteverify}, {@code geetest}; CAPTCHAs that work in mainland China implement this.
  */
 public interface HumanCheck extends Provider {
 
-    /** What the phone page needs to show the challenge (script URL, site key, the token field's name); empty for none. */
+    /**
+     * What the phone page needs to show the challenge; empty for a check without a widget. A widget provider returns
+     * {@code provider} (its id), {@code scriptUrl} (the vendor's widget script), {@code adapter} (the file name of its
+     * adapter script under {@code theme-resources/resources/js/}) and the public values the widget needs (ids, never a
+     * secret): each becomes a {@code data-<name>} attribute of the page's {@code div.sms-login-human-check}
+     * ({@code captchaId}: {@code data-captcha-id}; the page adds {@code data-lang}). The adapter starts the widget and
+     * writes its result into hidden inputs named as {@link #passes} reads them. {@code siteverify}'s attributes
+     * (script URL, site key, the token field's name) have no adapter: its widget reads {@code data-sitekey}.
+     */
     Map<String, String> pageAttributes();
 
     /**

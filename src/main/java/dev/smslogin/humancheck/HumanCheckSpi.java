@@ -2,7 +2,7 @@ package dev.smslogin.humancheck;
 
 import dev.smslogin.spi.SmsLoginSpi;
 
-/** {@code sms-human-check}: a CAPTCHA before sending. Providers: {@code none}, {@code siteverify}. */
+/** {@code sms-human-check}: a CAPTCHA before sending. Providers: {@code none}, {@code siteverify}, {@code geetest}. */
 public final class HumanCheckSpi extends SmsLoginSpi {
 
     public static final String NAME = "sms-human-check";

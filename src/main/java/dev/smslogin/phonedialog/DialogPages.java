@@ -7,8 +7,10 @@ import org.keycloak.models.utils.FormMessage;
 
 import jakarta.ws.rs.core.Response;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Renders the two pages of a phone dialog: the phone page and the code page. */
 final class DialogPages {
@@ -17,6 +19,8 @@ final class DialogPages {
     static final String CODE_TEMPLATE = "sms-login-code.ftl";
     static final String PHONE_FIELD = PhoneDialog.PHONE_FIELD;
     static final String CODE_FIELD = PhoneDialog.CODE_FIELD;
+    /** The page attribute by which a human check names its adapter script (theme-resources/resources/js/). */
+    static final String HUMAN_CHECK_ADAPTER = "adapter";
 
     private DialogPages() {
     }
@@ -47,12 +51,22 @@ final class DialogPages {
         return form.createForm(CODE_TEMPLATE);
     }
 
-    /** The human check widget: both pages send SMS (the code page with "resend"), so both carry it. */
+    /**
+     * The human check widget: both pages send SMS (the code page with "resend"), so both carry it. A widget provider's
+     * attributes (those naming an {@code adapter} script) also get the page's language ({@code lang}, a BCP 47 tag such
+     * as {@code zh-CN}), so that the adapter can start the vendor's widget in it.
+     */
     private static void addHumanCheck(DialogStep step, DialogSettings settings, LoginFormsProvider form) {
         HumanCheck humanCheck = step.session().getProvider(HumanCheck.class, settings.humanCheck());
-        if (humanCheck != null && !humanCheck.pageAttributes().isEmpty()) {
-            form.setAttribute("humanCheck", humanCheck.pageAttributes());
+        if (humanCheck == null || humanCheck.pageAttributes().isEmpty()) {
+            return;
         }
+        Map<String, String> attributes = humanCheck.pageAttributes();
+        if (attributes.containsKey(HUMAN_CHECK_ADAPTER)) {
+            attributes = new LinkedHashMap<>(attributes);
+            attributes.put("lang", step.session().getContext().resolveLocale(step.currentUser()).toLanguageTag());
+        }
+        form.setAttribute("humanCheck", attributes);
     }
 
     static FormMessage phoneError(String key, Object... params) {
