@@ -1,0 +1,116 @@
+package dev.smslogin.humancheck.aliyun;
+
+import com.aliyuncs.DefaultAcsClient;
+import com.aliyuncs.http.HttpClientConfig;
+import com.aliyuncs.http.ProtocolType;
+import com.aliyuncs.profile.DefaultProfile;
+import dev.smslogin.humancheck.HumanCheck;
+import dev.smslogin.humancheck.HumanCheckFactory;
+import org.jboss.logging.Logger;
+import org.keycloak.Config;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.provider.ServerInfoAwareProviderFactory;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code aliyun-captcha}: Aliyun CAPTCHA 2.0 (阿里云验证码 2.0). The phone page shows the widget
+ * ({@code initAliyunCaptcha}, popup mode) through our adapter script, which puts the widget's
+ * {@code CaptchaVerifyParam} in the form field {@code captcha_verify_param}; the server checks it with
+ * {@code VerifyIntelligentCaptcha} under the scene id ({@link AliyunCaptchaCheck}). Owns this node's one SDK client,
+ * built at start and shut down with Keycloak. Without its keys, scene or prefix it starts, says what is missing, and
+ * answers every check "temporarily unavailable" (no SMS).
+ */
+public final class AliyunCaptchaHumanCheckFactory implements HumanCheckFactory, ServerInfoAwareProviderFactory {
+
+    public static final String PROVIDER_ID = "aliyun-captcha";
+    /** The region of the SDK profile; the endpoint option decides where requests go. */
+    private static final String PROFILE_REGION = "cn-shanghai";
+    private static final int MAX_CONNECTIONS = 64;
+    private static final Logger LOG = Logger.getLogger(AliyunCaptchaHumanCheckFactory.class);
+
+    private AliyunCaptchaSettings settings;
+    private DefaultAcsClient client;
+    private HumanCheck check;
+
+    @Override
+    public HumanCheck create(KeycloakSession session) {
+        return check;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+        settings = AliyunCaptchaSettings.from(config::get);
+        List<String> missing = settings.missingOptions();
+        client = missing.isEmpty() ? newClient(settings) : null;
+        check = new AliyunCaptchaCheck(client, settings);
+        if (!missing.isEmpty() && missing.size() < 4) {
+            // an admin who started configuring it is told at start; an unused provider stays quiet
+            LOG.warnf("sms-human-check aliyun-captcha: missing options %s; flows with humanCheck=aliyun-captcha send no code", missing);
+        }
+    }
+
+    /** A client of the settings' account: no retries, each request within {@code timeout-ms}. */
+    static DefaultAcsClient newClient(AliyunCaptchaSettings settings) {
+        DefaultProfile profile = DefaultProfile.getProfile(PROFILE_REGION, settings.accessKeyId(), settings.accessKeySecret());
+        HttpClientConfig http = HttpClientConfig.getDefault();
+        http.setConnectionTimeoutMillis(settings.timeoutMillis());
+        http.setReadTimeoutMillis(settings.timeoutMillis());
+        http.setProtocolType(settings.protocol().equals("http") ? ProtocolType.HTTP : ProtocolType.HTTPS);
+        http.setMaxRequests(MAX_CONNECTIONS);
+        http.setMaxRequestsPerHost(MAX_CONNECTIONS);
+        http.setMaxIdleConnections(MAX_CONNECTIONS);
+        profile.setHttpClientConfig(http);
+        DefaultAcsClient client = new DefaultAcsClient(profile);
+        client.setAutoRetry(false);
+        client.setMaxRetryNumber(0);
+        return client;
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            client.shutdown();
+        }
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return ProviderConfigurationBuilder.create()
+                .property().name("access-key-id").type(ProviderConfigProperty.STRING_TYPE)
+                .helpText("AccessKey ID of a RAM user allowed to call VerifyIntelligentCaptcha (policy AliyunYundunAFSFullAccess).").add()
+                .property().name("access-key-secret").type(ProviderConfigProperty.PASSWORD).secret(true)
+                .helpText("That RAM user's AccessKey secret.").add()
+                .property().name("scene-id").type(ProviderConfigProperty.STRING_TYPE)
+                .helpText("The scene ID (场景ID) of a Web/H5 scene created in the Captcha 2.0 console.").add()
+                .property().name("prefix").type(ProviderConfigProperty.STRING_TYPE)
+                .helpText("The account's identity prefix (身份标) shown on the console's overview page; public, the widget needs it.").add()
+                .property().name("endpoint").type(ProviderConfigProperty.STRING_TYPE).defaultValue(AliyunCaptchaSettings.DEFAULT_ENDPOINT)
+                .helpText("Host of the verification API, may carry host:port (captcha.ap-southeast-1.aliyuncs.com outside the mainland).").add()
+                .property().name("protocol").type(ProviderConfigProperty.STRING_TYPE).defaultValue("https")
+                .helpText("https, or http for a local stand-in.").add()
+                .property().name("script-url").type(ProviderConfigProperty.STRING_TYPE).defaultValue(AliyunCaptchaSettings.DEFAULT_SCRIPT_URL)
+                .helpText("The widget's script the phone page loads (a self-hosted mirror, or a test's).").add()
+                .property().name("timeout-ms").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(AliyunCaptchaSettings.DEFAULT_TIMEOUT_MS)
+                .helpText("Connect and read timeout of one verification; no answer in time fails closed (no SMS).").add()
+                .build();
+    }
+
+    @Override
+    public Map<String, String> getOperationalInfo() {
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("endpoint", settings.protocol() + "://" + settings.endpoint());
+        info.put("sceneId", String.valueOf(settings.sceneId()));
+        info.put("missingOptions", String.join(",", settings.missingOptions()));
+        return info;
+    }
+}
