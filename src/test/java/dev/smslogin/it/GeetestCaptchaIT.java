@@ -151,6 +151,35 @@ class GeetestCaptchaIT {
     }
 
     @Test
+    @DisplayName("the code page carries the widget too: 'resend' with the result already used sends nothing and says so; with a "
+            + "fresh one the second code goes out")
+    void resendOnTheCodePage() throws Exception {
+        String quick = createExampleRealm(admin, Map.of("humanCheck", "geetest", "maxSendsPerIpPerHour", "1000",
+                "resendCooldownSeconds", "1"));
+        try {
+            String national = Phones.newNational();
+            Browser browser = new Browser(server);
+            Map<String, String> first = geetest.solve();
+            Page codePage = submitPhone(browser, browser.startLogin(quick), national, first);
+            assertThat(codePage.isCodePage()).as(codePage.text()).isTrue();
+            assertThat(codePage.document().select("#kc-human-check .sms-login-human-check[data-provider=geetest]")).hasSize(1);
+            Thread.sleep(1500);
+
+            Page reused = browser.submit(codePage, first, "resend");
+            assertThat(reused.isCodePage()).isTrue();
+            assertThat(reused.text()).contains(REFUSED);
+            assertThat(aliyun.messagesTo(national)).hasSize(1);
+
+            Page resent = browser.submit(reused, geetest.solve(), "resend");
+            assertThat(resent.isCodePage()).as(resent.text()).isTrue();
+            assertThat(resent.text()).doesNotContain(REFUSED);
+            assertThat(aliyun.messagesTo(national)).hasSize(2);
+        } finally {
+            admin.realm(quick).remove();
+        }
+    }
+
+    @Test
     @DisplayName("GeeTest down (503) or slower than timeout-ms: the page and the API say temporarily unavailable and send nothing; "
             + "back up, the same page sends")
     void geetestDown() {
