@@ -70,6 +70,8 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
     private final List<String> rejections = new CopyOnWriteArrayList<>();
     private final AtomicReference<Misbehaviour> misbehaviour = new AtomicReference<>();
     private final AtomicInteger requests = new AtomicInteger();
+    /** Requests being answered now: a slow answer goes on after Keycloak gave up on it, and records its verification then. */
+    private final AtomicInteger answering = new AtomicInteger();
 
     private FakeAliyunCaptcha(HttpServer server) {
         this.server = server;
@@ -145,14 +147,20 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
         misbehaviour.set(null);
     }
 
+    /** Forgets what was asked, once the answers still under way (a slow one Keycloak gave up on) have ended. */
     public void reset() {
         behave();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (answering.get() > 0 && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(50));
+        }
         verifications.clear();
         rejections.clear();
         requests.set(0);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        answering.incrementAndGet();
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             byte[] body = exchange.getRequestBody().readAllBytes();
@@ -192,6 +200,8 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
                 return;
             }
             reply(exchange, 200, "application/json;charset=utf-8", verify(params.get("SceneId"), param));
+        } finally {
+            answering.decrementAndGet();
         }
     }
 
