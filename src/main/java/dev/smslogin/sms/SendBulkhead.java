@@ -23,8 +23,9 @@ public final class SendBulkhead {
     }
 
     /**
-     * Three quarters of Keycloak's default worker pool (37 with up to 12 CPUs): the most codes per second that left
-     * password logins beside a slow provider at their pace in the isolation benchmark (docs/benchmarks.md).
+     * Three quarters of Keycloak's default worker pool (37 with up to 12 CPUs): in the isolation benchmark 2.4 times the
+     * codes per second of a quarter, password logins beside a slow provider at their pace; a quarter of the pool stays
+     * for the rest of the server's traffic (docs/benchmarks.md).
      */
     public static int defaultCapacity() {
         return Math.max(2, defaultWorkers() * 3 / 4);
