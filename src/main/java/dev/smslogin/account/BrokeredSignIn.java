@@ -1,5 +1,6 @@
 package dev.smslogin.account;
 
+import dev.smslogin.credential.OtherSecondFactors;
 import dev.smslogin.credential.PhoneNumberCredentialProvider;
 import dev.smslogin.credential.SmsOtpCredentialProvider;
 import dev.smslogin.loginmethod.IdentityTakenException;
@@ -22,8 +23,6 @@ import org.keycloak.models.UserModel;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import org.keycloak.models.credential.OTPCredentialModel;
-import org.keycloak.models.credential.WebAuthnCredentialModel;
 import java.util.Set;
 
 /**
@@ -240,14 +239,10 @@ public final class BrokeredSignIn {
                 .forEach(entry -> user.setAttribute(entry.getKey(), entry.getValue()));
     }
 
-    /** Second factors a first broker login would not ask for: linking the identity to such a user would skip them. */
-    private static final Set<String> SECOND_FACTORS = Set.of(OTPCredentialModel.TYPE, WebAuthnCredentialModel.TYPE_TWOFACTOR,
-            WebAuthnCredentialModel.TYPE_PASSWORDLESS);
-
+    /** Second factors a first broker login would not ask for (the SMS one too): linking the identity would skip them. */
     private static boolean hasSecondFactor(RealmModel realm, UserModel user) {
         PhoneNumber verified = PhoneNumberCredentialProvider.verifiedNumber(user);
-        return user.credentialManager().getStoredCredentialsStream().anyMatch(credential -> SECOND_FACTORS.contains(credential.getType()))
-                || verified != null && SmsOtpCredentialProvider.isSecondFactor(realm, user, verified);
+        return OtherSecondFactors.heldBy(user) || verified != null && SmsOtpCredentialProvider.isSecondFactor(realm, user, verified);
     }
 
 }

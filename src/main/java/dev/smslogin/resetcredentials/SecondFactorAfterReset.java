@@ -1,5 +1,6 @@
 package dev.smslogin.resetcredentials;
 
+import dev.smslogin.credential.OtherSecondFactors;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.authentication.authenticators.conditional.ConditionalAuthenticator;
@@ -28,7 +29,10 @@ import java.util.Set;
  */
 final class SecondFactorAfterReset {
 
-    /** The second-factor steps, and the credential type each asks for. {@code sms-otp} is the same phone: not one. */
+    /**
+     * The steps of {@link OtherSecondFactors}, and the credential type each asks for. {@code sms-otp} is the same
+     * phone: not one.
+     */
     static final Map<String, String> SECOND_FACTOR_STEPS = Map.of(
             "auth-otp-form", OTPCredentialModel.TYPE,
             "webauthn-authenticator", WebAuthnCredentialModel.TYPE_TWOFACTOR,
@@ -51,11 +55,6 @@ final class SecondFactorAfterReset {
         this.realm = realm;
         this.user = user;
         this.authSession = authSession;
-    }
-
-    /** Whether {@code user} has a second factor besides the phone: an OTP app, a security key or a passkey. */
-    static boolean hasSecondFactor(UserModel user) {
-        return SECOND_FACTOR_STEPS.values().stream().anyMatch(type -> user.credentialManager().isConfiguredFor(type));
     }
 
     /**

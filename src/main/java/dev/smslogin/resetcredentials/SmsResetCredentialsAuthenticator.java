@@ -1,6 +1,7 @@
 package dev.smslogin.resetcredentials;
 
 import dev.smslogin.account.PhoneUsers;
+import dev.smslogin.credential.OtherSecondFactors;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phonedialog.DialogMessages;
 import dev.smslogin.phonedialog.PhoneDialog;
@@ -74,7 +75,7 @@ final class SmsResetCredentialsAuthenticator implements NumberFirstStep {
         }
         dialog.forget();
         context.getEvent().detail(PhoneDialog.EVENT_DETAIL_PHONE, typed.phone().masked());
-        if (SecondFactorAfterReset.hasSecondFactor(user) && !new SecondFactorAfterReset(context.getSession(), context.getRealm(), user,
+        if (OtherSecondFactors.heldBy(user) && !new SecondFactorAfterReset(context.getSession(), context.getRealm(), user,
                 context.getAuthenticationSession()).askedAfter(context.getExecution())) {
             refuseWithoutSecondFactor(context, typed.phone());
             return;
