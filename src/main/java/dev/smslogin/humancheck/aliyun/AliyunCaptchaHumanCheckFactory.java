@@ -1,9 +1,7 @@
 package dev.smslogin.humancheck.aliyun;
 
 import com.aliyuncs.DefaultAcsClient;
-import com.aliyuncs.http.HttpClientConfig;
-import com.aliyuncs.http.ProtocolType;
-import com.aliyuncs.profile.DefaultProfile;
+import dev.smslogin.cloudsdk.AliyunClients;
 import dev.smslogin.humancheck.HumanCheck;
 import dev.smslogin.humancheck.HumanCheckFactory;
 import org.jboss.logging.Logger;
@@ -56,19 +54,8 @@ public final class AliyunCaptchaHumanCheckFactory implements HumanCheckFactory, 
 
     /** A client of the settings' account: no retries, each request within {@code timeout-ms}. */
     static DefaultAcsClient newClient(AliyunCaptchaSettings settings) {
-        DefaultProfile profile = DefaultProfile.getProfile(PROFILE_REGION, settings.accessKeyId(), settings.accessKeySecret());
-        HttpClientConfig http = HttpClientConfig.getDefault();
-        http.setConnectionTimeoutMillis(settings.timeoutMillis());
-        http.setReadTimeoutMillis(settings.timeoutMillis());
-        http.setProtocolType(settings.protocol().equals("http") ? ProtocolType.HTTP : ProtocolType.HTTPS);
-        http.setMaxRequests(MAX_CONNECTIONS);
-        http.setMaxRequestsPerHost(MAX_CONNECTIONS);
-        http.setMaxIdleConnections(MAX_CONNECTIONS);
-        profile.setHttpClientConfig(http);
-        DefaultAcsClient client = new DefaultAcsClient(profile);
-        client.setAutoRetry(false);
-        client.setMaxRetryNumber(0);
-        return client;
+        return AliyunClients.newClient(PROFILE_REGION, settings.accessKeyId(), settings.accessKeySecret(), settings.protocol(),
+                settings.timeoutMillis(), settings.timeoutMillis(), MAX_CONNECTIONS);
     }
 
     @Override
