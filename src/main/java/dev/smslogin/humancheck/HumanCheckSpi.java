@@ -4,7 +4,7 @@ import dev.smslogin.spi.SmsLoginSpi;
 
 /**
  * {@code sms-human-check}: a CAPTCHA before sending. Providers: {@code none}, {@code siteverify}, {@code geetest},
- * {@code aliyun-captcha}.
+ * {@code aliyun-captcha}, {@code tencent-captcha}.
  */
 public final class HumanCheckSpi extends SmsLoginSpi {
 

@@ -142,6 +142,11 @@ public abstract class FakeVendorApi<M> implements AutoCloseable {
         return requests.get();
     }
 
+    /** The requests this endpoint is answering now (a slow one goes on after its caller gave up). */
+    protected final int inFlight() {
+        return inFlight.get();
+    }
+
     /** The most requests this endpoint was answering at once since the last {@link #reset()}. */
     public int mostInFlight() {
         return mostInFlight.get();
