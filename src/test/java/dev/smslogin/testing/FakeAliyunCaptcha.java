@@ -37,11 +37,13 @@ import java.util.regex.Pattern;
  * {@code F008} (Aliyun's "submitted twice"), any other with {@code F001}. Tests can make the API slow, down or
  * answer errors ({@link #misbehave}); the script is served whatever the API does.
  *
- * <p>The script ({@link #scriptUrl()}) defines the widget's global {@code initAliyunCaptcha(options)}: it needs
- * {@code SceneId}, the identity prefix ({@code options.prefix} or {@code window.AliyunCaptchaConfig.prefix}), an
- * {@code element} and a {@code button} (CSS selectors of the page); a click on the button stands for a person
- * passing the popup: the fake issues a parameter and calls {@code options.success(captchaVerifyParam)} with it, as
- * the real widget does.
+ * <p>The script ({@link #scriptUrl()}) reads {@code window.AliyunCaptchaConfig} ({@code region}, {@code prefix}) when
+ * it loads, as Aliyun's does, and defines the widget's global {@code initAliyunCaptcha(options)}: it needs that
+ * configuration, {@code SceneId}, an {@code element} and a {@code button} (CSS selectors of the page). A click on the
+ * button opens the popup ({@code #fake-aliyun-captcha-box}, titled in {@code options.language}: {@code cn},
+ * {@code en}, {@code tw}); its button {@code #fake-aliyun-captcha-verify} stands for a person passing it: the fake
+ * issues a parameter and calls {@code options.success(captchaVerifyParam)} with it, as the real widget does. Requests
+ * for the script are counted ({@link #scriptLoads()}).
  */
 public final class FakeAliyunCaptcha implements AutoCloseable {
 
@@ -70,6 +72,7 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
     private final List<String> rejections = new CopyOnWriteArrayList<>();
     private final AtomicReference<Misbehaviour> misbehaviour = new AtomicReference<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger scriptLoads = new AtomicInteger();
     /** Requests being answered now: a slow answer goes on after Keycloak gave up on it, and records its verification then. */
     private final AtomicInteger answering = new AtomicInteger();
 
@@ -123,6 +126,11 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
         return List.copyOf(rejections);
     }
 
+    /** Requests for the widget's script. */
+    public int scriptLoads() {
+        return scriptLoads.get();
+    }
+
     /** Every request to the API, whatever it was answered. */
     public int requests() {
         return requests.get();
@@ -165,6 +173,7 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             byte[] body = exchange.getRequestBody().readAllBytes();
             if (path.equals(SCRIPT_PATH)) {
+                scriptLoads.incrementAndGet();
                 reply(exchange, 200, "application/javascript; charset=utf-8", script());
                 return;
             }
@@ -265,26 +274,52 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
         return """
                 (function () {
                   'use strict';
+                  // as Aliyun's script, the global configuration is read when the script loads: set it first
+                  var config = window.AliyunCaptchaConfig || {};
                   window.initAliyunCaptcha = function (options) {
-                    var config = window.AliyunCaptchaConfig || {};
                     var prefix = options.prefix || config.prefix;
                     var element = document.querySelector(options.element);
                     var button = document.querySelector(options.button);
-                    if (!options.SceneId || !prefix || !element || !button) {
-                      throw new Error('initAliyunCaptcha: SceneId, prefix, element and button are required');
+                    if (!options.SceneId || !prefix || !config.region || !element || !button) {
+                      throw new Error('initAliyunCaptcha: AliyunCaptchaConfig (region, prefix), SceneId, element and button are required');
                     }
                     element.setAttribute('data-fake-aliyun-captcha', options.mode || 'popup');
-                    var instance = {
-                      show: function () { button.click(); },
-                      refresh: function () {}
-                    };
-                    button.addEventListener('click', function () {
+                    var lang = String(options.language || 'cn');
+                    var texts = lang === 'en' ? ['Please complete the security verification', 'Slide to verify']
+                        : lang === 'tw' ? ['請完成安全驗證', '滑動完成驗證'] : ['请完成安全验证', '拖动滑块完成验证'];
+                    var box = null;
+                    function close() { if (box) { box.remove(); box = null; } }
+                    function pass() {
                       fetch('%s?sceneId=' + encodeURIComponent(options.SceneId) + '&prefix=' + encodeURIComponent(prefix),
                           {method: 'POST'})
                         .then(function (r) { return r.ok ? r.text() : r.text().then(function (t) { throw new Error(t); }); })
-                        .then(function (captchaVerifyParam) { options.success(captchaVerifyParam); })
-                        .catch(function (e) { if (typeof options.fail === 'function') { options.fail({code: String(e)}); } });
-                    });
+                        .then(function (captchaVerifyParam) { close(); options.success(captchaVerifyParam); })
+                        .catch(function (e) { close(); if (typeof options.fail === 'function') { options.fail({code: String(e)}); } });
+                    }
+                    // a click on the button opens the popup; its verify button stands for a person passing it
+                    function open() {
+                      close();
+                      box = document.createElement('div');
+                      box.id = 'fake-aliyun-captcha-box';
+                      box.setAttribute('role', 'dialog');
+                      box.style.cssText = 'position:fixed;top:30%%;left:50%%;transform:translateX(-50%%);background:#fff;'
+                        + 'border:1px solid #ccc;padding:16px;z-index:9999;box-shadow:0 2px 12px rgba(0,0,0,.3);font:14px sans-serif';
+                      var title = document.createElement('p');
+                      title.textContent = texts[0];
+                      var verify = document.createElement('button');
+                      verify.type = 'button';
+                      verify.id = 'fake-aliyun-captcha-verify';
+                      verify.textContent = texts[1];
+                      verify.addEventListener('click', pass);
+                      box.appendChild(title);
+                      box.appendChild(verify);
+                      document.body.appendChild(box);
+                    }
+                    var instance = {
+                      show: open,
+                      refresh: function () {}
+                    };
+                    button.addEventListener('click', open);
                     if (typeof options.getInstance === 'function') {
                       options.getInstance(instance);
                     }
