@@ -13,7 +13,6 @@
     "use strict";
 
     var FIELDS = ["ticket", "randstr"];
-    var SENDING_BUTTONS = ["send", "resend"];
     var CLOSED_BY_USER = 2;
 
     /** Tencent's userLanguage for a BCP 47 tag of the page (zh-CN: zh-cn, en: en). */
@@ -36,17 +35,11 @@
     function start() {
         var holder = document.querySelector(".sms-login-human-check[data-provider='tencent-captcha']");
         var form = holder && holder.closest("form");
-        if (!form) {
-            return;
+        if (!form || !window.smsLoginHumanCheck) {
+            return; // the form submits without a ticket and the server refuses
         }
-        var inputs = {};
-        FIELDS.forEach(function (name) {
-            var input = document.createElement("input");
-            input.type = "hidden";
-            input.name = name;
-            holder.appendChild(input);
-            inputs[name] = input;
-        });
+        var shared = window.smsLoginHumanCheck;
+        var inputs = shared.hiddenInputs(holder, FIELDS);
         var appId = holder.getAttribute("data-captcha-app-id");
         var userLanguage = language(holder.getAttribute("data-lang") || document.documentElement.lang);
         var broken = typeof window.TencentCaptcha !== "function";
@@ -55,29 +48,8 @@
             holder.setAttribute("data-ready", "true");
         }
 
-        function filled() {
-            return FIELDS.every(function (name) {
-                return inputs[name].value !== "";
-            });
-        }
-
         function submitAsAsked() {
-            if (typeof form.requestSubmit === "function") {
-                if (submitter) {
-                    form.requestSubmit(submitter);
-                } else {
-                    form.requestSubmit();
-                }
-                return;
-            }
-            if (submitter && submitter.name) {
-                var pressed = document.createElement("input");
-                pressed.type = "hidden";
-                pressed.name = submitter.name;
-                pressed.value = submitter.value || "";
-                form.appendChild(pressed);
-            }
-            form.submit();
+            shared.submitWith(form, submitter);
         }
 
         function passed(result) {
@@ -95,8 +67,7 @@
 
         form.addEventListener("submit", function (event) {
             var button = event.submitter;
-            var sends = !button || SENDING_BUTTONS.indexOf(button.name) >= 0;
-            if (!sends || broken || filled()) {
+            if (!shared.asksForCode(button) || broken || shared.filled(inputs)) {
                 return;
             }
             event.preventDefault();
@@ -109,13 +80,7 @@
             }
         });
 
-        window.addEventListener("pageshow", function (event) {
-            if (event.persisted) {
-                FIELDS.forEach(function (name) {
-                    inputs[name].value = ""; // a ticket is good for one check: back in history, ask again
-                });
-            }
-        });
+        shared.clearOnReturn(inputs);
     }
 
     if (document.readyState === "loading") {

@@ -5,10 +5,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.smslogin.testing.FakeVendorApi.Misbehaviour;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -24,6 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static dev.smslogin.testing.FakeVendorApi.randomText;
+import static dev.smslogin.testing.FakeVendorApi.respond;
 
 /**
  * A local stand-in for Aliyun CAPTCHA 2.0: the server API {@code VerifyIntelligentCaptcha} (version 2023-03-05, RPC
@@ -57,7 +58,6 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
     private static final String ISSUE_PATH = "/fake-widget/issue";
     private static final Pattern CERTIFY_ID = Pattern.compile("\"certifyId\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern SCENE = Pattern.compile("\"sceneId\"\\s*:\\s*\"([^\"]+)\"");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** One verification the fake answered (its credentials were good), with its verdict. */
     public record Verification(String sceneId, String certifyId, boolean passed, String verifyCode, Instant at) {
@@ -101,19 +101,19 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
 
     /** A {@code CaptchaVerifyParam} as the widget gives one after a person passed it: good for one check. */
     public String issue() {
-        String certifyId = PREFIX + "_" + random(10);
+        String certifyId = PREFIX + "_" + randomText(10);
         issued.add(certifyId);
         return param(SCENE_ID, certifyId);
     }
 
     /** A parameter of the widget's shape that the fake never issued (made up by a script). */
     public static String forged() {
-        return param(SCENE_ID, PREFIX + "_" + random(10));
+        return param(SCENE_ID, PREFIX + "_" + randomText(10));
     }
 
     private static String param(String sceneId, String certifyId) {
-        return "{\"sceneId\":\"" + sceneId + "\",\"certifyId\":\"" + certifyId + "\",\"deviceToken\":\"" + random(48)
-                + "\",\"data\":\"" + random(120) + "\"}";
+        return "{\"sceneId\":\"" + sceneId + "\",\"certifyId\":\"" + certifyId + "\",\"deviceToken\":\"" + randomText(48)
+                + "\",\"data\":\"" + randomText(120) + "\"}";
     }
 
     /** The verifications the fake answered (good credentials), in order. */
@@ -174,7 +174,7 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             if (path.equals(SCRIPT_PATH)) {
                 scriptLoads.incrementAndGet();
-                reply(exchange, 200, "application/javascript; charset=utf-8", script());
+                respond(exchange, 200, "application/javascript; charset=utf-8", script());
                 return;
             }
             if (path.equals(ISSUE_PATH)) {
@@ -194,21 +194,21 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
             String refused = authenticate(exchange.getRequestMethod(), params);
             if (refused != null) {
                 rejections.add(refused);
-                reply(exchange, refused.startsWith("InvalidAccessKeyId") ? 404 : 400, "application/json;charset=utf-8",
+                respond(exchange, refused.startsWith("InvalidAccessKeyId") ? 404 : 400, "application/json;charset=utf-8",
                         error(refused, refused));
                 return;
             }
             if (mis != null && mis.reply() != null) {
-                reply(exchange, mis.reply().status(), mis.reply().body().startsWith("<") ? "text/html" : "application/json;charset=utf-8",
+                respond(exchange, mis.reply().status(), mis.reply().body().startsWith("<") ? "text/html" : "application/json;charset=utf-8",
                         mis.reply().body());
                 return;
             }
             String param = params.get("CaptchaVerifyParam");
             if (param == null || param.isBlank()) {
-                reply(exchange, 400, "application/json;charset=utf-8", error("MissingCaptchaVerifyParam", "CaptchaVerifyParam is mandatory for this action."));
+                respond(exchange, 400, "application/json;charset=utf-8", error("MissingCaptchaVerifyParam", "CaptchaVerifyParam is mandatory for this action."));
                 return;
             }
-            reply(exchange, 200, "application/json;charset=utf-8", verify(params.get("SceneId"), param));
+            respond(exchange, 200, "application/json;charset=utf-8", verify(params.get("SceneId"), param));
         } finally {
             answering.decrementAndGet();
         }
@@ -259,14 +259,14 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
         exchange.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
         Map<String, String> query = FakeAliyunSms.parse(exchange.getRequestURI().getRawQuery());
         if (!SCENE_ID.equals(query.get("sceneId"))) {
-            reply(exchange, 400, "application/json", error("IllegalScene", "unknown scene"));
+            respond(exchange, 400, "application/json", error("IllegalScene", "unknown scene"));
             return;
         }
         if (!PREFIX.equals(query.get("prefix"))) {
-            reply(exchange, 400, "application/json", error("IllegalUserTag", "unknown prefix"));
+            respond(exchange, 400, "application/json", error("IllegalUserTag", "unknown prefix"));
             return;
         }
-        reply(exchange, 200, "text/plain; charset=utf-8", issue());
+        respond(exchange, 200, "text/plain; charset=utf-8", issue());
     }
 
     private String script() {
@@ -336,24 +336,6 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
     private static String group(Pattern pattern, String text) {
         Matcher m = pattern.matcher(text);
         return m.find() ? m.group(1) : null;
-    }
-
-    private static String random(int length) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        StringBuilder out = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            out.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
-        }
-        return out.toString();
-    }
-
-    private static void reply(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     private static void sleep(Duration delay) {

@@ -7,11 +7,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -58,7 +55,6 @@ public final class FakeTencentCaptcha extends FakeVendorApi<FakeTencentCaptcha.V
     private static final String ISSUE_PATH = "/fake-widget/issue";
     private static final long ALLOWED_SKEW_SECONDS = 300;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** One check the fake answered with a CaptchaCode (good credentials and a well-formed request). */
     public record Verification(String ticket, int captchaCode, String userIp, Instant at) {
@@ -104,8 +100,8 @@ public final class FakeTencentCaptcha extends FakeVendorApi<FakeTencentCaptcha.V
 
     /** A ticket and randstr as the widget's callback gives them after a person passed: good for one check. */
     public Map<String, String> issue() {
-        String ticket = "tr0" + random(120) + "*";
-        String randstr = "@" + random(3);
+        String ticket = "tr0" + randomText(120) + "*";
+        String randstr = "@" + randomText(3);
         issued.put(ticket, randstr);
         return Map.of("ticket", ticket, "randstr", randstr);
     }
@@ -237,9 +233,9 @@ public final class FakeTencentCaptcha extends FakeVendorApi<FakeTencentCaptcha.V
             if (path.equals(SCRIPT_PATH)) {
                 scriptLoads.incrementAndGet();
                 if (scriptMissing.get()) {
-                    reply(exchange, 404, "text/html", "<html><body>404 Not Found</body></html>");
+                    respond(exchange, 404, "text/html", "<html><body>404 Not Found</body></html>");
                 } else {
-                    reply(exchange, 200, "application/javascript; charset=utf-8", script());
+                    respond(exchange, 200, "application/javascript; charset=utf-8", script());
                 }
                 return;
             }
@@ -247,13 +243,13 @@ public final class FakeTencentCaptcha extends FakeVendorApi<FakeTencentCaptcha.V
                 exchange.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
                 String query = exchange.getRequestURI().getQuery();
                 if (query == null || !query.equals("aid=" + CAPTCHA_APP_ID)) {
-                    reply(exchange, 400, "text/plain", "unknown CaptchaAppId");
+                    respond(exchange, 400, "text/plain", "unknown CaptchaAppId");
                     return;
                 }
-                reply(exchange, 200, "application/json", JSON.writeValueAsString(issue()));
+                respond(exchange, 200, "application/json", JSON.writeValueAsString(issue()));
                 return;
             }
-            reply(exchange, 404, "text/plain", "not found");
+            respond(exchange, 404, "text/plain", "not found");
         }
     }
 
@@ -314,24 +310,6 @@ public final class FakeTencentCaptcha extends FakeVendorApi<FakeTencentCaptcha.V
         inner.putObject("Error").put("Code", code).put("Message", message);
         inner.put("RequestId", UUID.randomUUID().toString());
         return response.toString();
-    }
-
-    private static String random(int length) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
-        StringBuilder out = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            out.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
-        }
-        return out.toString();
-    }
-
-    private static void reply(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.tencentcloudapi.common.Credential;
 import dev.smslogin.cloudsdk.TencentClients;
 import dev.smslogin.humancheck.HumanCheck;
 import dev.smslogin.humancheck.HumanCheckFactory;
+import dev.smslogin.humancheck.VendorConnection;
 import okhttp3.OkHttpClient;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
@@ -81,7 +82,7 @@ public final class TencentCaptchaHumanCheckFactory implements HumanCheckFactory,
 
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
-        return ProviderConfigurationBuilder.create()
+        ProviderConfigurationBuilder builder = ProviderConfigurationBuilder.create()
                 .property().name("secret-id").type(ProviderConfigProperty.STRING_TYPE)
                 .helpText("SecretId of a CAM key allowed to call captcha:DescribeCaptchaResult (QcloudCaptchaFullAccess, or a custom policy with that action).").add()
                 .property().name("secret-key").type(ProviderConfigProperty.PASSWORD).secret(true)
@@ -89,16 +90,10 @@ public final class TencentCaptchaHumanCheckFactory implements HumanCheckFactory,
                 .property().name("captcha-app-id").type(ProviderConfigProperty.STRING_TYPE)
                 .helpText("The CaptchaAppId of the CAPTCHA console's application (public: the widget shows it).").add()
                 .property().name("app-secret-key").type(ProviderConfigProperty.PASSWORD).secret(true)
-                .helpText("That application's AppSecretKey (secret: only the server's check sends it).").add()
-                .property().name("endpoint").type(ProviderConfigProperty.STRING_TYPE).defaultValue(TencentCaptchaSettings.DEFAULT_ENDPOINT)
-                .helpText("Host of the CAPTCHA API, may carry host:port (captcha.intl.tencentcloudapi.com for the international site).").add()
-                .property().name("protocol").type(ProviderConfigProperty.STRING_TYPE).defaultValue("https")
-                .helpText("https, or http for a local stand-in.").add()
-                .property().name("script-url").type(ProviderConfigProperty.STRING_TYPE).defaultValue(TencentCaptchaSettings.DEFAULT_SCRIPT_URL)
-                .helpText("The widget's script the phone page loads (TJCaptcha.js, or a self-hosted mirror).").add()
-                .property().name("timeout-ms").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(TencentCaptchaSettings.DEFAULT_TIMEOUT_MS)
-                .helpText("Connect and read timeout of one check; no answer in time fails closed (no SMS).").add()
-                .build();
+                .helpText("That application's AppSecretKey (secret: only the server's check sends it).").add();
+        return VendorConnection.declare(builder, TencentCaptchaSettings.DEFAULT_ENDPOINT,
+                "Host of the CAPTCHA API, may carry host:port (captcha.intl.tencentcloudapi.com for the international site).",
+                TencentCaptchaSettings.DEFAULT_SCRIPT_URL, "The widget's script the phone page loads (TJCaptcha.js, or a self-hosted mirror).").build();
     }
 
     @Override

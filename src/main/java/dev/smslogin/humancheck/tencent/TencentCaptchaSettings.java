@@ -1,8 +1,9 @@
 package dev.smslogin.humancheck.tencent;
 
+import dev.smslogin.humancheck.VendorConnection;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -20,33 +21,19 @@ record TencentCaptchaSettings(String secretId, String secretKey, String captchaA
 
     static final String DEFAULT_ENDPOINT = "captcha.tencentcloudapi.com";
     static final String DEFAULT_SCRIPT_URL = "https://turing.captcha.qcloud.com/TJCaptcha.js";
-    static final int DEFAULT_TIMEOUT_MS = 3000;
 
     /** Reads the options through {@code option}, which returns null for an option not set. */
     static TencentCaptchaSettings from(Function<String, String> option) {
-        String protocol = text(option, "protocol", "https").toLowerCase(Locale.ROOT);
-        if (!protocol.equals("https") && !protocol.equals("http")) {
-            throw invalid("protocol", "must be https or http");
-        }
-        String endpoint = text(option, "endpoint", DEFAULT_ENDPOINT);
-        if (!endpoint.matches("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?")) {
-            throw invalid("endpoint", "must be a host name, optionally with :port, without a scheme or path (the scheme is 'protocol')");
-        }
-        String captchaAppId = text(option, "captcha-app-id", null);
+        VendorConnection connection = VendorConnection.from(option, TencentCaptchaHumanCheckFactory.PROVIDER_ID, DEFAULT_ENDPOINT,
+                DEFAULT_SCRIPT_URL);
+        String captchaAppId = VendorConnection.text(option, "captcha-app-id", null);
         if (captchaAppId != null && !captchaAppId.matches("[0-9]{1,18}")) {
-            throw invalid("captcha-app-id", "must be the CaptchaAppId number shown in the CAPTCHA console");
+            throw VendorConnection.invalid(TencentCaptchaHumanCheckFactory.PROVIDER_ID, "captcha-app-id",
+                    "must be the CaptchaAppId number shown in the CAPTCHA console");
         }
-        int timeoutMillis;
-        try {
-            timeoutMillis = Integer.parseInt(text(option, "timeout-ms", String.valueOf(DEFAULT_TIMEOUT_MS)));
-        } catch (NumberFormatException e) {
-            throw invalid("timeout-ms", "must be a number of milliseconds");
-        }
-        if (timeoutMillis < 100 || timeoutMillis > 60_000) {
-            throw invalid("timeout-ms", "must be between 100 and 60000");
-        }
-        return new TencentCaptchaSettings(text(option, "secret-id", null), text(option, "secret-key", null), captchaAppId,
-                text(option, "app-secret-key", null), endpoint, protocol, text(option, "script-url", DEFAULT_SCRIPT_URL), timeoutMillis);
+        return new TencentCaptchaSettings(VendorConnection.text(option, "secret-id", null), VendorConnection.text(option, "secret-key", null),
+                captchaAppId, VendorConnection.text(option, "app-secret-key", null), connection.endpoint(), connection.protocol(),
+                connection.scriptUrl(), connection.timeoutMillis());
     }
 
     /** The options an admin still has to set before a check can pass; empty when complete. */
@@ -57,15 +44,6 @@ record TencentCaptchaSettings(String secretId, String secretKey, String captchaA
         if (captchaAppId == null) missing.add("captcha-app-id");
         if (appSecretKey == null) missing.add("app-secret-key");
         return missing;
-    }
-
-    private static String text(Function<String, String> option, String name, String fallback) {
-        String value = option.apply(name);
-        return value == null || value.isBlank() ? fallback : value.trim();
-    }
-
-    private static IllegalArgumentException invalid(String name, String rule) {
-        return new IllegalArgumentException("sms-human-check " + TencentCaptchaHumanCheckFactory.PROVIDER_ID + ": '" + name + "' " + rule);
     }
 
     @Override
