@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * An optional check that a person, not a script, asks for a code (a CAPTCHA), run before any SMS is sent.
  * Chosen per flow with the {@code humanCheck} setting; {@code none} (the default) lets every request through.
- * Providers: {@code none}, {@code siteverify}, {@code geetest}; CAPTCHAs that work in mainland China implement this.
+ * Providers: {@code none}, {@code siteverify} (reCAPTCHA, hCaptcha, Turnstile), and for mainland China {@code geetest},
+ * {@code aliyun-captcha} and {@code tencent-captcha}.
  */
 public interface HumanCheck extends Provider {
 

@@ -2,7 +2,10 @@ package dev.smslogin.humancheck;
 
 import dev.smslogin.spi.SmsLoginSpi;
 
-/** {@code sms-human-check}: a CAPTCHA before sending. Providers: {@code none}, {@code siteverify}, {@code geetest}. */
+/**
+ * {@code sms-human-check}: a CAPTCHA before sending. Providers: {@code none}, {@code siteverify}, {@code geetest},
+ * {@code aliyun-captcha}, {@code tencent-captcha}.
+ */
 public final class HumanCheckSpi extends SmsLoginSpi {
 
     public static final String NAME = "sms-human-check";

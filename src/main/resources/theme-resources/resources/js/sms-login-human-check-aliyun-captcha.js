@@ -15,7 +15,6 @@
 
     var PROVIDER = 'aliyun-captcha';
     var FIELD = 'captcha_verify_param';
-    var SENDING_BUTTONS = ['send', 'resend'];
     var SCRIPT_WAIT_MS = 15000;
 
     /** data-scene-id, or data-sceneId as written (attribute names are not case-sensitive in HTML). */
@@ -79,7 +78,7 @@
 
     function start(div) {
         var form = div.closest('form');
-        if (!form) {
+        if (!form || !window.smsLoginHumanCheck) {
             return;
         }
         var sceneId = data(div, 'sceneId');
@@ -88,13 +87,8 @@
         // the widget (client architecture V3) reads its region and identity prefix from this global
         window.AliyunCaptchaConfig = {region: region, prefix: prefix};
 
-        var input = form.querySelector('input[name="' + FIELD + '"]');
-        if (!input) {
-            input = document.createElement('input');
-            input.type = 'hidden';
-            input.name = FIELD;
-            form.appendChild(input);
-        }
+        var shared = window.smsLoginHumanCheck;
+        var input = shared.hiddenInputs(div, [FIELD])[FIELD];
         var element = document.createElement('div');
         element.id = 'sms-login-aliyun-captcha-element';
         div.appendChild(element);
@@ -115,8 +109,7 @@
                 return;
             }
             var button = event.submitter || null;
-            var name = button && button.name ? button.name : 'send';
-            if (SENDING_BUTTONS.indexOf(name) < 0) {
+            if (!shared.asksForCode(button)) {
                 return;
             }
             event.preventDefault();
@@ -127,22 +120,7 @@
         function sendOn() {
             var button = asking;
             asking = null;
-            if (typeof form.requestSubmit === 'function') {
-                if (button) {
-                    form.requestSubmit(button);
-                } else {
-                    form.requestSubmit();
-                }
-                return;
-            }
-            if (button && button.name) {
-                var pressed = document.createElement('input');
-                pressed.type = 'hidden';
-                pressed.name = button.name;
-                pressed.value = button.value || '';
-                form.appendChild(pressed);
-            }
-            form.submit();
+            shared.submitWith(form, button);
         }
 
         var lang = (data(div, 'lang') || document.documentElement.lang || '').toLowerCase();

@@ -12,7 +12,6 @@
     "use strict";
 
     var FIELDS = ["lot_number", "captcha_output", "pass_token", "gen_time"];
-    var SENDING_BUTTONS = ["send", "resend"];
     var READY_WAIT_MS = 8000;
 
     /** GeeTest's language code for a BCP 47 tag of the page (zh-CN: zho, en: eng). */
@@ -32,52 +31,24 @@
     function start() {
         var holder = document.querySelector(".sms-login-human-check[data-provider='geetest']");
         var form = holder && holder.closest("form");
-        if (!form || typeof window.initGeetest4 !== "function") {
+        var shared = window.smsLoginHumanCheck;
+        if (!form || !shared || typeof window.initGeetest4 !== "function") {
             return; // no widget: the form submits without the fields and the server refuses
         }
-        var inputs = {};
-        FIELDS.forEach(function (name) {
-            var input = document.createElement("input");
-            input.type = "hidden";
-            input.name = name;
-            holder.appendChild(input);
-            inputs[name] = input;
-        });
+        var inputs = shared.hiddenInputs(holder, FIELDS);
         var captcha = null;
         var broken = false;
         var pending = false;
         var submitter = null;
 
-        function filled() {
-            return FIELDS.every(function (name) {
-                return inputs[name].value !== "";
-            });
-        }
-
         function submitAsAsked() {
             pending = false;
-            if (typeof form.requestSubmit === "function") {
-                if (submitter) {
-                    form.requestSubmit(submitter);
-                } else {
-                    form.requestSubmit();
-                }
-                return;
-            }
-            if (submitter && submitter.name) {
-                var pressed = document.createElement("input");
-                pressed.type = "hidden";
-                pressed.name = submitter.name;
-                pressed.value = submitter.value || "";
-                form.appendChild(pressed);
-            }
-            form.submit();
+            shared.submitWith(form, submitter);
         }
 
         form.addEventListener("submit", function (event) {
             var button = event.submitter;
-            var sends = !button || SENDING_BUTTONS.indexOf(button.name) >= 0;
-            if (!sends || broken || filled()) {
+            if (!shared.asksForCode(button) || broken || shared.filled(inputs)) {
                 return;
             }
             event.preventDefault();
@@ -95,13 +66,7 @@
             }
         });
 
-        window.addEventListener("pageshow", function (event) {
-            if (event.persisted) {
-                FIELDS.forEach(function (name) {
-                    inputs[name].value = ""; // a result is good for one check: back in history, ask again
-                });
-            }
-        });
+        shared.clearOnReturn(inputs);
 
         window.initGeetest4({
             captchaId: holder.getAttribute("data-captcha-id"),

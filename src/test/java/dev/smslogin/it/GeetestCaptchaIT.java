@@ -13,8 +13,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.keycloak.admin.client.Keycloak;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -24,8 +22,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -49,7 +45,7 @@ class GeetestCaptchaIT {
     static Keycloak admin;
     static FakeAliyunSms aliyun;
     static String realm;
-    static WebDriver driver;
+    static final HumanCheckChromium chromium = new HumanCheckChromium();
 
     @BeforeAll
     static void start() throws Exception {
@@ -67,9 +63,7 @@ class GeetestCaptchaIT {
 
     @AfterAll
     static void stop() {
-        if (driver != null) {
-            driver.quit();
-        }
+        chromium.close();
         if (server != null) {
             server.close();
         }
@@ -247,34 +241,15 @@ class GeetestCaptchaIT {
 
     // ---- in Chromium ----
 
-    private WebDriverWait chromium() throws Exception {
-        if (driver == null) {
-            driver = ChromiumLoginIT.startChromium();
-        }
-        try {
-            driver.get("about:blank");
-        } catch (org.openqa.selenium.WebDriverException pending) {
-            driver.get("about:blank");
-        }
-        ((org.openqa.selenium.chrome.ChromeDriver) driver).executeCdpCommand("Network.clearBrowserCookies", Map.of());
-        return new WebDriverWait(driver, Duration.ofSeconds(20));
-    }
-
-    private void openLogin(String language) {
-        driver.get(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/auth?client_id=" + Browser.CLIENT_ID
-                + "&redirect_uri=" + KeycloakAdmin.encode(Browser.REDIRECT_URI) + "&response_type=code&scope=openid"
-                + "&ui_locales=" + language
-                + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256");
-    }
-
     @ParameterizedTest(name = "{0}")
     @CsvSource({"en, Security check", "zh-CN, 安全验证"})
     @DisplayName("in Chromium: 'send' opens GeeTest's challenge in the page's language and sends nothing yet; passing it submits "
             + "the form and the code goes out (screenshots)")
     void widgetInChromium(String language, String title) throws Exception {
-        WebDriverWait wait = chromium();
+        WebDriverWait wait = chromium.fresh();
+        WebDriver driver = chromium.driver();
         String national = Phones.newNational();
-        openLogin(language);
+        chromium.openLogin(server, realm, language);
         WebElement phone = wait.until(d -> d.findElement(By.id("phone_number")));
         wait.until(d -> "true".equals(d.findElement(By.cssSelector(".sms-login-human-check")).getAttribute("data-ready")));
         phone.sendKeys(national);
@@ -282,10 +257,7 @@ class GeetestCaptchaIT {
 
         WebElement box = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("fake-geetest-box")));
         assertThat(box.getText()).contains(title);
-        Path screenshots = Path.of("target", "screenshots");
-        Files.createDirectories(screenshots);
-        Files.write(screenshots.resolve("sms-login-phone-geetest-desktop-" + language + ".png"),
-                ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+        chromium.screenshot("sms-login-phone-geetest-desktop-" + language);
         assertThat(aliyun.messagesTo(national)).as("nothing before the challenge is passed").isEmpty();
 
         int passes = geetest.passes();
@@ -298,11 +270,12 @@ class GeetestCaptchaIT {
     @Test
     @DisplayName("in Chromium, gt4.js not loading: 'send' still submits, the server refuses with the verification message, no SMS")
     void scriptDoesNotLoad() throws Exception {
-        WebDriverWait wait = chromium();
+        WebDriverWait wait = chromium.fresh();
+        WebDriver driver = chromium.driver();
         geetest.scriptMissing(true);
         String national = Phones.newNational();
         int loads = geetest.scriptLoads();
-        openLogin("en");
+        chromium.openLogin(server, realm, "en");
         WebElement phone = wait.until(d -> d.findElement(By.id("phone_number")));
         phone.sendKeys(national);
         WebElement page = driver.findElement(By.tagName("html"));

@@ -5,10 +5,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.smslogin.testing.FakeVendorApi.Misbehaviour;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -25,6 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.smslogin.testing.FakeVendorApi.randomText;
+import static dev.smslogin.testing.FakeVendorApi.respond;
+
 /**
  * A local stand-in for Aliyun CAPTCHA 2.0: the server API {@code VerifyIntelligentCaptcha} (version 2023-03-05, RPC
  * style, as at {@code captcha.cn-shanghai.aliyuncs.com}) and the widget's script {@code AliyunCaptcha.js}.
@@ -37,11 +38,13 @@ import java.util.regex.Pattern;
  * {@code F008} (Aliyun's "submitted twice"), any other with {@code F001}. Tests can make the API slow, down or
  * answer errors ({@link #misbehave}); the script is served whatever the API does.
  *
- * <p>The script ({@link #scriptUrl()}) defines the widget's global {@code initAliyunCaptcha(options)}: it needs
- * {@code SceneId}, the identity prefix ({@code options.prefix} or {@code window.AliyunCaptchaConfig.prefix}), an
- * {@code element} and a {@code button} (CSS selectors of the page); a click on the button stands for a person
- * passing the popup: the fake issues a parameter and calls {@code options.success(captchaVerifyParam)} with it, as
- * the real widget does.
+ * <p>The script ({@link #scriptUrl()}) reads {@code window.AliyunCaptchaConfig} ({@code region}, {@code prefix}) when
+ * it loads, as Aliyun's does, and defines the widget's global {@code initAliyunCaptcha(options)}: it needs that
+ * configuration, {@code SceneId}, an {@code element} and a {@code button} (CSS selectors of the page). A click on the
+ * button opens the popup ({@code #fake-aliyun-captcha-box}, titled in {@code options.language}: {@code cn},
+ * {@code en}, {@code tw}); its button {@code #fake-aliyun-captcha-verify} stands for a person passing it: the fake
+ * issues a parameter and calls {@code options.success(captchaVerifyParam)} with it, as the real widget does. Requests
+ * for the script are counted ({@link #scriptLoads()}).
  */
 public final class FakeAliyunCaptcha implements AutoCloseable {
 
@@ -55,7 +58,6 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
     private static final String ISSUE_PATH = "/fake-widget/issue";
     private static final Pattern CERTIFY_ID = Pattern.compile("\"certifyId\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern SCENE = Pattern.compile("\"sceneId\"\\s*:\\s*\"([^\"]+)\"");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** One verification the fake answered (its credentials were good), with its verdict. */
     public record Verification(String sceneId, String certifyId, boolean passed, String verifyCode, Instant at) {
@@ -70,6 +72,7 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
     private final List<String> rejections = new CopyOnWriteArrayList<>();
     private final AtomicReference<Misbehaviour> misbehaviour = new AtomicReference<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger scriptLoads = new AtomicInteger();
     /** Requests being answered now: a slow answer goes on after Keycloak gave up on it, and records its verification then. */
     private final AtomicInteger answering = new AtomicInteger();
 
@@ -98,19 +101,19 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
 
     /** A {@code CaptchaVerifyParam} as the widget gives one after a person passed it: good for one check. */
     public String issue() {
-        String certifyId = PREFIX + "_" + random(10);
+        String certifyId = PREFIX + "_" + randomText(10);
         issued.add(certifyId);
         return param(SCENE_ID, certifyId);
     }
 
     /** A parameter of the widget's shape that the fake never issued (made up by a script). */
     public static String forged() {
-        return param(SCENE_ID, PREFIX + "_" + random(10));
+        return param(SCENE_ID, PREFIX + "_" + randomText(10));
     }
 
     private static String param(String sceneId, String certifyId) {
-        return "{\"sceneId\":\"" + sceneId + "\",\"certifyId\":\"" + certifyId + "\",\"deviceToken\":\"" + random(48)
-                + "\",\"data\":\"" + random(120) + "\"}";
+        return "{\"sceneId\":\"" + sceneId + "\",\"certifyId\":\"" + certifyId + "\",\"deviceToken\":\"" + randomText(48)
+                + "\",\"data\":\"" + randomText(120) + "\"}";
     }
 
     /** The verifications the fake answered (good credentials), in order. */
@@ -121,6 +124,11 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
     /** Requests refused for their key, signature, timestamp, nonce, action or version: should stay empty. */
     public List<String> rejections() {
         return List.copyOf(rejections);
+    }
+
+    /** Requests for the widget's script. */
+    public int scriptLoads() {
+        return scriptLoads.get();
     }
 
     /** Every request to the API, whatever it was answered. */
@@ -165,7 +173,8 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             byte[] body = exchange.getRequestBody().readAllBytes();
             if (path.equals(SCRIPT_PATH)) {
-                reply(exchange, 200, "application/javascript; charset=utf-8", script());
+                scriptLoads.incrementAndGet();
+                respond(exchange, 200, "application/javascript; charset=utf-8", script());
                 return;
             }
             if (path.equals(ISSUE_PATH)) {
@@ -185,21 +194,21 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
             String refused = authenticate(exchange.getRequestMethod(), params);
             if (refused != null) {
                 rejections.add(refused);
-                reply(exchange, refused.startsWith("InvalidAccessKeyId") ? 404 : 400, "application/json;charset=utf-8",
+                respond(exchange, refused.startsWith("InvalidAccessKeyId") ? 404 : 400, "application/json;charset=utf-8",
                         error(refused, refused));
                 return;
             }
             if (mis != null && mis.reply() != null) {
-                reply(exchange, mis.reply().status(), mis.reply().body().startsWith("<") ? "text/html" : "application/json;charset=utf-8",
+                respond(exchange, mis.reply().status(), mis.reply().body().startsWith("<") ? "text/html" : "application/json;charset=utf-8",
                         mis.reply().body());
                 return;
             }
             String param = params.get("CaptchaVerifyParam");
             if (param == null || param.isBlank()) {
-                reply(exchange, 400, "application/json;charset=utf-8", error("MissingCaptchaVerifyParam", "CaptchaVerifyParam is mandatory for this action."));
+                respond(exchange, 400, "application/json;charset=utf-8", error("MissingCaptchaVerifyParam", "CaptchaVerifyParam is mandatory for this action."));
                 return;
             }
-            reply(exchange, 200, "application/json;charset=utf-8", verify(params.get("SceneId"), param));
+            respond(exchange, 200, "application/json;charset=utf-8", verify(params.get("SceneId"), param));
         } finally {
             answering.decrementAndGet();
         }
@@ -250,14 +259,14 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
         exchange.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
         Map<String, String> query = FakeAliyunSms.parse(exchange.getRequestURI().getRawQuery());
         if (!SCENE_ID.equals(query.get("sceneId"))) {
-            reply(exchange, 400, "application/json", error("IllegalScene", "unknown scene"));
+            respond(exchange, 400, "application/json", error("IllegalScene", "unknown scene"));
             return;
         }
         if (!PREFIX.equals(query.get("prefix"))) {
-            reply(exchange, 400, "application/json", error("IllegalUserTag", "unknown prefix"));
+            respond(exchange, 400, "application/json", error("IllegalUserTag", "unknown prefix"));
             return;
         }
-        reply(exchange, 200, "text/plain; charset=utf-8", issue());
+        respond(exchange, 200, "text/plain; charset=utf-8", issue());
     }
 
     private String script() {
@@ -265,26 +274,52 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
         return """
                 (function () {
                   'use strict';
+                  // as Aliyun's script, the global configuration is read when the script loads: set it first
+                  var config = window.AliyunCaptchaConfig || {};
                   window.initAliyunCaptcha = function (options) {
-                    var config = window.AliyunCaptchaConfig || {};
                     var prefix = options.prefix || config.prefix;
                     var element = document.querySelector(options.element);
                     var button = document.querySelector(options.button);
-                    if (!options.SceneId || !prefix || !element || !button) {
-                      throw new Error('initAliyunCaptcha: SceneId, prefix, element and button are required');
+                    if (!options.SceneId || !prefix || !config.region || !element || !button) {
+                      throw new Error('initAliyunCaptcha: AliyunCaptchaConfig (region, prefix), SceneId, element and button are required');
                     }
                     element.setAttribute('data-fake-aliyun-captcha', options.mode || 'popup');
-                    var instance = {
-                      show: function () { button.click(); },
-                      refresh: function () {}
-                    };
-                    button.addEventListener('click', function () {
+                    var lang = String(options.language || 'cn');
+                    var texts = lang === 'en' ? ['Please complete the security verification', 'Slide to verify']
+                        : lang === 'tw' ? ['請完成安全驗證', '滑動完成驗證'] : ['请完成安全验证', '拖动滑块完成验证'];
+                    var box = null;
+                    function close() { if (box) { box.remove(); box = null; } }
+                    function pass() {
                       fetch('%s?sceneId=' + encodeURIComponent(options.SceneId) + '&prefix=' + encodeURIComponent(prefix),
                           {method: 'POST'})
                         .then(function (r) { return r.ok ? r.text() : r.text().then(function (t) { throw new Error(t); }); })
-                        .then(function (captchaVerifyParam) { options.success(captchaVerifyParam); })
-                        .catch(function (e) { if (typeof options.fail === 'function') { options.fail({code: String(e)}); } });
-                    });
+                        .then(function (captchaVerifyParam) { close(); options.success(captchaVerifyParam); })
+                        .catch(function (e) { close(); if (typeof options.fail === 'function') { options.fail({code: String(e)}); } });
+                    }
+                    // a click on the button opens the popup; its verify button stands for a person passing it
+                    function open() {
+                      close();
+                      box = document.createElement('div');
+                      box.id = 'fake-aliyun-captcha-box';
+                      box.setAttribute('role', 'dialog');
+                      box.style.cssText = 'position:fixed;top:30%%;left:50%%;transform:translateX(-50%%);background:#fff;'
+                        + 'border:1px solid #ccc;padding:16px;z-index:9999;box-shadow:0 2px 12px rgba(0,0,0,.3);font:14px sans-serif';
+                      var title = document.createElement('p');
+                      title.textContent = texts[0];
+                      var verify = document.createElement('button');
+                      verify.type = 'button';
+                      verify.id = 'fake-aliyun-captcha-verify';
+                      verify.textContent = texts[1];
+                      verify.addEventListener('click', pass);
+                      box.appendChild(title);
+                      box.appendChild(verify);
+                      document.body.appendChild(box);
+                    }
+                    var instance = {
+                      show: open,
+                      refresh: function () {}
+                    };
+                    button.addEventListener('click', open);
                     if (typeof options.getInstance === 'function') {
                       options.getInstance(instance);
                     }
@@ -301,24 +336,6 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
     private static String group(Pattern pattern, String text) {
         Matcher m = pattern.matcher(text);
         return m.find() ? m.group(1) : null;
-    }
-
-    private static String random(int length) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        StringBuilder out = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            out.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
-        }
-        return out.toString();
-    }
-
-    private static void reply(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     private static void sleep(Duration delay) {

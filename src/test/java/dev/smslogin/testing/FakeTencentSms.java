@@ -6,13 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -90,11 +87,7 @@ public final class FakeTencentSms extends FakeVendorApi<FakeTencentSms.Message> 
      * loopback address.
      */
     public static Path hostsFile(Path file) throws IOException {
-        Path system = Path.of("/etc/hosts");
-        String hosts = Files.isReadable(system) ? Files.readString(system) : "127.0.0.1 localhost\n";
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, hosts + (hosts.endsWith("\n") ? "" : "\n") + "127.0.0.1 " + HOST + "\n");
-        return file;
+        return LoopbackHosts.file(file, HOST);
     }
 
     /** The code of the last message to {@code e164} (Tencent's form: {@code +8613912345678}). */
@@ -137,41 +130,7 @@ public final class FakeTencentSms extends FakeVendorApi<FakeTencentSms.Message> 
     }
 
     private static String refusal(Request request, Map<String, String> accounts) {
-        TencentSignature.Credential credential = TencentSignature.Credential.parse(request.header("Authorization"));
-        if (credential == null) {
-            return "AuthFailure.InvalidAuthorization";
-        }
-        String secretKey = accounts.get(credential.secretId());
-        if (secretKey == null) {
-            return "AuthFailure.SecretIdNotFound";
-        }
-        long timestamp;
-        try {
-            timestamp = Long.parseLong(request.header("X-TC-Timestamp"));
-        } catch (NumberFormatException e) {
-            return "AuthFailure.InvalidAuthorization";
-        }
-        if (Math.abs(Instant.now().getEpochSecond() - timestamp) > ALLOWED_SKEW_SECONDS) {
-            return "AuthFailure.SignatureExpire";
-        }
-        if (!credential.date().equals(TencentSignature.date(timestamp)) || !credential.service().equals("sms")
-                || !credential.signedHeaders().contains("content-type") || !credential.signedHeaders().contains("host")) {
-            return "AuthFailure.SignatureFailure";
-        }
-        Map<String, String> signed = new LinkedHashMap<>();
-        for (String name : credential.signedHeaders()) {
-            String value = request.header(name);
-            if (value == null || !name.equals(name.toLowerCase(Locale.ROOT))) {
-                return "AuthFailure.SignatureFailure";
-            }
-            signed.put(name, value);
-        }
-        String canonical = TencentSignature.canonicalRequest(request.method(), "/", "", signed, request.body());
-        String expected = TencentSignature.signature(secretKey, timestamp, "sms", TencentSignature.stringToSign(timestamp, "sms", canonical));
-        if (!expected.equals(credential.signature())) {
-            return "AuthFailure.SignatureFailure";
-        }
-        return null;
+        return TencentSignature.refusal(request::header, request.method(), request.body(), accounts, "sms", ALLOWED_SKEW_SECONDS);
     }
 
     @Override

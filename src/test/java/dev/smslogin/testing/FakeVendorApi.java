@@ -76,6 +76,8 @@ public abstract class FakeVendorApi<M> implements AutoCloseable {
         }
     }
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final Queue<M> messages = new ConcurrentLinkedQueue<>();
@@ -140,6 +142,11 @@ public abstract class FakeVendorApi<M> implements AutoCloseable {
     /** Every request that reached this endpoint, whatever it was answered. */
     public int requests() {
         return requests.get();
+    }
+
+    /** The requests this endpoint is answering now (a slow one goes on after its caller gave up). */
+    protected final int inFlight() {
+        return inFlight.get();
     }
 
     /** The most requests this endpoint was answering at once since the last {@link #reset()}. */
@@ -235,5 +242,25 @@ public abstract class FakeVendorApi<M> implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+    }
+
+    /** Answers {@code exchange} with a body of {@code contentType} (for the fakes' non-API paths: scripts, widgets). */
+    public static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** {@code length} random letters and digits, for the tokens a fake issues. */
+    public static String randomText(int length) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        StringBuilder out = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            out.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return out.toString();
     }
 }

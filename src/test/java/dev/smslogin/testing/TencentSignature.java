@@ -9,9 +9,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -68,6 +70,52 @@ public final class TencentSignature {
         String signature = signature(secretKey, timestamp, service, stringToSign(timestamp, service, canonical));
         return ALGORITHM + " Credential=" + secretId + "/" + date(timestamp) + "/" + service + "/tc3_request, SignedHeaders="
                 + String.join(";", signedHeaders.keySet()) + ", Signature=" + signature;
+    }
+
+    /**
+     * Checks a request's signature as Tencent Cloud API 3.0 does: an {@code Authorization} of Tencent's form, a known
+     * SecretId, {@code X-TC-Timestamp} within {@code allowedSkewSeconds}, the credential scope's day and {@code service},
+     * {@code content-type} and {@code host} among the signed headers (lower-case names), and the signature over the
+     * canonical request with that SecretId's key.
+     *
+     * @param header   a request header by name
+     * @param accounts SecretKey by SecretId
+     * @return Tencent's error code for a refused request ({@code AuthFailure.*}), or null when it is well signed
+     */
+    public static String refusal(Function<String, String> header, String method, byte[] body, Map<String, String> accounts,
+                                 String service, long allowedSkewSeconds) {
+        Credential credential = Credential.parse(header.apply("Authorization"));
+        if (credential == null) {
+            return "AuthFailure.InvalidAuthorization";
+        }
+        String secretKey = accounts.get(credential.secretId());
+        if (secretKey == null) {
+            return "AuthFailure.SecretIdNotFound";
+        }
+        long timestamp;
+        try {
+            timestamp = Long.parseLong(header.apply("X-TC-Timestamp"));
+        } catch (NumberFormatException e) {
+            return "AuthFailure.InvalidAuthorization";
+        }
+        if (Math.abs(Instant.now().getEpochSecond() - timestamp) > allowedSkewSeconds) {
+            return "AuthFailure.SignatureExpire";
+        }
+        if (!credential.date().equals(date(timestamp)) || !credential.service().equals(service)
+                || !credential.signedHeaders().contains("content-type") || !credential.signedHeaders().contains("host")) {
+            return "AuthFailure.SignatureFailure";
+        }
+        Map<String, String> signed = new LinkedHashMap<>();
+        for (String name : credential.signedHeaders()) {
+            String value = header.apply(name);
+            if (value == null || !name.equals(name.toLowerCase(Locale.ROOT))) {
+                return "AuthFailure.SignatureFailure";
+            }
+            signed.put(name, value);
+        }
+        String canonical = canonicalRequest(method, "/", "", signed, body);
+        String expected = signature(secretKey, timestamp, service, stringToSign(timestamp, service, canonical));
+        return expected.equals(credential.signature()) ? null : "AuthFailure.SignatureFailure";
     }
 
     /** The parts of an {@code Authorization} header; null when it does not have Tencent's form. */

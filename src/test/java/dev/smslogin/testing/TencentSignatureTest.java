@@ -77,4 +77,32 @@ class TencentSignatureTest {
         otherHost.put("host", "sms.tencentcloudapi.com");
         assertThat(TencentSignature.authorization("id", "key", 1551113065, "sms", "POST", otherHost, EXAMPLE_PAYLOAD)).isNotEqualTo(base);
     }
+
+    @Test
+    @DisplayName("the fakes' check accepts the published example signed request and refuses it altered: another body, service, "
+            + "SecretId or key, or an old timestamp")
+    void refusalOfThePublishedExample() {
+        long timestamp = 1551113065;
+        String authorization = TencentSignature.authorization("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
+                timestamp, "cvm", "POST", exampleHeaders(), EXAMPLE_PAYLOAD);
+        Map<String, String> headers = new java.util.HashMap<>(exampleHeaders());
+        headers.put("Authorization", authorization);
+        headers.put("X-TC-Timestamp", Long.toString(timestamp));
+        Map<String, String> accounts = Map.of("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE");
+        long anyAge = Long.MAX_VALUE / 2;
+
+        assertThat(TencentSignature.refusal(headers::get, "POST", EXAMPLE_PAYLOAD, accounts, "cvm", anyAge)).isNull();
+        assertThat(TencentSignature.refusal(headers::get, "POST", "{}".getBytes(StandardCharsets.UTF_8), accounts, "cvm", anyAge))
+                .isEqualTo("AuthFailure.SignatureFailure");
+        assertThat(TencentSignature.refusal(headers::get, "POST", EXAMPLE_PAYLOAD, accounts, "captcha", anyAge))
+                .isEqualTo("AuthFailure.SignatureFailure");
+        assertThat(TencentSignature.refusal(headers::get, "POST", EXAMPLE_PAYLOAD, Map.of("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", "other"),
+                "cvm", anyAge)).isEqualTo("AuthFailure.SignatureFailure");
+        assertThat(TencentSignature.refusal(headers::get, "POST", EXAMPLE_PAYLOAD, Map.of("AKIDother", "x"), "cvm", anyAge))
+                .isEqualTo("AuthFailure.SecretIdNotFound");
+        assertThat(TencentSignature.refusal(headers::get, "POST", EXAMPLE_PAYLOAD, accounts, "cvm", 300))
+                .isEqualTo("AuthFailure.SignatureExpire");
+        assertThat(TencentSignature.refusal(name -> name.equals("Authorization") ? "Basic x" : headers.get(name), "POST",
+                EXAMPLE_PAYLOAD, accounts, "cvm", anyAge)).isEqualTo("AuthFailure.InvalidAuthorization");
+    }
 }

@@ -1,11 +1,10 @@
 package dev.smslogin.humancheck.aliyun;
 
 import com.aliyuncs.DefaultAcsClient;
-import com.aliyuncs.http.HttpClientConfig;
-import com.aliyuncs.http.ProtocolType;
-import com.aliyuncs.profile.DefaultProfile;
+import dev.smslogin.cloudsdk.AliyunClients;
 import dev.smslogin.humancheck.HumanCheck;
 import dev.smslogin.humancheck.HumanCheckFactory;
+import dev.smslogin.humancheck.VendorConnection;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
@@ -56,19 +55,8 @@ public final class AliyunCaptchaHumanCheckFactory implements HumanCheckFactory, 
 
     /** A client of the settings' account: no retries, each request within {@code timeout-ms}. */
     static DefaultAcsClient newClient(AliyunCaptchaSettings settings) {
-        DefaultProfile profile = DefaultProfile.getProfile(PROFILE_REGION, settings.accessKeyId(), settings.accessKeySecret());
-        HttpClientConfig http = HttpClientConfig.getDefault();
-        http.setConnectionTimeoutMillis(settings.timeoutMillis());
-        http.setReadTimeoutMillis(settings.timeoutMillis());
-        http.setProtocolType(settings.protocol().equals("http") ? ProtocolType.HTTP : ProtocolType.HTTPS);
-        http.setMaxRequests(MAX_CONNECTIONS);
-        http.setMaxRequestsPerHost(MAX_CONNECTIONS);
-        http.setMaxIdleConnections(MAX_CONNECTIONS);
-        profile.setHttpClientConfig(http);
-        DefaultAcsClient client = new DefaultAcsClient(profile);
-        client.setAutoRetry(false);
-        client.setMaxRetryNumber(0);
-        return client;
+        return AliyunClients.newClient(PROFILE_REGION, settings.accessKeyId(), settings.accessKeySecret(), settings.protocol(),
+                settings.timeoutMillis(), settings.timeoutMillis(), MAX_CONNECTIONS);
     }
 
     @Override
@@ -85,7 +73,7 @@ public final class AliyunCaptchaHumanCheckFactory implements HumanCheckFactory, 
 
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
-        return ProviderConfigurationBuilder.create()
+        ProviderConfigurationBuilder builder = ProviderConfigurationBuilder.create()
                 .property().name("access-key-id").type(ProviderConfigProperty.STRING_TYPE)
                 .helpText("AccessKey ID of a RAM user allowed to call VerifyIntelligentCaptcha (policy AliyunYundunAFSFullAccess).").add()
                 .property().name("access-key-secret").type(ProviderConfigProperty.PASSWORD).secret(true)
@@ -93,16 +81,10 @@ public final class AliyunCaptchaHumanCheckFactory implements HumanCheckFactory, 
                 .property().name("scene-id").type(ProviderConfigProperty.STRING_TYPE)
                 .helpText("The scene ID (场景ID) of a Web/H5 scene created in the Captcha 2.0 console.").add()
                 .property().name("prefix").type(ProviderConfigProperty.STRING_TYPE)
-                .helpText("The account's identity prefix (身份标) shown on the console's overview page; public, the widget needs it.").add()
-                .property().name("endpoint").type(ProviderConfigProperty.STRING_TYPE).defaultValue(AliyunCaptchaSettings.DEFAULT_ENDPOINT)
-                .helpText("Host of the verification API, may carry host:port (captcha.ap-southeast-1.aliyuncs.com outside the mainland).").add()
-                .property().name("protocol").type(ProviderConfigProperty.STRING_TYPE).defaultValue("https")
-                .helpText("https, or http for a local stand-in.").add()
-                .property().name("script-url").type(ProviderConfigProperty.STRING_TYPE).defaultValue(AliyunCaptchaSettings.DEFAULT_SCRIPT_URL)
-                .helpText("The widget's script the phone page loads (a self-hosted mirror, or a test's).").add()
-                .property().name("timeout-ms").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(AliyunCaptchaSettings.DEFAULT_TIMEOUT_MS)
-                .helpText("Connect and read timeout of one verification; no answer in time fails closed (no SMS).").add()
-                .build();
+                .helpText("The account's identity prefix (身份标) shown on the console's overview page; public, the widget needs it.").add();
+        return VendorConnection.declare(builder, AliyunCaptchaSettings.DEFAULT_ENDPOINT,
+                "Host of the verification API, may carry host:port (captcha.ap-southeast-1.aliyuncs.com outside the mainland).",
+                AliyunCaptchaSettings.DEFAULT_SCRIPT_URL, "The widget's script the phone page loads (a self-hosted mirror, or a test's).").build();
     }
 
     @Override

@@ -1,8 +1,9 @@
 package dev.smslogin.humancheck.aliyun;
 
+import dev.smslogin.humancheck.VendorConnection;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -19,33 +20,16 @@ record AliyunCaptchaSettings(String accessKeyId, String accessKeySecret, String 
 
     static final String DEFAULT_ENDPOINT = "captcha.cn-shanghai.aliyuncs.com";
     static final String DEFAULT_SCRIPT_URL = "https://o.alicdn.com/captcha-frontend/aliyunCaptcha/AliyunCaptcha.js";
-    static final int DEFAULT_TIMEOUT_MS = 3000;
     /** The endpoint outside the Chinese mainland; its widget region is {@code sgp}, the mainland's {@code cn}. */
     private static final String SINGAPORE = "ap-southeast-1";
 
     /** Reads the options through {@code option}, which returns null for an option not set. */
     static AliyunCaptchaSettings from(Function<String, String> option) {
-        String protocol = text(option, "protocol", "https").toLowerCase(Locale.ROOT);
-        if (!protocol.equals("https") && !protocol.equals("http")) {
-            throw invalid("protocol", "must be https or http");
-        }
-        String endpoint = text(option, "endpoint", DEFAULT_ENDPOINT);
-        if (!endpoint.matches("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?")) {
-            throw invalid("endpoint", "must be a host name, optionally with :port, without a scheme or path (the scheme is 'protocol')");
-        }
-        String timeout = text(option, "timeout-ms", String.valueOf(DEFAULT_TIMEOUT_MS));
-        int timeoutMillis;
-        try {
-            timeoutMillis = Integer.parseInt(timeout);
-        } catch (NumberFormatException e) {
-            throw invalid("timeout-ms", "must be a number of milliseconds");
-        }
-        if (timeoutMillis < 100 || timeoutMillis > 60_000) {
-            throw invalid("timeout-ms", "must be between 100 and 60000");
-        }
+        VendorConnection connection = VendorConnection.from(option, AliyunCaptchaHumanCheckFactory.PROVIDER_ID, DEFAULT_ENDPOINT,
+                DEFAULT_SCRIPT_URL);
         return new AliyunCaptchaSettings(text(option, "access-key-id", null), text(option, "access-key-secret", null),
-                text(option, "scene-id", null), text(option, "prefix", null), endpoint, protocol,
-                text(option, "script-url", DEFAULT_SCRIPT_URL), timeoutMillis);
+                text(option, "scene-id", null), text(option, "prefix", null), connection.endpoint(), connection.protocol(),
+                connection.scriptUrl(), connection.timeoutMillis());
     }
 
     /** The options an admin still has to set before a check can pass; empty when complete. */
@@ -64,12 +48,7 @@ record AliyunCaptchaSettings(String accessKeyId, String accessKeySecret, String 
     }
 
     private static String text(Function<String, String> option, String name, String fallback) {
-        String value = option.apply(name);
-        return value == null || value.isBlank() ? fallback : value.trim();
-    }
-
-    private static IllegalArgumentException invalid(String name, String rule) {
-        return new IllegalArgumentException("sms-human-check " + AliyunCaptchaHumanCheckFactory.PROVIDER_ID + ": '" + name + "' " + rule);
+        return VendorConnection.text(option, name, fallback);
     }
 
     @Override

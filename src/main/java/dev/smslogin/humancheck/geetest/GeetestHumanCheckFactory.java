@@ -1,11 +1,10 @@
 package dev.smslogin.humancheck.geetest;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.smslogin.humancheck.HumanCheck;
 import dev.smslogin.humancheck.HumanCheckFactory;
 import dev.smslogin.humancheck.HumanCheckUnavailableException;
+import dev.smslogin.humancheck.JsonFormEndpoint;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
@@ -14,12 +13,7 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -61,11 +55,9 @@ public final class GeetestHumanCheckFactory implements HumanCheckFactory {
     private static final int MAX_VALUE_LENGTH = 4096;
     private static final Set<String> RESULT_ERRORS = Set.of("-50002", "-50003", "-50004", "-50005");
 
-    private HttpClient http;
-    private URI verifyUrl;
+    private JsonFormEndpoint endpoint;
     private String captchaId;
     private String captchaKey;
-    private Duration timeout;
     private Map<String, String> pageAttributes;
 
     @Override
@@ -96,42 +88,27 @@ public final class GeetestHumanCheckFactory implements HumanCheckFactory {
         if (captchaId.isEmpty() || captchaKey.isEmpty()) {
             throw new HumanCheckUnavailableException("geetest has no captcha-id or captcha-key set", null);
         }
-        String body = LOT_NUMBER + "=" + encode(lotNumber)
-                + "&" + CAPTCHA_OUTPUT + "=" + encode(captchaOutput)
-                + "&" + PASS_TOKEN + "=" + encode(passToken)
-                + "&" + GEN_TIME + "=" + encode(genTime)
-                + "&sign_token=" + signToken(lotNumber, captchaKey);
-        try {
-            HttpResponse<String> reply = http.send(HttpRequest.newBuilder(verifyUrl).timeout(timeout)
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            if (reply.statusCode() != 200) {
-                throw new HumanCheckUnavailableException("geetest answered HTTP " + reply.statusCode(), null);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put(LOT_NUMBER, lotNumber);
+        fields.put(CAPTCHA_OUTPUT, captchaOutput);
+        fields.put(PASS_TOKEN, passToken);
+        fields.put(GEN_TIME, genTime);
+        fields.put("sign_token", signToken(lotNumber, captchaKey));
+        JsonObject json = endpoint.post(fields);
+        String status = text(json, "status");
+        if (!"success".equals(status)) {
+            String code = text(json, "code");
+            if (refusesTheResult(code)) {
+                LOG.debugf("geetest refused a result: %s %s", code, text(json, "msg"));
+                return false;
             }
-            JsonObject json = JsonParser.parseString(reply.body()).getAsJsonObject();
-            String status = text(json.get("status"));
-            if (!"success".equals(status)) {
-                String code = text(json.get("code"));
-                if (refusesTheResult(code)) {
-                    LOG.debugf("geetest refused a result: %s %s", code, text(json.get("msg")));
-                    return false;
-                }
-                throw new HumanCheckUnavailableException("geetest answered status " + status + " (code " + code + ")", null);
-            }
-            boolean passed = "success".equals(text(json.get("result")));
-            if (!passed) {
-                LOG.debugf("geetest refused a result: %s", text(json.get("reason")));
-            }
-            return passed;
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof HumanCheckUnavailableException unavailable) {
-                throw unavailable;
-            }
-            throw new HumanCheckUnavailableException("geetest failed: " + e.getClass().getSimpleName(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HumanCheckUnavailableException("geetest interrupted", e);
+            throw new HumanCheckUnavailableException("geetest answered status " + status + " (code " + code + ")", null);
         }
+        boolean passed = "success".equals(text(json, "result"));
+        if (!passed) {
+            LOG.debugf("geetest refused a result: %s", text(json, "reason"));
+        }
+        return passed;
     }
 
     /**
@@ -161,15 +138,14 @@ public final class GeetestHumanCheckFactory implements HumanCheckFactory {
         captchaKey = config.get("captcha-key", "").trim();
         String url = config.get("verify-url", DEFAULT_VERIFY_URL).trim();
         // captcha_id in the URL, as GeeTest asks, so that its logs find a failed request by id
-        verifyUrl = URI.create(url + (url.contains("?") ? "&" : "?") + "captcha_id=" + encode(captchaId));
-        timeout = Duration.ofMillis(Math.max(1, config.getInt("timeout-ms", 3000)));
+        URI verifyUrl = URI.create(url + (url.contains("?") ? "&" : "?") + "captcha_id=" + JsonFormEndpoint.encode(captchaId));
+        endpoint = new JsonFormEndpoint(PROVIDER_ID, verifyUrl, Duration.ofMillis(Math.max(1, config.getInt("timeout-ms", 3000))));
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("provider", PROVIDER_ID);
         attributes.put("scriptUrl", config.get("script-url", DEFAULT_SCRIPT_URL).trim());
         attributes.put("adapter", ADAPTER);
         attributes.put("captchaId", captchaId);
         pageAttributes = Collections.unmodifiableMap(attributes);
-        http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     @Override
@@ -193,15 +169,11 @@ public final class GeetestHumanCheckFactory implements HumanCheckFactory {
                 .build();
     }
 
+    private static String text(JsonObject json, String name) {
+        return JsonFormEndpoint.text(json, name);
+    }
+
     private static boolean present(String value) {
         return value != null && !value.isBlank() && value.length() <= MAX_VALUE_LENGTH;
-    }
-
-    private static String text(JsonElement element) {
-        return element != null && element.isJsonPrimitive() ? element.getAsString() : null;
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8);
     }
 }

@@ -1,24 +1,17 @@
 package dev.smslogin.humancheck.siteverify;
 
 import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.smslogin.humancheck.HumanCheck;
 import dev.smslogin.humancheck.HumanCheckFactory;
-import dev.smslogin.humancheck.HumanCheckUnavailableException;
+import dev.smslogin.humancheck.JsonFormEndpoint;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,11 +26,9 @@ public final class SiteVerifyHumanCheckFactory implements HumanCheckFactory {
 
     public static final String PROVIDER_ID = "siteverify";
 
-    private HttpClient http;
-    private URI verifyUrl;
+    private JsonFormEndpoint endpoint;
     private String secret;
     private String tokenField;
-    private Duration timeout;
     private Map<String, String> pageAttributes;
 
     @Override
@@ -51,7 +42,7 @@ public final class SiteVerifyHumanCheckFactory implements HumanCheckFactory {
             @Override
             public boolean passes(Map<String, String> form, String clientIp) {
                 String token = form.get(tokenField);
-                if (verifyUrl == null || token == null || token.isBlank() || token.length() > 4096) {
+                if (endpoint == null || token == null || token.isBlank() || token.length() > 4096) {
                     return false;
                 }
                 return verify(token, clientIp);
@@ -60,38 +51,23 @@ public final class SiteVerifyHumanCheckFactory implements HumanCheckFactory {
     }
 
     private boolean verify(String token, String clientIp) {
-        String body = "secret=" + encode(secret) + "&response=" + encode(token) + "&remoteip=" + encode(clientIp);
-        try {
-            HttpResponse<String> reply = http.send(HttpRequest.newBuilder(verifyUrl).timeout(timeout)
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            if (reply.statusCode() != 200) {
-                throw new HumanCheckUnavailableException("siteverify answered HTTP " + reply.statusCode(), null);
-            }
-            JsonObject json = JsonParser.parseString(reply.body()).getAsJsonObject();
-            JsonElement success = json.get("success");
-            return success != null && success.isJsonPrimitive() && success.getAsBoolean();
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof HumanCheckUnavailableException unavailable) {
-                throw unavailable;
-            }
-            throw new HumanCheckUnavailableException("siteverify failed: " + e.getClass().getSimpleName(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HumanCheckUnavailableException("siteverify interrupted", e);
-        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("secret", secret);
+        fields.put("response", token);
+        fields.put("remoteip", clientIp);
+        JsonElement success = endpoint.post(fields).get("success");
+        return success != null && success.isJsonPrimitive() && success.getAsBoolean();
     }
 
     @Override
     public void init(Config.Scope config) {
         String url = config.get("verify-url");
-        verifyUrl = url == null || url.isBlank() ? null : URI.create(url.trim());
+        endpoint = url == null || url.isBlank() ? null
+                : new JsonFormEndpoint(PROVIDER_ID, URI.create(url.trim()), Duration.ofMillis(config.getInt("timeout-ms", 3000)));
         secret = config.get("secret", "");
         tokenField = config.get("token-field", "captcha_token");
-        timeout = Duration.ofMillis(config.getInt("timeout-ms", 3000));
         pageAttributes = Map.of("scriptUrl", config.get("script-url", ""), "siteKey", config.get("site-key", ""),
                 "tokenField", tokenField);
-        http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     @Override
@@ -109,9 +85,5 @@ public final class SiteVerifyHumanCheckFactory implements HumanCheckFactory {
                 .property().name("token-field").type(ProviderConfigProperty.STRING_TYPE).defaultValue("captcha_token").helpText("Form field that carries the widget's token.").add()
                 .property().name("timeout-ms").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(3000).helpText("Connect and read timeout of siteverify.").add()
                 .build();
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8);
     }
 }

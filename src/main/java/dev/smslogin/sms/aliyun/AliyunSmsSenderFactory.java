@@ -1,9 +1,7 @@
 package dev.smslogin.sms.aliyun;
 
 import com.aliyuncs.DefaultAcsClient;
-import com.aliyuncs.http.HttpClientConfig;
-import com.aliyuncs.http.ProtocolType;
-import com.aliyuncs.profile.DefaultProfile;
+import dev.smslogin.cloudsdk.AliyunClients;
 import dev.smslogin.sms.SenderConnection;
 import dev.smslogin.sms.SenderOptions;
 import dev.smslogin.sms.SmsSender;
@@ -62,20 +60,9 @@ public final class AliyunSmsSenderFactory extends VendorSenderFactory {
     /** A client of {@code settings}' account (no retries, as many connections as sends may be in flight). */
     public static DefaultAcsClient newClient(AliyunSettings settings) {
         SenderConnection connection = settings.connection();
-        DefaultProfile profile = DefaultProfile.getProfile(settings.regionId(), settings.accessKeyId(), settings.accessKeySecret());
-        HttpClientConfig http = HttpClientConfig.getDefault();
-        http.setConnectionTimeoutMillis(connection.connectTimeoutMillis());
-        http.setReadTimeoutMillis(connection.readTimeoutMillis());
-        http.setProtocolType(connection.protocol().equals("http") ? ProtocolType.HTTP : ProtocolType.HTTPS);
         // as many connections as sends may be in flight: the bulkhead refuses the others before they would queue
-        http.setMaxRequests(connection.maxConcurrentSends());
-        http.setMaxRequestsPerHost(connection.maxConcurrentSends());
-        http.setMaxIdleConnections(connection.maxConcurrentSends());
-        profile.setHttpClientConfig(http);
-        DefaultAcsClient client = new DefaultAcsClient(profile);
-        client.setAutoRetry(false);
-        client.setMaxRetryNumber(0);
-        return client;
+        return AliyunClients.newClient(settings.regionId(), settings.accessKeyId(), settings.accessKeySecret(), connection.protocol(),
+                connection.connectTimeoutMillis(), connection.readTimeoutMillis(), connection.maxConcurrentSends());
     }
 
     @Override

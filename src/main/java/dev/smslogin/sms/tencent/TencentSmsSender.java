@@ -3,11 +3,11 @@ package dev.smslogin.sms.tencent;
 import com.tencentcloudapi.common.Credential;
 import com.tencentcloudapi.common.exception.TencentCloudSDKException;
 import com.tencentcloudapi.common.profile.ClientProfile;
-import com.tencentcloudapi.common.profile.HttpProfile;
 import com.tencentcloudapi.sms.v20210111.SmsClient;
 import com.tencentcloudapi.sms.v20210111.models.SendSmsRequest;
 import com.tencentcloudapi.sms.v20210111.models.SendSmsResponse;
 import com.tencentcloudapi.sms.v20210111.models.SendStatus;
+import dev.smslogin.cloudsdk.TencentClients;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.sms.SendBulkhead;
 import dev.smslogin.sms.SendFailures;
@@ -16,12 +16,9 @@ import dev.smslogin.sms.SmsFailure;
 import dev.smslogin.sms.SmsSendException;
 import dev.smslogin.sms.SmsSender;
 import dev.smslogin.sms.SmsTemplate;
-import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
-import okhttp3.Response;
 
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Sends a code with Tencent Cloud SMS {@code SendSms} (API 2021-01-11, signed {@code TC3-HMAC-SHA256} by Tencent's SDK)
@@ -38,7 +35,7 @@ public final class TencentSmsSender implements SmsSender {
     private final SendBulkhead bulkhead;
 
     /**
-     * @param http the shared client ({@link #newHttpClient}); this account's timeouts are set on a view of it that
+     * @param http the shared client ({@link TencentClients#newHttpClient}); this account's timeouts are set on a view of it that
      *             shares its connections
      */
     public TencentSmsSender(TencentSettings settings, OkHttpClient http, SendBulkhead bulkhead) {
@@ -49,57 +46,9 @@ public final class TencentSmsSender implements SmsSender {
 
     private static SmsClient client(TencentSettings settings, OkHttpClient http) {
         SenderConnection connection = settings.connection();
-        HttpProfile httpProfile = new HttpProfile();
-        httpProfile.setEndpoint(connection.endpoint());
-        httpProfile.setProtocol(connection.protocol().equals("http") ? HttpProfile.REQ_HTTP : HttpProfile.REQ_HTTPS);
-        httpProfile.setHttpClient(http.newBuilder()
-                .connectTimeout(connection.connectTimeoutMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(connection.readTimeoutMillis(), TimeUnit.MILLISECONDS)
-                .writeTimeout(connection.readTimeoutMillis(), TimeUnit.MILLISECONDS)
-                .build());
-        ClientProfile profile = new ClientProfile(ClientProfile.SIGN_TC3_256, httpProfile);
+        ClientProfile profile = TencentClients.profile(http, connection.protocol(), connection.endpoint(),
+                connection.connectTimeoutMillis(), connection.readTimeoutMillis());
         return new SmsClient(new Credential(settings.secretId(), settings.secretKey()), settings.region(), profile);
-    }
-
-    /**
-     * The client every Tencent sender of this node shares: no retry (a retry after the request went out could send
-     * twice), no redirects, {@code maxConnections} idle connections kept, and any answer other than HTTP 200 (Tencent
-     * answers 200 even to refused calls: another status is a proxy's or gateway's) turned into an
-     * {@link UnexpectedStatus}.
-     */
-    public static OkHttpClient newHttpClient(int maxConnections) {
-        return new OkHttpClient.Builder()
-                .retryOnConnectionFailure(false)
-                .followRedirects(false)
-                .followSslRedirects(false)
-                .connectionPool(new okhttp3.ConnectionPool(maxConnections, 5, TimeUnit.MINUTES))
-                .addInterceptor(TencentSmsSender::onlyTencentsAnswers)
-                .build();
-    }
-
-    /** Stops the shared client's threads and closes its connections (at shutdown). */
-    public static void close(OkHttpClient http) {
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
-    }
-
-    private static Response onlyTencentsAnswers(Interceptor.Chain chain) throws IOException {
-        Response response = chain.proceed(chain.request());
-        if (response.code() != 200) {
-            response.close();
-            throw new UnexpectedStatus(response.code());
-        }
-        return response;
-    }
-
-    /** An HTTP status other than 200: not Tencent's answer. */
-    static final class UnexpectedStatus extends IOException {
-        final int status;
-
-        UnexpectedStatus(int status) {
-            super("HTTP " + status);
-            this.status = status;
-        }
     }
 
     @Override
@@ -116,8 +65,8 @@ public final class TencentSmsSender implements SmsSender {
         try {
             return client.SendSms(request(to, code, template));
         } catch (TencentCloudSDKException e) {
-            if (e.getCause() instanceof UnexpectedStatus status) {
-                throw SendFailures.unreadableAnswer(failed, status.status);
+            if (e.getCause() instanceof TencentClients.UnexpectedStatus status) {
+                throw SendFailures.unreadableAnswer(failed, status.status());
             }
             if (e.getCause() instanceof IOException io) {
                 throw SendFailures.transport(failed, io);

@@ -1,5 +1,6 @@
 package dev.smslogin.sms.tencent;
 
+import dev.smslogin.cloudsdk.TencentClients;
 import dev.smslogin.sms.SenderOptions;
 import dev.smslogin.sms.SmsSender;
 import dev.smslogin.sms.VendorSenderFactory;
@@ -29,7 +30,7 @@ public final class TencentSmsSenderFactory extends VendorSenderFactory {
     @Override
     public void init(Config.Scope config) {
         settings = TencentSettings.from(config::get);
-        http = TencentSmsSender.newHttpClient(settings.connection().maxConcurrentSends());
+        http = TencentClients.newHttpClient(settings.connection().maxConcurrentSends());
         sender = new TencentSmsSender(settings, http, started(config::get, settings.connection(), settings::missingOptions));
     }
 
@@ -69,7 +70,7 @@ public final class TencentSmsSenderFactory extends VendorSenderFactory {
     @Override
     public void close() {
         if (http != null) {
-            TencentSmsSender.close(http);
+            TencentClients.close(http);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.smslogin.sms.tencent;
 
+import dev.smslogin.cloudsdk.TencentClients;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.sms.SendBulkhead;
 import dev.smslogin.sms.SenderChecks;
@@ -43,7 +44,7 @@ class TencentSmsSenderTest {
     static void start() throws Exception {
         fake = FakeTencentSms.start();
         // the product's client, with the fake's name on the loopback address (as a hosts file would)
-        http = TencentSmsSender.newHttpClient(8).newBuilder().dns(TencentSmsSenderTest::resolve).build();
+        http = TencentClients.newHttpClient(8).newBuilder().dns(TencentSmsSenderTest::resolve).build();
     }
 
     private static List<InetAddress> resolve(String host) throws UnknownHostException {
@@ -52,7 +53,7 @@ class TencentSmsSenderTest {
 
     @AfterAll
     static void stop() {
-        TencentSmsSender.close(http);
+        TencentClients.close(http);
         fake.close();
     }
 
