@@ -13,11 +13,6 @@ public record HumanCheckPolicy(String provider, int afterSends, boolean allowDur
     /** While the vendor is down and sends go through, the number's and the client's limits are divided by this. */
     public static final int OUTAGE_LIMIT_DIVISOR = 5;
 
-    /** Asked before every send. */
-    public static HumanCheckPolicy always(String provider) {
-        return new HumanCheckPolicy(provider, 0, false);
-    }
-
     /** Whether every send asks the check, whatever was sent before. */
     public boolean always() {
         return afterSends == 0;
