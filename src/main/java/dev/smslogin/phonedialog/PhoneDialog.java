@@ -135,9 +135,9 @@ public final class PhoneDialog {
     }
 
     /**
-     * Starts a dialog on the account's own number (the second factor). With a human check that shows a widget, the
-     * code page asks for it first and "resend" sends the first code. Otherwise the first code goes out now, once the
-     * flow's human check passes: a check without a widget ({@code none}, or one that judges the client alone) is asked
+     * Starts a dialog on the account's own number (the second factor). With a human check that shows a widget and is
+     * due for this send ({@code humanCheckAfterSends}), the code page asks for it first and "resend" sends the first
+     * code. Otherwise the first code goes out now, once the flow's human check passes (or is not due): a check without a widget ({@code none}, or one that judges the client alone) is asked
      * as for every other send, with no form fields (the request is the previous step's, a password form, say, which
      * is not the check's to read); refused, the code page says so and "resend" asks again. A reload, or a return to the
      * step in the same login session, shows the code page of the code already sent.
