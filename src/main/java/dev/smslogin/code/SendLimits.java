@@ -63,4 +63,15 @@ public record SendLimits(int cooldownSeconds, int perPhonePerHour, int perPhoneP
         return stricterFlow == null ? this : new SendLimits(cooldownSeconds, perPhonePerHour, perPhonePerDay, perIpPerHour,
                 perRealmPerHour, perRegionPerHour, requestsPerClientPerHour, null);
     }
+
+    /**
+     * These limits with the number's hourly and daily and the client's hourly counts divided by {@code divisor} (each
+     * at least 1), the stricter flow's too; the cooldown, the realm's and the regions' caps and the client's requests
+     * as they are.
+     */
+    public SendLimits dividedBy(int divisor) {
+        return new SendLimits(cooldownSeconds, Math.max(1, perPhonePerHour / divisor), Math.max(1, perPhonePerDay / divisor),
+                Math.max(1, perIpPerHour / divisor), perRealmPerHour, perRegionPerHour, requestsPerClientPerHour,
+                stricterFlow == null ? null : new FlowLimits(stricterFlow.flowId(), stricterFlow.limits().dividedBy(divisor)));
+    }
 }

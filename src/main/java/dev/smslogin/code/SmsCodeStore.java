@@ -33,6 +33,20 @@ public interface SmsCodeStore extends Provider {
     void cancelSend(CodeScope scope, String clientKey, SendDecision decision);
 
     /**
+     * How many codes went to {@code scope}'s number in the last hour, counted realm-wide as {@link #reserveSend}
+     * counts them against {@code limits.perPhonePerHour()} (sends given back do not count). Counts no further than
+     * {@code atMost}: a caller that only asks "at least {@code atMost}?" costs a store no more. Changes nothing.
+     */
+    int sendsToNumber(CodeScope scope, SendLimits limits, int atMost);
+
+    /**
+     * How many codes the client {@code clientKey} (as for {@link #reserveSend}) had sent in {@code realmId} in the last
+     * hour, counted realm-wide as {@link #reserveSend} counts them against {@code limits.perIpPerHour()}; no further
+     * than {@code atMost}. Changes nothing.
+     */
+    int sendsFromClient(String realmId, String clientKey, SendLimits limits, int atMost);
+
+    /**
      * Checks {@code candidateHash} against the stored hash, unless the number is locked. A match
      * consumes the code (only one of several concurrent matches wins) and resets the number's failure count; a
      * miss counts an attempt, burns the code at {@code limits.perCode()} and counts a failure of the number.

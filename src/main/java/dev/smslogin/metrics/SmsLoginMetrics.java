@@ -26,6 +26,8 @@ import java.util.function.IntSupplier;
  *   <li>{@code sms_login_sends_in_flight{sender}} and {@code sms_login_sends_in_flight_limit{sender}}: sends waiting
  *       for the provider on this node, and how many it allows; sends refused for it count in
  *       {@code sms_login_codes_total{result="sms_busy"}}.</li>
+ *   <li>{@code sms_login_human_check_outage_total{realm, provider, decision}}: requests for a code that met the
+ *       flow's human check unavailable, by what the flow did ({@link OutageDecision}: {@code allowed}, {@code refused}).</li>
  * </ul>
  * Tags carry no phone number, code or user: only the realm name, the provider id, a fixed result word and a region
  * code (one of ISO 3166's ~250).
@@ -39,6 +41,7 @@ public final class SmsLoginMetrics {
     static final String SENDS_IN_FLIGHT = "sms_login_sends_in_flight";
     static final String ACCOUNT_SENDS = "sms_login_account_sends";
     static final String SENDS_IN_FLIGHT_LIMIT = "sms_login_sends_in_flight_limit";
+    static final String HUMAN_CHECK_OUTAGE = "sms_login_human_check_outage";
     private static final Duration[] BUCKETS = {
             Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
             Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)
@@ -53,6 +56,14 @@ public final class SmsLoginMetrics {
         SMS_RATE_LIMITED, SMS_REFUSED_NUMBER, SMS_UNAVAILABLE, SMS_UNCONFIRMED, SMS_BUSY, STORE_UNAVAILABLE,
         /** Counted as a send, but no SMS went out (a reset to a number no account may reset with). */
         WITHHELD
+    }
+
+    /** What a flow did with a request for a code while its human check's vendor could not answer. */
+    public enum OutageDecision {
+        /** Sent without the check, within the tighter limits ({@code humanCheckOutage} {@code allow}). */
+        ALLOWED,
+        /** No code ({@code humanCheckOutage} {@code refuse}, the default). */
+        REFUSED
     }
 
     /** What became of one SMS account's try at a code. */
@@ -117,6 +128,17 @@ public final class SmsLoginMetrics {
                 .tag("account", account)
                 .tag("region", region)
                 .tag("result", word(result))
+                .register(registry)
+                .increment();
+    }
+
+    /** A request for a code met the human check {@code provider} unavailable, and {@code decision} was taken. */
+    public void humanCheckOutage(String realm, String provider, OutageDecision decision) {
+        Counter.builder(HUMAN_CHECK_OUTAGE)
+                .description("Requests for a code while the flow's human check could not answer, by what the flow did")
+                .tag("realm", realm)
+                .tag("provider", provider)
+                .tag("decision", word(decision))
                 .register(registry)
                 .increment();
     }

@@ -1,18 +1,17 @@
 package dev.smslogin.nativeapp;
 
-import dev.smslogin.humancheck.HumanCheck;
-import dev.smslogin.humancheck.HumanCheckUnavailableException;
+import dev.smslogin.code.CodeScope;
 import dev.smslogin.metrics.SmsLoginMetrics;
 import dev.smslogin.phone.InvalidPhoneNumberException;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phone.PhoneNumberParser;
+import dev.smslogin.phonecode.HumanCheckGate;
 import dev.smslogin.phonecode.PhoneCodes;
 import dev.smslogin.phonecode.SendOutcome;
 import dev.smslogin.settings.RealmSendLimits;
 import dev.smslogin.settings.SmsLoginConfig;
 import dev.smslogin.sms.SmsPurpose;
 import jakarta.ws.rs.core.Response;
-import org.jboss.logging.Logger;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -25,8 +24,6 @@ import java.util.Map;
  * registered and an unknown number get the same answers in the same time.
  */
 final class CodeSend {
-
-    private static final Logger LOG = Logger.getLogger(CodeSend.class);
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -48,14 +45,15 @@ final class CodeSend {
             metrics.codeAsked(realm.getName(), SmsLoginMetrics.SendResult.INVALID_NUMBER);
             return OAuthAnswers.error(Response.Status.BAD_REQUEST, OAuthAnswers.INVALID_PHONE_NUMBER, rejection(e, config));
         }
-        Response.ResponseBuilder refused = humanCheck(config, fields, phone);
-        if (refused != null) {
-            return refused;
-        }
         PhoneCodes codes = NativeAppCodes.of(session, realm);
+        CodeScope scope = NativeAppCodes.scope(codes, phone, client);
         String clientAddress = session.getContext().getConnection().getRemoteAddr();
-        SendOutcome outcome = codes.send(NativeAppCodes.scope(codes, phone, client), phone, clientAddress,
-                sendLimits.of(realm, executionId, config), config.codeLength(), java.time.Duration.ofSeconds(config.codeTtlSeconds()),
+        HumanCheckGate.Verdict verdict = codes.humanChecks().check(config.humanCheckPolicy(), scope, phone, fields, clientAddress,
+                sendLimits.of(realm, executionId, config));
+        if (!(verdict instanceof HumanCheckGate.Passed passed)) {
+            return refusal(verdict);
+        }
+        SendOutcome outcome = codes.send(scope, phone, clientAddress, passed.limits(), config.codeLength(), java.time.Duration.ofSeconds(config.codeTtlSeconds()),
                 config.smsTemplate(SmsPurpose.LOGIN));
         if (outcome instanceof SendOutcome.Sent sent) {
             return sent(config, sent.cooldownSeconds());
@@ -82,27 +80,21 @@ final class CodeSend {
         return OAuthAnswers.json(Response.Status.OK, Map.of("expires_in", config.codeTtlSeconds(), "resend_in", resendIn));
     }
 
-    /** Every ask passes the flow's human check with a fresh token, as every send of the login page does. */
-    private Response.ResponseBuilder humanCheck(SmsLoginConfig config, Map<String, String> fields, PhoneNumber phone) {
-        HumanCheck check = session.getProvider(HumanCheck.class, config.humanCheck());
-        if (check == null) {
-            LOG.errorf("SMS login API: humanCheck '%s' of realm '%s' is not an installed sms-human-check provider; no code is sent",
-                    config.humanCheck(), realm.getName());
-            return OAuthAnswers.error(Response.Status.INTERNAL_SERVER_ERROR, OAuthAnswers.SERVER_ERROR,
-                    "The sms-login-direct-grant step is misconfigured (humanCheck).");
+    /** The answer to an ask the flow's human check stopped ({@link HumanCheckGate}). */
+    private Response.ResponseBuilder refusal(HumanCheckGate.Verdict verdict) {
+        if (verdict instanceof HumanCheckGate.Refused refused) {
+            return refused.dueAfterSends()
+                    ? OAuthAnswers.error(Response.Status.BAD_REQUEST, OAuthAnswers.HUMAN_CHECK_REQUIRED,
+                    "Codes were sent to this number or from this client recently: show the human check and send its result "
+                            + "fields with this request.")
+                    : OAuthAnswers.error(Response.Status.BAD_REQUEST, OAuthAnswers.INVALID_REQUEST,
+                    "The human check failed: send a fresh human-check token with each request.");
         }
-        try {
-            if (check.passes(fields, session.getContext().getConnection().getRemoteAddr())) {
-                return null;
-            }
-        } catch (HumanCheckUnavailableException e) {
-            LOG.warnf("SMS login API: human check unavailable, no code sent to %s: %s", phone.masked(), e.getMessage());
-            metrics.codeAsked(realm.getName(), SmsLoginMetrics.SendResult.HUMAN_CHECK_FAILED);
+        if (verdict instanceof HumanCheckGate.Unavailable) {
             return OAuthAnswers.unavailable();
         }
-        metrics.codeAsked(realm.getName(), SmsLoginMetrics.SendResult.HUMAN_CHECK_FAILED);
-        return OAuthAnswers.error(Response.Status.BAD_REQUEST, OAuthAnswers.INVALID_REQUEST,
-                "The human check failed: send a fresh human-check token with each request.");
+        return OAuthAnswers.error(Response.Status.INTERNAL_SERVER_ERROR, OAuthAnswers.SERVER_ERROR,
+                "The sms-login-direct-grant step is misconfigured (humanCheck).");
     }
 
     private static String rejection(InvalidPhoneNumberException e, SmsLoginConfig config) {

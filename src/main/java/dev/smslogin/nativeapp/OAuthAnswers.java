@@ -16,6 +16,8 @@ final class OAuthAnswers {
     static final String SLOW_DOWN = "slow_down";
     static final String TEMPORARILY_UNAVAILABLE = "temporarily_unavailable";
     static final String SERVER_ERROR = "server_error";
+    /** The flow's human check became due for this number or client (humanCheckAfterSends) and the request lacks a passed one. */
+    static final String HUMAN_CHECK_REQUIRED = "human_check_required";
 
     private OAuthAnswers() {
     }

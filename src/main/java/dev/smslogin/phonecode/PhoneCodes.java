@@ -50,6 +50,16 @@ public final class PhoneCodes {
         return hasher.scope(realm.getId(), phone, binding);
     }
 
+    /** The flow's human check in front of this request's sends. */
+    public HumanCheckGate humanChecks() {
+        return new HumanCheckGate(session, realm, this, metrics);
+    }
+
+    /** The keyed name under which a store counts the client at {@code clientAddress} (no IP in a store in clear). */
+    String clientName(String clientAddress) {
+        return hasher.clientName(realm.getId(), ClientKey.of(clientAddress));
+    }
+
     /**
      * Reserves a send within {@code limits}, then sends a new code of {@code codeLength} digits valid for {@code ttl}
      * in the message {@code template} names.
@@ -87,7 +97,7 @@ public final class PhoneCodes {
                                        Duration ttl, SmsTemplate template, boolean giveBackRefused) {
         SmsCodeStore store = session.getProvider(SmsCodeStore.class);
         // the client's windows are named by a keyed hash of its address, as a number's are: no IP in a store in clear
-        String client = hasher.clientName(realm.getId(), ClientKey.of(clientAddress));
+        String client = clientName(clientAddress);
         String code = CodeGenerator.generate(codeLength);
         SendDecision decision;
         try {

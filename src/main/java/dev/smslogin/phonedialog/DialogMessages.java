@@ -33,6 +33,8 @@ public final class DialogMessages {
     public static final String VERIFY_NUMBER_IN_USE = "verifyPhoneNumberInUse";
     public static final String HUMAN_CHECK_FAILED = "smsLoginHumanCheckFailed";
     public static final String HUMAN_CHECK_FIRST = "smsOtpHumanCheckFirst";
+    /** The check became due (the number or the client reached the flow's humanCheckAfterSends): the page now shows it. */
+    public static final String HUMAN_CHECK_REQUIRED = "smsLoginHumanCheckRequired";
     public static final String BROKER_ALREADY_LINKED = "idpSmsLinkAlreadyLinked";
     public static final String BROKER_APP_ACCOUNT_CONFLICT = "idpSmsLinkAppAccountConflict";
     public static final String BROKER_IDENTITY_TOO_LONG = "idpSmsLinkIdentityTooLong";

@@ -1,6 +1,5 @@
 package dev.smslogin.phonedialog;
 
-import dev.smslogin.humancheck.HumanCheck;
 import dev.smslogin.phone.PhoneNumber;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.utils.FormMessage;
@@ -25,7 +24,9 @@ final class DialogPages {
     private DialogPages() {
     }
 
-    static Response phonePage(DialogStep step, DialogSettings settings, DialogPurpose purpose, boolean skippable, String typed, FormMessage error) {
+    /** The phone page; {@code humanCheck}: the check's widget attributes when the next send asks it, else empty. */
+    static Response phonePage(DialogStep step, DialogSettings settings, DialogPurpose purpose, boolean skippable, String typed, FormMessage error,
+                              Map<String, String> humanCheck) {
         LoginFormsProvider form = step.newForm();
         if (error != null) {
             form.addError(error);
@@ -33,12 +34,13 @@ final class DialogPages {
         Locale locale = step.session().getContext().resolveLocale(step.currentUser());
         List<RegionChoice.Region> regions = RegionChoice.options(settings.allowedRegions(), RegionChoice.chosen(step.request(), settings), locale);
         form.setAttribute("smsLogin", new SmsLoginBean(typed, null, 0, settings, purpose, regions, skippable));
-        addHumanCheck(step, settings, form);
+        addHumanCheck(step, humanCheck, form);
         return form.createForm(PHONE_TEMPLATE);
     }
 
+    /** The code page; {@code humanCheck}: the check's widget attributes when a resend asks it, else empty. */
     static Response codePage(DialogStep step, DialogSettings settings, DialogPurpose purpose, PhoneNumber phone, long resendWaitSeconds,
-                             FormMessage error, FormMessage info) {
+                             FormMessage error, FormMessage info, Map<String, String> humanCheck) {
         LoginFormsProvider form = step.newForm();
         if (error != null) {
             form.addError(error);
@@ -47,21 +49,20 @@ final class DialogPages {
             form.addSuccess(info);
         }
         form.setAttribute("smsLogin", new SmsLoginBean(null, phone.maskedForDisplay(), resendWaitSeconds, settings, purpose, List.of(), false));
-        addHumanCheck(step, settings, form);
+        addHumanCheck(step, humanCheck, form);
         return form.createForm(CODE_TEMPLATE);
     }
 
     /**
-     * The human check widget: both pages send SMS (the code page with "resend"), so both carry it. A widget provider's
+     * The human check widget: both pages send SMS (the code page with "resend"), so both carry it when the next send asks
+     * the check ({@code attributes} not empty). A widget provider's
      * attributes (those naming an {@code adapter} script) also get the page's language ({@code lang}, a BCP 47 tag such
      * as {@code zh-CN}), so that the adapter can start the vendor's widget in it.
      */
-    private static void addHumanCheck(DialogStep step, DialogSettings settings, LoginFormsProvider form) {
-        HumanCheck humanCheck = step.session().getProvider(HumanCheck.class, settings.humanCheck());
-        if (humanCheck == null || humanCheck.pageAttributes().isEmpty()) {
+    private static void addHumanCheck(DialogStep step, Map<String, String> attributes, LoginFormsProvider form) {
+        if (attributes.isEmpty()) {
             return;
         }
-        Map<String, String> attributes = humanCheck.pageAttributes();
         if (attributes.containsKey(HUMAN_CHECK_ADAPTER)) {
             attributes = new LinkedHashMap<>(attributes);
             attributes.put("lang", step.session().getContext().resolveLocale(step.currentUser()).toLanguageTag());

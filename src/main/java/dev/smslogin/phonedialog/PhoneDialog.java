@@ -4,21 +4,20 @@ import dev.smslogin.code.CodeHasher;
 import dev.smslogin.code.CodeScope;
 import dev.smslogin.code.CodeStoreUnavailableException;
 import dev.smslogin.code.SendDecision;
+import dev.smslogin.code.SendLimits;
 import dev.smslogin.code.Verification;
-import dev.smslogin.humancheck.HumanCheck;
-import dev.smslogin.humancheck.HumanCheckUnavailableException;
 import dev.smslogin.metrics.SmsLoginMetrics.SendResult;
 import dev.smslogin.metrics.SmsLoginMetrics.VerifyResult;
 import dev.smslogin.metrics.SmsLoginMetrics;
 import dev.smslogin.phone.InvalidPhoneNumberException;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.phone.PhoneNumberParser;
+import dev.smslogin.phonecode.HumanCheckGate;
 import dev.smslogin.phonecode.PhoneCodes;
 import dev.smslogin.phonecode.SendOutcome;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
-import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
@@ -47,8 +46,6 @@ public final class PhoneDialog {
     /** The event details of a number change: the number before and after (masked). */
     public static final String EVENT_DETAIL_PREVIOUS_PHONE = "previous_phone_number";
     public static final String EVENT_DETAIL_UPDATED_PHONE = "updated_phone_number";
-
-    private static final Logger LOG = Logger.getLogger(PhoneDialog.class);
 
     /** A code of the right form, checked against the number's code: what the caller decides on. */
     public record TypedCode(PhoneNumber phone, Verification verification) {
@@ -104,9 +101,9 @@ public final class PhoneDialog {
     public void show(String prefill) {
         PhoneNumber phone = phone();
         if (phone == null) {
-            step.show(DialogPages.phonePage(step, settings, purpose, skippable, prefill, null));
+            step.show(phonePage(prefill, null));
         } else {
-            step.show(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(), null, null));
+            step.show(codePage(phone, resendWaitSeconds(), null, null));
         }
     }
 
@@ -123,12 +120,13 @@ public final class PhoneDialog {
         }
         if (form.containsKey("change_number") || phone == null && !form.containsKey(PHONE_FIELD)) {
             forget();
-            step.show(DialogPages.phonePage(step, settings, purpose, skippable, null, null));
+            step.show(phonePage(null, null));
         } else if (phone == null) {
             submitPhone(form);
         } else if (form.containsKey("resend")) {
-            if (passesHumanCheck(form, phone, true)) {
-                sendCode(phone, true);
+            SendLimits limits = passHumanCheck(form, phone, true);
+            if (limits != null) {
+                sendCode(phone, true, limits);
             }
         } else {
             return submitCode(phone, form.getFirst(CODE_FIELD));
@@ -137,9 +135,9 @@ public final class PhoneDialog {
     }
 
     /**
-     * Starts a dialog on the account's own number (the second factor). With a human check that shows a widget, the
-     * code page asks for it first and "resend" sends the first code. Otherwise the first code goes out now, once the
-     * flow's human check passes: a check without a widget ({@code none}, or one that judges the client alone) is asked
+     * Starts a dialog on the account's own number (the second factor). With a human check that shows a widget and is
+     * due for this send ({@code humanCheckAfterSends}), the code page asks for it first and "resend" sends the first
+     * code. Otherwise the first code goes out now, once the flow's human check passes (or is not due): a check without a widget ({@code none}, or one that judges the client alone) is asked
      * as for every other send, with no form fields (the request is the previous step's, a password form, say, which
      * is not the check's to read); refused, the code page says so and "resend" asks again. A reload, or a return to the
      * step in the same login session, shows the code page of the code already sent.
@@ -150,12 +148,15 @@ public final class PhoneDialog {
             return;
         }
         remember(accountNumber, 0);
-        HumanCheck check = step.session().getProvider(HumanCheck.class, settings.humanCheck());
-        if (check != null && !check.pageAttributes().isEmpty()) {
+        Map<String, String> widget = humanCheckWidget(accountNumber);
+        if (!widget.isEmpty()) {
             step.show(DialogPages.codePage(step, settings, purpose, accountNumber, 0, null,
-                    DialogPages.message(DialogMessages.HUMAN_CHECK_FIRST)));
-        } else if (passesHumanCheck(new MultivaluedHashMap<>(), accountNumber, true)) {  // shows a refusal or a misconfiguration
-            sendCode(accountNumber, true);
+                    DialogPages.message(DialogMessages.HUMAN_CHECK_FIRST), widget));
+            return;
+        }
+        SendLimits limits = passHumanCheck(new MultivaluedHashMap<>(), accountNumber, true);  // shows a refusal or a misconfiguration
+        if (limits != null) {
+            sendCode(accountNumber, true, limits);
         }
     }
 
@@ -165,8 +166,9 @@ public final class PhoneDialog {
             return null;  // the caller begins again
         }
         if (form.containsKey("resend")) {
-            if (passesHumanCheck(form, phone, true)) {
-                sendCode(phone, true);
+            SendLimits limits = passHumanCheck(form, phone, true);
+            if (limits != null) {
+                sendCode(phone, true, limits);
             }
             return null;
         }
@@ -182,7 +184,7 @@ public final class PhoneDialog {
             default -> DialogMessages.CODE_EXPIRED;
         };
         step.event().detail(EVENT_DETAIL_PHONE, typed.phone().masked()).error(eventError);
-        Response page = DialogPages.codePage(step, settings, purpose, typed.phone(), resendWaitSeconds(), DialogPages.codeError(message), null);
+        Response page = codePage(typed.phone(), resendWaitSeconds(), DialogPages.codeError(message), null);
         if (typed.wrongGuess()) {
             step.showFailure(page);  // counted by Keycloak's brute-force protection where the step knows the user
         } else {
@@ -192,14 +194,14 @@ public final class PhoneDialog {
 
     /** The code page again with a message (the number was proven, but the caller cannot go on with it). */
     public void showCodePage(PhoneNumber phone, String messageKey, Object... parameters) {
-        step.show(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(),
+        step.show(codePage(phone, resendWaitSeconds(),
                 DialogPages.message(messageKey, parameters), null));
     }
 
     /** Forgets the number and starts again at the phone page, with a message. */
     public void restart(String messageKey, Object... parameters) {
         forget();
-        step.show(DialogPages.phonePage(step, settings, purpose, skippable, null, DialogPages.message(messageKey, parameters)));
+        step.show(phonePage(null, DialogPages.message(messageKey, parameters)));
     }
 
     /** The number in progress (a code was sent to it in this login session), or null. */
@@ -231,52 +233,72 @@ public final class PhoneDialog {
             step.event().error(Errors.INVALID_INPUT);
             metrics.codeAsked(step.realm().getName(), SendResult.INVALID_NUMBER);
             String refill = typed == null || typed.length() > PhoneNumberParser.MAX_INPUT_LENGTH ? null : typed;
-            step.show(DialogPages.phonePage(step, settings, purpose, skippable, refill, DialogPages.phoneError(rejectionMessage(e))));
+            step.show(phonePage(refill, DialogPages.phoneError(rejectionMessage(e))));
             return;
         }
-        if (passesHumanCheck(form, phone, false)) {
-            sendCode(phone, false);
+        SendLimits limits = passHumanCheck(form, phone, false);
+        if (limits != null) {
+            sendCode(phone, false, limits);
         }
     }
 
-    /** Every request that sends an SMS, the first and each resend, passes the human check with a fresh token. */
-    private boolean passesHumanCheck(MultivaluedMap<String, String> form, PhoneNumber phone, boolean onCodePage) {
-        HumanCheck check = step.session().getProvider(HumanCheck.class, settings.humanCheck());
-        String failure;
-        if (check == null) {
-            LOG.errorf("SMS login: humanCheck '%s' of realm '%s' is not an installed sms-human-check provider; no code is sent",
-                    settings.humanCheck(), step.realm().getName());
-            failure = DialogMessages.MISCONFIGURED;
-        } else {
-            try {
-                Map<String, String> fields = new HashMap<>();
-                form.forEach((name, values) -> fields.put(name, values.isEmpty() ? null : values.get(0)));
-                failure = check.passes(fields, step.remoteAddress()) ? null : DialogMessages.HUMAN_CHECK_FAILED;
-            } catch (HumanCheckUnavailableException e) {
-                LOG.warnf("SMS login: human check unavailable, no code sent to %s: %s", phone.masked(), e.getMessage());
-                failure = DialogMessages.SERVICE_UNAVAILABLE;
-            }
+    /**
+     * The flow's human check in front of a send, the first and each resend ({@link HumanCheckGate}): the limits to send
+     * within when it passed (or was not due), else null after the page saying why.
+     */
+    private SendLimits passHumanCheck(MultivaluedMap<String, String> form, PhoneNumber phone, boolean onCodePage) {
+        Map<String, String> fields = new HashMap<>();
+        form.forEach((name, values) -> fields.put(name, values.isEmpty() ? null : values.get(0)));
+        PhoneCodes codes = phoneCodes();
+        HumanCheckGate.Verdict verdict = codes.humanChecks().check(settings.humanCheck(), codeScope(codes, phone), phone, fields,
+                step.remoteAddress(), settings.sendLimits());
+        if (verdict instanceof HumanCheckGate.Passed passed) {
+            return passed.limits();
         }
-        if (failure == null) {
-            return true;
+        String failure;
+        if (verdict instanceof HumanCheckGate.Refused refused) {
+            failure = refused.dueAfterSends() ? DialogMessages.HUMAN_CHECK_REQUIRED : DialogMessages.HUMAN_CHECK_FAILED;
+        } else if (verdict instanceof HumanCheckGate.Unavailable) {
+            failure = DialogMessages.SERVICE_UNAVAILABLE;
+        } else {
+            failure = DialogMessages.MISCONFIGURED;
         }
         step.event().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_INPUT);
-        metrics.codeAsked(step.realm().getName(), SendResult.HUMAN_CHECK_FAILED);
         showSendError(phone, onCodePage, DialogPages.message(failure));
-        return false;
+        return null;
     }
 
-    private void sendCode(PhoneNumber phone, boolean onCodePage) {
+    /** The human check's widget when the next send to {@code phone} (null: a number not typed yet) asks it, else none. */
+    private Map<String, String> humanCheckWidget(PhoneNumber phone) {
+        PhoneCodes codes = phoneCodes();
+        return codes.humanChecks().widget(settings.humanCheck(), phone == null ? null : codeScope(codes, phone), step.remoteAddress(),
+                settings.sendLimits());
+    }
+
+    private Response phonePage(String prefill, FormMessage error) {
+        return phonePage(prefill, error, null);
+    }
+
+    /** The phone page, with the check's widget when a send to {@code phone} (null: any number) asks it. */
+    private Response phonePage(String prefill, FormMessage error, PhoneNumber phone) {
+        return DialogPages.phonePage(step, settings, purpose, skippable, prefill, error, humanCheckWidget(phone));
+    }
+
+    private Response codePage(PhoneNumber phone, long resendWaitSeconds, FormMessage error, FormMessage info) {
+        return DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds, error, info, humanCheckWidget(phone));
+    }
+
+    private void sendCode(PhoneNumber phone, boolean onCodePage, SendLimits limits) {
         PhoneCodes codes = phoneCodes();
         SendOutcome result;
         if (!recipients.test(phone)) {
-            result = codes.withhold(codeScope(codes, phone), phone, step.remoteAddress(), settings.sendLimits(), settings.codeLength(),
+            result = codes.withhold(codeScope(codes, phone), phone, step.remoteAddress(), limits, settings.codeLength(),
                     settings.codeTtl());
         } else if (concealing) {
-            result = codes.sendConcealed(codeScope(codes, phone), phone, step.remoteAddress(), settings.sendLimits(), settings.codeLength(),
+            result = codes.sendConcealed(codeScope(codes, phone), phone, step.remoteAddress(), limits, settings.codeLength(),
                     settings.codeTtl(), settings.smsTemplate(purpose.smsPurpose()));
         } else {
-            result = codes.send(codeScope(codes, phone), phone, step.remoteAddress(), settings.sendLimits(), settings.codeLength(),
+            result = codes.send(codeScope(codes, phone), phone, step.remoteAddress(), limits, settings.codeLength(),
                     settings.codeTtl(), settings.smsTemplate(purpose.smsPurpose()));
         }
         if (result instanceof SendOutcome.Sent sent) {
@@ -317,7 +339,7 @@ public final class PhoneDialog {
     /** The code page of {@code phone}, with a resend allowed after {@code resendWaitSeconds}. */
     private void showCodePage(PhoneNumber phone, long resendWaitSeconds, FormMessage error, FormMessage info) {
         remember(phone, resendWaitSeconds);
-        step.show(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds, error, info));
+        step.show(codePage(phone, resendWaitSeconds, error, info));
     }
 
     /** {@code phone} is the number in progress, a new code allowed in {@code resendWaitSeconds}. */
@@ -340,9 +362,9 @@ public final class PhoneDialog {
 
     private void showSendError(PhoneNumber phone, boolean onCodePage, FormMessage error) {
         if (onCodePage) {
-            step.show(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(), error, null));
+            step.show(codePage(phone, resendWaitSeconds(), error, null));
         } else {
-            step.show(DialogPages.phonePage(step, settings, purpose, skippable, phone.e164(), error));
+            step.show(phonePage(phone.e164(), error, phone));
         }
     }
 
@@ -352,7 +374,7 @@ public final class PhoneDialog {
         if (!isCodeOfLength(code, settings.codeLength())) {
             step.event().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_CODE);
             metrics.codeTyped(step.realm().getName(), VerifyResult.MALFORMED);
-            step.show(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(),
+            step.show(codePage(phone, resendWaitSeconds(),
                     DialogPages.codeError(DialogMessages.CODE_MALFORMED, settings.codeLength()), null));
             return null;
         }
@@ -361,7 +383,7 @@ public final class PhoneDialog {
             return new TypedCode(phone, codes.check(codeScope(codes, phone), phone, code, settings.verifyLimits()));
         } catch (CodeStoreUnavailableException e) {
             step.event().detail(EVENT_DETAIL_PHONE, phone.masked()).error(Errors.INVALID_REQUEST);
-            step.show(DialogPages.codePage(step, settings, purpose, phone, resendWaitSeconds(),
+            step.show(codePage(phone, resendWaitSeconds(),
                     DialogPages.message(DialogMessages.SERVICE_UNAVAILABLE), null));
             return null;
         }

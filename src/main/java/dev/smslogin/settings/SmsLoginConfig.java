@@ -3,6 +3,7 @@ package dev.smslogin.settings;
 import dev.smslogin.code.RegionCaps;
 import dev.smslogin.code.SendLimits;
 import dev.smslogin.code.VerifyLimits;
+import dev.smslogin.phonecode.HumanCheckPolicy;
 import dev.smslogin.phonedialog.DialogSettings;
 import dev.smslogin.sms.SmsPurpose;
 import dev.smslogin.sms.SmsTemplate;
@@ -29,7 +30,8 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
                              int maxSendsPerPhonePerHour, int maxSendsPerPhonePerDay, int maxSendsPerIpPerHour,
                              int maxSendsPerRealmPerHour, RegionCaps maxSendsPerRegionPerHour, int maxConsecutiveFailuresPerPhone,
                              int failureLockSeconds, boolean allowRegistration, String defaultRegion, Set<String> allowedRegions,
-                             String humanCheck, UsernameFormat usernameFormat, String smsSignName, String smsTemplateCode) {
+                             String humanCheck, int humanCheckAfterSends, HumanCheckOutage humanCheckOutage,
+                             UsernameFormat usernameFormat, String smsSignName, String smsTemplateCode) {
 
     public static final String CODE_LENGTH = "codeLength";
     public static final String CODE_TTL_SECONDS = "codeTtlSeconds";
@@ -52,6 +54,8 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
     public static final String DEFAULT_REGION = "defaultRegion";
     public static final String ALLOWED_REGIONS = "allowedRegions";
     public static final String HUMAN_CHECK = "humanCheck";
+    public static final String HUMAN_CHECK_AFTER_SENDS = "humanCheckAfterSends";
+    public static final String HUMAN_CHECK_OUTAGE = "humanCheckOutage";
     public static final String USERNAME_FORMAT = "usernameFormat";
     public static final String SMS_SIGN_NAME = "smsSignName";
     public static final String SMS_TEMPLATE_CODE = "smsTemplateCode";
@@ -68,6 +72,18 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
     private static final Pattern TEMPLATE_CODE = Pattern.compile("[A-Za-z0-9_]{1,64}");
     /** A sign name as providers approve them: letters (any script), digits, spaces, a few marks; no markup. */
     private static final Pattern SIGN_NAME = Pattern.compile("[\\p{L}\\p{N} ._-]{2,30}");
+
+    /** What a send does while the human check's vendor cannot answer ({@code humanCheckOutage}). */
+    public enum HumanCheckOutage {
+        /** No code: "temporarily unavailable" (the default). */
+        REFUSE,
+        /** The code goes out without the check, within a fifth of the number's and the client's send limits. */
+        ALLOW;
+
+        public String value() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     public static SmsLoginConfig defaults() {
         return parse(Map.of());
@@ -94,6 +110,8 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
         String defaultRegion = reader.region(DEFAULT_REGION, "CN");
         Set<String> allowed = reader.regions(ALLOWED_REGIONS, "CN");
         String humanCheck = reader.providerId(HUMAN_CHECK, "none");
+        int humanCheckAfterSends = reader.integer(HUMAN_CHECK_AFTER_SENDS, 0, 0, 1000);
+        HumanCheckOutage humanCheckOutage = reader.humanCheckOutage(HUMAN_CHECK_OUTAGE);
         UsernameFormat usernameFormat = reader.usernameFormat(USERNAME_FORMAT, UsernameFormat.OPAQUE);
         String signName = reader.matching(SMS_SIGN_NAME, SIGN_NAME, "an approved SMS sign name of 2 to 30 letters or digits");
         String templateCode = reader.matching(SMS_TEMPLATE_CODE, TEMPLATE_CODE, "an approved template code such as SMS_123456789");
@@ -104,7 +122,8 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
             throw new InvalidConfigException(reader.problems);
         }
         return new SmsLoginConfig(codeLength, codeTtl, cooldown, attempts, perHour, perDay, perIp, perRealm, perRegion, failures,
-                lockSeconds, allowRegistration, defaultRegion, allowed, humanCheck, usernameFormat, signName, templateCode);
+                lockSeconds, allowRegistration, defaultRegion, allowed, humanCheck, humanCheckAfterSends, humanCheckOutage, usernameFormat,
+                signName, templateCode);
     }
 
     public SendLimits sendLimits() {
@@ -119,7 +138,12 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
     /** What a phone dialog of these settings runs with, sending within {@code sendLimits} (see {@link RealmSendLimits}). */
     public DialogSettings dialogSettings(SendLimits sendLimits) {
         return new DialogSettings(codeLength, Duration.ofSeconds(codeTtlSeconds), sendLimits, verifyLimits(), defaultRegion,
-                allowedRegions, humanCheck, smsSignName, smsTemplateCode);
+                allowedRegions, humanCheckPolicy(), smsSignName, smsTemplateCode);
+    }
+
+    /** When the flow's human check is asked and what its vendor's outage does. */
+    public HumanCheckPolicy humanCheckPolicy() {
+        return new HumanCheckPolicy(humanCheck, humanCheckAfterSends, humanCheckOutage == HumanCheckOutage.ALLOW);
     }
 
     /** The message a code of {@code purpose} sent with these settings goes out in (the flow's sign name and template, if set). */
@@ -194,6 +218,20 @@ public record SmsLoginConfig(int codeLength, int codeTtlSeconds, int resendCoold
                 return fallback;
             }
             return upper;
+        }
+
+        HumanCheckOutage humanCheckOutage(String key) {
+            String value = value(key);
+            if (value == null) {
+                return HumanCheckOutage.REFUSE;
+            }
+            for (HumanCheckOutage outage : HumanCheckOutage.values()) {
+                if (outage.value().equalsIgnoreCase(value)) {
+                    return outage;
+                }
+            }
+            problems.add(key + " must be refuse or allow");
+            return HumanCheckOutage.REFUSE;
         }
 
         UsernameFormat usernameFormat(String key, UsernameFormat fallback) {

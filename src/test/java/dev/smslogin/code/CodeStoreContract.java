@@ -241,6 +241,30 @@ public abstract class CodeStoreContract {
     }
 
     @Test
+    @DisplayName("the sends counted to a number and from a client are what the limits count: other numbers and clients apart, a send given back not, up to atMost")
+    void sendsCounted() {
+        SendLimits limits = new SendLimits(60, 5, 10, 20, 1000);
+        CodeScope number = newScope();
+        String client = "203.0.113.61";
+        assertThat(store().sendsToNumber(number, limits, 10)).isZero();
+        assertThat(store().sendsFromClient(realm, client, limits, 10)).isZero();
+        assertThat(store().reserveSend(number, client, limits, "1", TTL).allowed()).isTrue();
+        assertThat(store().reserveSend(otherSession(number), "203.0.113.62", limits, "2", TTL).outcome())
+                .as("the number's cooldown: refused, not counted").isEqualTo(SendDecision.Outcome.COOLDOWN);
+        for (int i = 0; i < 2; i++) {
+            assertThat(store().reserveSend(newScope(), client, limits, "other numbers", TTL).allowed()).isTrue();
+        }
+        CodeScope cancelled = newScope();
+        store().cancelSend(cancelled, client, store().reserveSend(cancelled, client, limits, "given back", TTL));
+        assertThat(store().sendsToNumber(number, limits, 10)).isEqualTo(1);
+        assertThat(store().sendsToNumber(cancelled, limits, 10)).as("given back").isZero();
+        assertThat(store().sendsFromClient(realm, client, limits, 10)).isEqualTo(3);
+        assertThat(store().sendsFromClient(realm, client, limits, 2)).as("counted no further than atMost").isEqualTo(2);
+        assertThat(store().sendsFromClient(realm, "203.0.113.62", limits, 10)).as("its refused send").isZero();
+        assertThat(store().sendsFromClient("realm-" + UUID.randomUUID(), client, limits, 10)).as("another realm").isZero();
+    }
+
+    @Test
     @DisplayName("the per-number hourly limit holds when the cooldown has passed")
     void phoneHourlyLimit() throws Exception {
         CodeScope scope = newScope();

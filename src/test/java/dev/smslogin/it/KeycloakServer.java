@@ -319,6 +319,19 @@ public final class KeycloakServer implements AutoCloseable {
         return "http://127.0.0.1:" + managementPort;
     }
 
+    /** What {@code /metrics} of the management interface answers now (Prometheus text). */
+    public String metricsText() {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(managementUrl() + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public FakeAliyunSms aliyun() {
         return dependencies.aliyun();
     }

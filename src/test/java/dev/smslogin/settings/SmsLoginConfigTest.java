@@ -2,6 +2,7 @@ package dev.smslogin.settings;
 
 import dev.smslogin.code.RegionCaps;
 import dev.smslogin.code.SendLimits;
+import dev.smslogin.phonecode.HumanCheckPolicy;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -91,6 +92,34 @@ class SmsLoginConfigTest {
         assertThatThrownBy(() -> SmsLoginConfig.parse(Map.of("smsSignName", "<b>x</b>", "smsTemplateCode", "SMS 1; DROP")))
                 .hasMessageContaining("smsSignName must be an approved SMS sign name")
                 .hasMessageContaining("smsTemplateCode must be an approved template code");
+    }
+
+    @Test
+    @DisplayName("when the human check is asked: before every code and fail closed by default; N sends and allow when set; bad values named")
+    void humanCheckPolicy() {
+        assertThat(SmsLoginConfig.parse(Map.of("humanCheck", "geetest")).humanCheckPolicy())
+                .isEqualTo(new HumanCheckPolicy("geetest", 0, false));
+        assertThat(SmsLoginConfig.parse(Map.of("humanCheck", "siteverify", "humanCheckAfterSends", "3", "humanCheckOutage", " Allow "))
+                .humanCheckPolicy()).isEqualTo(new HumanCheckPolicy("siteverify", 3, true));
+        assertThatThrownBy(() -> SmsLoginConfig.parse(Map.of("humanCheckAfterSends", "-1", "humanCheckOutage", "open")))
+                .hasMessageContaining("humanCheckAfterSends must be a whole number from 0 to 1000")
+                .hasMessageContaining("humanCheckOutage must be refuse or allow");
+    }
+
+    @Test
+    @DisplayName("while a human check is down and sends go through, the number's and the client's limits are a fifth, at least 1;"
+            + " the cooldown and the realm's cap as they were, a stricter flow's too")
+    void outageLimits() {
+        SendLimits limits = new SendLimits(60, 5, 10, 20, 1000).withFlow("flow", new SendLimits(60, 3, 10, 20, 1000));
+        SendLimits outage = limits.dividedBy(HumanCheckPolicy.OUTAGE_LIMIT_DIVISOR);
+        assertThat(outage.perPhonePerHour()).isEqualTo(1);
+        assertThat(outage.perPhonePerDay()).isEqualTo(2);
+        assertThat(outage.perIpPerHour()).isEqualTo(4);
+        assertThat(outage.cooldownSeconds()).isEqualTo(60);
+        assertThat(outage.perRealmPerHour()).isEqualTo(1000);
+        assertThat(outage.requestsPerClientPerHour()).isEqualTo(limits.requestsPerClientPerHour());
+        assertThat(outage.stricterFlow().flowId()).isEqualTo("flow");
+        assertThat(outage.stricterFlow().limits().perPhonePerHour()).as("3 / 5, at least 1").isEqualTo(1);
     }
 
     @Test

@@ -22,9 +22,20 @@ public final class TcpProxy implements AutoCloseable {
     private volatile ServerSocket listener;
     private volatile Thread acceptor;
     private volatile long delayMillis;
+    /** The local address the connections to the server come from; null: the system's choice (loopback). */
+    private final InetAddress upstreamSource;
 
     public TcpProxy(int targetPort) throws IOException {
+        this(targetPort, null);
+    }
+
+    /**
+     * A forwarder whose connections to the server come from {@code upstreamSource} (another loopback address, such as
+     * 127.0.0.2): to the server, the clients of this proxy are another client address.
+     */
+    public TcpProxy(int targetPort, InetAddress upstreamSource) throws IOException {
         this.targetPort = targetPort;
+        this.upstreamSource = upstreamSource;
         this.port = LocalPorts.free();  // below the ephemeral range: no outgoing connection takes it while the link is cut
         restore();
     }
@@ -121,7 +132,8 @@ public final class TcpProxy implements AutoCloseable {
             return;
         }
         try {
-            Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+            Socket upstream = upstreamSource == null ? new Socket(InetAddress.getLoopbackAddress(), targetPort)
+                    : new Socket(InetAddress.getLoopbackAddress(), targetPort, upstreamSource, 0);
             sockets.add(client);
             sockets.add(upstream);
             pump(client, upstream);

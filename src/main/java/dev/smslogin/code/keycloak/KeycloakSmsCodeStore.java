@@ -65,7 +65,7 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
 
     @Override
     public SendDecision reserveSend(CodeScope scope, String clientKey, SendLimits limits, String codeHash, Duration codeTtl) {
-        SlotRing.Claim request = rings.claim(clientWindow(scope, clientKey, "requests"), limits.requestsPerClientPerHour(),
+        SlotRing.Claim request = rings.claim(clientWindow(scope.realmId(), clientKey, "requests"), limits.requestsPerClientPerHour(),
                 HOUR_SECONDS);
         if (!request.claimed()) {
             return SendDecision.refused(SendDecision.Outcome.IP_LIMIT, request.retryAfterMillis());
@@ -149,6 +149,18 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
         if (code != null && sendId.equals(code.get("id"))) {
             objects.remove(codeKey(scope));
         }
+    }
+
+    /** At most {@code limit} reads: the claims held in the number's hourly window. */
+    @Override
+    public int sendsToNumber(CodeScope scope, SendLimits limits, int atMost) {
+        return rings.held(sendWindows(scope, null, null).get(4), limits.perPhonePerHour(), atMost);
+    }
+
+    /** At most {@code limit} reads: the claims held in the client's hourly window. */
+    @Override
+    public int sendsFromClient(String realmId, String clientKey, SendLimits limits, int atMost) {
+        return rings.held(clientWindow(realmId, clientKey, "sends"), limits.perIpPerHour(), atMost);
     }
 
     @Override
@@ -235,7 +247,7 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
     private List<String> sendWindows(CodeScope scope, String clientKey, String flowId) {
         String flow = flowId == null ? "" : "flow:" + flowId + ":";
         String realm = prefix + scope.realmId() + ":" + flow;
-        return List.of(clientWindow(scope, clientKey, flow + "sends"), realm + "sends", realm + "region:" + scope.region() + ":sends",
+        return List.of(clientWindow(scope.realmId(), clientKey, flow + "sends"), realm + "sends", realm + "region:" + scope.region() + ":sends",
                 phoneKey(scope, flow + "sends:day"), phoneKey(scope, flow + "sends:hour"));
     }
 
@@ -243,8 +255,8 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
         return phoneKey(scope, flowId == null ? "cooldown" : "flow:" + flowId + ":cooldown");
     }
 
-    private String clientWindow(CodeScope scope, String clientKey, String name) {
-        return prefix + scope.realmId() + ":client:" + clientKey + ":" + name;
+    private String clientWindow(String realmId, String clientKey, String name) {
+        return prefix + realmId + ":client:" + clientKey + ":" + name;
     }
 
     private String codeKey(CodeScope scope) {

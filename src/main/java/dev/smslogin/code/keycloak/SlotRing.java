@@ -98,6 +98,20 @@ final class SlotRing {
         }
     }
 
+    /**
+     * How many claims the window of {@code limit} holds, counting no further than {@code atMost}: one read per slot
+     * until {@code atMost} are found, at most {@code limit} reads. Changes nothing.
+     */
+    int held(String window, int limit, int atMost) {
+        int held = 0;
+        for (int slot = 0; slot < limit && held < atMost; slot++) {
+            if (objects.contains(slot(window, limit, slot))) {
+                held++;
+            }
+        }
+        return held;
+    }
+
     /** Gives a claim back, unless it has ended. */
     void release(Claim claim) {
         if (objects.remove(mark(claim.window(), claim.position())) != null) {

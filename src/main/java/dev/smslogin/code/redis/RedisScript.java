@@ -99,6 +99,15 @@ enum RedisScript {
             """),
 
     /**
+     * KEYS: an hourly {@linkplain Lua#WINDOWS window} of sends (a number's, or a client's). Returns the sends in it;
+     * drops only the buckets that have left it, as every read does.
+     */
+    COUNT_SENDS(true, Lua.WINDOWS + """
+            local sends = buckets(KEYS[1], 'h', hour)
+            return sends
+            """),
+
+    /**
      * KEYS: code, the number's failures. ARGV: the candidate hash, max attempts per code, failure lock ms, max
      * consecutive failures of the number. Returns 0 when the candidate is the code (deleted, with the number's
      * failures), 1 when it is not (an attempt and a failure counted), 2 when that attempt burned the code, 3 when

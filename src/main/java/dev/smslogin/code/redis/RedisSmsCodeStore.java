@@ -130,6 +130,16 @@ final class RedisSmsCodeStore implements SmsCodeStore {
     }
 
     @Override
+    public int sendsToNumber(CodeScope scope, SendLimits limits, int atMost) {
+        return (int) Math.min(atMost, redis.runForLong(RedisScript.COUNT_SENDS, List.of(keys.phoneSends(scope)), List.of()));
+    }
+
+    @Override
+    public int sendsFromClient(String realmId, String clientKey, SendLimits limits, int atMost) {
+        return (int) Math.min(atMost, redis.runForLong(RedisScript.COUNT_SENDS, List.of(keys.clientSends(realmId, clientKey)), List.of()));
+    }
+
+    @Override
     public Verification verify(CodeScope scope, String candidateHash, VerifyLimits limits) {
         long outcome = redis.runForLongConfirmed(RedisScript.VERIFY_CODE, List.of(keys.code(scope), keys.failures(scope)),
                 List.of(candidateHash, String.valueOf(limits.perCode()), String.valueOf(limits.lockSeconds() * 1000L),

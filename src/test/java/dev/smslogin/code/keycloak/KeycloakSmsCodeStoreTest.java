@@ -55,6 +55,16 @@ class KeycloakSmsCodeStoreTest extends CodeStoreContract {
         }
 
         @Override
+        public int sendsToNumber(CodeScope scope, SendLimits limits, int atMost) {
+            return inRequest(UnaryOperator.identity(), s -> s.sendsToNumber(scope, limits, atMost));
+        }
+
+        @Override
+        public int sendsFromClient(String realmId, String clientKey, SendLimits limits, int atMost) {
+            return inRequest(UnaryOperator.identity(), s -> s.sendsFromClient(realmId, clientKey, limits, atMost));
+        }
+
+        @Override
         public Verification verify(CodeScope scope, String candidateHash, VerifyLimits limits) {
             return inRequest(UnaryOperator.identity(), s -> s.verify(scope, candidateHash, limits));
         }
