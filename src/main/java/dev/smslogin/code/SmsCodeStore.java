@@ -39,6 +39,19 @@ public interface SmsCodeStore extends Provider {
      */
     Verification verify(CodeScope scope, String candidateHash, VerifyLimits limits);
 
+    /**
+     * Claims, atomically across nodes, a single-use thing named {@code name} (a keyed hash, {@link CodeHasher#onceName}:
+     * never the thing itself) for {@code holder} (a client's id) during {@code ttl}: {@link OnceClaim#CLAIMED} the first
+     * time, else who had claimed it. Used for tokens that must be used once, whatever their issuer enforces.
+     */
+    OnceClaim claimOnce(String realmId, String name, String holder, Duration ttl);
+
+    /**
+     * Gives back a claim of {@link #claimOnce} that came to nothing for a reason outside the token (its checker was
+     * unreachable), so that the same holder may try it again; only while it is still {@code holder}'s.
+     */
+    void releaseOnce(String realmId, String name, String holder);
+
     @Override
     default void close() {
     }

@@ -75,6 +75,11 @@ final class RedisKeys {
         return phoneKey(scope, "flow:" + flowId + ":send-window");
     }
 
+    /** A single-use thing claimed in the realm ({@link dev.smslogin.code.SmsCodeStore#claimOnce}); holds its holder. */
+    String once(String realmId, String name) {
+        return prefix + "{" + realmId + "}:once:" + name;
+    }
+
     private String phoneKey(CodeScope scope, String name) {
         return prefix + "{" + scope.id() + "}:" + name;
     }

@@ -120,6 +120,22 @@ enum RedisScript {
               return 2
             end
             return 1
+            """),
+
+    /**
+     * KEYS: the thing's key. ARGV: holder, ttl ms. Returns 0 when claimed now for the holder, 1 when the same holder
+     * claimed it before, 2 when another did. Not repeatable: a second run after a lost answer would see its own claim.
+     */
+    CLAIM_ONCE(false, """
+            if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end
+            return 2
+            """),
+
+    /** KEYS: the thing's key. ARGV: holder. Deletes the claim while it is the holder's; returns 1 when it did. */
+    RELEASE_ONCE(true, """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+            return 0
             """);
 
     /**
