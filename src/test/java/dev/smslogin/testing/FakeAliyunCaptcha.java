@@ -279,7 +279,7 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
         return m.find() ? m.group(1) : null;
     }
 
-    private static String random(int length) {
+    static String random(int length) {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         StringBuilder out = new StringBuilder(length);
         for (int i = 0; i < length; i++) {

@@ -1,7 +1,6 @@
 package dev.smslogin.testing;
 
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,7 +26,6 @@ public final class FakeAliyunPnvs extends FakeVendorApi<FakeAliyunPnvs.Call> {
     public static final String VERSION = "2017-05-25";
     public static final String GET_MOBILE = "GetMobile";
     public static final String VERIFY_MOBILE = "VerifyMobile";
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** The number of a SIM the carrier cannot tell. */
     private static final String UNKNOWN_SIM = "unknown";
 
@@ -143,11 +141,6 @@ public final class FakeAliyunPnvs extends FakeVendorApi<FakeAliyunPnvs.Call> {
     }
 
     private static String random(int length) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        StringBuilder out = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            out.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
-        }
-        return out.toString();
+        return FakeAliyunCaptcha.random(length);
     }
 }
