@@ -1,5 +1,6 @@
 package dev.smslogin.carrier;
 
+import dev.smslogin.code.ClientKey;
 import dev.smslogin.code.CodeSecrets;
 import dev.smslogin.code.OnceClaim;
 import dev.smslogin.code.SmsCodeStore;
@@ -20,8 +21,20 @@ public final class OneTapTokens {
     /** China Unicom's tokens live 30 minutes, China Telecom's 10, China Mobile's 2. */
     static final Duration LIFETIME = Duration.ofMinutes(30);
     private static final String KIND = "carrier-token";
+    private static final String ATTEMPTS = "one-tap";
 
     private OneTapTokens() {
+    }
+
+    /**
+     * Counts a one-tap attempt of the client at {@code clientAddress} (by a keyed name, never the address) in the
+     * realm's rolling hour, within {@code perHour}: 0 when counted, else the milliseconds until one more fits.
+     *
+     * @throws dev.smslogin.code.CodeStoreUnavailableException when the code store cannot be reached
+     */
+    public static long attempt(KeycloakSession session, RealmModel realm, String clientAddress, int perHour) {
+        String client = CodeSecrets.hasher(session, realm).clientName(realm.getId(), ClientKey.of(clientAddress));
+        return session.getProvider(SmsCodeStore.class).reserveAttempt(realm.getId(), client, ATTEMPTS, perHour);
     }
 
     /**

@@ -79,7 +79,7 @@ final class OneTapGrant {
             }
         }
         ClientModel client = context.getAuthenticationSession().getClient();
-        if (!claimed(context, client, carrierToken)) {
+        if (!withinLimit(context, config) || !claimed(context, client, carrierToken)) {
             return;
         }
         PhoneNumber phone = proven(context, settings, parser, client, carrierToken, typed);
@@ -88,6 +88,31 @@ final class OneTapGrant {
         }
         PhoneHolder holder = PhoneUsers.find(context.getSession(), context.getRealm(), phone, config.usernameFormat());
         SmsDirectGrantAuthenticator.signIn(context, config, phone, holder);
+    }
+
+    /**
+     * One client IP's one-tap attempts per rolling hour are held to the flow's {@code maxSendsPerIpPerHour}, as its
+     * codes are: every attempt costs a call to the carrier. False (answered 429 {@code slow_down}) over it.
+     */
+    private static boolean withinLimit(AuthenticationFlowContext context, SmsLoginConfig config) {
+        long waitMillis;
+        try {
+            waitMillis = OneTapTokens.attempt(context.getSession(), context.getRealm(), context.getConnection().getRemoteAddr(),
+                    config.maxSendsPerIpPerHour());
+        } catch (CodeStoreUnavailableException e) {
+            context.getEvent().error(Errors.INVALID_REQUEST);
+            fail(context, AuthenticationFlowError.INTERNAL_ERROR, Response.Status.SERVICE_UNAVAILABLE, OAuthAnswers.TEMPORARILY_UNAVAILABLE,
+                    "One-tap sign-in is temporarily unavailable." + FALL_BACK);
+            return false;
+        }
+        if (waitMillis == 0) {
+            return true;
+        }
+        long retryAfter = Math.max(1, (waitMillis + 999) / 1000);
+        context.getEvent().detail(Details.REASON, "one_tap_ip_limit").error(Errors.SLOW_DOWN);
+        context.failure(AuthenticationFlowError.INVALID_CREDENTIALS, OAuthAnswers.slowDown(retryAfter,
+                "Too many one-tap sign-ins from this network; try again after retry_after seconds, or sign in with an SMS code.").build());
+        return false;
     }
 
     /** Claims the token for the client; false (answered) when it was shown before or the store is down. */

@@ -59,6 +59,19 @@ public abstract class CodeStoreContract {
     }
 
     @Test
+    @DisplayName("attempts of one kind by one client are counted in a rolling hour: over the limit they are refused with the time "
+            + "until one fits, and not counted; another client and another kind have windows of their own")
+    void attemptsPerClient() {
+        assertThat(store().reserveAttempt(realm, "client-a", "one-tap", 2)).isZero();
+        assertThat(store().reserveAttempt(realm, "client-a", "one-tap", 2)).isZero();
+        long wait = store().reserveAttempt(realm, "client-a", "one-tap", 2);
+        assertThat(wait).isPositive().isLessThanOrEqualTo(3_600_000);
+        assertThat(store().reserveAttempt(realm, "client-a", "one-tap", 3)).as("the refusal was not counted").isZero();
+        assertThat(store().reserveAttempt(realm, "client-b", "one-tap", 2)).isZero();
+        assertThat(store().reserveAttempt(realm, "client-a", "other-kind", 2)).isZero();
+    }
+
+    @Test
     @DisplayName("a single-use thing is claimed once: again by its holder it is seen, by another holder it is seen as another's; "
             + "a release by another holder changes nothing, the holder's own release lets it claim again")
     void claimOnce() {

@@ -309,6 +309,27 @@ class OneTapIT {
     }
 
     @Test
+    @DisplayName("one client IP's one-tap attempts per hour are held to maxSendsPerIpPerHour: past it 429 slow_down with Retry-After, "
+            + "Aliyun not asked")
+    void attemptsPerClientIp() {
+        String limited = createExampleRealm(admin, oneTapSettings(Map.of("maxSendsPerIpPerHour", "3")));
+        try {
+            NativeApp client = new NativeApp(server, limited);
+            for (int i = 0; i < 3; i++) {
+                Answer tap = oneTap(client, NativeApp.CLIENT_ID, pnvs.issue(Phones.newNational()));
+                assertThat(tap.status()).as(tap.json().toString()).isEqualTo(200);
+            }
+            Answer over = oneTap(client, NativeApp.CLIENT_ID, pnvs.issue(Phones.newNational()));
+            assertThat(over.status()).as(over.json().toString()).isEqualTo(429);
+            assertThat(over.error()).isEqualTo("slow_down");
+            assertThat(Long.parseLong(over.header("Retry-After"))).isPositive();
+            assertThat(pnvs.calls(FakeAliyunPnvs.GET_MOBILE)).isEqualTo(3);
+        } finally {
+            admin.realm(limited).remove();
+        }
+    }
+
+    @Test
     @DisplayName("oneTap off (the default): carrier_token is refused (invalid_request naming the setting), Aliyun is not asked, and the SMS "
             + "code path of the same flow works")
     void offByDefault() {

@@ -240,6 +240,13 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
                 phoneKey(scope, flow + "sends:day"), phoneKey(scope, flow + "sends:hour"));
     }
 
+    /** A {@link SlotRing} of {@code perHour} claims, each held an hour. */
+    @Override
+    public long reserveAttempt(String realmId, String clientKey, String kind, int perHour) {
+        SlotRing.Claim claim = rings.claim(prefix + realmId + ":client:" + clientKey + ":" + kind, perHour, HOUR_SECONDS);
+        return claim.claimed() ? 0 : Math.max(1, claim.retryAfterMillis());
+    }
+
     /**
      * Two keys taken with {@code putIfAbsent}, which acts at once: the holder's own (taken first: a second try by the
      * same holder finds it), then the thing's (a try by another holder finds it taken while its own key was free).

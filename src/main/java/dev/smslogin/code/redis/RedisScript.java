@@ -123,6 +123,18 @@ enum RedisScript {
             """),
 
     /**
+     * KEYS: a client's attempts of one kind (an hourly {@linkplain Lua#WINDOWS window}). ARGV: the max per hour. Returns 0
+     * when the attempt is counted, else the ms until one more fits (not counted). Repeatable: a second run counts
+     * the attempt twice for the hour, refusing sooner, never more.
+     */
+    COUNT_ATTEMPT(true, Lua.WINDOWS + """
+            local ms = wait(KEYS[1], 'h', hour, tonumber(ARGV[1]))
+            if ms then return ms end
+            count(KEYS[1], 'h', hour)
+            return 0
+            """),
+
+    /**
      * KEYS: the thing's key. ARGV: holder, ttl ms. Returns 0 when claimed now for the holder, 1 when the same holder
      * claimed it before, 2 when another did. Not repeatable: a second run after a lost answer would see its own claim.
      */

@@ -139,6 +139,12 @@ final class RedisSmsCodeStore implements SmsCodeStore {
         return VERIFY_OUTCOMES[(int) outcome];
     }
 
+    @Override
+    public long reserveAttempt(String realmId, String clientKey, String kind, int perHour) {
+        return redis.runForLong(RedisScript.COUNT_ATTEMPT, List.of(keys.clientAttempts(realmId, kind, clientKey)),
+                List.of(String.valueOf(perHour)));
+    }
+
     /** CLAIM_ONCE's answers, by number. */
     private static final OnceClaim[] ONCE_OUTCOMES = {OnceClaim.CLAIMED, OnceClaim.SEEN_BY_SAME_HOLDER, OnceClaim.SEEN_BY_OTHER_HOLDER};
 

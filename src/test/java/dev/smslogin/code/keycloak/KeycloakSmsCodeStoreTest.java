@@ -61,6 +61,11 @@ class KeycloakSmsCodeStoreTest extends CodeStoreContract {
         }
 
         @Override
+        public long reserveAttempt(String realmId, String clientKey, String kind, int perHour) {
+            return inRequest(UnaryOperator.identity(), s -> s.reserveAttempt(realmId, clientKey, kind, perHour));
+        }
+
+        @Override
         public OnceClaim claimOnce(String realmId, String name, String holder, Duration ttl) {
             return inRequest(UnaryOperator.identity(), s -> s.claimOnce(realmId, name, holder, ttl));
         }
