@@ -67,6 +67,15 @@ public final class CodeHasher {
         return HexFormat.of().formatHex(hmac(usernameKey, message)).substring(0, 24);
     }
 
+    /**
+     * The name under which stores remember that a single-use thing of {@code kind} (a carrier's one-tap token, say)
+     * was used in {@code realmId} ({@link SmsCodeStore#claimOnce}): a keyed hash, so that a store never holds the
+     * thing in clear. 32 hex digits (128 bits).
+     */
+    public String onceName(String realmId, String kind, String value) {
+        return name("once/" + kind, realmId, value, 32);
+    }
+
     public String hash(CodeScope scope, String code) {
         String message = String.join("\n", scope.realmId(), scope.phoneE164(), scope.sessionBinding(), code);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(codeKey, message.getBytes(StandardCharsets.UTF_8)));

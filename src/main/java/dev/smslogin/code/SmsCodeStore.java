@@ -53,6 +53,26 @@ public interface SmsCodeStore extends Provider {
      */
     Verification verify(CodeScope scope, String candidateHash, VerifyLimits limits);
 
+    /**
+     * Counts, atomically across nodes, one attempt of {@code kind} (say {@code one-tap}) by the client {@code clientKey}
+     * (its keyed name, {@link CodeHasher#clientName}) in the realm's rolling hour: 0 when counted, else (over
+     * {@code perHour}, and not counted) the milliseconds until one more fits.
+     */
+    long reserveAttempt(String realmId, String clientKey, String kind, int perHour);
+
+    /**
+     * Claims, atomically across nodes, a single-use thing named {@code name} (a keyed hash, {@link CodeHasher#onceName}:
+     * never the thing itself) for {@code holder} (a client's id) during {@code ttl}: {@link OnceClaim#CLAIMED} the first
+     * time, else who had claimed it. Used for tokens that must be used once, whatever their issuer enforces.
+     */
+    OnceClaim claimOnce(String realmId, String name, String holder, Duration ttl);
+
+    /**
+     * Gives back a claim of {@link #claimOnce} that came to nothing for a reason outside the token (its checker was
+     * unreachable), so that the same holder may try it again; only while it is still {@code holder}'s.
+     */
+    void releaseOnce(String realmId, String name, String holder);
+
     @Override
     default void close() {
     }

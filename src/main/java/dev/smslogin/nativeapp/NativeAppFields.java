@@ -8,6 +8,8 @@ final class NativeAppFields {
     static final String CLIENT_ID = "client_id";
     static final String PHONE_NUMBER = PhoneDialog.PHONE_FIELD;
     static final String CODE = PhoneDialog.CODE_FIELD;
+    /** The one-click SDK's token (one-tap sign-in), instead of {@code code}. */
+    static final String CARRIER_TOKEN = "carrier_token";
 
     private NativeAppFields() {
     }

@@ -33,9 +33,13 @@ final class OAuthAnswers {
 
     /** 429: cooldown, every send cap and the provider's own limit answer alike, so the answer reveals no limit. */
     static Response.ResponseBuilder slowDown(long retryAfterSeconds) {
+        return slowDown(retryAfterSeconds, "Too many codes were asked for; try again after retry_after seconds.");
+    }
+
+    static Response.ResponseBuilder slowDown(long retryAfterSeconds, String description) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", SLOW_DOWN);
-        body.put("error_description", "Too many codes were asked for; try again after retry_after seconds.");
+        body.put("error_description", description);
         body.put("retry_after", retryAfterSeconds);
         return json(Response.Status.TOO_MANY_REQUESTS, body).header("Retry-After", String.valueOf(retryAfterSeconds));
     }

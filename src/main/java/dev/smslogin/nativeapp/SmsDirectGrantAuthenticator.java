@@ -24,7 +24,8 @@ import org.keycloak.events.Errors;
 
 /**
  * {@code sms-login-direct-grant}: tokens for {@code grant_type=password} with {@code phone_number} and {@code code},
- * a code sent by the API to this client ({@link CodesResource}). The code is checked as the login page checks it,
+ * a code sent by the API to this client ({@link CodesResource}), or with {@code carrier_token}, the carrier's one-tap
+ * token, where the flow enables one-tap sign-in ({@link OneTapGrant}). The code is checked as the login page checks it,
  * and the right one signs in as the login page does ({@link PhoneSignIn}: sign-up, linking, MySQL mirror, events,
  * brute-force counting). Answers are OAuth errors with a description a developer can act on.
  */
@@ -34,6 +35,7 @@ final class SmsDirectGrantAuthenticator implements NumberFirstStep {
 
     private final SmsLoginConfigCache configs;
     private final SmsLoginMetrics metrics;
+    private final OneTapGrant oneTap = new OneTapGrant();
 
     SmsDirectGrantAuthenticator(SmsLoginConfigCache configs, SmsLoginMetrics metrics) {
         this.configs = configs;
@@ -49,7 +51,8 @@ final class SmsDirectGrantAuthenticator implements NumberFirstStep {
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         String typedPhone = form.getFirst(NativeAppFields.PHONE_NUMBER);
         String typedCode = form.getFirst(NativeAppFields.CODE);
-        if (typedPhone == null && context.getExecution().isAlternative()) {
+        String carrierToken = form.getFirst(NativeAppFields.CARRIER_TOKEN);
+        if (typedPhone == null && carrierToken == null && context.getExecution().isAlternative()) {
             context.attempted();    // a password login of the same flow, say
             return;
         }
@@ -59,6 +62,10 @@ final class SmsDirectGrantAuthenticator implements NumberFirstStep {
                     context.getAuthenticationSession().getClient().getClientId(), context.getRealm().getName());
             context.getEvent().detail(Details.REASON, NativeAppClient.BUILT_IN_CLIENT).error(Errors.INVALID_CLIENT);
             context.failure(AuthenticationFlowError.CLIENT_NOT_FOUND, OAuthAnswers.invalidClient());
+            return;
+        }
+        if (carrierToken != null) {
+            oneTap.authenticate(context, config, carrierToken, typedPhone);
             return;
         }
         if (typedPhone == null || typedCode == null) {
@@ -104,6 +111,14 @@ final class SmsDirectGrantAuthenticator implements NumberFirstStep {
                     wrongCodeDescription(verification));
             return;
         }
+        signIn(context, config, phone, holder);
+    }
+
+    /**
+     * The number is proven (a right code, or the carrier's word): sign in or up as the login page does, and answer
+     * what stops it as an OAuth error.
+     */
+    static void signIn(AuthenticationFlowContext context, SmsLoginConfig config, PhoneNumber phone, PhoneHolder holder) {
         switch (PhoneSignIn.proven(context, config, phone, holder)) {
             case LOGGED_IN -> {
             }
@@ -129,7 +144,7 @@ final class SmsDirectGrantAuthenticator implements NumberFirstStep {
         };
     }
 
-    private static void fail(AuthenticationFlowContext context, AuthenticationFlowError flowError, Response.Status status,
+    static void fail(AuthenticationFlowContext context, AuthenticationFlowError flowError, Response.Status status,
                              String error, String description) {
         context.failure(flowError, OAuthAnswers.error(status, error, description).build());
     }

@@ -1,6 +1,8 @@
 package dev.smslogin.nativeapp;
 
 import dev.smslogin.account.SignInStep;
+import dev.smslogin.carrier.CarrierChecks;
+import dev.smslogin.carrier.OneTapSettings;
 import dev.smslogin.metrics.SmsLoginMetrics;
 import dev.smslogin.realm.PhoneSteps;
 import dev.smslogin.settings.SmsLoginConfigCache;
@@ -9,6 +11,10 @@ import dev.smslogin.settings.SmsStepFactory;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.credential.OTPCredentialModel;
+import org.keycloak.provider.ProviderConfigProperty;
+
+import java.util.ArrayList;
+import java.util.List;
 
 
 /** {@code sms-login-direct-grant}: "SMS Code Login (direct grant)", the native-app API's token step. */
@@ -19,7 +25,14 @@ public final class SmsDirectGrantAuthenticatorFactory extends SmsStepFactory {
     private final SmsDirectGrantAuthenticator authenticator = new SmsDirectGrantAuthenticator(new SmsLoginConfigCache(), SmsLoginMetrics.global());
 
     public SmsDirectGrantAuthenticatorFactory() {
-        super(SmsLoginConfigProperties.PROPERTIES, REQUIRED_FIRST);
+        super(properties(), REQUIRED_FIRST);
+    }
+
+    /** The login's settings, and one-tap sign-in's ({@link OneTapSettings}). */
+    private static List<ProviderConfigProperty> properties() {
+        List<ProviderConfigProperty> properties = new ArrayList<>(SmsLoginConfigProperties.PROPERTIES);
+        properties.addAll(OneTapSettings.PROPERTIES);
+        return List.copyOf(properties);
     }
 
     @Override
@@ -40,7 +53,14 @@ public final class SmsDirectGrantAuthenticatorFactory extends SmsStepFactory {
     @Override
     public String getHelpText() {
         return "Native apps: tokens for grant_type=password with phone_number and a code sent by POST /realms/{realm}/sms-login/codes. "
-                + "Signs up new numbers as SMS Code Login does.";
+                + "Signs up new numbers as SMS Code Login does. With oneTap on, also carrier_token, the one-click SDK's token "
+                + "(Aliyun Phone Number Verification), instead of a code.";
+    }
+
+    /** Keycloak stops: the carrier checks' clients are shut down. */
+    @Override
+    public void close() {
+        CarrierChecks.closeAll();
     }
 
     /**

@@ -59,6 +59,60 @@ public abstract class CodeStoreContract {
     }
 
     @Test
+    @DisplayName("attempts of one kind by one client are counted in a rolling hour: over the limit they are refused with the time "
+            + "until one fits, and not counted; another client and another kind have windows of their own")
+    void attemptsPerClient() {
+        assertThat(store().reserveAttempt(realm, "client-a", "one-tap", 2)).isZero();
+        assertThat(store().reserveAttempt(realm, "client-a", "one-tap", 2)).isZero();
+        long wait = store().reserveAttempt(realm, "client-a", "one-tap", 2);
+        assertThat(wait).isPositive().isLessThanOrEqualTo(3_600_000);
+        assertThat(store().reserveAttempt(realm, "client-a", "one-tap", 3)).as("the refusal was not counted").isZero();
+        assertThat(store().reserveAttempt(realm, "client-b", "one-tap", 2)).isZero();
+        assertThat(store().reserveAttempt(realm, "client-a", "other-kind", 2)).isZero();
+    }
+
+    @Test
+    @DisplayName("a single-use thing is claimed once: again by its holder it is seen, by another holder it is seen as another's; "
+            + "a release by another holder changes nothing, the holder's own release lets it claim again")
+    void claimOnce() {
+        String name = "once-" + UUID.randomUUID();
+        Duration ttl = Duration.ofMinutes(30);
+        assertThat(store().claimOnce(realm, name, "app-a", ttl)).isEqualTo(OnceClaim.CLAIMED);
+        assertThat(store().claimOnce(realm, name, "app-a", ttl)).isEqualTo(OnceClaim.SEEN_BY_SAME_HOLDER);
+        assertThat(store().claimOnce(realm, name, "app-b", ttl)).isEqualTo(OnceClaim.SEEN_BY_OTHER_HOLDER);
+        assertThat(store().claimOnce("other-" + realm, name, "app-b", ttl)).as("another realm's").isEqualTo(OnceClaim.CLAIMED);
+        store().releaseOnce(realm, name, "app-b");
+        assertThat(store().claimOnce(realm, name, "app-a", ttl)).isEqualTo(OnceClaim.SEEN_BY_SAME_HOLDER);
+        store().releaseOnce(realm, name, "app-a");
+        assertThat(store().claimOnce(realm, name, "app-a", ttl)).isEqualTo(OnceClaim.CLAIMED);
+    }
+
+    @Test
+    @DisplayName("a single-use thing claimed by many requests at once: exactly one claims it")
+    void claimOnceConcurrently() throws Exception {
+        String name = "once-" + UUID.randomUUID();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<OnceClaim>> claims = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                claims.add(pool.submit(() -> {
+                    start.await();
+                    return store().claimOnce(realm, name, "app-a", Duration.ofMinutes(30));
+                }));
+            }
+            start.countDown();
+            int claimed = 0;
+            for (Future<OnceClaim> claim : claims) {
+                claimed += claim.get() == OnceClaim.CLAIMED ? 1 : 0;
+            }
+            assertThat(claimed).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     @DisplayName("a right code is valid once; a second use finds no code")
     void singleUse() {
         CodeScope scope = newScope();

@@ -226,32 +226,8 @@ public final class FakeAliyunCaptcha implements AutoCloseable {
     }
 
     private String authenticate(String method, Map<String, String> params) {
-        if (!ACCESS_KEY_ID.equals(params.get("AccessKeyId"))) {
-            return "InvalidAccessKeyId.NotFound";
-        }
-        if (!"HMAC-SHA1".equals(params.get("SignatureMethod")) || !"1.0".equals(params.get("SignatureVersion"))) {
-            return "IncompleteSignature";
-        }
-        String signature = params.get("Signature");
-        if (signature == null || !signature.equals(AliyunSignature.sign(method, params, ACCESS_KEY_SECRET))) {
-            return "SignatureDoesNotMatch";
-        }
-        try {
-            Instant timestamp = Instant.parse(params.getOrDefault("Timestamp", ""));
-            if (Duration.between(timestamp, Instant.now()).abs().compareTo(Duration.ofMinutes(15)) > 0) {
-                return "InvalidTimeStamp.Expired";
-            }
-        } catch (RuntimeException e) {
-            return "InvalidTimeStamp.Format";
-        }
-        String nonce = params.get("SignatureNonce");
-        if (nonce == null || !usedNonces.add(nonce)) {
-            return "SignatureNonceUsed";
-        }
-        if (!ACTION.equals(params.get("Action")) || !VERSION.equals(params.get("Version"))) {
-            return "InvalidAction.NotFound";
-        }
-        return null;
+        return AliyunSignature.refusal(method, params, id -> ACCESS_KEY_ID.equals(id) ? ACCESS_KEY_SECRET : null, usedNonces,
+                Set.of(ACTION), VERSION);
     }
 
     /** The fake widget's call after a "person" passed the popup: a parameter for its scene and prefix. */

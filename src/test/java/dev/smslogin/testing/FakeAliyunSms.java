@@ -229,33 +229,7 @@ public final class FakeAliyunSms implements AutoCloseable {
     }
 
     private String checkAuthentication(String method, Map<String, String> params) {
-        String secret = params.get("AccessKeyId") == null ? null : accounts.get(params.get("AccessKeyId"));
-        if (secret == null) {
-            return "InvalidAccessKeyId.NotFound";
-        }
-        if (!"HMAC-SHA1".equals(params.get("SignatureMethod")) || !"1.0".equals(params.get("SignatureVersion"))) {
-            return "IncompleteSignature";
-        }
-        String signature = params.get("Signature");
-        if (signature == null || !signature.equals(AliyunSignature.sign(method, params, secret))) {
-            return "SignatureDoesNotMatch";
-        }
-        try {
-            Instant timestamp = Instant.parse(params.getOrDefault("Timestamp", ""));
-            if (Duration.between(timestamp, Instant.now()).abs().compareTo(Duration.ofMinutes(15)) > 0) {
-                return "InvalidTimeStamp.Expired";
-            }
-        } catch (RuntimeException e) {
-            return "InvalidTimeStamp.Format";
-        }
-        String nonce = params.get("SignatureNonce");
-        if (nonce == null || !usedNonces.add(nonce)) {
-            return "SignatureNonceUsed";
-        }
-        if (!"SendSms".equals(params.get("Action")) || !"2017-05-25".equals(params.get("Version"))) {
-            return "InvalidAction.NotFound";
-        }
-        return null;
+        return AliyunSignature.refusal(method, params, accounts::get, usedNonces, Set.of("SendSms"), "2017-05-25");
     }
 
     private String missingParameter(Map<String, String> params) {

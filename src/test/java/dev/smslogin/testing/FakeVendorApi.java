@@ -162,7 +162,13 @@ public abstract class FakeVendorApi<M> implements AutoCloseable {
         misbehaviour.set(null);
     }
 
+    /** Forgets what was asked, once the answers still under way (a slow one the caller gave up on) have ended. */
     public void reset() {
+        behave();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(50));
+        }
         requests.set(0);
         mostInFlight.set(0);
         messages.clear();

@@ -2,6 +2,7 @@ package dev.smslogin.code.keycloak;
 
 import dev.smslogin.code.CodeHasher;
 import dev.smslogin.code.CodeScope;
+import dev.smslogin.code.OnceClaim;
 import dev.smslogin.code.SendDecision;
 import dev.smslogin.code.SendLimits;
 import dev.smslogin.code.SmsCodeStore;
@@ -249,6 +250,38 @@ final class KeycloakSmsCodeStore implements SmsCodeStore {
         String realm = prefix + scope.realmId() + ":" + flow;
         return List.of(clientWindow(scope.realmId(), clientKey, flow + "sends"), realm + "sends", realm + "region:" + scope.region() + ":sends",
                 phoneKey(scope, flow + "sends:day"), phoneKey(scope, flow + "sends:hour"));
+    }
+
+    /** A {@link SlotRing} of {@code perHour} claims, each held an hour. */
+    @Override
+    public long reserveAttempt(String realmId, String clientKey, String kind, int perHour) {
+        SlotRing.Claim claim = rings.claim(prefix + realmId + ":client:" + clientKey + ":" + kind, perHour, HOUR_SECONDS);
+        return claim.claimed() ? 0 : Math.max(1, claim.retryAfterMillis());
+    }
+
+    /**
+     * Two keys taken with {@code putIfAbsent}, which acts at once: the holder's own (taken first: a second try by the
+     * same holder finds it), then the thing's (a try by another holder finds it taken while its own key was free).
+     */
+    @Override
+    public OnceClaim claimOnce(String realmId, String name, String holder, Duration ttl) {
+        long seconds = Math.max(1, (ttl.toMillis() + 999) / 1000);
+        if (!objects.putIfAbsent(onceKey(realmId, name) + ":" + holder, seconds)) {
+            return OnceClaim.SEEN_BY_SAME_HOLDER;
+        }
+        return objects.putIfAbsent(onceKey(realmId, name), seconds) ? OnceClaim.CLAIMED : OnceClaim.SEEN_BY_OTHER_HOLDER;
+    }
+
+    @Override
+    public void releaseOnce(String realmId, String name, String holder) {
+        // only the holder's own claim names it: without it, the claim is not (or no longer) this holder's
+        if (objects.remove(onceKey(realmId, name) + ":" + holder) != null) {
+            objects.remove(onceKey(realmId, name));
+        }
+    }
+
+    private String onceKey(String realmId, String name) {
+        return prefix + realmId + ":once:" + name;
     }
 
     private String cooldownKey(CodeScope scope, String flowId) {

@@ -75,6 +75,16 @@ final class RedisKeys {
         return phoneKey(scope, "flow:" + flowId + ":send-window");
     }
 
+    /** The client's attempts of one kind (one-tap sign-ins, say): an hourly window. */
+    String clientAttempts(String realmId, String kind, String clientKey) {
+        return prefix + "{" + realmId + "}:client:" + clientKey + ":" + kind + "-window";
+    }
+
+    /** A single-use thing claimed in the realm ({@link dev.smslogin.code.SmsCodeStore#claimOnce}); holds its holder. */
+    String once(String realmId, String name) {
+        return prefix + "{" + realmId + "}:once:" + name;
+    }
+
     private String phoneKey(CodeScope scope, String name) {
         return prefix + "{" + scope.id() + "}:" + name;
     }

@@ -129,6 +129,34 @@ enum RedisScript {
               return 2
             end
             return 1
+            """),
+
+    /**
+     * KEYS: a client's attempts of one kind (an hourly {@linkplain Lua#WINDOWS window}). ARGV: the max per hour. Returns 0
+     * when the attempt is counted, else the ms until one more fits (not counted). Repeatable: a second run counts
+     * the attempt twice for the hour, refusing sooner, never more.
+     */
+    COUNT_ATTEMPT(true, Lua.WINDOWS + """
+            local ms = wait(KEYS[1], 'h', hour, tonumber(ARGV[1]))
+            if ms then return ms end
+            count(KEYS[1], 'h', hour)
+            return 0
+            """),
+
+    /**
+     * KEYS: the thing's key. ARGV: holder, ttl ms. Returns 0 when claimed now for the holder, 1 when the same holder
+     * claimed it before, 2 when another did. Not repeatable: a second run after a lost answer would see its own claim.
+     */
+    CLAIM_ONCE(false, """
+            if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end
+            return 2
+            """),
+
+    /** KEYS: the thing's key. ARGV: holder. Deletes the claim while it is the holder's; returns 1 when it did. */
+    RELEASE_ONCE(true, """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+            return 0
             """);
 
     /**

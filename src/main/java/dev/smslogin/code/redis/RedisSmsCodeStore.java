@@ -1,6 +1,7 @@
 package dev.smslogin.code.redis;
 
 import dev.smslogin.code.CodeScope;
+import dev.smslogin.code.OnceClaim;
 import dev.smslogin.code.SendDecision;
 import dev.smslogin.code.SendLimits;
 import dev.smslogin.code.SmsCodeStore;
@@ -146,5 +147,27 @@ final class RedisSmsCodeStore implements SmsCodeStore {
                         String.valueOf(limits.consecutivePerPhone())),
                 answer -> answer == 0);  // the code was consumed: its deletion must survive a failover
         return VERIFY_OUTCOMES[(int) outcome];
+    }
+
+    @Override
+    public long reserveAttempt(String realmId, String clientKey, String kind, int perHour) {
+        return redis.runForLong(RedisScript.COUNT_ATTEMPT, List.of(keys.clientAttempts(realmId, kind, clientKey)),
+                List.of(String.valueOf(perHour)));
+    }
+
+    /** CLAIM_ONCE's answers, by number. */
+    private static final OnceClaim[] ONCE_OUTCOMES = {OnceClaim.CLAIMED, OnceClaim.SEEN_BY_SAME_HOLDER, OnceClaim.SEEN_BY_OTHER_HOLDER};
+
+    @Override
+    public OnceClaim claimOnce(String realmId, String name, String holder, Duration ttl) {
+        long outcome = redis.runForLongConfirmed(RedisScript.CLAIM_ONCE, List.of(keys.once(realmId, name)),
+                List.of(holder, String.valueOf(Math.max(1, ttl.toMillis()))),
+                answer -> answer == 0);  // a claim must survive a failover, or the thing could be used again
+        return ONCE_OUTCOMES[(int) outcome];
+    }
+
+    @Override
+    public void releaseOnce(String realmId, String name, String holder) {
+        redis.runForEffect(RedisScript.RELEASE_ONCE, List.of(keys.once(realmId, name)), List.of(holder));
     }
 }

@@ -4,13 +4,11 @@ import com.aliyuncs.CommonRequest;
 import com.aliyuncs.CommonResponse;
 import com.aliyuncs.IAcsClient;
 import com.aliyuncs.exceptions.ClientException;
-import com.aliyuncs.http.FormatType;
-import com.aliyuncs.http.MethodType;
-import com.aliyuncs.http.ProtocolType;
-import com.aliyuncs.policy.retry.RetryPolicy;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.smslogin.sms.SenderConnection;
+import dev.smslogin.sms.aliyun.AliyunRpc;
 import dev.smslogin.humancheck.HumanCheck;
 import dev.smslogin.humancheck.HumanCheckUnavailableException;
 import org.jboss.logging.Logger;
@@ -90,16 +88,8 @@ final class AliyunCaptchaCheck implements HumanCheck {
     }
 
     private CommonRequest request(String param) {
-        CommonRequest request = new CommonRequest();
-        request.setSysMethod(MethodType.POST);
-        request.setSysProtocol(settings.protocol().equals("http") ? ProtocolType.HTTP : ProtocolType.HTTPS);
-        request.setSysDomain(settings.endpoint());
-        request.setSysVersion(API_VERSION);
-        request.setSysAction(ACTION);
-        request.setSysAccept(FormatType.JSON);
-        request.setSysConnectTimeout(settings.timeoutMillis());
-        request.setSysReadTimeout(settings.timeoutMillis());
-        request.setSysRetryPolicy(RetryPolicy.none());
+        CommonRequest request = AliyunRpc.request(new SenderConnection(settings.protocol(), settings.endpoint(), settings.timeoutMillis(),
+                settings.timeoutMillis(), 1), API_VERSION, ACTION);
         // in the signed form body, not the URL: the parameter stays out of access logs on the way
         request.putBodyParameter("SceneId", settings.sceneId());
         request.putBodyParameter("CaptchaVerifyParam", param);

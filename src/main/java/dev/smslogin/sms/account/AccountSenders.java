@@ -73,7 +73,7 @@ final class AccountSenders {
     }
 
     /** The account's settings, each secret read through the realm's vault when it is a {@code ${vault.<key>}} reference. */
-    private static Map<String, String> resolved(KeycloakSession session, SmsAccount account) {
+    static Map<String, String> resolved(KeycloakSession session, SmsAccount account) {
         AccountSenderFactory factory = factory(session, account);
         Map<String, String> settings = new HashMap<>();
         for (ProviderConfigProperty option : factory.getConfigMetadata()) {

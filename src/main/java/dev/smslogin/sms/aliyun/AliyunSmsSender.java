@@ -5,10 +5,6 @@ import com.aliyuncs.CommonResponse;
 import com.aliyuncs.IAcsClient;
 import com.aliyuncs.exceptions.ClientException;
 import com.aliyuncs.exceptions.ServerException;
-import com.aliyuncs.http.FormatType;
-import com.aliyuncs.http.MethodType;
-import com.aliyuncs.http.ProtocolType;
-import com.aliyuncs.policy.retry.RetryPolicy;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
@@ -70,16 +66,7 @@ public final class AliyunSmsSender implements SmsSender {
     }
 
     private CommonRequest request(PhoneNumber to, String code, SmsTemplate template) {
-        CommonRequest request = new CommonRequest();
-        request.setSysMethod(MethodType.POST);
-        request.setSysProtocol(settings.connection().protocol().equals("http") ? ProtocolType.HTTP : ProtocolType.HTTPS);
-        request.setSysDomain(settings.connection().endpoint());
-        request.setSysVersion(API_VERSION);
-        request.setSysAction("SendSms");
-        request.setSysAccept(FormatType.JSON);
-        request.setSysConnectTimeout(settings.connection().connectTimeoutMillis());
-        request.setSysReadTimeout(settings.connection().readTimeoutMillis());
-        request.setSysRetryPolicy(RetryPolicy.none());
+        CommonRequest request = AliyunRpc.request(settings.connection(), API_VERSION, "SendSms");
         request.putQueryParameter("RegionId", settings.regionId());
         request.putQueryParameter("PhoneNumbers", aliyunNumber(to));
         // a flow's own sign name and template (another brand's realm) come before the server's for the purpose

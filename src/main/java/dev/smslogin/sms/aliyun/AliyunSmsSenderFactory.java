@@ -65,6 +65,11 @@ public final class AliyunSmsSenderFactory extends VendorSenderFactory {
                 connection.connectTimeoutMillis(), connection.readTimeoutMillis(), connection.maxConcurrentSends());
     }
 
+    /** The server's Aliyun options, as read at start: other Aliyun services of the same account default to its keys. */
+    public AliyunSettings settings() {
+        return settings;
+    }
+
     @Override
     protected String missingOptionHint(String option) {
         return option.equals("template-code") ? SenderOptions.perPurposeHint("template-code", settings.purposeTemplateCodes()) : "";

@@ -1,6 +1,7 @@
 package dev.smslogin.code.keycloak;
 
 import dev.smslogin.code.CodeScope;
+import dev.smslogin.code.OnceClaim;
 import dev.smslogin.code.CodeStoreContract;
 import dev.smslogin.code.RegionCaps;
 import dev.smslogin.code.SendDecision;
@@ -67,6 +68,24 @@ class KeycloakSmsCodeStoreTest extends CodeStoreContract {
         @Override
         public Verification verify(CodeScope scope, String candidateHash, VerifyLimits limits) {
             return inRequest(UnaryOperator.identity(), s -> s.verify(scope, candidateHash, limits));
+        }
+
+        @Override
+        public long reserveAttempt(String realmId, String clientKey, String kind, int perHour) {
+            return inRequest(UnaryOperator.identity(), s -> s.reserveAttempt(realmId, clientKey, kind, perHour));
+        }
+
+        @Override
+        public OnceClaim claimOnce(String realmId, String name, String holder, Duration ttl) {
+            return inRequest(UnaryOperator.identity(), s -> s.claimOnce(realmId, name, holder, ttl));
+        }
+
+        @Override
+        public void releaseOnce(String realmId, String name, String holder) {
+            inRequest(UnaryOperator.identity(), s -> {
+                s.releaseOnce(realmId, name, holder);
+                return null;
+            });
         }
     };
 
