@@ -7,8 +7,7 @@ import com.aliyuncs.exceptions.ClientException;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.smslogin.sms.SenderConnection;
-import dev.smslogin.sms.aliyun.AliyunRpc;
+import dev.smslogin.cloudsdk.AliyunRpc;
 
 import java.util.Map;
 import java.util.Set;
@@ -32,11 +31,11 @@ final class AliyunPnvsCheck implements CarrierCheck {
             "MOBILE_NUMBER_ILLEGAL", "isv.INVALID_PARAMETERS", "INVALID_PARAMETERS");
 
     private final IAcsClient client;
-    private final OneTapSettings settings;
+    private final OneTapService service;
 
-    AliyunPnvsCheck(IAcsClient client, OneTapSettings settings) {
+    AliyunPnvsCheck(IAcsClient client, OneTapService service) {
         this.client = client;
-        this.settings = settings;
+        this.service = service;
     }
 
     @Override
@@ -91,8 +90,8 @@ final class AliyunPnvsCheck implements CarrierCheck {
     }
 
     private CommonRequest request(String action, Map<String, String> parameters) {
-        CommonRequest request = AliyunRpc.request(new SenderConnection(settings.protocol(), settings.endpoint(), settings.timeoutMillis(),
-                settings.timeoutMillis(), 1), API_VERSION, action);
+        CommonRequest request = AliyunRpc.request(service.protocol(), service.endpoint(), service.timeoutMillis(), service.timeoutMillis(),
+                API_VERSION, action);
         // in the signed form body, not the URL: the token and the number stay out of access logs on the way
         parameters.forEach(request::putBodyParameter);
         return request;

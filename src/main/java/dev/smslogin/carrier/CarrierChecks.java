@@ -1,24 +1,22 @@
 package dev.smslogin.carrier;
 
 import com.aliyuncs.DefaultAcsClient;
+import dev.smslogin.cloudsdk.AliyunClients;
 import dev.smslogin.sms.SmsSender;
-import dev.smslogin.sms.SenderOptions;
 import dev.smslogin.sms.account.RealmAccountSettings;
 import dev.smslogin.sms.aliyun.AliyunSettings;
 import dev.smslogin.sms.aliyun.AliyunSmsSenderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.vault.VaultStringSecret;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The carrier check of a flow's one-tap settings, with the Aliyun account they name: the flow's own keys (the secret
- * read through the realm's vault when it is a {@code ${vault.<key>}} reference), else the keys of the realm's Aliyun
- * SMS account (the first serving mainland China), else the server's Aliyun sender keys. One SDK client per account
- * and connection on this node, built at its first use, kept while in use, shut down with Keycloak ({@link #closeAll}).
+ * The carrier check of a realm, with its Aliyun account: the keys of the realm's Aliyun SMS account (the first serving
+ * mainland China; its secret through the realm's vault when it is a {@code ${vault.<key>}} reference), else the
+ * server's one-tap keys ({@link OneTapService}), else the server's Aliyun sender keys. One SDK client per account and
+ * connection on this node, built at its first use, kept while in use, shut down with Keycloak ({@link #closeAll}).
  */
 public final class CarrierChecks {
 
@@ -26,6 +24,9 @@ public final class CarrierChecks {
     private static final String CARRIER_REGION = "CN";
     /** More accounts than any server has: past it, the clients are shut down and built again as used. */
     private static final int MAX_KEPT = 256;
+    /** The region of the SDK profile; the service's endpoint decides where requests go. */
+    private static final String PROFILE_REGION = "cn-hangzhou";
+    private static final int MAX_CONNECTIONS = 64;
 
     private record Account(String accessKeyId, String accessKeySecret, String endpoint, String protocol, int timeoutMillis) {
         @Override
@@ -40,12 +41,12 @@ public final class CarrierChecks {
     }
 
     /**
-     * The check for {@code settings} in {@code realm}.
+     * The check of {@code realm} through {@code service}.
      *
      * @throws CarrierUnavailableException when no Aliyun account is configured, or a vault reference does not resolve
      */
-    public static CarrierCheck of(KeycloakSession session, RealmModel realm, OneTapSettings settings) {
-        Account account = account(session, realm, settings);
+    public static CarrierCheck of(KeycloakSession session, RealmModel realm, OneTapService service) {
+        Account account = account(session, realm, service);
         DefaultAcsClient client = CLIENTS.get(account);
         if (client == null) {
             if (CLIENTS.size() >= MAX_KEPT) {
@@ -53,7 +54,7 @@ public final class CarrierChecks {
             }
             client = CLIENTS.computeIfAbsent(account, CarrierChecks::newClient);
         }
-        return new AliyunPnvsCheck(client, settings);
+        return new AliyunPnvsCheck(client, service);
     }
 
     /** Shuts down every client (Keycloak stops). */
@@ -66,33 +67,31 @@ public final class CarrierChecks {
         });
     }
 
-    private static Account account(KeycloakSession session, RealmModel realm, OneTapSettings settings) {
+    private static Account account(KeycloakSession session, RealmModel realm, OneTapService service) {
+        RealmAccountSettings.Account realmAccount;
+        try {
+            realmAccount = RealmAccountSettings.first(session, realm, AliyunSmsSenderFactory.PROVIDER_ID, CARRIER_REGION);
+        } catch (IllegalArgumentException e) {
+            throw new CarrierUnavailableException("the realm's Aliyun SMS account cannot be used: " + e.getMessage());
+        }
         String id;
         String secret;
-        if (settings.accessKeyId() != null) {
-            id = settings.accessKeyId();
-            secret = fromVault(session, settings.accessKeySecret());
+        if (realmAccount != null) {
+            id = realmAccount.settings().get("access-key-id");
+            secret = realmAccount.settings().get("access-key-secret");
+        } else if (service.accessKeyId() != null) {
+            id = service.accessKeyId();
+            secret = service.accessKeySecret();
         } else {
-            RealmAccountSettings.Account realmAccount;
-            try {
-                realmAccount = RealmAccountSettings.first(session, realm, AliyunSmsSenderFactory.PROVIDER_ID, CARRIER_REGION);
-            } catch (IllegalArgumentException e) {
-                throw new CarrierUnavailableException("the realm's Aliyun SMS account cannot be used: " + e.getMessage());
-            }
-            if (realmAccount != null) {
-                id = realmAccount.settings().get("access-key-id");
-                secret = realmAccount.settings().get("access-key-secret");
-            } else {
-                AliyunSettings server = serverSettings(session);
-                id = server == null ? null : server.accessKeyId();
-                secret = server == null ? null : server.accessKeySecret();
-            }
+            AliyunSettings server = serverSettings(session);
+            id = server == null ? null : server.accessKeyId();
+            secret = server == null ? null : server.accessKeySecret();
         }
         if (id == null || secret == null) {
-            throw new CarrierUnavailableException("no Aliyun account for one-tap sign-in: set oneTapAccessKeyId and oneTapAccessKeySecret, "
-                    + "an Aliyun SMS account of the realm, or the server's --spi-sms-sender--aliyun--access-key-id and -secret");
+            throw new CarrierUnavailableException("no Aliyun account for one-tap sign-in: add an Aliyun SMS account to the realm, or set the server's "
+                    + "--spi-authenticator--sms-login-direct-grant--one-tap-access-key-id and -secret, or the Aliyun sender's keys");
         }
-        return new Account(id, secret, settings.endpoint(), settings.protocol(), settings.timeoutMillis());
+        return new Account(id, secret, service.endpoint(), service.protocol(), service.timeoutMillis());
     }
 
     private static AliyunSettings serverSettings(KeycloakSession session) {
@@ -100,22 +99,9 @@ public final class CarrierChecks {
                 instanceof AliyunSmsSenderFactory aliyun ? aliyun.settings() : null;
     }
 
-    private static String fromVault(KeycloakSession session, String value) {
-        try (VaultStringSecret secret = session.vault().getStringSecret(value)) {
-            return secret.get().orElseThrow(() -> new CarrierUnavailableException(OneTapSettings.ACCESS_KEY_SECRET
-                    + ": the realm's vault holds no secret for " + value.strip()));
-        }
-    }
-
-    /** A client of the SMS sender's kind (no retries, the timeouts of the settings) for the account. */
+    /** A client as every Aliyun port's (no retries, the service's timeouts) for the account. */
     private static DefaultAcsClient newClient(Account account) {
-        Map<String, String> options = new HashMap<>();
-        options.put("access-key-id", account.accessKeyId());
-        options.put("access-key-secret", account.accessKeySecret());
-        options.put("endpoint", account.endpoint());
-        options.put(SenderOptions.PROTOCOL, account.protocol());
-        options.put(SenderOptions.CONNECT_TIMEOUT_MS, String.valueOf(account.timeoutMillis()));
-        options.put(SenderOptions.READ_TIMEOUT_MS, String.valueOf(account.timeoutMillis()));
-        return AliyunSmsSenderFactory.newClient(AliyunSettings.from(options::get));
+        return AliyunClients.newClient(PROFILE_REGION, account.accessKeyId(), account.accessKeySecret(), account.protocol(),
+                account.timeoutMillis(), account.timeoutMillis(), MAX_CONNECTIONS);
     }
 }

@@ -6,6 +6,7 @@ import dev.smslogin.carrier.CarrierCheck;
 import dev.smslogin.carrier.CarrierChecks;
 import dev.smslogin.carrier.CarrierTokenRefusedException;
 import dev.smslogin.carrier.CarrierUnavailableException;
+import dev.smslogin.carrier.OneTapService;
 import dev.smslogin.carrier.OneTapSettings;
 import dev.smslogin.carrier.OneTapTokens;
 import dev.smslogin.code.CodeStoreUnavailableException;
@@ -46,6 +47,12 @@ final class OneTapGrant {
     private static final int MAX_TOKEN_LENGTH = 4096;
     private static final String FALL_BACK = " Sign in with an SMS code instead (POST /realms/{realm}/sms-login/codes).";
 
+    private final OneTapService service;
+
+    OneTapGrant(OneTapService service) {
+        this.service = service;
+    }
+
     void authenticate(AuthenticationFlowContext context, SmsLoginConfig config, String token, String typedPhone) {
         OneTapSettings settings = settings(context);
         if (settings == null) {
@@ -82,7 +89,7 @@ final class OneTapGrant {
         if (!withinLimit(context, config) || !claimed(context, client, carrierToken)) {
             return;
         }
-        PhoneNumber phone = proven(context, settings, parser, client, carrierToken, typed);
+        PhoneNumber phone = proven(context, service, parser, client, carrierToken, typed);
         if (phone == null) {
             return;
         }
@@ -140,11 +147,11 @@ final class OneTapGrant {
     }
 
     /** The number the carrier vouches for; null (answered) when it does not, or cannot say now. */
-    private static PhoneNumber proven(AuthenticationFlowContext context, OneTapSettings settings, PhoneNumberParser parser,
+    private static PhoneNumber proven(AuthenticationFlowContext context, OneTapService service, PhoneNumberParser parser,
                                       ClientModel client, String token, PhoneNumber typed) {
         String outId = UUID.randomUUID().toString();
         try {
-            CarrierCheck carrier = CarrierChecks.of(context.getSession(), context.getRealm(), settings);
+            CarrierCheck carrier = CarrierChecks.of(context.getSession(), context.getRealm(), service);
             if (typed != null) {
                 return confirmed(context, carrier, token, typed, outId);
             }

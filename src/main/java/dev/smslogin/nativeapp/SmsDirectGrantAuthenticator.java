@@ -3,6 +3,7 @@ package dev.smslogin.nativeapp;
 import dev.smslogin.account.PhoneHolder;
 import dev.smslogin.account.PhoneSignIn;
 import dev.smslogin.account.PhoneUsers;
+import dev.smslogin.carrier.OneTapService;
 import dev.smslogin.code.CodeStoreUnavailableException;
 import dev.smslogin.code.Verification;
 import dev.smslogin.metrics.SmsLoginMetrics;
@@ -35,11 +36,12 @@ final class SmsDirectGrantAuthenticator implements NumberFirstStep {
 
     private final SmsLoginConfigCache configs;
     private final SmsLoginMetrics metrics;
-    private final OneTapGrant oneTap = new OneTapGrant();
+    private final OneTapGrant oneTap;
 
-    SmsDirectGrantAuthenticator(SmsLoginConfigCache configs, SmsLoginMetrics metrics) {
+    SmsDirectGrantAuthenticator(SmsLoginConfigCache configs, SmsLoginMetrics metrics, OneTapService oneTapService) {
         this.configs = configs;
         this.metrics = metrics;
+        this.oneTap = new OneTapGrant(oneTapService);
     }
 
     @Override

@@ -2,12 +2,14 @@ package dev.smslogin.nativeapp;
 
 import dev.smslogin.account.SignInStep;
 import dev.smslogin.carrier.CarrierChecks;
+import dev.smslogin.carrier.OneTapService;
 import dev.smslogin.carrier.OneTapSettings;
 import dev.smslogin.metrics.SmsLoginMetrics;
 import dev.smslogin.realm.PhoneSteps;
 import dev.smslogin.settings.SmsLoginConfigCache;
 import dev.smslogin.settings.SmsLoginConfigProperties;
 import dev.smslogin.settings.SmsStepFactory;
+import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.credential.OTPCredentialModel;
@@ -22,7 +24,7 @@ public final class SmsDirectGrantAuthenticatorFactory extends SmsStepFactory {
 
     public static final String PROVIDER_ID = PhoneSteps.DIRECT_GRANT;
 
-    private final SmsDirectGrantAuthenticator authenticator = new SmsDirectGrantAuthenticator(new SmsLoginConfigCache(), SmsLoginMetrics.global());
+    private SmsDirectGrantAuthenticator authenticator;
 
     public SmsDirectGrantAuthenticatorFactory() {
         super(properties(), REQUIRED_FIRST);
@@ -33,6 +35,20 @@ public final class SmsDirectGrantAuthenticatorFactory extends SmsStepFactory {
         List<ProviderConfigProperty> properties = new ArrayList<>(SmsLoginConfigProperties.PROPERTIES);
         properties.addAll(OneTapSettings.PROPERTIES);
         return List.copyOf(properties);
+    }
+
+    /**
+     * Reads one-tap sign-in's service options ({@link OneTapService}); wrong values stop Keycloak with a message naming them.
+     */
+    @Override
+    public void init(Config.Scope config) {
+        authenticator = new SmsDirectGrantAuthenticator(new SmsLoginConfigCache(), SmsLoginMetrics.global(), OneTapService.from(config::get));
+    }
+
+    /** The server options: one-tap sign-in's service. */
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return OneTapService.OPTIONS;
     }
 
     @Override

@@ -28,12 +28,12 @@ class AliyunPnvsCheckTest {
     @BeforeAll
     static void start() throws Exception {
         pnvs = FakeAliyunPnvs.start();
-        OneTapSettings settings = OneTapSettings.parse(Map.of(OneTapSettings.ONE_TAP, "true", OneTapSettings.ENDPOINT, pnvs.endpoint(),
-                OneTapSettings.PROTOCOL, "http", OneTapSettings.TIMEOUT_MS, "500"));
+        OneTapService service = OneTapService.from(Map.of(OneTapService.ENDPOINT, pnvs.endpoint(), OneTapService.PROTOCOL, "http",
+                OneTapService.TIMEOUT_MS, "500")::get);
         client = AliyunSmsSenderFactory.newClient(AliyunSettings.from(Map.of("access-key-id", FakeAliyunSms.ACCESS_KEY_ID,
                 "access-key-secret", FakeAliyunSms.ACCESS_KEY_SECRET, "endpoint", pnvs.endpoint(), "protocol", "http",
                 "connect-timeout-ms", "500", "read-timeout-ms", "500")::get));
-        check = new AliyunPnvsCheck(client, settings);
+        check = new AliyunPnvsCheck(client, service);
     }
 
     @AfterAll
@@ -84,18 +84,20 @@ class AliyunPnvsCheckTest {
     }
 
     @Test
-    @DisplayName("settings: off and Aliyun's endpoint by default; wrong values are named; keys go in pairs")
+    @DisplayName("settings: one-tap off per flow by default; the server's service at Aliyun's endpoint by default; wrong values are named; keys go in pairs and are never printed")
     void settings() {
-        OneTapSettings defaults = OneTapSettings.parse(null);
-        assertThat(defaults.enabled()).isFalse();
+        assertThat(OneTapSettings.parse(null).enabled()).isFalse();
+        assertThat(OneTapSettings.parse(Map.of(OneTapSettings.ONE_TAP, "true")).enabled()).isTrue();
+        assertThatThrownBy(() -> OneTapSettings.parse(Map.of(OneTapSettings.ONE_TAP, "yes"))).hasMessageContaining("oneTap ");
+        OneTapService defaults = OneTapService.from(name -> null);
         assertThat(defaults.endpoint()).isEqualTo("dypnsapi.aliyuncs.com");
         assertThat(defaults.protocol()).isEqualTo("https");
         assertThat(defaults.timeoutMillis()).isEqualTo(3000);
-        assertThatThrownBy(() -> OneTapSettings.parse(Map.of(OneTapSettings.ONE_TAP, "yes", OneTapSettings.ENDPOINT, "https://x/",
-                OneTapSettings.TIMEOUT_MS, "50", OneTapSettings.ACCESS_KEY_ID, "id")))
-                .hasMessageContaining("oneTap ").hasMessageContaining("oneTapEndpoint").hasMessageContaining("oneTapTimeoutMs")
-                .hasMessageContaining("oneTapAccessKeySecret");
-        assertThat(OneTapSettings.parse(Map.of(OneTapSettings.ACCESS_KEY_ID, "LTAIexampleKeyId", OneTapSettings.ACCESS_KEY_SECRET,
-                "topSecretValue")).toString()).doesNotContain("LTAIexampleKeyId").doesNotContain("topSecretValue");
+        assertThat(defaults.accessKeyId()).isNull();
+        assertThatThrownBy(() -> OneTapService.from(Map.of(OneTapService.ENDPOINT, "https://x/", OneTapService.TIMEOUT_MS, "50",
+                OneTapService.ACCESS_KEY_ID, "id")::get))
+                .hasMessageContaining("one-tap-endpoint").hasMessageContaining("one-tap-timeout-ms").hasMessageContaining("one-tap-access-key-secret");
+        assertThat(OneTapService.from(Map.of(OneTapService.ACCESS_KEY_ID, "LTAIexampleKeyId", OneTapService.ACCESS_KEY_SECRET,
+                "topSecretValue")::get).toString()).doesNotContain("LTAIexampleKeyId").doesNotContain("topSecretValue");
     }
 }

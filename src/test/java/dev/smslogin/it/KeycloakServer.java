@@ -1,6 +1,7 @@
 package dev.smslogin.it;
 
 import dev.smslogin.testing.LocalPorts;
+import dev.smslogin.testing.FakeAliyunPnvs;
 import dev.smslogin.testing.FakeAliyunSms;
 import dev.smslogin.testing.FakeSiteVerify;
 import dev.smslogin.testing.TcpProxy;
@@ -48,18 +49,19 @@ public final class KeycloakServer implements AutoCloseable {
      * What the server talks to: the fakes of this JVM, the app's database, and the links (loopback TCP proxies)
      * through which Keycloak reaches Redis, the app's database and Aliyun, so that tests can cut or slow them.
      */
-    public record Dependencies(FakeAliyunSms aliyun, FakeSiteVerify captcha, TestDatabase appDatabase, String redisPrefix,
+    public record Dependencies(FakeAliyunSms aliyun, FakeSiteVerify captcha, FakeAliyunPnvs pnvs, TestDatabase appDatabase, String redisPrefix,
                                TcpProxy redisLink, TcpProxy appDatabaseLink, TcpProxy aliyunLink) {
 
         static Dependencies start() throws IOException {
             FakeAliyunSms aliyun = FakeAliyunSms.start();
-            return new Dependencies(aliyun, FakeSiteVerify.start(), TestDatabase.create(), "it-" + UUID.randomUUID() + ":",
+            return new Dependencies(aliyun, FakeSiteVerify.start(), FakeAliyunPnvs.start(), TestDatabase.create(), "it-" + UUID.randomUUID() + ":",
                     new TcpProxy(6379), new TcpProxy(3306), new TcpProxy(aliyun.port()));
         }
 
         void close() throws IOException {
             aliyun.close();
             captcha.close();
+            pnvs.close();
             appDatabase.close();
             redisLink.close();
             appDatabaseLink.close();
@@ -196,6 +198,10 @@ public final class KeycloakServer implements AutoCloseable {
                 "--spi-sms-human-check--siteverify--secret=" + FakeSiteVerify.SECRET,
                 "--spi-sms-human-check--siteverify--site-key=test-site-key",
                 "--spi-sms-human-check--" + WidgetlessHumanCheckFactory.PROVIDER_ID + "--verify-url=" + deps.captcha().verifyUrl(),
+                // one-tap sign-in's service (flows turn it on with oneTap); its keys are the Aliyun sender's
+                "--spi-authenticator--sms-login-direct-grant--one-tap-endpoint=" + deps.pnvs().endpoint(),
+                "--spi-authenticator--sms-login-direct-grant--one-tap-protocol=http",
+                "--spi-authenticator--sms-login-direct-grant--one-tap-timeout-ms=1000",
                 // the login-methods pool as Keycloak configures it by default: docs/operations.md's optional pool check
                 // (foreground validation, docker/quarkus.properties) is left out, so that the tests check the
                 // extension's own recovery from a MySQL restart; the read timeout docs/operations.md recommends is in the URL
@@ -330,6 +336,11 @@ public final class KeycloakServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The fake of Aliyun's Phone Number Verification Service, one-tap sign-in's ({@code one-tap-*} options point at it). */
+    public FakeAliyunPnvs pnvs() {
+        return dependencies.pnvs();
     }
 
     public FakeAliyunSms aliyun() {

@@ -40,11 +40,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * One-tap sign-in ("本机号码一键登录") through the native-app API on the real Keycloak, Redis, MariaDB and
  * {@link FakeAliyunPnvs} (Aliyun's Phone Number Verification Service): the token endpoint ({@code grant_type=password})
  * with {@code carrier_token}, the one-click SDK's token, through the {@code sms-login-direct-grant} step whose
- * {@code oneTap} setting is on. The fake knows the server's Aliyun SMS keys: the flow names no keys of its own, so
+ * {@code oneTap} setting is on. The server's {@code one-tap-*} options point at the fake ({@link KeycloakServer}), which
+ * knows the server's Aliyun SMS keys: the realms have no Aliyun account of their own, so
  * Keycloak uses them. The example realm's {@code demo-native-app} is the client.
  */
 class OneTapIT {
 
+    /** KeycloakServer's {@code one-tap-timeout-ms}. */
     static final int TIMEOUT_MS = 1000;
 
     static KeycloakServer server;
@@ -57,8 +59,8 @@ class OneTapIT {
 
     @BeforeAll
     static void start() throws Exception {
-        pnvs = FakeAliyunPnvs.start();
         server = KeycloakServer.get();
+        pnvs = server.pnvs();
         admin = server.adminClient();
         aliyun = server.aliyun();
         app = server.appDatabase();
@@ -71,9 +73,6 @@ class OneTapIT {
         if (realm != null) {
             admin.realm(realm).remove();
         }
-        if (pnvs != null) {
-            pnvs.close();
-        }
     }
 
     @BeforeEach
@@ -84,7 +83,7 @@ class OneTapIT {
     /** The SMS steps' settings with one-tap on, pointed at the fake, and {@code more}. */
     static Map<String, String> oneTapSettings(Map<String, String> more) {
         Map<String, String> settings = new HashMap<>(Map.of("resendCooldownSeconds", "1", "maxSendsPerIpPerHour", "10000",
-                "oneTap", "true", "oneTapEndpoint", pnvs.endpoint(), "oneTapProtocol", "http", "oneTapTimeoutMs", String.valueOf(TIMEOUT_MS)));
+                "oneTap", "true"));
         settings.putAll(more);
         return settings;
     }
@@ -272,7 +271,7 @@ class OneTapIT {
     }
 
     @Test
-    @DisplayName("Aliyun down, slower than oneTapTimeoutMs, or refusing the account: 503 temporarily_unavailable within the timeout, and the "
+    @DisplayName("Aliyun down, slower than one-tap-timeout-ms, or refusing the account: 503 temporarily_unavailable within the timeout, and the "
             + "SMS code path works meanwhile; back up, the same token signs in (no restart)")
     void serviceDown() {
         String national = Phones.newNational();

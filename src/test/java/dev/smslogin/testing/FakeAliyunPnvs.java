@@ -46,7 +46,7 @@ public final class FakeAliyunPnvs extends FakeVendorApi<FakeAliyunPnvs.Call> {
         return new FakeAliyunPnvs();
     }
 
-    /** {@code 127.0.0.1:port}: the flow's {@code oneTapEndpoint} (with {@code oneTapProtocol=http}). */
+    /** {@code 127.0.0.1:port}: the server's {@code one-tap-endpoint} (with {@code one-tap-protocol=http}). */
     public String endpoint() {
         return address();
     }

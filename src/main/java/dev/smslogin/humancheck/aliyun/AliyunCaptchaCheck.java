@@ -7,8 +7,7 @@ import com.aliyuncs.exceptions.ClientException;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.smslogin.sms.SenderConnection;
-import dev.smslogin.sms.aliyun.AliyunRpc;
+import dev.smslogin.cloudsdk.AliyunRpc;
 import dev.smslogin.humancheck.HumanCheck;
 import dev.smslogin.humancheck.HumanCheckUnavailableException;
 import org.jboss.logging.Logger;
@@ -88,8 +87,8 @@ final class AliyunCaptchaCheck implements HumanCheck {
     }
 
     private CommonRequest request(String param) {
-        CommonRequest request = AliyunRpc.request(new SenderConnection(settings.protocol(), settings.endpoint(), settings.timeoutMillis(),
-                settings.timeoutMillis(), 1), API_VERSION, ACTION);
+        CommonRequest request = AliyunRpc.request(settings.protocol(), settings.endpoint(), settings.timeoutMillis(), settings.timeoutMillis(),
+                API_VERSION, ACTION);
         // in the signed form body, not the URL: the parameter stays out of access logs on the way
         request.putBodyParameter("SceneId", settings.sceneId());
         request.putBodyParameter("CaptchaVerifyParam", param);

@@ -8,9 +8,11 @@ import com.aliyuncs.exceptions.ServerException;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.smslogin.cloudsdk.AliyunRpc;
 import dev.smslogin.phone.PhoneNumber;
 import dev.smslogin.sms.SendBulkhead;
 import dev.smslogin.sms.SendFailures;
+import dev.smslogin.sms.SenderConnection;
 import dev.smslogin.sms.SmsFailure;
 import dev.smslogin.sms.SmsSendException;
 import dev.smslogin.sms.SmsSender;
@@ -66,7 +68,9 @@ public final class AliyunSmsSender implements SmsSender {
     }
 
     private CommonRequest request(PhoneNumber to, String code, SmsTemplate template) {
-        CommonRequest request = AliyunRpc.request(settings.connection(), API_VERSION, "SendSms");
+        SenderConnection connection = settings.connection();
+        CommonRequest request = AliyunRpc.request(connection.protocol(), connection.endpoint(), connection.connectTimeoutMillis(),
+                connection.readTimeoutMillis(), API_VERSION, "SendSms");
         request.putQueryParameter("RegionId", settings.regionId());
         request.putQueryParameter("PhoneNumbers", aliyunNumber(to));
         // a flow's own sign name and template (another brand's realm) come before the server's for the purpose
