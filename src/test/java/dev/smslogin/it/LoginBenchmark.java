@@ -129,7 +129,7 @@ class LoginBenchmark {
         admin = server.adminClient();
         aliyun = server.aliyun();
         realm = createExampleRealm(admin, Map.of("resendCooldownSeconds", String.valueOf(RESEND_COOLDOWN_SECONDS), "maxSendsPerPhonePerHour", "100",
-                "maxSendsPerPhonePerDay", "1000", "maxSendsPerIpPerHour", "10000", "maxSendsPerRealmPerHour", "1000000"));
+                "maxSendsPerPhonePerDay", "1000", "maxSendsPerIpPerHour", "10000", "maxSendsPerRealmPerHour", "1000000", "oneTap", "true"));
         api = new NativeApp(server, realm);
         setUpClients();
         inParallel(RETURNING_USERS, this::createPasswordUser);
@@ -143,7 +143,8 @@ class LoginBenchmark {
                 new Scenario("username-form-only", "bench-username", this::usernameOnly),
                 new Scenario("api-code-sent", NativeApp.CLIENT_ID, this::apiCodeSent),
                 new Scenario("api-returning", NativeApp.CLIENT_ID, this::apiReturning),
-                new Scenario("password-grant", "bench-password-grant", this::passwordGrant));
+                new Scenario("password-grant", "bench-password-grant", this::passwordGrant),
+                new Scenario("api-one-tap", NativeApp.CLIENT_ID, this::apiOneTap));
         warmUp(scenarios);
         Map<Scenario, Saturation> saturation = saturate(scenarios);
         List<Result> results = new ArrayList<>();
@@ -239,6 +240,26 @@ class LoginBenchmark {
             apiLogin(idle.national());
         } finally {
             idleApiNumbers.add(new IdleNumber(idle.national(), System.nanoTime()));
+        }
+    }
+
+    /**
+     * One-tap sign-in of a returning number: the one-click SDK's token (the fake carrier service issues it, as the
+     * carrier does on the phone) to the token endpoint; Keycloak asks the carrier service for the number (GetMobile).
+     */
+    private void apiOneTap(Browser browser) {
+        IdleNumber idle = idleApiNumbers.poll();
+        if (idle == null) {
+            throw new IllegalStateException("fewer returning numbers (bench.users) than clients");
+        }
+        try {
+            NativeApp.Answer tokens = api.post(api.tokenUrl(), NativeApp.form("grant_type", "password", "client_id", NativeApp.CLIENT_ID,
+                    "carrier_token", server.pnvs().issue(idle.national())), Map.of("X-Forwarded-For", BenchmarkKit.personalAddress()));
+            if (tokens.status() != 200) {
+                throw new IllegalStateException("no tokens: " + tokens.json());
+            }
+        } finally {
+            idleApiNumbers.add(new IdleNumber(idle.national(), idle.sinceNanos()));
         }
     }
 
@@ -627,8 +648,11 @@ class LoginBenchmark {
                 returning.loginsPerSecond() / password.loginsPerSecond(), returning.loginsPerSecond() / ceiling.loginsPerSecond()));
         Result apiReturning = results.get(5);
         Result passwordGrant = results.get(6);
-        out.append(String.format(Locale.ROOT, "native-app API: %.1f codes sent/s; api-returning (code + tokens) / password-grant: %.2fx%n",
-                results.get(4).loginsPerSecond(), apiReturning.loginsPerSecond() / passwordGrant.loginsPerSecond()));
+        Result oneTap = results.get(7);
+        out.append(String.format(Locale.ROOT, "native-app API: %.1f codes sent/s; api-returning (code + tokens) / password-grant: %.2fx; "
+                        + "api-one-tap (one token call) / api-returning: %.2fx, / password-grant: %.2fx%n",
+                results.get(4).loginsPerSecond(), apiReturning.loginsPerSecond() / passwordGrant.loginsPerSecond(),
+                oneTap.loginsPerSecond() / apiReturning.loginsPerSecond(), oneTap.loginsPerSecond() / passwordGrant.loginsPerSecond()));
         if (!unsaturated.isEmpty()) {
             out.append(String.format(Locale.ROOT, "Not saturated (Keycloak's CPUs less than %.0f%% busy): %s; their logins/s are %d clients' pace, "
                     + "not Keycloak's capacity: run with more clients%n", 100 * SATURATED, String.join(", ", unsaturated), CLIENTS));

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static dev.smslogin.it.AdminSteps.createExampleRealm;
+import static dev.smslogin.it.AdminSteps.usersWithPhone;
 import static dev.smslogin.it.AdminSteps.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -107,6 +108,28 @@ class SmsAccountsIT {
         assertThat(logIn(plain).accessKeyId()).isEqualTo(FakeAliyunSms.ACCESS_KEY_ID);
         assertThat(server.aliyun().rejections()).isEmpty();
         assertThat(server.logText()).doesNotContain("firstRealmSecret").doesNotContain("secondRealmSecret");
+    }
+
+    @Test
+    @DisplayName("one-tap sign-in checks the carrier's token with the realm's Aliyun account (its secret from the vault), not the "
+            + "server's: refused while Aliyun does not know that account (503, nothing signed in), signed in once it does")
+    void oneTapWithTheRealmsAliyunAccount() throws Exception {
+        String realm = createExampleRealm(admin, Map.of("oneTap", "true"));
+        Files.writeString(vault.resolve(realm.replace("_", "__") + "_pnvs-secret"), "oneTapRealmSecret");
+        addAccount(realm, "aliyun", "mainland", Map.of("access-key-id", "oneTapRealmKey", "access-key-secret", "${vault.pnvs-secret}",
+                "sign-name", "Mainland", "template-code", "SMS_400000004"));
+        NativeApp api = new NativeApp(server, realm);
+        String national = Phones.newNational();
+
+        NativeApp.Answer unknownAccount = OneTapIT.oneTap(api, NativeApp.CLIENT_ID, server.pnvs().issue(national));
+        assertThat(unknownAccount.status()).as(unknownAccount.json().toString()).isEqualTo(503);
+        assertThat(usersWithPhone(admin.realm(realm), Phones.e164(national))).isEmpty();
+
+        server.pnvs().acceptAccount("oneTapRealmKey", "oneTapRealmSecret");
+        NativeApp.Answer tokens = OneTapIT.oneTap(api, NativeApp.CLIENT_ID, server.pnvs().issue(national));
+        assertThat(tokens.status()).as(tokens.json().toString()).isEqualTo(200);
+        assertThat(NativeApp.idToken(tokens).get("phone_number").asText()).isEqualTo(Phones.e164(national));
+        assertThat(server.logText()).doesNotContain("oneTapRealmSecret");
     }
 
     @Test
