@@ -27,12 +27,20 @@ public final class JsonFormEndpoint {
     private final Duration timeout;
     private final HttpClient http;
 
-    /** @param vendor the name messages and logs give the vendor */
-    public JsonFormEndpoint(String vendor, URI url, Duration timeout) {
+    /**
+     * @param vendor the name messages and logs give the vendor
+     * @param http   a client of {@link #client}, shared by the endpoints of one vendor
+     */
+    public JsonFormEndpoint(String vendor, URI url, Duration timeout, HttpClient http) {
         this.vendor = vendor;
         this.url = url;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = http;
+    }
+
+    /** A client for endpoints: connects within {@code timeout}, never follows a redirect. */
+    public static HttpClient client(Duration timeout) {
+        return HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /** POSTs {@code fields} (in their order, URL-encoded) and reads the answer. */
