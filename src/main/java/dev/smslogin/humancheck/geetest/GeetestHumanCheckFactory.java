@@ -13,10 +13,8 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -56,7 +54,7 @@ public final class GeetestHumanCheckFactory extends RealmKeysHumanCheckFactory {
     private static final int MAX_VALUE_LENGTH = 4096;
     private static final Set<String> RESULT_ERRORS = Set.of("-50002", "-50003", "-50004", "-50005");
 
-    private HttpClient http;
+    private final JsonFormEndpoint.Node node = new JsonFormEndpoint.Node(PROVIDER_ID);
 
     @Override
     protected List<String> keyOptions() {
@@ -68,12 +66,6 @@ public final class GeetestHumanCheckFactory extends RealmKeysHumanCheckFactory {
         String captchaId = VendorConnection.text(option, "captcha-id", "");
         String captchaKey = VendorConnection.text(option, "captcha-key", "");
         String url = VendorConnection.text(option, "verify-url", DEFAULT_VERIFY_URL);
-        int timeoutMillis;
-        try {
-            timeoutMillis = Math.max(1, Integer.parseInt(VendorConnection.text(option, "timeout-ms", "3000")));
-        } catch (NumberFormatException e) {
-            throw VendorConnection.invalid(PROVIDER_ID, "timeout-ms", "must be a number of milliseconds");
-        }
         // captcha_id in the URL, as GeeTest asks, so that its logs find a failed request by id
         URI verifyUrl = URI.create(url + (url.contains("?") ? "&" : "?") + "captcha_id=" + JsonFormEndpoint.encode(captchaId));
         Map<String, String> attributes = new LinkedHashMap<>();
@@ -81,17 +73,8 @@ public final class GeetestHumanCheckFactory extends RealmKeysHumanCheckFactory {
         attributes.put("scriptUrl", VendorConnection.text(option, "script-url", DEFAULT_SCRIPT_URL));
         attributes.put("adapter", ADAPTER);
         attributes.put("captchaId", captchaId);
-        Duration timeout = Duration.ofMillis(timeoutMillis);
-        return Built.of(new Check(new JsonFormEndpoint(PROVIDER_ID, verifyUrl, timeout, http(timeout)), captchaId, captchaKey,
+        return Built.of(new Check(node.endpoint(verifyUrl, JsonFormEndpoint.timeout(option, PROVIDER_ID)), captchaId, captchaKey,
                 Collections.unmodifiableMap(attributes)));
-    }
-
-    /** This node's one client of GeeTest's API (the timeout is the server's, the same for every realm's keys). */
-    private synchronized HttpClient http(Duration timeout) {
-        if (http == null) {
-            http = JsonFormEndpoint.client(timeout);
-        }
-        return http;
     }
 
     /** The check of one captcha id and key. */

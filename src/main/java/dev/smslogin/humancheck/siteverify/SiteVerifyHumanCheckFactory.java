@@ -9,8 +9,6 @@ import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +26,7 @@ public final class SiteVerifyHumanCheckFactory extends RealmKeysHumanCheckFactor
     public static final String PROVIDER_ID = "siteverify";
     private static final int MAX_TOKEN_LENGTH = 4096;
 
-    private HttpClient http;
+    private final JsonFormEndpoint.Node node = new JsonFormEndpoint.Node(PROVIDER_ID);
 
     @Override
     protected List<String> keyOptions() {
@@ -39,25 +37,10 @@ public final class SiteVerifyHumanCheckFactory extends RealmKeysHumanCheckFactor
     protected Built build(Function<String, String> option) {
         String url = VendorConnection.text(option, "verify-url", null);
         String tokenField = VendorConnection.text(option, "token-field", "captcha_token");
-        int timeoutMillis;
-        try {
-            timeoutMillis = Integer.parseInt(VendorConnection.text(option, "timeout-ms", "3000"));
-        } catch (NumberFormatException e) {
-            throw VendorConnection.invalid(PROVIDER_ID, "timeout-ms", "must be a number of milliseconds");
-        }
-        Duration timeout = Duration.ofMillis(timeoutMillis);
-        JsonFormEndpoint endpoint = url == null ? null : new JsonFormEndpoint(PROVIDER_ID, URI.create(url), timeout, http(timeout));
+        JsonFormEndpoint endpoint = url == null ? null : node.endpoint(URI.create(url), JsonFormEndpoint.timeout(option, PROVIDER_ID));
         Map<String, String> pageAttributes = Map.of("scriptUrl", VendorConnection.text(option, "script-url", ""),
                 "siteKey", VendorConnection.text(option, "site-key", ""), "tokenField", tokenField);
         return Built.of(new Check(endpoint, VendorConnection.text(option, "secret", ""), tokenField, pageAttributes));
-    }
-
-    /** This node's one client of the siteverify URL (the timeout is the server's, the same for every realm's keys). */
-    private synchronized HttpClient http(Duration timeout) {
-        if (http == null) {
-            http = JsonFormEndpoint.client(timeout);
-        }
-        return http;
     }
 
     /** The check of one secret. */
