@@ -119,8 +119,8 @@ class HumanCheckRealmKeysIT {
     }
 
     @Test
-    @DisplayName("a captcha key read from the realm's vault: refused while the vault lacks it, then checks pass with it; the "
-            + "admin REST shows a typed secret masked, the reference as it is")
+    @DisplayName("a captcha key read from the realm's vault: refused while the vault lacks it, then checks pass with it, and with "
+            + "the key rotated in the vault at the next check; the admin REST shows a typed secret masked, the reference as it is")
     void vaultAndMasking() throws Exception {
         String realm = geetestRealm();
         String[] account = newGeetestAccount();
@@ -130,6 +130,12 @@ class HumanCheckRealmKeysIT {
         addKeys(realm, Map.of("captcha-id", account[0], "captcha-key", "${vault.geetest-key}"), 201);
         assertThat(sends(realm, geetest.solve(account[0]))).isTrue();
         assertThat(keys(realm).getConfig().getFirst("captcha-key")).isEqualTo("${vault.geetest-key}");
+
+        // the key rotated in the vault only (GeeTest now knows the new one): the next check signs with it, no restart
+        String rotated = UUID.randomUUID().toString().replace("-", "");
+        geetest.accept(account[0], rotated);
+        Files.writeString(vault.resolve(realm.replace("_", "__") + "_geetest-key"), rotated);
+        assertThat(sends(realm, geetest.solve(account[0]))).as("signed with the rotated key").isTrue();
 
         String typedRealm = geetestRealm();
         String[] typed = newGeetestAccount();
