@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -27,12 +28,50 @@ public final class JsonFormEndpoint {
     private final Duration timeout;
     private final HttpClient http;
 
-    /** @param vendor the name messages and logs give the vendor */
-    public JsonFormEndpoint(String vendor, URI url, Duration timeout) {
+    /**
+     * @param vendor the name messages and logs give the vendor
+     * @param http   a client of {@link #client}, shared by the endpoints of one vendor
+     */
+    private JsonFormEndpoint(String vendor, URI url, Duration timeout, HttpClient http) {
         this.vendor = vendor;
         this.url = url;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = http;
+    }
+
+    /** A client for endpoints: connects within {@code timeout}, never follows a redirect. */
+    static HttpClient client(Duration timeout) {
+        return HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /**
+     * A vendor's endpoints on this node (the server's keys and each realm's): one HTTP client, built with the first
+     * endpoint (the timeout is a server option, the same for every key set), shared by all.
+     */
+    public static final class Node {
+        private final String vendor;
+        private HttpClient http;
+
+        public Node(String vendor) {
+            this.vendor = vendor;
+        }
+
+        /** An endpoint at {@code url} answering within {@code timeout}. */
+        public synchronized JsonFormEndpoint endpoint(URI url, Duration timeout) {
+            if (http == null) {
+                http = client(timeout);
+            }
+            return new JsonFormEndpoint(vendor, url, timeout, http);
+        }
+    }
+
+    /** The option {@code timeout-ms} of {@code provider} read through {@code option}: 3000 when unset. */
+    public static Duration timeout(Function<String, String> option, String provider) {
+        try {
+            return Duration.ofMillis(Math.max(1, Integer.parseInt(VendorConnection.text(option, "timeout-ms", "3000"))));
+        } catch (NumberFormatException e) {
+            throw VendorConnection.invalid(provider, "timeout-ms", "must be a number of milliseconds");
+        }
     }
 
     /** POSTs {@code fields} (in their order, URL-encoded) and reads the answer. */

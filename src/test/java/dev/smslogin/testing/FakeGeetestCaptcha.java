@@ -16,9 +16,11 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code /validate?captcha_id=}, POST form). The validation checks what GeeTest checks: the captcha id, a numeric
  * {@code gen_time}, a {@code lot_number} it issued ({@code status: error}, {@code -50301} otherwise), the
  * {@code sign_token} (the hex HMAC-SHA256 of {@code lot_number} under the captcha key), and that {@code captcha_output}
- * and {@code pass_token} are the ones issued with it; each result passes once. It can be slow, down (503), or answer
+ * and {@code pass_token} are the ones issued with it; each result passes once. It knows {@link #CAPTCHA_ID} and the
+ * captcha ids {@link #accept}ed (each {@code lot_number} is issued for one of them). It can be slow, down (503), or answer
  * garbage, and its script can be missing (404).
  */
 public final class FakeGeetestCaptcha implements AutoCloseable {
@@ -39,14 +42,17 @@ public final class FakeGeetestCaptcha implements AutoCloseable {
     public static final String CAPTCHA_ID = "647f5ed2ed8acb4be36784e01556bb71";
     public static final String CAPTCHA_KEY = "b09a7aafbfd83f73b35a9b530d0337bf";
 
-    /** What the widget (or a native app's SDK) got for one challenge passed. */
-    private record Issued(String captchaOutput, String passToken, String genTime) {
+    /** What the widget (or a native app's SDK) got for one challenge of {@code captchaId} passed. */
+    private record Issued(String captchaId, String captchaOutput, String passToken, String genTime) {
     }
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Issued> issued = new ConcurrentHashMap<>();
+    /** The captcha ids this GeeTest knows, with their keys: {@link #CAPTCHA_ID} and those {@link #accept}ed. */
+    private final Map<String, String> keys = new ConcurrentHashMap<>(Map.of(CAPTCHA_ID, CAPTCHA_KEY));
+    private final List<String> passedIds = new CopyOnWriteArrayList<>();
     private final Set<String> validated = ConcurrentHashMap.newKeySet();
     private final AtomicInteger validations = new AtomicInteger();
     private final AtomicInteger passes = new AtomicInteger();
@@ -88,12 +94,13 @@ public final class FakeGeetestCaptcha implements AutoCloseable {
     private void load(HttpExchange exchange) throws IOException {
         exchange.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
         Map<String, String> query = FakeAliyunSms.parse(exchange.getRequestURI().getRawQuery());
-        if (!CAPTCHA_ID.equals(query.get("captcha_id"))) {
+        String captchaId = query.get("captcha_id");
+        if (captchaId == null || !keys.containsKey(captchaId)) {
             reply(exchange, 200, "application/json", "{\"status\":\"error\",\"code\":\"-50103\",\"msg\":\"not captcha\"}");
             return;
         }
-        Map<String, String> result = new LinkedHashMap<>(solve());
-        result.put("captcha_id", CAPTCHA_ID);
+        Map<String, String> result = new LinkedHashMap<>(solve(captchaId));
+        result.put("captcha_id", captchaId);
         StringBuilder json = new StringBuilder("{");
         result.forEach((name, value) -> json.append(json.length() > 1 ? "," : "").append('"').append(name).append("\":\"").append(value).append('"'));
         reply(exchange, 200, "application/json", json.append('}').toString());
@@ -104,8 +111,13 @@ public final class FakeGeetestCaptcha implements AutoCloseable {
      * {@code captcha_output}, {@code pass_token}, {@code gen_time}, the request fields of the phone form and the API.
      */
     public Map<String, String> solve() {
+        return solve(CAPTCHA_ID);
+    }
+
+    /** A challenge of captcha id {@code captchaId} passed (GeeTest issues each {@code lot_number} for one captcha id). */
+    public Map<String, String> solve(String captchaId) {
         String lotNumber = hex(16);
-        Issued result = new Issued(hex(48), hex(32), Long.toString(System.currentTimeMillis() / 1000));
+        Issued result = new Issued(captchaId, hex(48), hex(32), Long.toString(System.currentTimeMillis() / 1000));
         issued.put(lotNumber, result);
         return Map.of("lot_number", lotNumber, "captcha_output", result.captchaOutput(), "pass_token", result.passToken(),
                 "gen_time", result.genTime());
@@ -134,7 +146,8 @@ public final class FakeGeetestCaptcha implements AutoCloseable {
         if (captchaId == null || captchaId.isEmpty()) {
             return error("-50101", "not captcha_id");
         }
-        if (!CAPTCHA_ID.equals(captchaId)) {
+        String captchaKey = keys.get(captchaId);
+        if (captchaKey == null) {
             return error("-50103", "not captcha");
         }
         String genTime = fields.getOrDefault("gen_time", "");
@@ -146,10 +159,10 @@ public final class FakeGeetestCaptcha implements AutoCloseable {
             return error("-50302", "not lot_number");
         }
         Issued result = issued.get(lotNumber);
-        if (result == null) {
-            return error("-50301", "not proof");
+        if (result == null || !result.captchaId().equals(captchaId)) {
+            return error("-50301", "not proof");   // no lot_number of this captcha id
         }
-        if (!constantTimeEquals(signToken(lotNumber, CAPTCHA_KEY), fields.getOrDefault("sign_token", ""))) {
+        if (!constantTimeEquals(signToken(lotNumber, captchaKey), fields.getOrDefault("sign_token", ""))) {
             return fail("sign_token error");
         }
         if (!result.captchaOutput().equals(fields.get("captcha_output")) || !result.passToken().equals(fields.get("pass_token"))
@@ -160,6 +173,7 @@ public final class FakeGeetestCaptcha implements AutoCloseable {
             return fail("pass_token used");   // each result passes once
         }
         passes.incrementAndGet();
+        passedIds.add(captchaId);
         return "{\"status\":\"success\",\"result\":\"success\",\"reason\":\"\",\"captcha_args\":{\"used_type\":\"slide\","
                 + "\"lot_number\":\"" + lotNumber + "\",\"scene\":\"fake\"}}";
     }
@@ -220,6 +234,16 @@ public final class FakeGeetestCaptcha implements AutoCloseable {
     /** Validation requests received so far. */
     public int validations() {
         return validations.get();
+    }
+
+    /** Makes another captcha id known (a realm's own GeeTest account), with its captcha key. */
+    public void accept(String captchaId, String captchaKey) {
+        keys.put(captchaId, captchaKey);
+    }
+
+    /** The captcha ids of the validations answered {@code result: success}, in order. */
+    public List<String> passedIds() {
+        return List.copyOf(passedIds);
     }
 
     /** Validations answered {@code result: success} so far. */

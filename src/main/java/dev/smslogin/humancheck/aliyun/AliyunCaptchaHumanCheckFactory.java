@@ -2,12 +2,10 @@ package dev.smslogin.humancheck.aliyun;
 
 import com.aliyuncs.DefaultAcsClient;
 import dev.smslogin.cloudsdk.AliyunClients;
-import dev.smslogin.humancheck.HumanCheck;
-import dev.smslogin.humancheck.HumanCheckFactory;
+import dev.smslogin.humancheck.RealmKeysHumanCheckFactory;
 import dev.smslogin.humancheck.VendorConnection;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
-import org.keycloak.models.KeycloakSession;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
@@ -15,6 +13,7 @@ import org.keycloak.provider.ServerInfoAwareProviderFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * {@code aliyun-captcha}: Aliyun CAPTCHA 2.0 (阿里云验证码 2.0). The phone page shows the widget
@@ -24,7 +23,7 @@ import java.util.Map;
  * built at start and shut down with Keycloak. Without its keys, scene or prefix it starts, says what is missing, and
  * answers every check "temporarily unavailable" (no SMS).
  */
-public final class AliyunCaptchaHumanCheckFactory implements HumanCheckFactory, ServerInfoAwareProviderFactory {
+public final class AliyunCaptchaHumanCheckFactory extends RealmKeysHumanCheckFactory implements ServerInfoAwareProviderFactory {
 
     public static final String PROVIDER_ID = "aliyun-captcha";
     /** The region of the SDK profile; the endpoint option decides where requests go. */
@@ -33,23 +32,33 @@ public final class AliyunCaptchaHumanCheckFactory implements HumanCheckFactory, 
     private static final Logger LOG = Logger.getLogger(AliyunCaptchaHumanCheckFactory.class);
 
     private AliyunCaptchaSettings settings;
-    private DefaultAcsClient client;
-    private HumanCheck check;
 
     @Override
-    public HumanCheck create(KeycloakSession session) {
-        return check;
+    protected List<String> keyOptions() {
+        return List.of("access-key-id", "access-key-secret", "scene-id", "prefix");
+    }
+
+    /** The check of the options' account, with an SDK client of its own (shut down when closed). */
+    @Override
+    protected Built build(Function<String, String> option) {
+        AliyunCaptchaSettings settings = AliyunCaptchaSettings.from(option);
+        DefaultAcsClient client = settings.missingOptions().isEmpty() ? newClient(settings) : null;
+        return Built.of(new AliyunCaptchaCheck(client, settings), () -> {
+            if (client != null) {
+                client.shutdown();
+            }
+        });
     }
 
     @Override
     public void init(Config.Scope config) {
+        super.init(config);
         settings = AliyunCaptchaSettings.from(config::get);
         List<String> missing = settings.missingOptions();
-        client = missing.isEmpty() ? newClient(settings) : null;
-        check = new AliyunCaptchaCheck(client, settings);
         if (!missing.isEmpty() && missing.size() < 4) {
             // an admin who started configuring it is told at start; an unused provider stays quiet
-            LOG.warnf("sms-human-check aliyun-captcha: missing options %s; flows with humanCheck=aliyun-captcha send no code", missing);
+            LOG.warnf("sms-human-check aliyun-captcha: missing options %s; flows with humanCheck=aliyun-captcha send no code "
+                    + "(unless their realm has aliyun-captcha keys of its own)", missing);
         }
     }
 
@@ -57,13 +66,6 @@ public final class AliyunCaptchaHumanCheckFactory implements HumanCheckFactory, 
     static DefaultAcsClient newClient(AliyunCaptchaSettings settings) {
         return AliyunClients.newClient(PROFILE_REGION, settings.accessKeyId(), settings.accessKeySecret(), settings.protocol(),
                 settings.timeoutMillis(), settings.timeoutMillis(), MAX_CONNECTIONS);
-    }
-
-    @Override
-    public void close() {
-        if (client != null) {
-            client.shutdown();
-        }
     }
 
     @Override

@@ -2,12 +2,11 @@ package dev.smslogin.humancheck.geetest;
 
 import com.google.gson.JsonObject;
 import dev.smslogin.humancheck.HumanCheck;
-import dev.smslogin.humancheck.HumanCheckFactory;
 import dev.smslogin.humancheck.HumanCheckUnavailableException;
 import dev.smslogin.humancheck.JsonFormEndpoint;
+import dev.smslogin.humancheck.RealmKeysHumanCheckFactory;
+import dev.smslogin.humancheck.VendorConnection;
 import org.jboss.logging.Logger;
-import org.keycloak.Config;
-import org.keycloak.models.KeycloakSession;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
@@ -16,13 +15,13 @@ import javax.crypto.spec.SecretKeySpec;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -35,7 +34,7 @@ import java.util.regex.Pattern;
  * unavailable (no SMS).
  * Options: {@code captcha-id}, {@code captcha-key} (secret), {@code verify-url}, {@code script-url}, {@code timeout-ms}.
  */
-public final class GeetestHumanCheckFactory implements HumanCheckFactory {
+public final class GeetestHumanCheckFactory extends RealmKeysHumanCheckFactory {
 
     public static final String PROVIDER_ID = "geetest";
     static final String DEFAULT_VERIFY_URL = "https://gcaptcha4.geetest.com/validate";
@@ -55,60 +54,74 @@ public final class GeetestHumanCheckFactory implements HumanCheckFactory {
     private static final int MAX_VALUE_LENGTH = 4096;
     private static final Set<String> RESULT_ERRORS = Set.of("-50002", "-50003", "-50004", "-50005");
 
-    private JsonFormEndpoint endpoint;
-    private String captchaId;
-    private String captchaKey;
-    private Map<String, String> pageAttributes;
+    private final JsonFormEndpoint.Node node = new JsonFormEndpoint.Node(PROVIDER_ID);
 
     @Override
-    public HumanCheck create(KeycloakSession session) {
-        return new HumanCheck() {
-            @Override
-            public Map<String, String> pageAttributes() {
-                return pageAttributes;
-            }
-
-            @Override
-            public boolean passes(Map<String, String> form, String clientIp) {
-                return check(form);
-            }
-        };
+    protected List<String> keyOptions() {
+        return List.of("captcha-id", "captcha-key");
     }
 
-    private boolean check(Map<String, String> form) {
-        String lotNumber = form.get(LOT_NUMBER);
-        String captchaOutput = form.get(CAPTCHA_OUTPUT);
-        String passToken = form.get(PASS_TOKEN);
-        String genTime = form.get(GEN_TIME);
-        if (lotNumber == null || !LOT_NUMBER_SHAPE.matcher(lotNumber).matches()
-                || genTime == null || !GEN_TIME_SHAPE.matcher(genTime).matches()
-                || !present(captchaOutput) || !present(passToken)) {
-            return false;   // nothing (or nothing GeeTest could have issued) to ask about
-        }
-        if (captchaId.isEmpty() || captchaKey.isEmpty()) {
-            throw new HumanCheckUnavailableException("geetest has no captcha-id or captcha-key set", null);
-        }
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put(LOT_NUMBER, lotNumber);
-        fields.put(CAPTCHA_OUTPUT, captchaOutput);
-        fields.put(PASS_TOKEN, passToken);
-        fields.put(GEN_TIME, genTime);
-        fields.put("sign_token", signToken(lotNumber, captchaKey));
-        JsonObject json = endpoint.post(fields);
-        String status = text(json, "status");
-        if (!"success".equals(status)) {
-            String code = text(json, "code");
-            if (refusesTheResult(code)) {
-                LOG.debugf("geetest refused a result: %s %s", code, text(json, "msg"));
-                return false;
+    @Override
+    protected Built build(Function<String, String> option) {
+        String captchaId = VendorConnection.text(option, "captcha-id", "");
+        String captchaKey = VendorConnection.text(option, "captcha-key", "");
+        String url = VendorConnection.text(option, "verify-url", DEFAULT_VERIFY_URL);
+        // captcha_id in the URL, as GeeTest asks, so that its logs find a failed request by id
+        URI verifyUrl = URI.create(url + (url.contains("?") ? "&" : "?") + "captcha_id=" + JsonFormEndpoint.encode(captchaId));
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("provider", PROVIDER_ID);
+        attributes.put("scriptUrl", VendorConnection.text(option, "script-url", DEFAULT_SCRIPT_URL));
+        attributes.put("adapter", ADAPTER);
+        attributes.put("captchaId", captchaId);
+        return Built.of(new Check(node.endpoint(verifyUrl, JsonFormEndpoint.timeout(option, PROVIDER_ID)), captchaId, captchaKey,
+                Collections.unmodifiableMap(attributes)));
+    }
+
+    /** The check of one captcha id and key. */
+    private record Check(JsonFormEndpoint endpoint, String captchaId, String captchaKey, Map<String, String> pageAttributes)
+            implements HumanCheck {
+
+        @Override
+        public boolean passes(Map<String, String> form, String clientIp) {
+            String lotNumber = form.get(LOT_NUMBER);
+            String captchaOutput = form.get(CAPTCHA_OUTPUT);
+            String passToken = form.get(PASS_TOKEN);
+            String genTime = form.get(GEN_TIME);
+            if (lotNumber == null || !LOT_NUMBER_SHAPE.matcher(lotNumber).matches()
+                    || genTime == null || !GEN_TIME_SHAPE.matcher(genTime).matches()
+                    || !present(captchaOutput) || !present(passToken)) {
+                return false;   // nothing (or nothing GeeTest could have issued) to ask about
             }
-            throw new HumanCheckUnavailableException("geetest answered status " + status + " (code " + code + ")", null);
+            if (captchaId.isEmpty() || captchaKey.isEmpty()) {
+                throw new HumanCheckUnavailableException("geetest has no captcha-id or captcha-key set", null);
+            }
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put(LOT_NUMBER, lotNumber);
+            fields.put(CAPTCHA_OUTPUT, captchaOutput);
+            fields.put(PASS_TOKEN, passToken);
+            fields.put(GEN_TIME, genTime);
+            fields.put("sign_token", signToken(lotNumber, captchaKey));
+            JsonObject json = endpoint.post(fields);
+            String status = text(json, "status");
+            if (!"success".equals(status)) {
+                String code = text(json, "code");
+                if (refusesTheResult(code)) {
+                    LOG.debugf("geetest refused a result: %s %s", code, text(json, "msg"));
+                    return false;
+                }
+                throw new HumanCheckUnavailableException("geetest answered status " + status + " (code " + code + ")", null);
+            }
+            boolean passed = "success".equals(text(json, "result"));
+            if (!passed) {
+                LOG.debugf("geetest refused a result: %s", text(json, "reason"));
+            }
+            return passed;
         }
-        boolean passed = "success".equals(text(json, "result"));
-        if (!passed) {
-            LOG.debugf("geetest refused a result: %s", text(json, "reason"));
+
+        @Override
+        public String toString() {
+            return "geetest check of captcha id " + captchaId;
         }
-        return passed;
     }
 
     /**
@@ -130,22 +143,6 @@ public final class GeetestHumanCheckFactory implements HumanCheckFactory {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-        captchaId = config.get("captcha-id", "").trim();
-        captchaKey = config.get("captcha-key", "").trim();
-        String url = config.get("verify-url", DEFAULT_VERIFY_URL).trim();
-        // captcha_id in the URL, as GeeTest asks, so that its logs find a failed request by id
-        URI verifyUrl = URI.create(url + (url.contains("?") ? "&" : "?") + "captcha_id=" + JsonFormEndpoint.encode(captchaId));
-        endpoint = new JsonFormEndpoint(PROVIDER_ID, verifyUrl, Duration.ofMillis(Math.max(1, config.getInt("timeout-ms", 3000))));
-        Map<String, String> attributes = new LinkedHashMap<>();
-        attributes.put("provider", PROVIDER_ID);
-        attributes.put("scriptUrl", config.get("script-url", DEFAULT_SCRIPT_URL).trim());
-        attributes.put("adapter", ADAPTER);
-        attributes.put("captchaId", captchaId);
-        pageAttributes = Collections.unmodifiableMap(attributes);
     }
 
     @Override

@@ -2,18 +2,17 @@ package dev.smslogin.humancheck.siteverify;
 
 import com.google.gson.JsonElement;
 import dev.smslogin.humancheck.HumanCheck;
-import dev.smslogin.humancheck.HumanCheckFactory;
 import dev.smslogin.humancheck.JsonFormEndpoint;
-import org.keycloak.Config;
-import org.keycloak.models.KeycloakSession;
+import dev.smslogin.humancheck.RealmKeysHumanCheckFactory;
+import dev.smslogin.humancheck.VendorConnection;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * {@code siteverify}: the example human check. Speaks the "siteverify" protocol that reCAPTCHA, hCaptcha and
@@ -22,52 +21,50 @@ import java.util.Map;
  * Options: {@code verify-url}, {@code secret}, {@code site-key}, {@code script-url}, {@code token-field}
  * (default {@code captcha_token}), {@code timeout-ms} (default 3000).
  */
-public final class SiteVerifyHumanCheckFactory implements HumanCheckFactory {
+public final class SiteVerifyHumanCheckFactory extends RealmKeysHumanCheckFactory {
 
     public static final String PROVIDER_ID = "siteverify";
+    private static final int MAX_TOKEN_LENGTH = 4096;
 
-    private JsonFormEndpoint endpoint;
-    private String secret;
-    private String tokenField;
-    private Map<String, String> pageAttributes;
+    private final JsonFormEndpoint.Node node = new JsonFormEndpoint.Node(PROVIDER_ID);
 
     @Override
-    public HumanCheck create(KeycloakSession session) {
-        return new HumanCheck() {
-            @Override
-            public Map<String, String> pageAttributes() {
-                return pageAttributes;
-            }
-
-            @Override
-            public boolean passes(Map<String, String> form, String clientIp) {
-                String token = form.get(tokenField);
-                if (endpoint == null || token == null || token.isBlank() || token.length() > 4096) {
-                    return false;
-                }
-                return verify(token, clientIp);
-            }
-        };
-    }
-
-    private boolean verify(String token, String clientIp) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("secret", secret);
-        fields.put("response", token);
-        fields.put("remoteip", clientIp);
-        JsonElement success = endpoint.post(fields).get("success");
-        return success != null && success.isJsonPrimitive() && success.getAsBoolean();
+    protected List<String> keyOptions() {
+        return List.of("secret", "site-key");
     }
 
     @Override
-    public void init(Config.Scope config) {
-        String url = config.get("verify-url");
-        endpoint = url == null || url.isBlank() ? null
-                : new JsonFormEndpoint(PROVIDER_ID, URI.create(url.trim()), Duration.ofMillis(config.getInt("timeout-ms", 3000)));
-        secret = config.get("secret", "");
-        tokenField = config.get("token-field", "captcha_token");
-        pageAttributes = Map.of("scriptUrl", config.get("script-url", ""), "siteKey", config.get("site-key", ""),
-                "tokenField", tokenField);
+    protected Built build(Function<String, String> option) {
+        String url = VendorConnection.text(option, "verify-url", null);
+        String tokenField = VendorConnection.text(option, "token-field", "captcha_token");
+        JsonFormEndpoint endpoint = url == null ? null : node.endpoint(URI.create(url), JsonFormEndpoint.timeout(option, PROVIDER_ID));
+        Map<String, String> pageAttributes = Map.of("scriptUrl", VendorConnection.text(option, "script-url", ""),
+                "siteKey", VendorConnection.text(option, "site-key", ""), "tokenField", tokenField);
+        return Built.of(new Check(endpoint, VendorConnection.text(option, "secret", ""), tokenField, pageAttributes));
+    }
+
+    /** The check of one secret. */
+    private record Check(JsonFormEndpoint endpoint, String secret, String tokenField, Map<String, String> pageAttributes)
+            implements HumanCheck {
+
+        @Override
+        public boolean passes(Map<String, String> form, String clientIp) {
+            String token = form.get(tokenField);
+            if (endpoint == null || token == null || token.isBlank() || token.length() > MAX_TOKEN_LENGTH) {
+                return false;
+            }
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("secret", secret);
+            fields.put("response", token);
+            fields.put("remoteip", clientIp);
+            JsonElement success = endpoint.post(fields).get("success");
+            return success != null && success.isJsonPrimitive() && success.getAsBoolean();
+        }
+
+        @Override
+        public String toString() {
+            return "siteverify check of token field " + tokenField;
+        }
     }
 
     @Override

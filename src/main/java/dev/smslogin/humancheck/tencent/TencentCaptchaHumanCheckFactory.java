@@ -3,13 +3,11 @@ package dev.smslogin.humancheck.tencent;
 import com.tencentcloudapi.common.CommonClient;
 import com.tencentcloudapi.common.Credential;
 import dev.smslogin.cloudsdk.TencentClients;
-import dev.smslogin.humancheck.HumanCheck;
-import dev.smslogin.humancheck.HumanCheckFactory;
+import dev.smslogin.humancheck.RealmKeysHumanCheckFactory;
 import dev.smslogin.humancheck.VendorConnection;
 import okhttp3.OkHttpClient;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
-import org.keycloak.models.KeycloakSession;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
@@ -17,6 +15,7 @@ import org.keycloak.provider.ServerInfoAwareProviderFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * {@code tencent-captcha}: Tencent Cloud CAPTCHA (腾讯云验证码). The phone page shows the widget ({@code TencentCaptcha}
@@ -27,7 +26,7 @@ import java.util.Map;
  * Keycloak. Without its keys or application it starts, says what is missing, and answers every check "temporarily
  * unavailable" (no SMS).
  */
-public final class TencentCaptchaHumanCheckFactory implements HumanCheckFactory, ServerInfoAwareProviderFactory {
+public final class TencentCaptchaHumanCheckFactory extends RealmKeysHumanCheckFactory implements ServerInfoAwareProviderFactory {
 
     public static final String PROVIDER_ID = "tencent-captcha";
     /** The product and API version of {@code DescribeCaptchaResult}. */
@@ -40,26 +39,38 @@ public final class TencentCaptchaHumanCheckFactory implements HumanCheckFactory,
 
     private TencentCaptchaSettings settings;
     private OkHttpClient http;
-    private HumanCheck check;
 
     @Override
-    public HumanCheck create(KeycloakSession session) {
-        return check;
+    protected List<String> keyOptions() {
+        return List.of("secret-id", "secret-key", "captcha-app-id", "app-secret-key");
+    }
+
+    /** The check of the options' CAM key and application; its SDK client shares this node's OkHttp client. */
+    @Override
+    protected Built build(Function<String, String> option) {
+        TencentCaptchaSettings settings = TencentCaptchaSettings.from(option);
+        CommonClient client = settings.missingOptions().isEmpty() ? newClient(settings, http()) : null;
+        return Built.of(new TencentCaptchaCheck(client, settings));
+    }
+
+    /** This node's one OkHttp client, built at the first complete keys (the server's or a realm's). */
+    private synchronized OkHttpClient http() {
+        if (http == null) {
+            http = TencentClients.newHttpClient(MAX_CONNECTIONS);
+        }
+        return http;
     }
 
     @Override
     public void init(Config.Scope config) {
+        super.init(config);
         settings = TencentCaptchaSettings.from(config::get);
         List<String> missing = settings.missingOptions();
-        CommonClient client = null;
-        if (missing.isEmpty()) {
-            http = TencentClients.newHttpClient(MAX_CONNECTIONS);
-            client = newClient(settings, http);
-        } else if (missing.size() < 4) {
+        if (!missing.isEmpty() && missing.size() < 4) {
             // an admin who started configuring it is told at start; an unused provider stays quiet
-            LOG.warnf("sms-human-check tencent-captcha: missing options %s; flows with humanCheck=tencent-captcha send no code", missing);
+            LOG.warnf("sms-human-check tencent-captcha: missing options %s; flows with humanCheck=tencent-captcha send no code "
+                    + "(unless their realm has tencent-captcha keys of its own)", missing);
         }
-        check = new TencentCaptchaCheck(client, settings);
     }
 
     /** A client of the settings' CAM key: TC3-signed, each request within {@code timeout-ms}, never retried. */
@@ -69,7 +80,8 @@ public final class TencentCaptchaHumanCheckFactory implements HumanCheckFactory,
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        super.close();
         if (http != null) {
             TencentClients.close(http);
         }

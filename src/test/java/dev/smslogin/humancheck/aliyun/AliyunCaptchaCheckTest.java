@@ -62,7 +62,7 @@ class AliyunCaptchaCheckTest {
         options.values().removeIf(String::isEmpty);
         factory = new AliyunCaptchaHumanCheckFactory();
         factory.init(MapScope.of(options));
-        return factory.create(null);
+        return factory.serverCheck();
     }
 
     private static Map<String, String> form(String param) {

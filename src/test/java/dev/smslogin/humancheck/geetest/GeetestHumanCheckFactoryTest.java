@@ -41,7 +41,7 @@ class GeetestHumanCheckFactoryTest {
         GeetestHumanCheckFactory factory = new GeetestHumanCheckFactory();
         factory.init(MapScope.of(Map.of("captcha-id", captchaId, "captcha-key", captchaKey, "verify-url", geetest.verifyUrl(),
                 "script-url", geetest.scriptUrl(), "timeout-ms", Integer.toString(timeoutMs))));
-        return factory.create(null);
+        return factory.serverCheck();
     }
 
     private static HumanCheck check() {
@@ -125,7 +125,7 @@ class GeetestHumanCheckFactoryTest {
                 "scriptUrl", geetest.scriptUrl(), "adapter", "sms-login-human-check-geetest.js", "captchaId", FakeGeetestCaptcha.CAPTCHA_ID));
         GeetestHumanCheckFactory defaults = new GeetestHumanCheckFactory();
         defaults.init(MapScope.of(Map.of("captcha-id", "id", "captcha-key", "key")));
-        assertThat(defaults.create(null).pageAttributes()).containsEntry("scriptUrl", "https://static.geetest.com/v4/gt4.js")
+        assertThat(defaults.serverCheck().pageAttributes()).containsEntry("scriptUrl", "https://static.geetest.com/v4/gt4.js")
                 .doesNotContainValue("key");
     }
 }

@@ -90,7 +90,7 @@ class TencentCaptchaCheckTest {
     private HumanCheck fromFactory(Map<String, String> overrides) {
         factory = new TencentCaptchaHumanCheckFactory();
         factory.init(MapScope.of(options(overrides)));
-        return factory.create(null);
+        return factory.serverCheck();
     }
 
     private static Map<String, String> form(Map<String, String> result) {
